@@ -1,0 +1,49 @@
+package io.infrakit.store;
+
+import java.util.Optional;
+
+/**
+ * Key-value access to etcd, in this project's own terms (no jetcd types leak out). Every call has a deadline and
+ * throws {@link StoreException} when etcd does not answer in time.
+ */
+public interface Store extends AutoCloseable {
+
+    Optional<KeyValue> get(String key);
+
+    /** Every key under the prefix, in key order, with the revision they were read at. */
+    Listing list(String prefix);
+
+    /** Writes a key unconditionally; returns the new revision. */
+    long put(String key, String value);
+
+    /** Deletes a key; returns whether it existed. */
+    boolean delete(String key);
+
+    TxnResult commit(Txn txn);
+
+    /**
+     * Watches every key under the prefix. Starts with {@link WatchListener#onResync} (the prefix as of now) when
+     * {@code fromRevision} is 0, otherwise with events after {@code fromRevision - 1}. Survives reconnects; when the
+     * revision it needs was compacted, re-lists the prefix (onResync) and continues from there.
+     */
+    Watch watch(String prefix, long fromRevision, WatchListener listener);
+
+    /**
+     * Grants a lease of {@code ttlSeconds} and keeps it alive in the background until it is closed (which revokes
+     * it) or etcd reports it gone ({@link LeaseListener#onExpired}). Closing the store stops keep-alives without
+     * revoking, as a crashed process would: the lease then expires after its TTL.
+     */
+    Lease grantLease(long ttlSeconds, LeaseListener listener);
+
+    /** The endpoints this store talks to, for messages. */
+    String endpoints();
+
+    @Override
+    void close();
+
+    /** A running watch. Closing it stops events. */
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

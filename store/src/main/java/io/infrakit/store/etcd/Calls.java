@@ -1,0 +1,130 @@
+package io.infrakit.store.etcd;
+
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.infrakit.store.StoreException;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Deadlines and error translation for calls to etcd: jetcd waits for a connection forever unless told otherwise. */
+final class Calls {
+
+    private final String endpoints;
+    private final Duration timeout;
+
+    Calls(String endpoints, Duration timeout) {
+        this.endpoints = endpoints;
+        this.timeout = timeout;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Waits for a call's result no longer than the request timeout. */
+    <T> T await(CompletableFuture<T> call, String what) {
+        try {
+            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.cancel(true);
+            throw new StoreException("interrupted while waiting for etcd at " + endpoints + " (" + what + ")", e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), what);
+        }
+    }
+
+    StoreException unreachable(Throwable cause) {
+        return new StoreException(
+                "etcd unreachable at " + endpoints + " (timed out after " + format(timeout) + ")", cause);
+    }
+
+    /** The StoreException for a failed call, naming the endpoints. */
+    StoreException failure(Throwable error, String what) {
+        Throwable t = unwrap(error);
+        if (t instanceof StoreException se) {
+            return se;
+        }
+        Status.Code code = code(t);
+        if (code == Status.Code.DEADLINE_EXCEEDED) {
+            return unreachable(t);
+        }
+        if (code == Status.Code.UNAVAILABLE) {
+            return new StoreException("etcd unreachable at " + endpoints + ": " + t.getMessage(), t);
+        }
+        return new StoreException("etcd at " + endpoints + " failed " + what + ": " + t.getMessage(), t);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    static boolean isCompacted(Throwable error) {
+        Throwable t = unwrap(error);
+        if (t instanceof StoreException && t.getCause() != null) {
+            t = unwrap(t.getCause());
+        }
+        return t instanceof CompactedException
+                || (t.getMessage() != null && t.getMessage().contains("required revision has been compacted"));
+    }
+
+    static boolean isNotFound(Throwable error) {
+        Throwable t = unwrap(error);
+        return t instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND;
+    }
+
+    private static Status.Code code(Throwable t) {
+        if (t instanceof EtcdException e) {
+            return Status.Code.valueOf(e.getErrorCode().name());
+        }
+        if (t instanceof CancellationException) {
+            return Status.Code.CANCELLED;
+        }
+        return Status.fromThrowable(t).getCode();
+    }
+
+    static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 1000 == 0) {
+            return (ms / 1000) + "s";
+        }
+        return ms < 1000 ? ms + "ms" : String.format("%.1fs", ms / 1000.0);
+    }
+
+    /**
+     * Puts a gRPC deadline on every call except watches, so a request that waits for an unreachable etcd is
+     * cancelled on the wire too, not only abandoned by the caller.
+     */
+    static ClientInterceptor deadlines(Duration timeout) {
+        return new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
+                                                         Channel next) {
+                boolean watch = method.getFullMethodName().endsWith("Watch/Watch");
+                if (!watch && options.getDeadline() == null) {
+                    options = options.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return next.newCall(method, options);
+            }
+        };
+    }
+}
