@@ -1,0 +1,201 @@
+package io.infrakit.plugins.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads the fields of a JSON object the way Go decodes into a struct, with errors that name the field. Keys match
+ * Go's case folding (ASCII letters, plus the Kelvin sign for {@code k} and long s for {@code s}); when several keys
+ * match, the last wins; unknown keys are ignored; {@code null} counts as absent (Go leaves the zero value).
+ * Errors read like {@code "Properties.Allocation.Size must be a non-negative integer, got string"} and are made by the
+ * caller's factory, so each codec throws its own exception type.
+ */
+public final class ObjectFields {
+
+    private final JsonNode node;
+    private final String path;
+    private final Function<String, ? extends RuntimeException> errors;
+
+    private ObjectFields(JsonNode node, String path, Function<String, ? extends RuntimeException> errors) {
+        this.node = node;
+        this.path = path;
+        this.errors = errors;
+    }
+
+    /**
+     * @param path where this object sits, for messages ({@code ""} for the top)
+     * @throws RuntimeException from {@code errors} when {@code node} is not an object
+     */
+    public static ObjectFields of(JsonNode node, String path, Function<String, ? extends RuntimeException> errors) {
+        if (node == null || !node.isObject()) {
+            throw errors.apply((path.isEmpty() ? "the document" : path) + " must be a JSON object, got " + kind(node));
+        }
+        return new ObjectFields(node, path, errors);
+    }
+
+    /** The value of the last key matching {@code name}; null when absent or JSON null. */
+    public JsonNode get(String name) {
+        JsonNode found = null;
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (foldEquals(name, e.getKey())) {
+                found = e.getValue();
+            }
+        }
+        return found == null || found.isNull() ? null : found;
+    }
+
+    /** The exact key used in the document for {@code name} (the last match), or null. */
+    public String keyOf(String name) {
+        String key = null;
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (foldEquals(name, e.getKey())) {
+                key = e.getKey();
+            }
+        }
+        return key;
+    }
+
+    public String string(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw fail(name, "must be a string, got " + kind(v));
+        }
+        return v.textValue();
+    }
+
+    public ObjectFields object(String name) {
+        JsonNode v = get(name);
+        return v == null ? null : of(v, pathOf(name), errors);
+    }
+
+    /** A list of strings; null when absent. A null element is {@code ""}, as Go leaves it. */
+    public List<String> stringList(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw fail(name, "must be an array of strings, got " + kind(v));
+        }
+        List<String> list = new ArrayList<>(v.size());
+        int i = 0;
+        for (JsonNode element : v) {
+            if (element.isNull()) {
+                list.add("");
+            } else if (element.isTextual()) {
+                list.add(element.textValue());
+            } else {
+                throw errors.apply(pathOf(name) + "[" + i + "] must be a string, got " + kind(element));
+            }
+            i++;
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    /** A map of strings in document order; null when absent. A null value is {@code ""}, as Go leaves it. */
+    public Map<String, String> stringMap(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw fail(name, "must be an object of strings, got " + kind(v));
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+            JsonNode value = e.getValue();
+            if (value.isNull()) {
+                map.put(e.getKey(), "");
+            } else if (value.isTextual()) {
+                map.put(e.getKey(), value.textValue());
+            } else {
+                throw errors.apply(pathOf(name) + "." + e.getKey() + " must be a string, got " + kind(value));
+            }
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    /** The elements of an array field, each checked to be an object; null when absent. */
+    public List<ObjectFields> objectList(String name) {
+        JsonNode v = get(name);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw fail(name, "must be an array of objects, got " + kind(v));
+        }
+        List<ObjectFields> list = new ArrayList<>(v.size());
+        int i = 0;
+        for (JsonNode element : v) {
+            String at = pathOf(name) + "[" + i++ + "]";
+            list.add(element.isNull() ? of(JsonNodeFactory.instance.objectNode(), at, errors) : of(element, at, errors));
+        }
+        return list;
+    }
+
+    /** An error about field {@code name}: "{@code <path>.<name> <problem>}". */
+    public RuntimeException fail(String name, String problem) {
+        return errors.apply(pathOf(name) + " " + problem);
+    }
+
+    public String pathOf(String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /** The object itself. */
+    public JsonNode node() {
+        return node;
+    }
+
+    /** A short name for the JSON type of a value, for messages. */
+    public static String kind(JsonNode v) {
+        if (v == null || v.isMissingNode()) {
+            return "nothing";
+        }
+        return switch (v.getNodeType()) {
+            case STRING -> "string";
+            case NUMBER -> "number";
+            case BOOLEAN -> "boolean";
+            case ARRAY -> "array";
+            case OBJECT -> "object";
+            case NULL -> "null";
+            default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /**
+     * Whether a document key matches an (ASCII) field name under Go's {@code encoding/json} folding. Unlike
+     * {@link String#equalsIgnoreCase}, the dotless i does not match {@code I}.
+     */
+    public static boolean foldEquals(String field, String key) {
+        if (field.equals(key)) {
+            return true;
+        }
+        int i = 0;
+        int j = 0;
+        while (i < field.length() && j < key.length()) {
+            int f = fold(field.charAt(i));
+            int cp = key.codePointAt(j);
+            int k = cp == 0x212A ? 'K' : cp == 0x017F ? 'S' : cp < 0x80 ? fold((char) cp) : cp;
+            if (f != k) {
+                return false;
+            }
+            i++;
+            j += Character.charCount(cp);
+        }
+        return i == field.length() && j == key.length();
+    }
+
+    private static int fold(char c) {
+        return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
+    }
+}
