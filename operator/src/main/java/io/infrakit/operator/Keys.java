@@ -1,0 +1,57 @@
+package io.infrakit.operator;
+
+/**
+ * The etcd key layout under one prefix (default {@code /infrakit}):
+ * {@code groups/<ID>} specs, {@code status/<ID>} status, {@code free/<ID>} groups released from management,
+ * {@code leader/} election keys.
+ */
+public record Keys(String prefix) {
+
+    public static final String DEFAULT_PREFIX = "/infrakit";
+
+    public Keys {
+        if (prefix == null || prefix.isBlank()) {
+            prefix = DEFAULT_PREFIX;
+        }
+        while (prefix.length() > 1 && prefix.endsWith("/")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+    }
+
+    public String groups() {
+        return prefix + "/groups/";
+    }
+
+    public String group(String id) {
+        return groups() + id;
+    }
+
+    public String statuses() {
+        return prefix + "/status/";
+    }
+
+    public String status(String id) {
+        return statuses() + id;
+    }
+
+    public String freed() {
+        return prefix + "/free/";
+    }
+
+    public String free(String id) {
+        return freed() + id;
+    }
+
+    public String leader() {
+        return prefix + "/leader/";
+    }
+
+    /** The group ID a key under {@code dir} names, or null when the key is not directly under it. */
+    public static String idUnder(String dir, String key) {
+        if (!key.startsWith(dir) || key.length() == dir.length()) {
+            return null;
+        }
+        String id = key.substring(dir.length());
+        return id.indexOf('/') >= 0 ? null : id;
+    }
+}

@@ -1,0 +1,127 @@
+package io.infrakit.operator.cli;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.plugins.group.GroupSpecs;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Op;
+import io.infrakit.store.Store;
+import io.infrakit.store.Txn;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code infrakit group ...}: manage group specs in etcd. */
+@Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
+        subcommands = {GroupCommitCommand.class, GroupCommand.Ls.class, GroupDescribeCommand.class,
+                GroupCommand.Free.class, GroupCommand.Destroy.class})
+public final class GroupCommand {
+
+    /** One row of {@code group ls}. */
+    public record Row(String id, Long desired, Long observed, String state, String error) {
+    }
+
+    @Command(name = "ls", description = "List groups with their status.")
+    static final class Ls implements Callable<Integer> {
+        @Mixin
+        EtcdOptions etcd;
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        public Integer call() {
+            Keys keys = etcd.keys();
+            try (Store store = Stores.open(etcd)) {
+                Map<String, GroupStatus> statuses = new LinkedHashMap<>();
+                for (KeyValue kv : store.list(keys.statuses()).kvs()) {
+                    GroupStatus s = StatusWriter.decode(kv.value());
+                    if (s != null) {
+                        statuses.put(Keys.idUnder(keys.statuses(), kv.key()), s);
+                    }
+                }
+                List<Row> rows = new ArrayList<>();
+                for (KeyValue kv : store.list(keys.groups()).kvs()) {
+                    String id = Keys.idUnder(keys.groups(), kv.key());
+                    if (id == null) {
+                        continue;
+                    }
+                    GroupStatus s = statuses.get(id);
+                    rows.add(s == null ? new Row(id, null, null, "pending", null)
+                            : new Row(id, s.desired(), s.observed(), s.state(),
+                            s.error() == null ? null : s.error().message()));
+                }
+                if (output.json()) {
+                    System.out.println(OutputOptions.toJson(rows));
+                } else {
+                    System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
+                    for (Row r : rows) {
+                        System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
+                                r.state(), r.error() == null ? "" : r.error());
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "free", description = "Stop managing a group; its instances are left as they are.")
+    static final class Free implements Callable<Integer> {
+        @Mixin
+        EtcdOptions etcd;
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            Keys keys = etcd.keys();
+            try (Store store = Stores.open(etcd)) {
+                if (store.get(keys.group(id)).isEmpty()) {
+                    System.err.println("Group '" + id + "' is not being watched");
+                    return 1;
+                }
+                store.put(keys.free(id), "{\"Since\":\"" + Instant.now() + "\"}");
+                System.out.println("Freed " + id);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "destroy", description = "Delete a group's spec: the operator destroys all its instances.")
+    static final class Destroy implements Callable<Integer> {
+        @Mixin
+        EtcdOptions etcd;
+        @Parameters(paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            Keys keys = etcd.keys();
+            try (Store store = Stores.open(etcd)) {
+                if (store.get(keys.group(id)).isEmpty()) {
+                    System.err.println("Group '" + id + "' is not being watched");
+                    return 1;
+                }
+                // Deleting the free marker too: a destroyed group is managed until its instances are gone.
+                store.commit(Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))).build());
+                System.out.println("Destroy " + id + " initiated");
+            }
+            return 0;
+        }
+    }
+
+    static String dash(Long n) {
+        return n == null ? "-" : n.toString();
+    }
+
+    /** The canonical JSON of a spec, as written to etcd. */
+    static String canonical(io.infrakit.plugins.group.GroupSpec spec) {
+        return GroupSpecs.toJson(spec);
+    }
+}

@@ -1,0 +1,108 @@
+package io.infrakit.operator.cli;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.spec.SpecException;
+import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.plugins.group.GroupSpecs;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Op;
+import io.infrakit.store.Store;
+import io.infrakit.store.Txn;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code infrakit group commit FILE|-}: validate a spec and write it to etcd. */
+@Command(name = "commit", description = "Validate a group spec (InfraKit JSON) and commit it to etcd.")
+final class GroupCommitCommand implements Callable<Integer> {
+
+    @Mixin
+    EtcdOptions etcd;
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Parameters(paramLabel = "FILE", description = "The spec file, or - for standard input.")
+    String file;
+
+    @Option(names = {"-p", "--pretend"}, description = "Validate and explain, write nothing.")
+    boolean pretend;
+
+    @Override
+    public Integer call() throws IOException {
+        String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(Path.of(file));
+        GroupDefinition def;
+        try {
+            def = SpecValidator.parse(null, json, 0);
+            SpecValidator.checkPlugins(def, pluginOptions.registry());
+        } catch (SpecException e) {
+            System.err.println("Invalid spec: " + e.getMessage());
+            return 1;
+        }
+        Keys keys = etcd.keys();
+        String canonical = GroupSpecs.toJson(def.spec());
+        try (Store store = Stores.open(etcd)) {
+            Optional<KeyValue> current = store.get(keys.group(def.id()));
+            String details = explain(def, current);
+            long revision = 0;
+            if (!pretend) {
+                Txn txn = Txn.builder().then(Op.put(keys.group(def.id()), canonical))
+                        .then(Op.delete(keys.free(def.id()))).build();
+                revision = store.commit(txn).revision();
+            }
+            if (output.json()) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("ID", def.id());
+                out.put("Details", details);
+                out.put("Pretend", pretend);
+                out.put("Revision", revision);
+                System.out.println(OutputOptions.toJson(out));
+            } else if (pretend) {
+                System.out.println("Committing " + def.id() + " would involve: " + details);
+            } else {
+                System.out.println("Committed " + def.id() + ": " + details);
+            }
+        }
+        return 0;
+    }
+
+    /** InfraKit's words for what a commit does to the group. */
+    static String explain(GroupDefinition next, Optional<KeyValue> current) {
+        if (current.isEmpty()) {
+            return "Managing " + next.desired() + " instances";
+        }
+        GroupDefinition prev;
+        try {
+            prev = SpecValidator.parse(next.id(), current.get().value(), current.get().modRevision());
+        } catch (SpecException e) {
+            return "Managing " + next.desired() + " instances (replacing an invalid spec)";
+        }
+        long change = next.desired() - prev.desired();
+        boolean reconfigure = !prev.configHash().equals(next.configHash());
+        StringBuilder s = new StringBuilder();
+        if (reconfigure) {
+            s.append("Performing a rolling update on ").append(Math.min(prev.desired(), next.desired()))
+                    .append(" instances");
+        }
+        if (change > 0) {
+            s.append(s.length() > 0 ? ", then adding " : "Adding ").append(change)
+                    .append(" instances to increase the group size to ").append(next.desired());
+        } else if (change < 0) {
+            s.append(s.length() > 0 ? ", then terminating " : "Terminating ").append(-change)
+                    .append(" instances to reduce the group size to ").append(next.desired());
+        }
+        return s.length() == 0 ? "Noop" : s.toString();
+    }
+}

@@ -1,0 +1,84 @@
+package io.infrakit.operator.cli;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.spec.SpecException;
+import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Store;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code infrakit group describe ID}: the group's status and its instances, with their tags. */
+@Command(name = "describe", description = "Show a group's status and its instances with their tags.")
+final class GroupDescribeCommand implements Callable<Integer> {
+
+    @Mixin
+    EtcdOptions etcd;
+    @Mixin
+    OutputOptions output;
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+        Keys keys = etcd.keys();
+        try (Store store = Stores.open(etcd)) {
+            Optional<KeyValue> spec = store.get(keys.group(id));
+            GroupStatus status = store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value())).orElse(null);
+            if (spec.isEmpty() && status == null) {
+                System.err.println("Group '" + id + "' is not being watched");
+                return 1;
+            }
+            String plugin = status == null ? null : status.instancePlugin();
+            if (spec.isPresent()) {
+                try {
+                    GroupDefinition def = SpecValidator.parse(id, spec.get().value(), spec.get().modRevision());
+                    plugin = def.properties().instance().plugin();
+                } catch (SpecException e) {
+                    // Fall back to the plugin the status remembers.
+                }
+            }
+            List<InstanceDescription> instances = plugin == null ? List.of()
+                    : pluginOptions.registry().instance(io.infrakit.plugins.spi.PluginName.parse(plugin))
+                    .describeInstances(Map.of(Tags.GROUP, id), false);
+            if (output.json()) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("ID", id);
+                out.put("Status", status);
+                out.put("Instances", instances);
+                System.out.println(OutputOptions.toJson(out));
+                return 0;
+            }
+            if (status != null) {
+                System.out.printf("Group %s: %s, %d of %d instances%s%n", id, status.state(), status.observed(),
+                        status.desired(), status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
+                if (status.error() != null) {
+                    System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
+                }
+            }
+            System.out.printf("%-28s %-16s %s%n", "ID", "LOGICAL", "TAGS");
+            for (InstanceDescription d : instances) {
+                String tags = new TreeMap<>(d.tagsOrEmpty()).entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+                System.out.printf("%-28s %-16s %s%n", d.id(), d.logicalId() == null ? "-" : d.logicalId(), tags);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,28 @@
+package io.infrakit.operator.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.infrakit.plugins.json.Json;
+import picocli.CommandLine.Option;
+
+/** {@code -o json} for scripts; lines for people otherwise. */
+public final class OutputOptions {
+
+    enum Format { text, json }
+
+    @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    Format format;
+
+    public boolean json() {
+        return format == Format.json;
+    }
+
+    public static String toJson(Object value) {
+        try {
+            return Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.infrakit.operator.cli;
+
+import io.infrakit.operator.controller.Controller;
+import io.infrakit.operator.controller.ControllerConfig;
+import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.plugins.PluginRegistry;
+import io.infrakit.store.Store;
+import io.infrakit.store.etcd.EtcdServer;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code infrakit up}: runs one operator replica until stopped. Without {@code --etcd}, starts a private etcd. */
+@Command(name = "up", description = "Run the operator. Without --etcd (or INFRAKIT_ETCD), starts a private etcd "
+        + "for it (dev mode).")
+final class UpCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(UpCommand.class);
+
+    @Mixin
+    EtcdOptions etcd;
+    @Mixin
+    PluginOptions pluginOptions;
+
+    @Option(names = "--resync", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Reconcile every group this often even without events (default ${DEFAULT-VALUE}).")
+    Duration resync;
+
+    @Option(names = "--workers", defaultValue = "4", paramLabel = "N",
+            description = "Groups reconciled at once (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--max-parallel", defaultValue = "16", paramLabel = "N",
+            description = "Plugin calls at once within one group (default ${DEFAULT-VALUE}).")
+    int maxParallel;
+
+    @Override
+    public Integer call() throws Exception {
+        if (workers < 1 || maxParallel < 1 || resync.isZero()) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--workers and --max-parallel must be at least 1, --resync above 0");
+        }
+        EtcdServer dev = null;
+        if (!etcd.explicit()) {
+            try {
+                dev = DevEtcd.start(Home.dir());
+            } catch (DevEtcd.Unavailable e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            etcd.etcd = dev.clientUrl();
+            DevEtcdFile.write(Home.dir(), dev.clientUrl());
+            System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
+                    + DevEtcd.dataDir(Home.dir()) + ")");
+            System.out.println("  use it with:  export ETCDCTL_ENDPOINTS=" + dev.clientUrl());
+            System.out.println("  then:         etcdctl put " + etcd.keys().group("web")
+                    + " \"$(cat docs/examples/web.json)\"");
+        }
+        ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
+                .withMaxParallel(maxParallel);
+        PluginRegistry plugins = pluginOptions.registry();
+        Store store = Stores.open(etcd);
+        Controller controller = new Controller(store, etcd.keys(), plugins, config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        EtcdServer devServer = dev;
+        // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping");
+            controller.close();
+            store.close();
+            if (devServer != null) {
+                devServer.close();
+                DevEtcdFile.delete(Home.dir());
+            }
+            stopped.countDown();
+        }, "infrakit-shutdown"));
+        try {
+            store.list(etcd.keys().groups());
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+        }
+        controller.start();
+        while (!controller.isSynced()) {
+            Thread.sleep(5);
+        }
+        log.info("watching {} on {}; file instances in {}", etcd.keys().groups(), store.endpoints(),
+                pluginOptions.fileDir());
+        controller.lead(LeaderTerm.standalone());
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,270 @@
+package io.infrakit.operator.controller;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.election.LostLeadershipException;
+import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.plugins.PluginLookup;
+import io.infrakit.store.Store;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Watches the group specs and, while this replica leads, reconciles them. {@link #start} fills the spec cache
+ * (standbys keep it warm); {@link #lead} starts workers for one leader term; {@link #standDown} stops them.
+ * Events, resyncs and plugin notifications only put group IDs into the work queue; each reconcile reads the whole
+ * current state.
+ */
+public final class Controller implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+    private final Store store;
+    private final Keys keys;
+    private final PluginLookup plugins;
+    private final ControllerConfig config;
+    private final SpecCache specs;
+    private final StatusWriter status;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService pluginPool;
+    private final GroupReconciler reconciler;
+    private final Map<String, AutoCloseable> pluginSubscriptions = new ConcurrentHashMap<>();
+    private final List<Store.Watch> watches = new ArrayList<>();
+    private final ReconcileListener listener;
+
+    private volatile Term current;
+
+    /** Observes reconciles (metrics, tests, benchmarks). */
+    public interface ReconcileListener {
+        void reconciled(String groupId, GroupReconciler.Outcome outcome, long nanos, Throwable error);
+
+        ReconcileListener NONE = (id, outcome, nanos, error) -> { };
+    }
+
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config) {
+        this(store, keys, plugins, config, Clock.systemUTC(), ReconcileListener.NONE);
+    }
+
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
+                      ReconcileListener listener) {
+        this.store = store;
+        this.keys = keys;
+        this.plugins = plugins;
+        this.config = config;
+        this.listener = listener;
+        this.specs = new SpecCache(keys, this::enqueue);
+        this.status = new StatusWriter(store, keys, clock);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
+        this.pluginPool = Executors.newCachedThreadPool(daemon("infrakit-plugin-call"));
+        this.reconciler = new GroupReconciler(specs, plugins, status,
+                new PlanExecutor(plugins, pluginPool, config.maxParallel()));
+    }
+
+    /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
+    public synchronized void start() {
+        if (!watches.isEmpty()) {
+            return;
+        }
+        watches.add(store.watch(keys.groups(), 0, specs.specListener()));
+        watches.add(store.watch(keys.freed(), 0, specs.freeListener()));
+    }
+
+    public boolean isSynced() {
+        return specs.isSynced();
+    }
+
+    public SpecCache specs() {
+        return specs;
+    }
+
+    public boolean isLeading() {
+        Term t = current;
+        return t != null && t.term.isActive();
+    }
+
+    /** Starts reconciling for one leader term. Reads the stored statuses first, so nothing identical is rewritten. */
+    public synchronized void lead(LeaderTerm term) {
+        standDown();
+        Term t = new Term(term);
+        current = t;
+        Set<String> known = new HashSet<>(status.load().keySet());
+        known.addAll(specs.ids());
+        ThreadFactory workerThreads = daemon("infrakit-worker");
+        for (int i = 0; i < config.workers(); i++) {
+            Thread w = workerThreads.newThread(() -> work(t));
+            t.workers.add(w);
+            w.start();
+        }
+        t.resync = scheduler.scheduleWithFixedDelay(this::resync, config.resync().toMillis(),
+                config.resync().toMillis(), TimeUnit.MILLISECONDS);
+        known.forEach(t.queue::add);
+        log.info("reconciling {} groups", known.size());
+    }
+
+    /** Stops the workers of the current term (in-flight plugin calls are interrupted) and waits for them. */
+    public synchronized void standDown() {
+        Term t = current;
+        if (t == null) {
+            return;
+        }
+        current = null;
+        t.resync.cancel(false);
+        t.queue.close();
+        t.workers.forEach(Thread::interrupt);
+        for (Thread w : t.workers) {
+            try {
+                w.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        reconciler.reset();
+    }
+
+    /** Asks for a group to be reconciled now (no-op on a standby). */
+    public void enqueue(String id) {
+        Term t = current;
+        if (t != null) {
+            t.queue.add(id);
+        }
+    }
+
+    /** Reconciles every known group: catches instances that vanished without an event. */
+    public void resync() {
+        Term t = current;
+        if (t == null) {
+            return;
+        }
+        Set<String> all = new HashSet<>(specs.ids());
+        all.forEach(t.queue::add);
+    }
+
+    public int queueDepth() {
+        Term t = current;
+        return t == null ? 0 : t.queue.depth();
+    }
+
+    private void work(Term t) {
+        while (!Thread.currentThread().isInterrupted()) {
+            String id;
+            try {
+                id = t.queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (id == null) {
+                return;
+            }
+            MDC.put("group", id);
+            long start = System.nanoTime();
+            try {
+                if (!t.term.isActive()) {
+                    return;
+                }
+                subscribe(id);
+                GroupReconciler.Outcome outcome = reconciler.reconcile(id, t.term);
+                listener.reconciled(id, outcome, System.nanoTime() - start, null);
+                switch (outcome) {
+                    case DONE -> t.queue.forget(id);
+                    case REQUEUE -> {
+                        t.queue.forget(id);
+                        t.queue.addAfter(id, config.backoffBase());
+                    }
+                    case RETRY -> log.info("group {}: retrying in {} ms", id, t.queue.addWithBackoff(id).toMillis());
+                    default -> throw new IllegalStateException();
+                }
+            } catch (LostLeadershipException e) {
+                listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
+                log.warn("group {}: stopped, {}", id, e.getMessage());
+                return;
+            } catch (RuntimeException e) {
+                listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
+                log.warn("group {}: reconcile failed, retrying in {} ms: {}", id,
+                        t.queue.addWithBackoff(id).toMillis(), e.toString());
+            } finally {
+                t.queue.done(id);
+                MDC.remove("group");
+            }
+        }
+    }
+
+    /** Listens to the group's instance plugin, so an instance that vanishes is noticed at once, not at resync. */
+    private void subscribe(String id) {
+        SpecCache.Entry e = specs.get(id);
+        GroupDefinition def = e == null ? null : e.definition();
+        if (def == null) {
+            return;
+        }
+        String plugin = def.properties().instance().plugin();
+        pluginSubscriptions.computeIfAbsent(plugin, name -> {
+            try {
+                return plugins.instance(def.properties().instance().pluginName()).onChange(() -> groupsUsing(name));
+            } catch (RuntimeException ex) {
+                return null;
+            }
+        });
+    }
+
+    private void groupsUsing(String plugin) {
+        for (String id : specs.ids()) {
+            SpecCache.Entry e = specs.get(id);
+            if (e != null && e.definition() != null && plugin.equals(e.definition().properties().instance().plugin())) {
+                enqueue(id);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        standDown();
+        watches.forEach(Store.Watch::close);
+        watches.clear();
+        for (AutoCloseable c : pluginSubscriptions.values()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing plugin subscription: {}", e.toString());
+            }
+        }
+        pluginSubscriptions.clear();
+        scheduler.shutdownNow();
+        pluginPool.shutdownNow();
+    }
+
+    private final class Term {
+        final LeaderTerm term;
+        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.backoffBase(), config.backoffMax());
+        final List<Thread> workers = new ArrayList<>();
+        ScheduledFuture<?> resync;
+
+        Term(LeaderTerm term) {
+            this.term = term;
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,156 @@
+package io.infrakit.operator.controller;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.spec.SpecException;
+import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Listing;
+import io.infrakit.store.WatchEvent;
+import io.infrakit.store.WatchListener;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * What the spec keys say, kept current by two watches (specs and free markers). Specs are parsed once per revision
+ * here, so a reconcile only reads memory. A deleted spec stays as a tombstone, with its last valid definition, until
+ * the controller has destroyed its instances and calls {@link #forget}.
+ */
+public final class SpecCache {
+
+    /** The state of one group's spec key. {@code definition} is null when the spec is invalid or deleted. */
+    public record Entry(String id, long revision, GroupDefinition definition, String error,
+                        GroupDefinition lastValid, boolean deleted) {
+    }
+
+    private final Keys keys;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Set<String> free = ConcurrentHashMap.newKeySet();
+    private final Consumer<String> onChange;
+    private volatile boolean specsSynced;
+    private volatile boolean freeSynced;
+
+    public SpecCache(Keys keys, Consumer<String> onChange) {
+        this.keys = keys;
+        this.onChange = onChange;
+    }
+
+    public Entry get(String id) {
+        return entries.get(id);
+    }
+
+    public boolean isFree(String id) {
+        return free.contains(id);
+    }
+
+    public Set<String> ids() {
+        Set<String> all = new HashSet<>(entries.keySet());
+        all.addAll(free);
+        return all;
+    }
+
+    /** Both watches have delivered their first snapshot. */
+    public boolean isSynced() {
+        return specsSynced && freeSynced;
+    }
+
+    /** Drops a deleted group once its instances are gone; a spec put since then is kept. */
+    public void forget(String id, long revision) {
+        entries.computeIfPresent(id, (k, e) -> e.deleted() && e.revision() <= revision ? null : e);
+    }
+
+    public WatchListener specListener() {
+        return new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                String id = Keys.idUnder(keys.groups(), event.key());
+                if (id == null) {
+                    return;
+                }
+                if (event.type() == WatchEvent.Type.PUT) {
+                    put(id, event.kv());
+                } else {
+                    delete(id, event.kv().modRevision());
+                }
+                onChange.accept(id);
+            }
+
+            @Override
+            public void onResync(Listing snapshot) {
+                Set<String> present = new HashSet<>();
+                for (KeyValue kv : snapshot.kvs()) {
+                    String id = Keys.idUnder(keys.groups(), kv.key());
+                    if (id != null) {
+                        present.add(id);
+                        Entry old = entries.get(id);
+                        if (old == null || old.revision() != kv.modRevision() || old.deleted()) {
+                            put(id, kv);
+                        }
+                    }
+                }
+                for (Entry e : entries.values()) {
+                    if (!present.contains(e.id()) && !e.deleted()) {
+                        delete(e.id(), snapshot.revision());
+                    }
+                }
+                specsSynced = true;
+                entries.keySet().forEach(onChange);
+            }
+        };
+    }
+
+    public WatchListener freeListener() {
+        return new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                String id = Keys.idUnder(keys.freed(), event.key());
+                if (id == null) {
+                    return;
+                }
+                if (event.type() == WatchEvent.Type.PUT) {
+                    free.add(id);
+                } else {
+                    free.remove(id);
+                }
+                onChange.accept(id);
+            }
+
+            @Override
+            public void onResync(Listing snapshot) {
+                Set<String> present = new HashSet<>();
+                for (KeyValue kv : snapshot.kvs()) {
+                    String id = Keys.idUnder(keys.freed(), kv.key());
+                    if (id != null) {
+                        present.add(id);
+                    }
+                }
+                Set<String> changed = new HashSet<>(free);
+                changed.addAll(present);
+                free.retainAll(present);
+                free.addAll(present);
+                freeSynced = true;
+                changed.forEach(onChange);
+            }
+        };
+    }
+
+    private void put(String id, KeyValue kv) {
+        Entry old = entries.get(id);
+        GroupDefinition lastValid = old == null ? null : old.lastValid();
+        try {
+            GroupDefinition def = SpecValidator.parse(id, kv.value(), kv.modRevision());
+            entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false));
+        } catch (SpecException e) {
+            entries.put(id, new Entry(id, kv.modRevision(), null, e.getMessage(), lastValid, false));
+        }
+    }
+
+    private void delete(String id, long revision) {
+        Entry old = entries.get(id);
+        GroupDefinition lastValid = old == null ? null : old.lastValid();
+        entries.put(id, new Entry(id, revision, null, null, lastValid, true));
+    }
+}

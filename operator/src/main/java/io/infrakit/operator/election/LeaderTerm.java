@@ -1,0 +1,39 @@
+package io.infrakit.operator.election;
+
+import io.infrakit.store.Txn;
+
+/**
+ * One continuous period of leadership. Everything the leader does to the world goes through its term: plugin calls
+ * are preceded by {@link #checkActive()}, etcd writes are {@link #fence fenced}. Once a term ends it never becomes
+ * active again; a new election gives a new term.
+ */
+public interface LeaderTerm {
+
+    /** Whether this replica can still prove it leads (its local deadline has not passed). */
+    boolean isActive();
+
+    /** Throws {@link LostLeadershipException} when the term is over. */
+    default void checkActive() {
+        if (!isActive()) {
+            throw new LostLeadershipException("leadership lost");
+        }
+    }
+
+    /** The transaction with a guard that fails it unless this term's leader key still exists unchanged. */
+    Txn fence(Txn txn);
+
+    /** A term that never ends and fences nothing: a single replica that does not take part in an election. */
+    static LeaderTerm standalone() {
+        return new LeaderTerm() {
+            @Override
+            public boolean isActive() {
+                return true;
+            }
+
+            @Override
+            public Txn fence(Txn txn) {
+                return txn;
+            }
+        };
+    }
+}

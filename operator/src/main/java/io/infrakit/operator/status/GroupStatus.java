@@ -1,0 +1,48 @@
+package io.infrakit.operator.status;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * What the leader last saw of a group, stored as JSON at {@code <prefix>/status/<ID>}. It holds no timestamps that
+ * change on every pass, so an unchanged group writes nothing.
+ *
+ * @param state          converged, converging, error, free or deleting
+ * @param outOfDate      instances whose config differs from the spec's (to be replaced by a rolling update)
+ * @param specRevision   the etcd mod revision of the spec this status reflects
+ * @param instancePlugin the instance plugin the group uses: lets a restarted leader clean up a group deleted while
+ *                       no leader ran
+ */
+@JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
+        "InstancePlugin", "Error"})
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record GroupStatus(
+        @JsonProperty("ID") String id,
+        @JsonProperty("Desired") long desired,
+        @JsonProperty("Observed") long observed,
+        @JsonProperty("Converged") boolean converged,
+        @JsonProperty("State") String state,
+        @JsonProperty("OutOfDate") long outOfDate,
+        @JsonProperty("ConfigSHA") String configSha,
+        @JsonProperty("SpecRevision") long specRevision,
+        @JsonProperty("InstancePlugin") String instancePlugin,
+        @JsonProperty("Error") @JsonInclude(JsonInclude.Include.NON_NULL) LastError error) {
+
+    public static final String CONVERGED = "converged";
+    public static final String CONVERGING = "converging";
+    public static final String ERROR = "error";
+    public static final String FREE = "free";
+    public static final String DELETING = "deleting";
+
+    /** The last error, with the time it was first seen (kept while the same error repeats). */
+    @JsonPropertyOrder({"Message", "Since"})
+    public record LastError(@JsonProperty("Message") String message, @JsonProperty("Since") String since) {
+    }
+
+    public GroupStatus withError(LastError e) {
+        return new GroupStatus(id, desired, observed, converged && e == null, e == null ? state : ERROR, outOfDate,
+                configSha, specRevision, instancePlugin, e);
+    }
+}
