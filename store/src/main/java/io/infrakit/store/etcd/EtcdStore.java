@@ -44,6 +44,13 @@ public final class EtcdStore implements Store {
     /** Keys per range request when listing, to stay far below gRPC's message size limit. */
     static final int PAGE = 500;
 
+    /*
+     * A put or delete whose connection broke (a member died) is sent again: repeating it leaves the same state.
+     * Transactions are not: their compares may not hold a second time, so the caller must re-read and decide.
+     */
+    private static final PutOption RETRY_PUT = PutOption.builder().withAutoRetry().build();
+    private static final DeleteOption RETRY_DELETE = DeleteOption.builder().withAutoRetry().build();
+
     private final StoreConfig config;
     private final String endpoints;
     private final Client client;
@@ -146,13 +153,13 @@ public final class EtcdStore implements Store {
     @Override
     public long put(String key, String value) {
         ensureOpen();
-        return calls.await(kv.put(bytes(key), bytes(value)), "put " + key).getHeader().getRevision();
+        return calls.await(kv.put(bytes(key), bytes(value), RETRY_PUT), "put " + key).getHeader().getRevision();
     }
 
     @Override
     public boolean delete(String key) {
         ensureOpen();
-        return calls.await(kv.delete(bytes(key)), "delete " + key).getDeleted() > 0;
+        return calls.await(kv.delete(bytes(key), RETRY_DELETE), "delete " + key).getDeleted() > 0;
     }
 
     @Override

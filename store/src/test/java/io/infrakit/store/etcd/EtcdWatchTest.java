@@ -1,0 +1,178 @@
+package io.infrakit.store.etcd;
+
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Listing;
+import io.infrakit.store.Op;
+import io.infrakit.store.Store;
+import io.infrakit.store.Txn;
+import io.infrakit.store.WatchEvent;
+import io.infrakit.store.WatchListener;
+import io.infrakit.store.testing.EtcdCluster;
+import io.infrakit.store.testing.RecordingWatchListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+class EtcdWatchTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @RegisterExtension
+    static final EtcdCluster ETCD = EtcdCluster.single();
+
+    @Test
+    void watchFromRevisionDeliversExactlyTheEventsFromThere() {
+        EtcdStore store = ETCD.newStore();
+        String p = EtcdCluster.uniquePrefix("fromrev");
+        store.put(p + "a", "1");
+        long r2 = store.put(p + "b", "2");
+        store.put("/elsewhere", "x");
+        long r4 = store.commit(Txn.builder().then(Op.delete(p + "a")).build()).revision();
+        long r5 = store.put(p + "c", "3");
+
+        RecordingWatchListener rec = new RecordingWatchListener();
+        try (Store.Watch ignored = store.watch(p, r2, rec)) {
+            long r6 = store.put(p + "live", "4");
+            List<WatchEvent> events = rec.awaitEventOn(p + "live", WAIT);
+
+            assertThat(events).containsExactly(
+                    new WatchEvent(WatchEvent.Type.PUT, new KeyValue(p + "b", "2", r2, r2, 1)),
+                    new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(p + "a", "", 0, r4, 0)),
+                    new WatchEvent(WatchEvent.Type.PUT, new KeyValue(p + "c", "3", r5, r5, 1)),
+                    new WatchEvent(WatchEvent.Type.PUT, new KeyValue(p + "live", "4", r6, r6, 1)));
+            assertThat(rec.resyncs()).isEmpty();
+            assertThat(rec.disconnects()).isEmpty();
+        }
+    }
+
+    @Test
+    void watchFromZeroStartsWithTheListingThenEventsAfterIt() {
+        EtcdStore store = ETCD.newStore();
+        String p = EtcdCluster.uniquePrefix("fromzero");
+        store.put(p + "x", "1");
+        store.put(p + "y", "2");
+
+        RecordingWatchListener rec = new RecordingWatchListener();
+        try (Store.Watch ignored = store.watch(p, 0, rec)) {
+            Listing snapshot = rec.awaitResync(1, WAIT);
+            assertThat(snapshot.kvs()).extracting(KeyValue::key).containsExactly(p + "x", p + "y");
+
+            long both = store.commit(Txn.builder()
+                    .then(Op.put(p + "x", "changed")).then(Op.delete(p + "y")).build()).revision();
+            List<WatchEvent> events = rec.awaitEvents(2, WAIT);
+
+            assertThat(events).extracting(WatchEvent::type, WatchEvent::key, e -> e.kv().modRevision())
+                    .containsExactly(
+                            tuple(WatchEvent.Type.PUT, p + "x", both),
+                            tuple(WatchEvent.Type.DELETE, p + "y", both));
+            assertThat(events.get(0).kv().createRevision()).isLessThan(snapshot.revision());
+            assertThat(rec.resyncs()).hasSize(1);
+        }
+    }
+
+    @Test
+    void compactedRevisionLeadsToResyncThenEventsContinue() {
+        EtcdStore store = ETCD.newStore();
+        String p = EtcdCluster.uniquePrefix("compacted");
+        long first = store.put(p + "a", "1");
+        store.put(p + "a", "2");
+        store.put(p + "b", "1");
+        long compactAt = store.put(p + "c", "1");
+        store.delete(p + "b");
+        store.compact(compactAt);
+
+        RecordingWatchListener rec = new RecordingWatchListener();
+        try (Store.Watch ignored = store.watch(p, first, rec)) {
+            Listing snapshot = rec.awaitResync(1, WAIT);
+            assertThat(snapshot.kvs()).extracting(KeyValue::key, KeyValue::value)
+                    .containsExactly(tuple(p + "a", "2"),
+                            tuple(p + "c", "1"));
+
+            long after = store.put(p + "d", "1");
+            List<WatchEvent> events = rec.awaitEventOn(p + "d", WAIT);
+            assertThat(events).extracting(e -> e.kv().modRevision()).containsExactly(after);
+            assertThat(rec.resyncs()).hasSize(1);
+        }
+    }
+
+    @Test
+    void manyWritesArriveInRevisionOrderOnOneThreadAtATime() {
+        EtcdStore store = ETCD.newStore();
+        String p = EtcdCluster.uniquePrefix("order");
+        RecordingWatchListener rec = new RecordingWatchListener();
+        try (Store.Watch ignored = store.watch(p, 0, rec)) {
+            rec.awaitResync(1, WAIT);
+            for (int i = 0; i < 200; i++) {
+                store.put(p + (i % 7), Integer.toString(i));
+            }
+            List<WatchEvent> events = rec.awaitEvents(200, WAIT);
+            assertThat(events).hasSize(200);
+            assertThat(events).extracting(e -> e.kv().modRevision()).isSorted().doesNotHaveDuplicates();
+            assertThat(events).extracting(e -> e.kv().value())
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 200).mapToObj(Integer::toString)
+                            .toList());
+            assertThat(rec.overlapped()).isFalse();
+        }
+    }
+
+    @Test
+    void closeStopsEventsAndItsThread() throws Exception {
+        EtcdStore store = ETCD.newStore();
+        String p = EtcdCluster.uniquePrefix("close");
+        int threadsBefore = watchThreads();
+        RecordingWatchListener rec = new RecordingWatchListener();
+        Store.Watch watch = store.watch(p, 0, rec);
+        rec.awaitResync(1, WAIT);
+        store.put(p + "1", "x");
+        rec.awaitEvents(1, WAIT);
+        assertThat(watchThreads()).isEqualTo(threadsBefore + 1);
+
+        watch.close();
+        assertThat(watchThreads()).isEqualTo(threadsBefore);
+
+        // A later write must not arrive: a second watch sees it, the closed one does not.
+        RecordingWatchListener witness = new RecordingWatchListener();
+        try (Store.Watch ignored = store.watch(p, 0, witness)) {
+            witness.awaitResync(1, WAIT);
+            store.put(p + "2", "x");
+            witness.awaitEvents(1, WAIT);
+        }
+        assertThat(rec.events()).hasSize(1);
+    }
+
+    @Test
+    void listenerMayCloseItsOwnWatch() throws Exception {
+        EtcdStore store = ETCD.newStore();
+        String p = EtcdCluster.uniquePrefix("selfclose");
+        CountDownLatch closed = new CountDownLatch(1);
+        Store.Watch[] self = new Store.Watch[1];
+        CountDownLatch started = new CountDownLatch(1);
+        self[0] = store.watch(p, 0, new WatchListener() {
+            @Override
+            public void onEvent(WatchEvent event) {
+                self[0].close();
+                closed.countDown();
+            }
+
+            @Override
+            public void onResync(Listing snapshot) {
+                started.countDown();
+            }
+        });
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        store.put(p + "k", "v");
+        assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    static int watchThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("infrakit-watch") && t.isAlive()).count();
+    }
+}
