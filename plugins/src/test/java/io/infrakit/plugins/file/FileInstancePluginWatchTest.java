@@ -1,0 +1,86 @@
+package io.infrakit.plugins.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.infrakit.plugins.spi.InstanceSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileInstancePluginWatchTest {
+
+    @TempDir
+    Path dir;
+
+    private static InstanceSpec spec() {
+        return new InstanceSpec(null, Map.of("infrakit.group", "g"), "", null, null);
+    }
+
+    @Test
+    void aFileDeletedByHandTriggersTheListenerWithinASecond() throws Exception {
+        FileInstancePlugin plugin = new FileInstancePlugin(dir);
+        String id = plugin.provision(spec());
+        Semaphore calls = new Semaphore(0);
+
+        try (AutoCloseable handle = plugin.onChange(calls::release)) {
+            long started = System.nanoTime();
+            Files.delete(dir.resolve(id));
+
+            assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1000);
+        }
+    }
+
+    @Test
+    void aBurstOfChangesIsOneCallAndFilesEditedByHandCount() throws Exception {
+        FileInstancePlugin plugin = new FileInstancePlugin(dir);
+        Semaphore calls = new Semaphore(0);
+        try (AutoCloseable handle = plugin.onChange(calls::release)) {
+            for (int i = 0; i < 5; i++) {
+                Files.writeString(dir.resolve("hand-" + i), "{}");
+            }
+            assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(DirectoryWatcher.MAX_DELAY_MILLIS + 100);
+            assertThat(calls.availablePermits()).isLessThanOrEqualTo(1);
+            calls.drainPermits();
+
+            Files.writeString(dir.resolve("hand-0"), "{\"Tags\":{\"a\":\"b\"}}");
+            assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void thePluginsOwnChangesDoNotTriggerIt() throws Exception {
+        FileInstancePlugin plugin = new FileInstancePlugin(dir);
+        Semaphore calls = new Semaphore(0);
+        try (AutoCloseable handle = plugin.onChange(calls::release)) {
+            String id = plugin.provision(spec());
+            plugin.label(id, Map.of("a", "b"));
+            plugin.destroy(id, "terminate");
+
+            assertThat(calls.tryAcquire(DirectoryWatcher.MAX_DELAY_MILLIS + 300, TimeUnit.MILLISECONDS)).isFalse();
+
+            // ...while the same plugin still notices others.
+            Files.writeString(dir.resolve("instance-1"), "{}");
+            assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void closingTheHandleStopsNotifications() throws Exception {
+        FileInstancePlugin plugin = new FileInstancePlugin(dir);
+        Semaphore calls = new Semaphore(0);
+        AutoCloseable handle = plugin.onChange(calls::release);
+        Files.writeString(dir.resolve("a"), "{}");
+        assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+
+        handle.close();
+        Files.writeString(dir.resolve("b"), "{}");
+
+        assertThat(calls.tryAcquire(DirectoryWatcher.MAX_DELAY_MILLIS + 300, TimeUnit.MILLISECONDS)).isFalse();
+    }
+}
