@@ -1,7 +1,6 @@
 package io.infrakit.store.etcd;
 
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -87,9 +86,13 @@ final class Calls {
                 || (t.getMessage() != null && t.getMessage().contains("required revision has been compacted"));
     }
 
+    /** etcd answered that the thing (a lease) does not exist. */
     static boolean isNotFound(Throwable error) {
         Throwable t = unwrap(error);
-        return t instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND;
+        if (t instanceof StoreException && t.getCause() != null) {
+            t = unwrap(t.getCause());
+        }
+        return code(t) == Status.Code.NOT_FOUND;
     }
 
     private static Status.Code code(Throwable t) {

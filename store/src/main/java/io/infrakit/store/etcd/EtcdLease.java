@@ -145,7 +145,7 @@ final class EtcdLease implements Lease {
         try {
             calls.await(client.revoke(id), "revoke lease");
         } catch (StoreException e) {
-            if (!Calls.isNotFound(e.getCause() == null ? e : e.getCause())) {
+            if (!Calls.isNotFound(e)) {
                 log.warn("could not revoke lease {} (it will expire in {}s): {}", Long.toHexString(id),
                         ttlSeconds, e.getMessage());
             }

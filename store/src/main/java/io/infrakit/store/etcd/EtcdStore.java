@@ -209,6 +209,12 @@ public final class EtcdStore implements Store {
         return lease;
     }
 
+    /** Revokes any lease by id (as an administrator would): its keys disappear and its holder hears it expired. */
+    public void revokeLease(long leaseId) {
+        ensureOpen();
+        calls.await(client.getLeaseClient().revoke(leaseId), "revoke lease " + Long.toHexString(leaseId));
+    }
+
     @Override
     public String endpoints() {
         return endpoints;

@@ -41,6 +41,7 @@ final class EtcdWatch implements Store.Watch {
     private boolean down;
     private int failures;
 
+    private volatile Thread watchThread;
     private volatile boolean closed;
 
     EtcdWatch(EtcdStore store, io.etcd.jetcd.Watch client, String prefix, WatchListener listener,
@@ -50,7 +51,11 @@ final class EtcdWatch implements Store.Watch {
         this.prefix = prefix;
         this.listener = listener;
         this.onClose = onClose;
-        this.thread = new ScheduledThreadPoolExecutor(1, Threads.daemon("infrakit-watch"));
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = Threads.daemon("infrakit-watch").newThread(r);
+            watchThread = t;
+            return t;
+        });
         this.thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.thread.setRemoveOnCancelPolicy(true);
     }
@@ -182,7 +187,7 @@ final class EtcdWatch implements Store.Watch {
             }
         });
         thread.shutdown();
-        if (!Thread.currentThread().getName().startsWith("infrakit-watch")) {
+        if (Thread.currentThread() != watchThread) { // a listener closing its own watch cannot wait for itself
             try {
                 // A listing in progress may take up to the request timeout.
                 if (!thread.awaitTermination(store.calls().timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {

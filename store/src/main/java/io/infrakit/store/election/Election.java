@@ -1,0 +1,472 @@
+package io.infrakit.store.election;
+
+import io.infrakit.store.Compare;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Lease;
+import io.infrakit.store.LeaseListener;
+import io.infrakit.store.Listing;
+import io.infrakit.store.Op;
+import io.infrakit.store.Store;
+import io.infrakit.store.StoreException;
+import io.infrakit.store.Txn;
+import io.infrakit.store.TxnResult;
+import io.infrakit.store.WatchEvent;
+import io.infrakit.store.WatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Leader election on etcd with the campaign recipe of etcd's own concurrency package, on plain keys, leases and
+ * watches. Each candidate puts {@code <prefix>/<lease id in hex>} bound to its lease (only if absent); the key with
+ * the lowest create revision leads; every other candidate watches only its predecessor (the next older key) and
+ * re-checks when that key goes. The leader is demoted when its key or lease disappears, or when it cannot confirm
+ * its lease for TTL minus a safety margin (it steps down before etcd can let anyone else in). After an involuntary
+ * demotion the candidate campaigns again with a new lease; after {@link #resign()} it does not.
+ *
+ * <p>All work runs on one thread per election, which also calls the listener.
+ */
+public final class Election implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Election.class);
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static final long MAX_BACKOFF_MS = 2_000;
+    private static final long CALL_WAIT_SECONDS = 30;
+
+    private final Store store;
+    private final String keyPrefix;
+    private final String value;
+    private final long ttlSeconds;
+    private final long marginNanos;
+    private final ElectionListener listener;
+    private final ScheduledThreadPoolExecutor thread;
+
+    // Confined to `thread`.
+    private boolean wanted;
+    private int generation;
+    private String ownKey;
+    private long ownRevision;
+    private Store.Watch ownWatch;
+    private Store.Watch predecessorWatch;
+    private ScheduledFuture<?> deadlineCheck;
+    private int failures;
+    private boolean awaitingKeepAlive;
+
+    private volatile String waitingFor;
+    private volatile Thread electionThread;
+    private volatile Lease lease;
+    private volatile LeaderKey leadership;
+    private volatile boolean closed;
+
+    /**
+     * @param prefix     election keys live under {@code prefix + "/"}
+     * @param value      what this candidate says about itself (opaque to the election; identity JSON)
+     * @param ttlSeconds lease TTL: how long a crashed leader blocks the election
+     */
+    public Election(Store store, String prefix, String value, long ttlSeconds, ElectionListener listener) {
+        this(store, prefix, value, ttlSeconds, Duration.ofMillis(Math.max(200, ttlSeconds * 1000 / 4)), listener);
+    }
+
+    /** @param safetyMargin step down this long before the lease could expire without a confirmed keep-alive */
+    public Election(Store store, String prefix, String value, long ttlSeconds, Duration safetyMargin,
+                    ElectionListener listener) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.keyPrefix = prefix.endsWith("/") ? prefix : prefix + "/";
+        this.value = Objects.requireNonNull(value, "value");
+        if (ttlSeconds <= 0) {
+            throw new IllegalArgumentException("lease TTL must be positive: " + ttlSeconds);
+        }
+        this.ttlSeconds = ttlSeconds;
+        this.marginNanos = safetyMargin.toNanos();
+        if (marginNanos >= TimeUnit.SECONDS.toNanos(ttlSeconds)) {
+            throw new IllegalArgumentException("safety margin " + safetyMargin + " must be below the TTL");
+        }
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "infrakit-election-" + SEQ.incrementAndGet());
+            t.setDaemon(true);
+            electionThread = t;
+            return t;
+        });
+        this.thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.thread.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Becomes a candidate (returns at once; {@link ElectionListener#onElected} tells the outcome). Idempotent. */
+    public void campaign() {
+        if (closed) {
+            throw new IllegalStateException("election is closed");
+        }
+        submit(() -> {
+            if (!wanted) {
+                wanted = true;
+                join();
+            }
+        });
+    }
+
+    /**
+     * Stops being a candidate: the listener hears {@code onDemoted("resigned")} if this was the leader, then the key
+     * is deleted so the next candidate takes over. Returns when done. {@link #campaign()} joins again, at the back.
+     */
+    public void resign() {
+        call(() -> {
+            wanted = false;
+            if (leadership != null) {
+                log.info("resigning leadership under {}: {}", keyPrefix, ownKey);
+                leadership = null;
+                tell(() -> listener.onDemoted("resigned"));
+            }
+            if (ownKey != null) {
+                try {
+                    store.delete(ownKey);
+                } catch (StoreException e) {
+                    log.warn("could not delete election key {} (its lease will expire): {}", ownKey,
+                            e.getMessage());
+                }
+            }
+            teardown();
+        });
+    }
+
+    public boolean isLeader() {
+        return leadership != null;
+    }
+
+    /** This candidate's key while it leads. */
+    public Optional<LeaderKey> leaderKey() {
+        return Optional.ofNullable(leadership);
+    }
+
+    /** The key of the candidate this one waits on (its predecessor), while it waits. */
+    public Optional<String> waitingFor() {
+        return Optional.ofNullable(waitingFor);
+    }
+
+    /** The guard for a leader's write. */
+    public Compare fence() {
+        LeaderKey key = leadership;
+        if (key == null) {
+            throw new IllegalStateException("not the leader of " + keyPrefix);
+        }
+        return key.fence();
+    }
+
+    /**
+     * Until this {@link System#nanoTime()} this candidate's lease is provably alive (0 without a lease). A leader
+     * must not act after it; the election itself demotes a safety margin before.
+     */
+    public long leaseDeadlineNanos() {
+        Lease l = lease;
+        return l == null ? 0 : l.deadlineNanos();
+    }
+
+    /** The leader as etcd has it now, whoever it is. */
+    public Optional<Candidate> currentLeader() {
+        return currentLeader(store, keyPrefix);
+    }
+
+    /** Every candidate, leader first, in create-revision order. */
+    public List<Candidate> candidates() {
+        return candidates(store, keyPrefix);
+    }
+
+    public static Optional<Candidate> currentLeader(Store store, String prefix) {
+        return candidates(store, prefix).stream().findFirst();
+    }
+
+    public static List<Candidate> candidates(Store store, String prefix) {
+        String p = prefix.endsWith("/") ? prefix : prefix + "/";
+        return store.list(p).kvs().stream()
+                .sorted(Comparator.comparingLong(KeyValue::createRevision))
+                .map(kv -> new Candidate(kv.key(), kv.value(), kv.createRevision()))
+                .toList();
+    }
+
+    /** Resigns and stops the election's thread. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        resign();
+        closed = true;
+        thread.shutdown();
+        if (!onElectionThread()) {
+            try {
+                thread.awaitTermination(CALL_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- the campaign, on the election thread ----
+
+    private void join() {
+        if (!wanted || closed) {
+            return;
+        }
+        int gen = ++generation;
+        try {
+            lease = store.grantLease(ttlSeconds, new LeaseListener() {
+                @Override
+                public void onKeepAlive(Lease alive) {
+                    submit(() -> {
+                        if (gen == generation && awaitingKeepAlive) {
+                            awaitingKeepAlive = false;
+                            check(gen);
+                        }
+                    });
+                }
+
+                @Override
+                public void onExpired(Lease expired) {
+                    submit(() -> lost(gen, "lease " + Long.toHexString(expired.id()) + " expired"));
+                }
+            });
+            ownKey = keyPrefix + Long.toHexString(lease.id());
+            TxnResult created = store.commit(Txn.builder()
+                    .when(Compare.absent(ownKey))
+                    .then(Op.put(ownKey, value, lease.id()))
+                    .build());
+            // The key is named after a fresh lease, so it is absent unless an earlier attempt created it.
+            ownRevision = created.succeeded() ? created.revision()
+                    : store.get(ownKey).map(KeyValue::createRevision).orElse(0L);
+            if (ownRevision == 0) {
+                throw new StoreException("election key " + ownKey + " vanished right after it was created");
+            }
+            String key = ownKey;
+            ownWatch = store.watch(key, ownRevision + 1,
+                    new KeyGone(gen, key, () -> lost(gen, "election key " + key + " was deleted")));
+            log.info("campaigning as {} (create revision {})", ownKey, ownRevision);
+            check(gen);
+        } catch (StoreException e) {
+            log.warn("campaign under {} failed, will retry: {}", keyPrefix, e.getMessage());
+            teardown();
+            retryLater(this::join);
+        }
+    }
+
+    /** Leader if no older key exists; otherwise wait for the next older key to go. */
+    private void check(int gen) {
+        if (gen != generation || closed) {
+            return;
+        }
+        Listing listing;
+        try {
+            listing = store.list(keyPrefix);
+        } catch (StoreException e) {
+            log.warn("election under {}: cannot list candidates, will retry: {}", keyPrefix, e.getMessage());
+            retryLater(() -> check(gen));
+            return;
+        }
+        failures = 0;
+        boolean present = listing.kvs().stream()
+                .anyMatch(kv -> kv.key().equals(ownKey) && kv.createRevision() == ownRevision);
+        if (!present) {
+            lost(gen, "election key " + ownKey + " is gone");
+            return;
+        }
+        Optional<KeyValue> predecessor = listing.kvs().stream()
+                .filter(kv -> kv.createRevision() < ownRevision)
+                .max(Comparator.comparingLong(KeyValue::createRevision));
+        closeWatch(predecessorWatch);
+        predecessorWatch = null;
+        waitingFor = null;
+        if (predecessor.isEmpty()) {
+            elected(gen);
+            return;
+        }
+        String key = predecessor.get().key();
+        log.debug("{} waits for {}", ownKey, key);
+        // From the listing's revision on: a deletion between the list and the watch is not missed.
+        predecessorWatch = store.watch(key, listing.revision() + 1, new KeyGone(gen, key, () -> check(gen)));
+        waitingFor = key;
+    }
+
+    private void elected(int gen) {
+        if (leadership != null) {
+            return;
+        }
+        if (System.nanoTime() >= lease.deadlineNanos() - marginNanos) {
+            // First in line, but the lease is not confirmed (etcd was away): lead after the next keep-alive.
+            awaitingKeepAlive = true;
+            return;
+        }
+        LeaderKey key = new LeaderKey(ownKey, ownRevision, lease.id());
+        leadership = key;
+        log.info("elected leader under {}: {}", keyPrefix, ownKey);
+        watchDeadline(gen);
+        tell(() -> listener.onElected(key));
+    }
+
+    /** Demotes the leader shortly before its lease could expire unconfirmed. */
+    private void watchDeadline(int gen) {
+        long wait = lease.deadlineNanos() - marginNanos - System.nanoTime();
+        deadlineCheck = thread.schedule(() -> {
+            if (gen != generation || leadership == null) {
+                return;
+            }
+            if (System.nanoTime() >= lease.deadlineNanos() - marginNanos) {
+                lost(gen, "lease " + Long.toHexString(lease.id()) + " not confirmed by etcd within its TTL of "
+                        + ttlSeconds + "s minus the safety margin");
+            } else {
+                watchDeadline(gen);
+            }
+        }, Math.max(0, wait), TimeUnit.NANOSECONDS);
+    }
+
+    /** The candidacy is over (key or lease gone): tell, clean up, and campaign again. */
+    private void lost(int gen, String reason) {
+        if (gen != generation || closed) {
+            return;
+        }
+        if (leadership != null) {
+            demote(reason); // first: the leader must stop before anything slow happens
+        } else {
+            log.info("candidacy {} ended: {}", ownKey, reason);
+        }
+        teardown();
+        if (wanted) {
+            retryLater(this::join);
+        }
+    }
+
+    private void demote(String reason) {
+        log.warn("demoted ({}): {}", ownKey, reason);
+        leadership = null;
+        tell(() -> listener.onDemoted(reason));
+    }
+
+    private void teardown() {
+        generation++; // anything still in flight for the old candidacy is ignored
+        leadership = null;
+        awaitingKeepAlive = false;
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel(false);
+            deadlineCheck = null;
+        }
+        closeWatch(predecessorWatch);
+        closeWatch(ownWatch);
+        waitingFor = null;
+        predecessorWatch = null;
+        ownWatch = null;
+        Lease l = lease;
+        lease = null;
+        ownKey = null;
+        ownRevision = 0;
+        if (l != null) {
+            l.close(); // revokes: the key goes with it
+        }
+    }
+
+    private static void closeWatch(Store.Watch watch) {
+        if (watch != null) {
+            watch.close();
+        }
+    }
+
+    private void retryLater(Runnable task) {
+        failures++;
+        long delay = Math.min(MAX_BACKOFF_MS, 25L << Math.min(failures, 7));
+        try {
+            thread.schedule(task, delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    private void tell(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.error("election listener failed", e);
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
+    /** Runs a task on the election thread and waits for it (inline when already there). */
+    private void call(Runnable task) {
+        if (onElectionThread()) {
+            task.run();
+            return;
+        }
+        Future<?> done;
+        try {
+            done = thread.submit(task);
+        } catch (RejectedExecutionException e) {
+            return; // closed
+        }
+        try {
+            done.get(CALL_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new StoreException("election under " + keyPrefix + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreException("election under " + keyPrefix + " did not answer in " + CALL_WAIT_SECONDS
+                    + "s");
+        }
+    }
+
+    private boolean onElectionThread() {
+        return Thread.currentThread() == electionThread;
+    }
+
+    /** Runs an action on the election thread when a given key is deleted (or missing after a re-list). */
+    private final class KeyGone implements WatchListener {
+        private final int gen;
+        private final String key;
+        private final Runnable action;
+
+        KeyGone(int gen, String key, Runnable action) {
+            this.gen = gen;
+            this.key = key;
+            this.action = action;
+        }
+
+        @Override
+        public void onEvent(WatchEvent event) {
+            // A prefix watch: "<p>/ab" also matches "<p>/abc", so compare the whole key.
+            if (event.type() == WatchEvent.Type.DELETE && event.key().equals(key)) {
+                fire();
+            }
+        }
+
+        @Override
+        public void onResync(Listing snapshot) {
+            if (snapshot.kvs().stream().noneMatch(kv -> kv.key().equals(key))) {
+                fire();
+            }
+        }
+
+        private void fire() {
+            submit(() -> {
+                if (gen == generation) {
+                    action.run();
+                }
+            });
+        }
+    }
+}

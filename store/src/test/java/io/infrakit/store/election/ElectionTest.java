@@ -1,0 +1,182 @@
+package io.infrakit.store.election;
+
+import io.infrakit.store.Op;
+import io.infrakit.store.Txn;
+import io.infrakit.store.etcd.EtcdStore;
+import io.infrakit.store.testing.Await;
+import io.infrakit.store.testing.EtcdCluster;
+import io.infrakit.store.testing.RecordingElectionListener;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ElectionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final long TTL = 2;
+
+    @RegisterExtension
+    static final EtcdCluster ETCD = EtcdCluster.single();
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    /** A candidate with its own client, as a separate replica would have. */
+    private record Replica(EtcdStore store, Election election, RecordingElectionListener events) {
+    }
+
+    private Replica replica(String prefix, String name) {
+        EtcdStore store = new EtcdStore(ETCD.storeConfig());
+        RecordingElectionListener events = new RecordingElectionListener();
+        Election election = new Election(store, prefix, "{\"id\":\"" + name + "\"}", TTL, events);
+        toClose.add(store);
+        toClose.add(election);
+        return new Replica(store, election, events);
+    }
+
+    /** Three candidates campaigning one after the other (so their order is known); the first leads. */
+    private List<Replica> threeCandidates(String prefix) {
+        List<Replica> replicas = IntStream.range(0, 3).mapToObj(i -> replica(prefix, "r" + i)).toList();
+        for (Replica r : replicas) {
+            int before = Election.candidates(r.store(), prefix).size();
+            r.election().campaign();
+            Await.until(WAIT, "candidate key", () -> Election.candidates(r.store(), prefix).size() == before + 1);
+        }
+        replicas.get(0).events().awaitElected(1, WAIT);
+        Await.until(WAIT, "followers waiting", () -> replicas.get(1).election().waitingFor().isPresent()
+                && replicas.get(2).election().waitingFor().isPresent());
+        return replicas;
+    }
+
+    @Test
+    void threeCandidatesElectExactlyOneLeaderAndFollowersWaitOnTheirPredecessor() {
+        String prefix = EtcdCluster.uniquePrefix("elect") + "leader";
+        List<Replica> r = threeCandidates(prefix);
+
+        assertThat(r).filteredOn(x -> x.election().isLeader()).hasSize(1);
+        assertThat(r.get(0).election().isLeader()).isTrue();
+        List<Candidate> candidates = r.get(0).election().candidates();
+        assertThat(candidates).extracting(Candidate::value)
+                .containsExactly("{\"id\":\"r0\"}", "{\"id\":\"r1\"}", "{\"id\":\"r2\"}");
+        assertThat(candidates).extracting(Candidate::createRevision).isSorted();
+        LeaderKey key = r.get(0).election().leaderKey().orElseThrow();
+        assertThat(candidates.get(0).key()).isEqualTo(key.key()).isEqualTo(prefix + "/" + Long.toHexString(key.leaseId()));
+        assertThat(candidates.get(0).leaseId()).isEqualTo(key.leaseId());
+        assertThat(candidates.get(0).createRevision()).isEqualTo(key.createRevision());
+        assertThat(r.get(2).election().currentLeader()).contains(candidates.get(0));
+        // each follower waits on the next older key only
+        assertThat(r.get(1).election().waitingFor()).contains(candidates.get(0).key());
+        assertThat(r.get(2).election().waitingFor()).contains(candidates.get(1).key());
+        assertThat(r.get(1).events().calls()).isEmpty();
+        assertThat(r.get(2).events().calls()).isEmpty();
+    }
+
+    @Test
+    void resignHandsOverToTheNextCandidatePromptly() {
+        String prefix = EtcdCluster.uniquePrefix("resign") + "leader";
+        List<Replica> r = threeCandidates(prefix);
+
+        long start = System.nanoTime();
+        r.get(0).election().resign();
+        RecordingElectionListener.Call elected = r.get(1).events().awaitElected(1, WAIT);
+        long millis = (elected.nanos() - start) / 1_000_000;
+        System.out.printf("election: handover after resign took %d ms%n", millis);
+
+        RecordingElectionListener.Call demoted = r.get(0).events().awaitDemoted(1, WAIT);
+        assertThat(demoted.reason()).isEqualTo("resigned");
+        assertThat(demoted.nanos()).as("old leader stops before the new one starts").isLessThan(elected.nanos());
+        assertThat(r.get(0).election().isLeader()).isFalse();
+        assertThat(r.get(2).election().isLeader()).isFalse();
+        assertThat(r.get(1).election().candidates()).hasSize(2);
+        assertThat(millis).isLessThan(1_000);
+    }
+
+    @Test
+    void revokedLeaseDemotesTheLeaderAndTheNextTakesOver() {
+        String prefix = EtcdCluster.uniquePrefix("revoke") + "leader";
+        List<Replica> r = threeCandidates(prefix);
+        LeaderKey first = r.get(0).election().leaderKey().orElseThrow();
+
+        long start = System.nanoTime();
+        ETCD.newStore().revokeLease(first.leaseId());
+        RecordingElectionListener.Call elected = r.get(1).events().awaitElected(1, WAIT);
+        RecordingElectionListener.Call demoted = r.get(0).events().awaitDemoted(1, WAIT);
+        System.out.printf("election: next leader %d ms after the leader's lease was revoked%n",
+                (elected.nanos() - start) / 1_000_000);
+
+        assertThat(demoted.reason()).containsAnyOf("deleted", "expired", "gone");
+        // The old leader campaigns again, now at the back of the line.
+        Await.until(WAIT, "old leader back as candidate", () -> r.get(0).election().candidates().size() == 3);
+        List<Candidate> candidates = r.get(1).election().candidates();
+        assertThat(candidates).extracting(Candidate::value)
+                .containsExactly("{\"id\":\"r1\"}", "{\"id\":\"r2\"}", "{\"id\":\"r0\"}");
+        assertThat(r).filteredOn(x -> x.election().isLeader()).extracting(x -> x.election().leaderKey()
+                .orElseThrow().key()).containsExactly(candidates.get(0).key());
+    }
+
+    @Test
+    void crashedLeadersLeaseExpiresAndTheNextIsElected() {
+        String prefix = EtcdCluster.uniquePrefix("crash") + "leader";
+        List<Replica> r = threeCandidates(prefix);
+
+        long crashAt = System.nanoTime();
+        r.get(0).store().close(); // the process "dies": no resign, no revoke, keep-alives stop
+        r.get(0).election().close();
+        RecordingElectionListener.Call elected = r.get(1).events().awaitElected(1, Duration.ofSeconds(TTL + 4));
+        long millis = (elected.nanos() - crashAt) / 1_000_000;
+        System.out.printf("election: next leader %d ms after the leader crashed (TTL %ds)%n", millis, TTL);
+
+        assertThat(millis).as("waits for the lease to expire").isGreaterThan(TTL * 1000 / 2);
+        assertThat(r.get(2).election().isLeader()).isFalse();
+        assertThat(r.get(1).election().candidates()).hasSize(2);
+    }
+
+    @Test
+    void fenceHoldsOnlyWhileTheLeaderKeyExists() {
+        String prefix = EtcdCluster.uniquePrefix("fence") + "leader";
+        Replica a = replica(prefix, "a");
+        Replica b = replica(prefix, "b");
+        a.election().campaign();
+        LeaderKey key = a.events().awaitElected(1, WAIT).key();
+        b.election().campaign();
+        Await.until(WAIT, "b waiting", () -> b.election().waitingFor().isPresent());
+        String status = prefix + "-status";
+
+        Txn write = Txn.builder().when(key.fence()).then(Op.put(status, "from a")).build();
+        assertThat(a.store().commit(write).succeeded()).isTrue();
+        assertThat(a.election().fence()).isEqualTo(key.fence());
+
+        a.election().resign();
+        b.events().awaitElected(1, WAIT);
+        assertThat(a.store().commit(write).succeeded()).as("deposed leader's write").isFalse();
+        assertThat(b.store().commit(Txn.builder().when(b.election().fence()).then(Op.put(status, "from b"))
+                .build()).succeeded()).isTrue();
+        assertThat(a.store().get(status).orElseThrow().value()).isEqualTo("from b");
+    }
+
+    @Test
+    void resignedCandidateCanCampaignAgain() {
+        String prefix = EtcdCluster.uniquePrefix("again") + "leader";
+        Replica a = replica(prefix, "a");
+        a.election().campaign();
+        a.events().awaitElected(1, WAIT);
+        a.election().resign();
+        assertThat(a.election().candidates()).isEmpty();
+        a.election().campaign();
+        a.events().awaitElected(2, WAIT);
+        assertThat(a.events().calls()).extracting(c -> c.elected()).containsExactly(true, false, true);
+    }
+}
