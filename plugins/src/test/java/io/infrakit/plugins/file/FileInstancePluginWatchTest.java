@@ -26,12 +26,15 @@ class FileInstancePluginWatchTest {
         String id = plugin.provision(spec());
         Semaphore calls = new Semaphore(0);
 
-        try (AutoCloseable handle = plugin.onChange(calls::release)) {
+        AutoCloseable handle = plugin.onChange(calls::release);
+        try {
             long started = System.nanoTime();
             Files.delete(dir.resolve(id));
 
             assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(1000);
+        } finally {
+            handle.close();
         }
     }
 
@@ -39,7 +42,8 @@ class FileInstancePluginWatchTest {
     void aBurstOfChangesIsOneCallAndFilesEditedByHandCount() throws Exception {
         FileInstancePlugin plugin = new FileInstancePlugin(dir);
         Semaphore calls = new Semaphore(0);
-        try (AutoCloseable handle = plugin.onChange(calls::release)) {
+        AutoCloseable handle = plugin.onChange(calls::release);
+        try {
             for (int i = 0; i < 5; i++) {
                 Files.writeString(dir.resolve("hand-" + i), "{}");
             }
@@ -50,6 +54,8 @@ class FileInstancePluginWatchTest {
 
             Files.writeString(dir.resolve("hand-0"), "{\"Tags\":{\"a\":\"b\"}}");
             assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            handle.close();
         }
     }
 
@@ -57,7 +63,8 @@ class FileInstancePluginWatchTest {
     void thePluginsOwnChangesDoNotTriggerIt() throws Exception {
         FileInstancePlugin plugin = new FileInstancePlugin(dir);
         Semaphore calls = new Semaphore(0);
-        try (AutoCloseable handle = plugin.onChange(calls::release)) {
+        AutoCloseable handle = plugin.onChange(calls::release);
+        try {
             String id = plugin.provision(spec());
             plugin.label(id, Map.of("a", "b"));
             plugin.destroy(id, "terminate");
@@ -67,6 +74,8 @@ class FileInstancePluginWatchTest {
             // ...while the same plugin still notices others.
             Files.writeString(dir.resolve("instance-1"), "{}");
             assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            handle.close();
         }
     }
 

@@ -1,0 +1,54 @@
+package io.infrakit.plugins;
+
+import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.InstancePlugin;
+import io.infrakit.plugins.spi.PluginName;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/** Finds the plugin a group spec names. Built-ins are one source; remote plugins on Unix sockets another. */
+public interface PluginLookup {
+
+    /**
+     * @throws PluginNotFoundException when no instance plugin has the name's lookup part
+     * @throws io.infrakit.plugins.spi.PluginException when the plugin has no such type ({@code "no-plugin:<type>"})
+     */
+    InstancePlugin instance(PluginName name);
+
+    /**
+     * @throws PluginNotFoundException when no flavor plugin has the name's lookup part
+     * @throws io.infrakit.plugins.spi.PluginException when the plugin has no such type ({@code "no-plugin:<type>"})
+     */
+    FlavorPlugin flavor(PluginName name);
+
+    /** This lookup, then {@code next} for names this one does not know. */
+    default PluginLookup orElse(PluginLookup next) {
+        PluginLookup first = this;
+        return new PluginLookup() {
+            @Override
+            public InstancePlugin instance(PluginName name) {
+                return either(name, first::instance, next::instance);
+            }
+
+            @Override
+            public FlavorPlugin flavor(PluginName name) {
+                return either(name, first::flavor, next::flavor);
+            }
+        };
+    }
+
+    private static <T> T either(PluginName name, Function<PluginName, T> first, Function<PluginName, T> second) {
+        try {
+            return first.apply(name);
+        } catch (PluginNotFoundException notFirst) {
+            try {
+                return second.apply(name);
+            } catch (PluginNotFoundException notSecond) {
+                Set<String> known = new TreeSet<>(notFirst.known());
+                known.addAll(notSecond.known());
+                throw new PluginNotFoundException(notSecond.kind(), notSecond.name(), known);
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.infrakit.plugins;
+
+import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.InstancePlugin;
+import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.spi.PluginName;
+import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Plugins that live in this process, by name. Each is made on first use and then shared (a file plugin per
+ * directory, not per group). These plugins have no sub-types: {@code "file/x"} fails with {@code "no-plugin:x"}, the
+ * error InfraKit's typed plugins give for an unknown type.
+ */
+public final class PluginRegistry implements PluginLookup {
+
+    /** InfraKit's name for the file instance plugin; {@link #FILE_ALIAS} is accepted too. */
+    public static final String FILE = "instance-file";
+    public static final String FILE_ALIAS = "file";
+    /** InfraKit's name for the vanilla flavor; {@link #VANILLA_ALIAS} is accepted too. */
+    public static final String VANILLA = "flavor-vanilla";
+    public static final String VANILLA_ALIAS = "vanilla";
+
+    private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
+    private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
+
+    /** An empty registry. */
+    public PluginRegistry() {
+    }
+
+    /** The built-ins: the file instance plugin on {@code fileInstanceDir}, and the vanilla flavor. */
+    public static PluginRegistry builtins(Path fileInstanceDir) {
+        Objects.requireNonNull(fileInstanceDir, "fileInstanceDir");
+        return new PluginRegistry()
+                .registerInstance(FILE, () -> new FileInstancePlugin(fileInstanceDir), FILE_ALIAS)
+                .registerFlavor(VANILLA, VanillaFlavorPlugin::new, VANILLA_ALIAS);
+    }
+
+    /**
+     * @throws IllegalArgumentException when a name is blank, contains '/', or is taken
+     */
+    public PluginRegistry registerInstance(String name, Supplier<? extends InstancePlugin> factory, String... aliases) {
+        register(instances, new Shared<>(factory), name, aliases);
+        return this;
+    }
+
+    public PluginRegistry registerInstance(String name, InstancePlugin plugin, String... aliases) {
+        Objects.requireNonNull(plugin, "plugin");
+        return registerInstance(name, () -> plugin, aliases);
+    }
+
+    /**
+     * @throws IllegalArgumentException when a name is blank, contains '/', or is taken
+     */
+    public PluginRegistry registerFlavor(String name, Supplier<? extends FlavorPlugin> factory, String... aliases) {
+        register(flavors, new Shared<>(factory), name, aliases);
+        return this;
+    }
+
+    public PluginRegistry registerFlavor(String name, FlavorPlugin plugin, String... aliases) {
+        Objects.requireNonNull(plugin, "plugin");
+        return registerFlavor(name, () -> plugin, aliases);
+    }
+
+    @Override
+    public InstancePlugin instance(PluginName name) {
+        return find(instances, "instance", name);
+    }
+
+    @Override
+    public FlavorPlugin flavor(PluginName name) {
+        return find(flavors, "flavor", name);
+    }
+
+    /** Every instance plugin name and alias, sorted. */
+    public Set<String> instanceNames() {
+        return new TreeSet<>(instances.keySet());
+    }
+
+    /** Every flavor plugin name and alias, sorted. */
+    public Set<String> flavorNames() {
+        return new TreeSet<>(flavors.keySet());
+    }
+
+    private static <T> void register(Map<String, Shared<T>> map, Shared<T> shared, String name, String... aliases) {
+        checkName(name);
+        for (String alias : aliases) {
+            checkName(alias);
+        }
+        synchronized (map) {
+            for (String n : concat(name, aliases)) {
+                if (map.containsKey(n)) {
+                    throw new IllegalArgumentException("plugin name already registered: " + n);
+                }
+            }
+            for (String n : concat(name, aliases)) {
+                map.put(n, shared);
+            }
+        }
+    }
+
+    private static String[] concat(String name, String[] aliases) {
+        String[] all = new String[aliases.length + 1];
+        all[0] = name;
+        System.arraycopy(aliases, 0, all, 1, aliases.length);
+        return all;
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isBlank() || name.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("a plugin name must be non-blank and without '/': " + name);
+        }
+    }
+
+    private static <T> T find(Map<String, Shared<T>> map, String kind, PluginName name) {
+        Objects.requireNonNull(name, "name");
+        Shared<T> shared = map.get(name.lookup());
+        if (shared == null) {
+            throw new PluginNotFoundException(kind, name.lookup(), map.keySet());
+        }
+        if (!name.type().isEmpty()) {
+            throw new PluginException("no-plugin:" + name.type());
+        }
+        return shared.get();
+    }
+
+    /** Makes the plugin once, on first use; a failed attempt is retried on the next. */
+    private static final class Shared<T> {
+        private final Supplier<? extends T> factory;
+        private volatile T value;
+
+        Shared(Supplier<? extends T> factory) {
+            this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = Objects.requireNonNull(factory.get(), "plugin factory returned null");
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
+    }
+}

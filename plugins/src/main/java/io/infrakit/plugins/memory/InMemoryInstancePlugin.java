@@ -1,0 +1,135 @@
+package io.infrakit.plugins.memory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.json.ObjectFields;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.spi.InstancePlugin;
+import io.infrakit.plugins.spi.InstanceSpec;
+import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.spi.TagMatch;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Instances that exist only in this object: for tests, and for measuring what the controller itself costs without
+ * any real infrastructure. Thread-safe; behaves as a real plugin should (a provisioned instance is listed as soon as
+ * {@link #provision} returns, labels merge, a tag filter is a subset match, unknown IDs are "instance not found").
+ * {@link #lose} removes an instance behind the controller's back, as a crashed machine would, and tells
+ * {@link #onChange} listeners.
+ */
+public final class InMemoryInstancePlugin implements InstancePlugin {
+
+    private record Instance(long sequence, String id, InstanceSpec spec, Map<String, String> tags) {
+    }
+
+    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder provisioned = new LongAdder();
+    private final LongAdder destroyed = new LongAdder();
+
+    @Override
+    public void validate(JsonNode properties) {
+        if (properties != null && !properties.isNull() && !properties.isObject()) {
+            throw new PluginException("Properties must be a JSON object, got " + ObjectFields.kind(properties));
+        }
+    }
+
+    @Override
+    public String provision(InstanceSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        long n = sequence.incrementAndGet();
+        String id = "instance-" + n;
+        instances.put(id, new Instance(n, id, spec, spec.tagsOrEmpty()));
+        provisioned.increment();
+        return id;
+    }
+
+    @Override
+    public void label(String instanceId, Map<String, String> labels) {
+        Instance updated = instances.computeIfPresent(instanceId, (id, old) -> {
+            Map<String, String> tags = new LinkedHashMap<>(old.tags());
+            tags.putAll(labels);
+            return new Instance(old.sequence(), id, old.spec(), Map.copyOf(tags));
+        });
+        if (updated == null) {
+            throw new PluginException("instance not found: " + instanceId);
+        }
+    }
+
+    @Override
+    public void destroy(String instanceId, String reason) {
+        if (instanceId == null || instances.remove(instanceId) == null) {
+            throw new PluginException("instance not found: " + instanceId);
+        }
+        destroyed.increment();
+    }
+
+    @Override
+    public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
+        List<Instance> matching = new ArrayList<>();
+        for (Instance instance : instances.values()) {
+            if (TagMatch.matches(instance.tags(), tags)) {
+                matching.add(instance);
+            }
+        }
+        matching.sort(Comparator.comparingLong(Instance::sequence));
+        List<InstanceDescription> out = new ArrayList<>(matching.size());
+        for (Instance i : matching) {
+            out.add(new InstanceDescription(i.id(), i.spec().logicalId(), i.tags(),
+                    properties ? Json.toTree(i.spec()) : null));
+        }
+        return out;
+    }
+
+    @Override
+    public AutoCloseable onChange(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Removes an instance as if it died on its own, and tells the listeners. False when there was none. */
+    public boolean lose(String instanceId) {
+        if (instances.remove(instanceId) == null) {
+            return false;
+        }
+        listeners.forEach(Runnable::run);
+        return true;
+    }
+
+    /** The spec an instance was provisioned with, or null. */
+    public InstanceSpec spec(String instanceId) {
+        Instance instance = instances.get(instanceId);
+        return instance == null ? null : instance.spec();
+    }
+
+    /** Instances that exist now. */
+    public int size() {
+        return instances.size();
+    }
+
+    /** Successful {@link #provision} calls so far. */
+    public long provisionCount() {
+        return provisioned.sum();
+    }
+
+    /** Successful {@link #destroy} calls so far (not {@link #lose}). */
+    public long destroyCount() {
+        return destroyed.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryInstancePlugin[" + instances.size() + " instances]";
+    }
+}

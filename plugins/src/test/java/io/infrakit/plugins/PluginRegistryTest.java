@@ -1,0 +1,111 @@
+package io.infrakit.plugins;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.memory.InMemoryInstancePlugin;
+import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.InstancePlugin;
+import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.spi.PluginName;
+import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PluginRegistryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void builtinsAnswerToBothNamesInfraKitUsersWrite() {
+        PluginRegistry registry = PluginRegistry.builtins(dir);
+
+        InstancePlugin file = registry.instance(PluginName.parse("instance-file"));
+        FlavorPlugin vanilla = registry.flavor(PluginName.parse("flavor-vanilla"));
+
+        assertThat(file).isInstanceOf(FileInstancePlugin.class).isSameAs(registry.instance(PluginName.parse("file")));
+        assertThat(((FileInstancePlugin) file).directory()).isEqualTo(dir.toAbsolutePath());
+        assertThat(vanilla).isInstanceOf(VanillaFlavorPlugin.class).isSameAs(registry.flavor(PluginName.parse("vanilla")));
+        assertThat(registry.instanceNames()).containsExactly("file", "instance-file");
+        assertThat(registry.flavorNames()).containsExactly("flavor-vanilla", "vanilla");
+    }
+
+    @Test
+    void unknownNamesSayWhichNamesExist() {
+        PluginRegistry registry = PluginRegistry.builtins(dir);
+
+        assertThatThrownBy(() -> registry.instance(PluginName.parse("instance-aws")))
+                .isInstanceOfSatisfying(PluginNotFoundException.class, e -> {
+                    assertThat(e.kind()).isEqualTo("instance");
+                    assertThat(e.name()).isEqualTo("instance-aws");
+                    assertThat(e.known()).containsExactly("file", "instance-file");
+                })
+                .hasMessage("instance plugin 'instance-aws' not found (known instance plugins: file, instance-file)");
+        // A flavor name is not an instance plugin, and the other way round.
+        assertThatThrownBy(() -> registry.instance(PluginName.parse("vanilla"))).isInstanceOf(PluginNotFoundException.class);
+        assertThatThrownBy(() -> registry.flavor(PluginName.parse("file")))
+                .isInstanceOf(PluginNotFoundException.class)
+                .hasMessage("flavor plugin 'file' not found (known flavor plugins: flavor-vanilla, vanilla)");
+    }
+
+    @Test
+    void builtinsHaveNoSubTypes() {
+        PluginRegistry registry = PluginRegistry.builtins(dir);
+
+        assertThatThrownBy(() -> registry.instance(PluginName.parse("file/json")))
+                .isExactlyInstanceOf(PluginException.class).hasMessage("no-plugin:json");
+        assertThatThrownBy(() -> registry.flavor(PluginName.parse("flavor-vanilla/manager")))
+                .isExactlyInstanceOf(PluginException.class).hasMessage("no-plugin:manager");
+        assertThat(registry.flavor(PluginName.parse("vanilla/"))).isInstanceOf(VanillaFlavorPlugin.class);
+    }
+
+    @Test
+    void registeredPluginsAreMadeOnceOnFirstUse() {
+        AtomicInteger made = new AtomicInteger();
+        PluginRegistry registry = new PluginRegistry().registerInstance("instance-memory", () -> {
+            made.incrementAndGet();
+            return new InMemoryInstancePlugin();
+        }, "memory");
+
+        assertThat(made).hasValue(0);
+        InstancePlugin first = registry.instance(PluginName.parse("memory"));
+        assertThat(registry.instance(PluginName.parse("instance-memory"))).isSameAs(first);
+        assertThat(made).hasValue(1);
+    }
+
+    @Test
+    void namesAreUniqueAndPlain() {
+        PluginRegistry registry = PluginRegistry.builtins(dir);
+
+        assertThatThrownBy(() -> registry.registerInstance("x", new InMemoryInstancePlugin(), "file"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("plugin name already registered: file");
+        assertThat(registry.instanceNames()).doesNotContain("x"); // nothing half-registered
+        assertThatThrownBy(() -> registry.registerFlavor("a/b", new VanillaFlavorPlugin()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> registry.registerFlavor(" ", new VanillaFlavorPlugin()))
+                .isInstanceOf(IllegalArgumentException.class);
+        // The same name may be an instance plugin and a flavor.
+        registry.registerFlavor("file", new VanillaFlavorPlugin());
+        assertThat(registry.flavor(PluginName.parse("file"))).isInstanceOf(VanillaFlavorPlugin.class);
+    }
+
+    @Test
+    void orElseTriesTheNextLookupForUnknownNamesOnly() {
+        InMemoryInstancePlugin memory = new InMemoryInstancePlugin();
+        PluginLookup lookup = PluginRegistry.builtins(dir)
+                .orElse(new PluginRegistry().registerInstance("instance-remote", memory));
+
+        assertThat(lookup.instance(PluginName.parse("instance-remote"))).isSameAs(memory);
+        assertThat(lookup.instance(PluginName.parse("file"))).isInstanceOf(FileInstancePlugin.class);
+        assertThatThrownBy(() -> lookup.instance(PluginName.parse("file/typed"))).hasMessage("no-plugin:typed");
+        assertThatThrownBy(() -> lookup.instance(PluginName.parse("nope")))
+                .isInstanceOf(PluginNotFoundException.class)
+                .hasMessage("instance plugin 'nope' not found (known instance plugins: file, instance-file, instance-remote)");
+        assertThatThrownBy(() -> lookup.flavor(PluginName.parse("nope")))
+                .hasMessage("flavor plugin 'nope' not found (known flavor plugins: flavor-vanilla, vanilla)");
+    }
+}
