@@ -3,6 +3,8 @@ package io.infrakit.operator.controller;
 import static io.infrakit.operator.controller.OperatorFixture.cattle;
 
 import io.infrakit.store.StoreConfig;
+import io.infrakit.store.StoreException;
+import io.infrakit.store.testing.Await;
 import io.infrakit.store.etcd.EtcdStore;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
@@ -55,6 +57,15 @@ class ControllerEtcdTroubleIT {
         etcd.kill(0);
         try (EtcdStore others = new EtcdStore(StoreConfig.builder().endpoints(etcd.endpoints().subList(1, 3))
                 .requestTimeout(Duration.ofSeconds(3)).build())) {
+            // The killed member may have been raft leader: wait until the other two accept writes.
+            Await.until(Duration.ofSeconds(20), "quorum without member 0", () -> {
+                try {
+                    others.put(op.keys.prefix() + "/noise", "first");
+                    return true;
+                } catch (StoreException e) {
+                    return false;
+                }
+            });
             others.put(op.keys.group("web"), cattle("web", 3, "x"));
             others.put(op.keys.group("api"), cattle("api", 2, "y"));
             others.compact(others.put(op.keys.prefix() + "/noise", "last"));
