@@ -187,17 +187,17 @@ public final class Controller implements AutoCloseable {
                         t.queue.forget(id);
                         t.queue.addAfter(id, config.backoffBase());
                     }
-                    case RETRY -> log.info("group {}: retrying in {} ms", id, t.queue.addWithBackoff(id).toMillis());
+                    case RETRY -> log.info("retrying in {} ms", t.queue.addWithBackoff(id).toMillis());
                     default -> throw new IllegalStateException();
                 }
             } catch (LostLeadershipException e) {
                 listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-                log.warn("group {}: stopped, {}", id, e.getMessage());
+                log.warn("stopped: {}", e.getMessage());
                 return;
             } catch (RuntimeException e) {
                 listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-                log.warn("group {}: reconcile failed, retrying in {} ms: {}", id,
-                        t.queue.addWithBackoff(id).toMillis(), e.toString());
+                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addWithBackoff(id).toMillis(),
+                        e.toString());
             } finally {
                 t.queue.done(id);
                 MDC.remove("group");

@@ -90,7 +90,7 @@ public final class GroupReconciler {
             observed = observe(group, instances, term);
             plan = Planner.plan(group.allocation(), group.configHash(), observed);
             if (!plan.isEmpty()) {
-                log.info("group {}: {} to create, {} to destroy (desired {}, observed {})", id,
+                log.info("{} to create, {} to destroy (desired {}, observed {})",
                         plan.creates().size(), plan.destroys().size(), group.desired(), observed.size());
             }
             result = executor.execute(group, plan, term);
@@ -121,7 +121,7 @@ public final class GroupReconciler {
         }
         for (InstanceDescription d : adopt) {
             term.checkActive();
-            log.info("group {}: adopting bootstrap instance {}", group.id(), d.id());
+            log.info("adopting bootstrap instance {}", d.id());
             instances.label(d.id(), Map.of(Tags.GROUP, group.id(), Tags.CONFIG_SHA, group.configHash()));
         }
         return instances.describeInstances(selector, false);
@@ -142,8 +142,8 @@ public final class GroupReconciler {
             InstancePlugin instances = plugins.instance(PluginName.parse(pluginName));
             List<InstanceDescription> observed = instances.describeInstances(Map.of(Tags.GROUP, id), false);
             if (!observed.isEmpty()) {
-                log.info("group {}: spec deleted, destroying {} instances", id, observed.size());
-                PlanExecutor.Result r = executor.destroyAll(id, last, instances, observed, term);
+                log.info("spec deleted, destroying {} instances", observed.size());
+                PlanExecutor.Result r = executor.destroyAll(last, instances, observed, term);
                 if (r.firstError() != null) {
                     report(deleting(id, prev, observed.size() - r.destroyed(), pluginName)
                             .withError(status.error(id, r.firstError())), term);
@@ -163,7 +163,7 @@ public final class GroupReconciler {
         }
         validated.remove(id);
         specs.forget(id, entry == null ? Long.MAX_VALUE : entry.revision());
-        log.info("group {}: deleted", id);
+        log.info("deleted");
         return Outcome.DONE;
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Carries out a plan through the plugins: Prepare + Provision for each create, Drain + Destroy for each destroy, at
@@ -65,7 +66,7 @@ public final class PlanExecutor {
         }
         for (Plan.Destroy d : plan.destroys()) {
             steps.add(step(error, "Destroy " + d.instance().id(), () -> {
-                destroy(group.id(), group.properties().flavor(), flavor, instances, d.instance(), d.reason(), term);
+                destroy(group.properties().flavor(), flavor, instances, d.instance(), d.reason(), term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -74,14 +75,14 @@ public final class PlanExecutor {
     }
 
     /** Destroys every listed instance of a group whose spec is gone ({@code last} may be null: then no drain). */
-    public Result destroyAll(String groupId, GroupDefinition last, InstancePlugin instances,
+    public Result destroyAll(GroupDefinition last, InstancePlugin instances,
                              List<InstanceDescription> observed, LeaderTerm term) {
         FlavorPlugin flavor = null;
         if (last != null) {
             try {
                 flavor = plugins.flavor(last.properties().flavor().pluginName());
             } catch (RuntimeException e) {
-                log.warn("group {}: flavor plugin unavailable, destroying without drain: {}", groupId, e.getMessage());
+                log.warn("flavor plugin unavailable, destroying without drain: {}", e.getMessage());
             }
         }
         PluginSpec flavorSpec = last == null ? null : last.properties().flavor();
@@ -91,7 +92,7 @@ public final class PlanExecutor {
         List<Callable<Void>> steps = new ArrayList<>();
         for (InstanceDescription d : observed) {
             steps.add(step(error, "Destroy " + d.id(), () -> {
-                destroy(groupId, flavorSpec, drainer, instances, d, "group deleted", term);
+                destroy(flavorSpec, drainer, instances, d, "group deleted", term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -114,10 +115,10 @@ public final class PlanExecutor {
                 new Index(group.id(), group.desired()));
         term.checkActive();
         String id = instances.provision(prepared);
-        log.info("group {}: provisioned {}{}", group.id(), id, logicalId == null ? "" : " (" + logicalId + ")");
+        log.info("provisioned {}{}", id, logicalId == null ? "" : " (" + logicalId + ")");
     }
 
-    private void destroy(String groupId, PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
+    private void destroy(PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
                          InstanceDescription d, String reason, LeaderTerm term) {
         if (flavor != null) {
             term.checkActive();
@@ -125,22 +126,28 @@ public final class PlanExecutor {
                 flavor.drain(flavorSpec.properties(), d);
             } catch (RuntimeException e) {
                 // Drain is best effort, as in InfraKit: the instance is destroyed anyway.
-                log.warn("group {}: drain of {} failed, destroying anyway: {}", groupId, d.id(), e.getMessage());
+                log.warn("drain of {} failed, destroying anyway: {}", d.id(), e.getMessage());
             }
         }
         term.checkActive();
         instances.destroy(d.id(), "terminate");
-        log.info("group {}: destroyed {} ({})", groupId, d.id(), reason);
+        log.info("destroyed {} ({})", d.id(), reason);
     }
 
     private static Callable<Void> step(AtomicReference<String> error, String what, Runnable body) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
+            if (context != null) {
+                MDC.setContextMap(context); // log lines of a step carry the group, like the reconcile's own
+            }
             try {
                 body.run();
             } catch (LostLeadershipException e) {
                 throw e;
             } catch (RuntimeException e) {
                 error.compareAndSet(null, what + " failed: " + e.getMessage());
+            } finally {
+                MDC.clear();
             }
             return null;
         };
