@@ -87,9 +87,7 @@ public final class FileInstancePlugin implements InstancePlugin {
     /** Accepts any JSON object (or nothing), as InfraKit's plugin does. */
     @Override
     public void validate(JsonNode properties) {
-        if (properties != null && !properties.isNull() && !properties.isObject()) {
-            throw new PluginException("Properties must be a JSON object, got " + ObjectFields.kind(properties));
-        }
+        ObjectFields.requireObjectOrAbsent(properties, "Properties", PluginException::new);
     }
 
     @Override

@@ -11,8 +11,6 @@ import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -89,25 +87,15 @@ record FileInstanceRecord(String id, String logicalId, Map<String, String> tags,
         InstanceSpec spec = new InstanceSpec(null, null, "", null, null);
         ObjectFields specFields = fields.object("Spec");
         if (specFields != null) {
-            String init = specFields.string("Init");
             spec = new InstanceSpec(specFields.get("Properties"), specFields.stringMap("Tags"),
-                    init == null ? "" : init, specFields.string("LogicalID"), attachments(specFields));
+                    specFields.string("Init", ""), specFields.string("LogicalID"),
+                    specFields.list("Attachments", FileInstanceRecord::attachment));
         }
         fields.string("ID"); // must be a string if present, as for Go; the file name is what counts
         return new FileInstanceRecord(fileName, fields.string("LogicalID"), fields.stringMap("Tags"), spec);
     }
 
-    private static List<Attachment> attachments(ObjectFields specFields) {
-        List<ObjectFields> list = specFields.objectList("Attachments");
-        if (list == null) {
-            return null;
-        }
-        List<Attachment> out = new ArrayList<>(list.size());
-        for (ObjectFields a : list) {
-            String aid = a.string("ID");
-            String type = a.string("Type");
-            out.add(new Attachment(aid == null ? "" : aid, type == null ? "" : type));
-        }
-        return out;
+    static Attachment attachment(ObjectFields fields) {
+        return new Attachment(fields.string("ID", ""), fields.string("Type", ""));
     }
 }

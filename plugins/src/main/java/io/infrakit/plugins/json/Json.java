@@ -66,32 +66,22 @@ public final class Json {
      * @throws JsonFormatException when the text is empty, malformed, or has trailing content
      */
     public static JsonNode parse(String text) {
-        JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            return present(MAPPER.readTree(text));
         } catch (JsonProcessingException e) {
             throw formatError(e);
         }
-        if (node == null || node.isMissingNode()) {
-            throw new JsonFormatException("empty document", -1, -1, null);
-        }
-        return node;
     }
 
     /** Parses UTF-8 bytes; see {@link #parse(String)}. */
     public static JsonNode parse(byte[] utf8) {
-        JsonNode node;
         try {
-            node = MAPPER.readTree(utf8);
+            return present(MAPPER.readTree(utf8));
         } catch (JsonProcessingException e) {
             throw formatError(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e); // not reached: reading from memory
         }
-        if (node == null || node.isMissingNode()) {
-            throw new JsonFormatException("empty document", -1, -1, null);
-        }
-        return node;
     }
 
     /** Compact JSON of a value (a record, a map, a {@link JsonNode}). */
@@ -106,6 +96,13 @@ public final class Json {
     /** A value as a tree, written with this mapper's rules. */
     public static JsonNode toTree(Object value) {
         return MAPPER.valueToTree(value);
+    }
+
+    private static JsonNode present(JsonNode node) {
+        if (node == null || node.isMissingNode()) {
+            throw new JsonFormatException("empty document", -1, -1, null);
+        }
+        return node;
     }
 
     private static JsonFormatException formatError(JsonProcessingException e) {

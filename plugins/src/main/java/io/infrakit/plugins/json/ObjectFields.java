@@ -39,6 +39,17 @@ public final class ObjectFields {
         return new ObjectFields(node, path, errors);
     }
 
+    /**
+     * Checks a value that may be absent but otherwise must be an object (an opaque properties blob that Go decodes
+     * into a map or struct).
+     */
+    public static void requireObjectOrAbsent(JsonNode value, String path,
+                                             Function<String, ? extends RuntimeException> errors) {
+        if (value != null && !value.isNull() && !value.isMissingNode()) {
+            of(value, path, errors);
+        }
+    }
+
     /** The value of the last key matching {@code name}; null when absent or JSON null. */
     public JsonNode get(String name) {
         JsonNode found = null;
@@ -50,17 +61,6 @@ public final class ObjectFields {
         return found == null || found.isNull() ? null : found;
     }
 
-    /** The exact key used in the document for {@code name} (the last match), or null. */
-    public String keyOf(String name) {
-        String key = null;
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (foldEquals(name, e.getKey())) {
-                key = e.getKey();
-            }
-        }
-        return key;
-    }
-
     public String string(String name) {
         JsonNode v = get(name);
         if (v == null) {
@@ -70,6 +70,12 @@ public final class ObjectFields {
             throw fail(name, "must be a string, got " + kind(v));
         }
         return v.textValue();
+    }
+
+    /** A string field, or {@code fallback} when absent or null. */
+    public String string(String name, String fallback) {
+        String value = string(name);
+        return value == null ? fallback : value;
     }
 
     public ObjectFields object(String name) {
@@ -124,8 +130,11 @@ public final class ObjectFields {
         return Collections.unmodifiableMap(map);
     }
 
-    /** The elements of an array field, each checked to be an object; null when absent. */
-    public List<ObjectFields> objectList(String name) {
+    /**
+     * An array of objects, each turned into a value by {@code element}; null when absent. A null element is read as
+     * an empty object (Go leaves a struct element at its zero value).
+     */
+    public <T> List<T> list(String name, Function<ObjectFields, T> element) {
         JsonNode v = get(name);
         if (v == null) {
             return null;
@@ -133,11 +142,11 @@ public final class ObjectFields {
         if (!v.isArray()) {
             throw fail(name, "must be an array of objects, got " + kind(v));
         }
-        List<ObjectFields> list = new ArrayList<>(v.size());
+        List<T> list = new ArrayList<>(v.size());
         int i = 0;
-        for (JsonNode element : v) {
+        for (JsonNode item : v) {
             String at = pathOf(name) + "[" + i++ + "]";
-            list.add(element.isNull() ? of(JsonNodeFactory.instance.objectNode(), at, errors) : of(element, at, errors));
+            list.add(element.apply(of(item.isNull() ? JsonNodeFactory.instance.objectNode() : item, at, errors)));
         }
         return list;
     }

@@ -39,9 +39,7 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
 
     @Override
     public void validate(JsonNode properties) {
-        if (properties != null && !properties.isNull() && !properties.isObject()) {
-            throw new PluginException("Properties must be a JSON object, got " + ObjectFields.kind(properties));
-        }
+        ObjectFields.requireObjectOrAbsent(properties, "Properties", PluginException::new);
     }
 
     @Override

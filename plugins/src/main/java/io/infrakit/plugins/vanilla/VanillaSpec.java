@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.PluginException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,17 +31,8 @@ record VanillaSpec(List<String> init, String initScriptTemplateUrl, Map<String, 
             return new VanillaSpec(null, null, null, null);
         }
         ObjectFields fields = ObjectFields.of(properties, "Properties", PluginException::new);
-        List<ObjectFields> attachmentFields = fields.objectList("Attachments");
-        List<Attachment> attachments = null;
-        if (attachmentFields != null) {
-            attachments = new ArrayList<>(attachmentFields.size());
-            for (ObjectFields a : attachmentFields) {
-                String id = a.string("ID");
-                String type = a.string("Type");
-                attachments.add(new Attachment(id == null ? "" : id, type == null ? "" : type));
-            }
-        }
         return new VanillaSpec(fields.stringList("Init"), fields.string("InitScriptTemplateURL"),
-                fields.stringMap("Tags"), attachments);
+                fields.stringMap("Tags"), fields.list("Attachments",
+                        a -> new Attachment(a.string("ID", ""), a.string("Type", ""))));
     }
 }

@@ -24,7 +24,6 @@ class ObjectFieldsTest {
 
         assertThat(fields.get("A")).isNull();
         assertThat(fields.string("b")).isEqualTo("2");
-        assertThat(fields.keyOf("b")).isEqualTo("b");
         assertThat(fields.get("missing")).isNull();
     }
 
