@@ -2,11 +2,13 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.election.Replica;
+import io.infrakit.operator.election.ReplicaIdentity;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.Store;
 import io.infrakit.store.etcd.EtcdServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -39,12 +41,32 @@ final class UpCommand implements Callable<Integer> {
             description = "Plugin calls at once within one group (default ${DEFAULT-VALUE}).")
     int maxParallel;
 
+    @Option(names = "--id", defaultValue = "${env:INFRAKIT_ID}", paramLabel = "ID",
+            description = "This replica's name in the election (env INFRAKIT_ID, default host:pid).")
+    String id;
+
+    @Option(names = "--lease-ttl", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Leader lease TTL, whole seconds (default ${DEFAULT-VALUE}): how long a crashed leader "
+                    + "holds the election before a standby takes over.")
+    Duration leaseTtl;
+
+    @Option(names = "--leader-margin", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "The leader stops acting this long before its lease could expire unconfirmed "
+                    + "(default: a quarter of the TTL, at least 200ms).")
+    Duration leaderMargin;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (workers < 1 || maxParallel < 1 || resync.isZero()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--workers and --max-parallel must be at least 1, --resync above 0");
         }
+        Duration margin = leaderMargin != null ? leaderMargin
+                : Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 4));
+        checkLeaseTimings(margin);
         EtcdServer dev = null;
         if (!etcd.explicit()) {
             try {
@@ -66,11 +88,15 @@ final class UpCommand implements Callable<Integer> {
         PluginRegistry plugins = pluginOptions.registry();
         Store store = Stores.open(etcd);
         Controller controller = new Controller(store, etcd.keys(), plugins, config);
+        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
+        Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
-        // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return.
+        // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return. The replica
+        // stops acting, then resigns, so a standby takes over at once.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
+            replica.close();
             controller.close();
             store.close();
             if (devServer != null) {
@@ -91,8 +117,22 @@ final class UpCommand implements Callable<Integer> {
         }
         log.info("watching {} on {}; file instances in {}", etcd.keys().groups(), store.endpoints(),
                 pluginOptions.fileDir());
-        controller.lead(LeaderTerm.standalone());
+        replica.start();
         stopped.await();
         return 0;
+    }
+
+    /** The lease must outlive a renewal (every third of the TTL) plus the margin, or the leader would flap. */
+    private void checkLeaseTimings(Duration margin) {
+        long ttl = leaseTtl.toMillis();
+        if (ttl < 1000 || ttl % 1000 != 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--lease-ttl must be whole seconds, at least 1s (etcd leases count seconds)");
+        }
+        if (margin.isNegative() || margin.toMillis() >= ttl * 2 / 3) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--leader-margin " + margin.toMillis()
+                    + "ms must be below two thirds of the lease TTL (" + ttl * 2 / 3 + "ms): the lease is renewed"
+                    + " every third of its TTL, and a renewal must fit before the leader's deadline");
+        }
     }
 }

@@ -1,0 +1,50 @@
+package io.infrakit.operator.election;
+
+import io.infrakit.store.Txn;
+import io.infrakit.store.election.Election;
+import io.infrakit.store.election.LeaderKey;
+
+/**
+ * A leader term backed by an etcd election key. Active while the election still holds this key and the lease is
+ * provably alive (last confirmed keep-alive + TTL − safety margin): that deadline passes before etcd can expire the
+ * lease, so this replica stops before anyone else can be elected. Writes are fenced on the key's create revision.
+ */
+final class EtcdLeaderTerm implements LeaderTerm {
+
+    private final Election election;
+    private final LeaderKey key;
+    private final long marginNanos;
+    private volatile boolean ended;
+
+    EtcdLeaderTerm(Election election, LeaderKey key, long marginNanos) {
+        this.election = election;
+        this.key = key;
+        this.marginNanos = marginNanos;
+    }
+
+    @Override
+    public boolean isActive() {
+        if (ended) {
+            return false;
+        }
+        boolean holds = election.leaderKey().map(key::equals).orElse(false)
+                && System.nanoTime() < election.leaseDeadlineNanos() - marginNanos;
+        if (!holds) {
+            ended = true; // a term never comes back
+        }
+        return holds;
+    }
+
+    void end() {
+        ended = true;
+    }
+
+    LeaderKey key() {
+        return key;
+    }
+
+    @Override
+    public Txn fence(Txn txn) {
+        return txn.and(key.fence());
+    }
+}

@@ -1,0 +1,141 @@
+package io.infrakit.operator.election;
+
+import io.infrakit.operator.controller.Controller;
+import io.infrakit.store.Op;
+import io.infrakit.store.Store;
+import io.infrakit.store.StoreException;
+import io.infrakit.store.Txn;
+import io.infrakit.store.election.Election;
+import io.infrakit.store.election.ElectionListener;
+import io.infrakit.store.election.LeaderKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One operator replica taking part in the election under {@code <prefix>/leader}: a warm standby (its controller
+ * watches specs all along) that starts reconciling the moment it is elected and stops, without exiting, the moment
+ * it can no longer prove its lease. Transitions run on one thread, in order.
+ */
+public final class Replica implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Replica.class);
+
+    private final Store store;
+    private final Controller controller;
+    private final Election election;
+    private final ReplicaIdentity identity;
+    private final long marginNanos;
+    private final ExecutorService transitions;
+    private volatile EtcdLeaderTerm term;
+    private volatile Runnable onTransition = () -> { };
+
+    /**
+     * @param ttl    lease TTL: how long a crashed leader holds the election
+     * @param margin the leader stops this long before its lease could expire unconfirmed
+     */
+    public Replica(Store store, String leaderPrefix, Controller controller, ReplicaIdentity identity, Duration ttl,
+                   Duration margin) {
+        this.store = store;
+        this.controller = controller;
+        this.identity = identity;
+        this.marginNanos = margin.toNanos();
+        this.transitions = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "infrakit-leadership");
+            t.setDaemon(true);
+            return t;
+        });
+        this.election = new Election(store, leaderPrefix, identity.toJson(), ttl.toSeconds(), margin,
+                new ElectionListener() {
+                    @Override
+                    public void onElected(LeaderKey key) {
+                        EtcdLeaderTerm t = new EtcdLeaderTerm(election(), key, marginNanos);
+                        term = t;
+                        transitions.execute(() -> lead(t));
+                    }
+
+                    @Override
+                    public void onDemoted(String reason) {
+                        EtcdLeaderTerm t = term;
+                        if (t != null) {
+                            t.end(); // stop acting at once; the workers see it before their next step
+                        }
+                        transitions.execute(() -> standDown(reason));
+                    }
+                });
+    }
+
+    private Election election() {
+        return election;
+    }
+
+    /** Runs after each transition (tests and metrics). */
+    public void onTransition(Runnable r) {
+        this.onTransition = r;
+    }
+
+    public void start() {
+        election.campaign();
+    }
+
+    public boolean isLeader() {
+        EtcdLeaderTerm t = term;
+        return t != null && t.isActive() && controller.isLeading();
+    }
+
+    public ReplicaIdentity identity() {
+        return identity;
+    }
+
+    private void lead(EtcdLeaderTerm t) {
+        if (!t.isActive()) {
+            return;
+        }
+        log.info("LEADERSHIP gained: {} leads (key {}, revision {})", identity.id(), t.key().key(),
+                t.key().createRevision());
+        try {
+            // Say since when we lead; fenced, so only the holder of the key can write it.
+            store.commit(t.fence(Txn.builder().then(Op.put(t.key().key(),
+                    identity.since(Instant.now().toString()).toJson(), t.key().leaseId())).build()));
+            controller.lead(t);
+        } catch (StoreException e) {
+            log.warn("could not start leading: {}", e.getMessage());
+        }
+        onTransition.run();
+    }
+
+    private void standDown(String reason) {
+        boolean was = controller.isLeading() || term != null;
+        controller.standDown();
+        term = null;
+        if (was) {
+            log.info("LEADERSHIP lost: {} stopped acting ({})", identity.id(), reason);
+        }
+        onTransition.run();
+    }
+
+    /**
+     * Graceful handover: stop acting (abandoning the in-flight step), then delete the election key so a standby
+     * takes over at once.
+     */
+    @Override
+    public void close() {
+        EtcdLeaderTerm t = term;
+        if (t != null) {
+            t.end();
+        }
+        controller.standDown();
+        election.resign();
+        election.close();
+        transitions.shutdown();
+        try {
+            transitions.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
