@@ -25,6 +25,10 @@ public interface Store extends AutoCloseable {
      * Watches every key under the prefix. Starts with {@link WatchListener#onResync} (the prefix as of now) when
      * {@code fromRevision} is 0, otherwise with events after {@code fromRevision - 1}. Survives reconnects; when the
      * revision it needs was compacted, re-lists the prefix (onResync) and continues from there.
+     *
+     * <p>Returns at once: the first listing and the stream are set up in the background, so a watch started while
+     * etcd is away reports {@link WatchListener#onDisconnected} and keeps trying. After a break it resumes from the
+     * last delivered revision + 1: no event is lost or delivered twice.
      */
     Watch watch(String prefix, long fromRevision, WatchListener listener);
 

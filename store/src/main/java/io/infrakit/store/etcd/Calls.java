@@ -64,6 +64,10 @@ final class Calls {
         if (code == Status.Code.DEADLINE_EXCEEDED) {
             return unreachable(t);
         }
+        if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED) {
+            return new StoreException("etcd at " + endpoints + " refused " + what
+                    + ": authentication failed or not allowed (check user and password): " + t.getMessage(), t);
+        }
         if (code == Status.Code.UNAVAILABLE) {
             return new StoreException("etcd unreachable at " + endpoints + ": " + t.getMessage(), t);
         }

@@ -43,6 +43,8 @@ public final class EtcdServer implements AutoCloseable {
     private final String initialClusterState;
     private final Duration startTimeout;
     private final List<String> extraArgs;
+    private final Tls tls;
+    private final int metricsPort;
     private final Thread shutdownHook = new Thread(this::destroyOnExit, "etcd-server-shutdown");
     private Process process;
     private boolean hooked;
@@ -51,9 +53,12 @@ public final class EtcdServer implements AutoCloseable {
         this.binary = b.binary != null ? b.binary : findBinary();
         this.name = b.name;
         this.dataDir = b.dataDir.toAbsolutePath();
-        int[] ports = b.clientPort == 0 || b.peerPort == 0 ? freePorts(2) : null;
+        int[] ports = freePorts(3);
         this.clientPort = b.clientPort != 0 ? b.clientPort : ports[0];
         this.peerPort = b.peerPort != 0 ? b.peerPort : ports[1];
+        this.tls = b.tls;
+        // With TLS on the client port, health is checked on a plain-HTTP metrics port instead.
+        this.metricsPort = tls == null ? 0 : ports[2];
         this.fastTimings = b.fastTimings;
         this.initialCluster = b.initialCluster != null ? b.initialCluster : name + "=" + peerUrl();
         this.initialClusterState = b.initialClusterState;
@@ -90,11 +95,15 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public String clientUrl() {
-        return "http://" + HOST + ":" + clientPort;
+        return (tls == null ? "http://" : "https://") + HOST + ":" + clientPort;
     }
 
     public String peerUrl() {
         return "http://" + HOST + ":" + peerPort;
+    }
+
+    private String healthBaseUrl() {
+        return tls == null ? clientUrl() : "http://" + HOST + ":" + metricsPort;
     }
 
     public synchronized boolean isRunning() {
@@ -129,6 +138,13 @@ public final class EtcdServer implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             throw new StoreException("cannot prepare etcd data dir " + dataDir + ": " + e.getMessage(), e);
         }
+        // An etcd already listening there would answer our health checks in this one's place.
+        for (int port : new int[] {clientPort, peerPort}) {
+            if (!isFree(port)) {
+                throw new StoreException("cannot start etcd " + name + ": port " + port + " on " + HOST
+                        + " is in use (another etcd?)");
+            }
+        }
         List<String> cmd = command();
         log.info("starting etcd {} on {} (data {})", name, clientUrl(), dataDir);
         ProcessBuilder pb = new ProcessBuilder(cmd)
@@ -157,6 +173,15 @@ public final class EtcdServer implements AutoCloseable {
                 "--initial-cluster=" + initialCluster,
                 "--initial-cluster-state=" + initialClusterState,
                 "--logger=zap"));
+        if (tls != null) {
+            cmd.add("--cert-file=" + tls.cert());
+            cmd.add("--key-file=" + tls.key());
+            if (tls.clientCa() != null) {
+                cmd.add("--trusted-ca-file=" + tls.clientCa());
+                cmd.add("--client-cert-auth");
+            }
+            cmd.add("--listen-metrics-urls=" + healthBaseUrl());
+        }
         if (fastTimings) {
             cmd.add("--heartbeat-interval=10");
             cmd.add("--election-timeout=50");
@@ -168,7 +193,7 @@ public final class EtcdServer implements AutoCloseable {
     /** Waits until {@code GET /health} answers {@code "health":"true"}; fails early if the process exits. */
     public void awaitHealthy(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(250)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(healthBaseUrl() + "/health"))
                 .timeout(Duration.ofMillis(500)).GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "no answer";
@@ -306,8 +331,21 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
-    /** The {@code etcd} binary on PATH. */
+    private static boolean isFree(int port) {
+        try {
+            new ServerSocket(port, 1, InetAddress.getByName(HOST)).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The {@code etcd} binary: {@code $ETCD_BINARY} if set (e.g. to test another version), else the one on PATH. */
     public static Path findBinary() {
+        String explicit = System.getenv("ETCD_BINARY");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
         String path = Objects.requireNonNullElse(System.getenv("PATH"), "") + File.pathSeparator
                 + "/usr/local/bin" + File.pathSeparator + "/usr/bin";
         for (String dir : path.split(File.pathSeparator)) {
@@ -318,7 +356,8 @@ public final class EtcdServer implements AutoCloseable {
                 }
             }
         }
-        throw new StoreException("etcd binary not found on PATH (Debian: apt-get install etcd-server)");
+        throw new StoreException("etcd binary not found on PATH (Debian: apt-get install etcd-server; "
+                + "or set ETCD_BINARY)");
     }
 
     private static void sleep(long millis) {
@@ -327,6 +366,17 @@ public final class EtcdServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while waiting for etcd", e);
+        }
+    }
+
+    /**
+     * Server certificate and key (PEM) for the client port; with {@code clientCa}, clients must present a
+     * certificate signed by it.
+     */
+    public record Tls(Path cert, Path key, Path clientCa) {
+        public Tls {
+            Objects.requireNonNull(cert, "cert");
+            Objects.requireNonNull(key, "key");
         }
     }
 
@@ -341,6 +391,7 @@ public final class EtcdServer implements AutoCloseable {
         private String initialClusterState = "new";
         private Duration startTimeout = Duration.ofSeconds(30);
         private final List<String> extraArgs = new ArrayList<>();
+        private Tls tls;
 
         private Builder(String name, Path dataDir) {
             this.name = Objects.requireNonNull(name, "name");
@@ -381,6 +432,12 @@ public final class EtcdServer implements AutoCloseable {
         /** How long {@link EtcdServer#start()} waits for health (default 30 s). */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = timeout;
+            return this;
+        }
+
+        /** Serve clients over TLS (https client URL). */
+        public Builder tls(Tls tls) {
+            this.tls = tls;
             return this;
         }
 

@@ -55,7 +55,8 @@ class EtcdClusterTest {
                      .endpoints(ETCD.member(1).clientUrl(), ETCD.member(2).clientUrl())
                      .requestTimeout(Duration.ofSeconds(3)).build())) {
             RecordingWatchListener rec = new RecordingWatchListener();
-            try (Store.Watch ignored = watching.watch(p, 0, rec)) {
+            Store.Watch watch = watching.watch(p, 0, rec);
+            try {
                 rec.awaitResync(1, Duration.ofSeconds(5));
                 IntStream.range(0, 50).forEach(i -> create(writer, p, i));
                 rec.awaitEvents(50, Duration.ofSeconds(5));
@@ -73,6 +74,8 @@ class EtcdClusterTest {
                         .containsExactlyElementsOf(IntStream.range(0, 150).mapToObj(Integer::toString).toList());
                 assertThat(events).extracting(e -> e.kv().modRevision()).isSorted().doesNotHaveDuplicates();
                 assertThat(rec.resyncs()).hasSize(1);
+            } finally {
+                watch.close();
             }
         }
     }

@@ -58,7 +58,8 @@ class EtcdLeaseTest {
         long rev = holder.commit(Txn.builder().then(Op.put(key, "v", lease.id())).build()).revision();
 
         RecordingWatchListener rec = new RecordingWatchListener();
-        try (Store.Watch ignored = observer.watch(key, rev + 1, rec)) {
+        Store.Watch watch = observer.watch(key, rev + 1, rec);
+        try {
             long crashAt = System.nanoTime();
             holder.close(); // as if the process died: keep-alives stop, nothing is revoked
             assertThat(observer.get(key)).as("not revoked on close").isPresent();
@@ -69,6 +70,8 @@ class EtcdLeaseTest {
             assertThat(gone.type()).isEqualTo(WatchEvent.Type.DELETE);
             assertThat(gone.key()).isEqualTo(key);
             assertThat(millis).isGreaterThan(300);
+        } finally {
+            watch.close();
         }
     }
 

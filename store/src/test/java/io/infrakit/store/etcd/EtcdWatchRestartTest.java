@@ -22,7 +22,8 @@ class EtcdWatchRestartTest {
             EtcdStore writer = etcd.newStore();
             String p = "/restart/";
             RecordingWatchListener rec = new RecordingWatchListener();
-            try (Store.Watch ignored = watching.watch(p, 0, rec)) {
+            Store.Watch watch = watching.watch(p, 0, rec);
+            try {
                 rec.awaitResync(1, Duration.ofSeconds(5));
                 for (int i = 0; i < 100; i++) {
                     writer.put(p + String.format("k%03d", i), Integer.toString(i));
@@ -50,6 +51,8 @@ class EtcdWatchRestartTest {
                         .containsExactlyElementsOf(IntStream.range(0, 200).mapToObj(i -> first + i).toList());
                 assertThat(rec.resyncs()).as("resumed by revision, not by re-listing").hasSize(1);
                 assertThat(rec.overlapped()).isFalse();
+            } finally {
+                watch.close();
             }
         }
     }

@@ -38,7 +38,8 @@ class EtcdWatchTest {
         long r5 = store.put(p + "c", "3");
 
         RecordingWatchListener rec = new RecordingWatchListener();
-        try (Store.Watch ignored = store.watch(p, r2, rec)) {
+        Store.Watch watch = store.watch(p, r2, rec);
+        try {
             long r6 = store.put(p + "live", "4");
             List<WatchEvent> events = rec.awaitEventOn(p + "live", WAIT);
 
@@ -49,6 +50,8 @@ class EtcdWatchTest {
                     new WatchEvent(WatchEvent.Type.PUT, new KeyValue(p + "live", "4", r6, r6, 1)));
             assertThat(rec.resyncs()).isEmpty();
             assertThat(rec.disconnects()).isEmpty();
+        } finally {
+            watch.close();
         }
     }
 
@@ -60,7 +63,8 @@ class EtcdWatchTest {
         store.put(p + "y", "2");
 
         RecordingWatchListener rec = new RecordingWatchListener();
-        try (Store.Watch ignored = store.watch(p, 0, rec)) {
+        Store.Watch watch = store.watch(p, 0, rec);
+        try {
             Listing snapshot = rec.awaitResync(1, WAIT);
             assertThat(snapshot.kvs()).extracting(KeyValue::key).containsExactly(p + "x", p + "y");
 
@@ -74,6 +78,8 @@ class EtcdWatchTest {
                             tuple(WatchEvent.Type.DELETE, p + "y", both));
             assertThat(events.get(0).kv().createRevision()).isLessThan(snapshot.revision());
             assertThat(rec.resyncs()).hasSize(1);
+        } finally {
+            watch.close();
         }
     }
 
@@ -89,7 +95,8 @@ class EtcdWatchTest {
         store.compact(compactAt);
 
         RecordingWatchListener rec = new RecordingWatchListener();
-        try (Store.Watch ignored = store.watch(p, first, rec)) {
+        Store.Watch watch = store.watch(p, first, rec);
+        try {
             Listing snapshot = rec.awaitResync(1, WAIT);
             assertThat(snapshot.kvs()).extracting(KeyValue::key, KeyValue::value)
                     .containsExactly(tuple(p + "a", "2"),
@@ -99,6 +106,8 @@ class EtcdWatchTest {
             List<WatchEvent> events = rec.awaitEventOn(p + "d", WAIT);
             assertThat(events).extracting(e -> e.kv().modRevision()).containsExactly(after);
             assertThat(rec.resyncs()).hasSize(1);
+        } finally {
+            watch.close();
         }
     }
 
@@ -107,7 +116,8 @@ class EtcdWatchTest {
         EtcdStore store = ETCD.newStore();
         String p = EtcdCluster.uniquePrefix("order");
         RecordingWatchListener rec = new RecordingWatchListener();
-        try (Store.Watch ignored = store.watch(p, 0, rec)) {
+        Store.Watch watch = store.watch(p, 0, rec);
+        try {
             rec.awaitResync(1, WAIT);
             for (int i = 0; i < 200; i++) {
                 store.put(p + (i % 7), Integer.toString(i));
@@ -119,6 +129,8 @@ class EtcdWatchTest {
                     .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 200).mapToObj(Integer::toString)
                             .toList());
             assertThat(rec.overlapped()).isFalse();
+        } finally {
+            watch.close();
         }
     }
 
@@ -139,10 +151,13 @@ class EtcdWatchTest {
 
         // A later write must not arrive: a second watch sees it, the closed one does not.
         RecordingWatchListener witness = new RecordingWatchListener();
-        try (Store.Watch ignored = store.watch(p, 0, witness)) {
+        Store.Watch second = store.watch(p, 0, witness);
+        try {
             witness.awaitResync(1, WAIT);
             store.put(p + "2", "x");
             witness.awaitEvents(1, WAIT);
+        } finally {
+            second.close();
         }
         assertThat(rec.events()).hasSize(1);
     }

@@ -1,0 +1,95 @@
+package io.infrakit.store.etcd;
+
+import io.infrakit.store.Store;
+import io.infrakit.store.StoreConfig;
+import io.infrakit.store.StoreException;
+import io.infrakit.store.testing.RecordingWatchListener;
+import io.infrakit.store.testing.TestCertificates;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The TLS and user/password settings of {@link StoreConfig} against an etcd that requires them. */
+class EtcdSecurityTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void mutualTls() {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
+        try (EtcdServer etcd = EtcdServer.builder("tls", dir.resolve("data"))
+                .tls(new EtcdServer.Tls(certs.serverCert(), certs.serverKey(), certs.ca()))
+                .fastTimings(true).build()) {
+            etcd.start();
+            assertThat(etcd.clientUrl()).startsWith("https://");
+
+            StoreConfig config = StoreConfig.builder().endpoints(etcd.clientUrl())
+                    .caCert(certs.ca()).clientCert(certs.clientCert(), certs.clientKey())
+                    .requestTimeout(Duration.ofSeconds(3)).build();
+            try (EtcdStore store = new EtcdStore(config)) {
+                RecordingWatchListener rec = new RecordingWatchListener();
+                Store.Watch watch = store.watch("/tls/", 0, rec);
+                try {
+                    rec.awaitResync(1, Duration.ofSeconds(5));
+                    store.put("/tls/k", "v");
+                    assertThat(store.get("/tls/k").orElseThrow().value()).isEqualTo("v");
+                    rec.awaitEvents(1, Duration.ofSeconds(5));
+                } finally {
+                    watch.close();
+                }
+            }
+
+            StoreConfig noClientCert = StoreConfig.builder().endpoints(etcd.clientUrl()).caCert(certs.ca())
+                    .requestTimeout(Duration.ofSeconds(1)).build();
+            try (EtcdStore store = new EtcdStore(noClientCert)) {
+                assertThatThrownBy(() -> store.get("/tls/k")).isInstanceOf(StoreException.class)
+                        .hasMessageContaining(etcd.clientUrl());
+            }
+        }
+    }
+
+    @Test
+    void userAndPassword() throws Exception {
+        try (EtcdServer etcd = EtcdServer.builder("auth", dir.resolve("data")).fastTimings(true).build()) {
+            etcd.start();
+            etcdctl(etcd, "user", "add", "root", "--new-user-password=s3cret");
+            etcdctl(etcd, "user", "grant-role", "root", "root");
+            etcdctl(etcd, "auth", "enable");
+
+            StoreConfig.Builder config = StoreConfig.builder().endpoints(etcd.clientUrl())
+                    .requestTimeout(Duration.ofSeconds(3));
+            try (EtcdStore store = new EtcdStore(config.credentials("root", "s3cret").build())) {
+                store.put("/auth/k", "v");
+                assertThat(store.get("/auth/k").orElseThrow().value()).isEqualTo("v");
+            }
+            try (EtcdStore anonymous = new EtcdStore(config.credentials(null, null).build())) {
+                assertThatThrownBy(() -> anonymous.get("/auth/k")).isInstanceOf(StoreException.class)
+                        .hasMessageContaining(etcd.clientUrl()).hasMessageContaining("user name is empty");
+            }
+            try (EtcdStore wrong = new EtcdStore(config.credentials("root", "wrong").build())) {
+                assertThatThrownBy(() -> wrong.get("/auth/k")).isInstanceOf(StoreException.class)
+                        .hasMessageContaining(etcd.clientUrl()).hasMessageContaining("authentication failed");
+            }
+        }
+    }
+
+    private static void etcdctl(EtcdServer etcd, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + etcd.clientUrl()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+    }
+}
