@@ -1,0 +1,32 @@
+package io.infrakit.bench;
+
+import java.util.Arrays;
+
+/** Entry point: {@code java -jar bench/target/infrakit-bench.jar SCENARIO [options]}. */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "failover" -> FailoverBench.run(Options.parse(rest));
+            default -> usage();
+        }
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: java -jar bench/target/infrakit-bench.jar SCENARIO [--quick] [--key value ...]
+                scenarios:
+                  failover   kill -9 / SIGTERM of the leader among 3 replica processes; times to the new
+                             leader's first reconcile (--kills 30 --terms 10 --ttl 5 --replicas 3)
+                The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
+        System.exit(2);
+    }
+}
