@@ -3,7 +3,6 @@ package io.infrakit.operator.cli;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.status.GroupStatus;
 import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
@@ -80,16 +79,10 @@ public final class GroupCommand {
 
         @Override
         public Integer call() {
-            Keys keys = etcd.keys();
-            try (Store store = Stores.open(etcd)) {
-                if (store.get(keys.group(id)).isEmpty()) {
-                    System.err.println("Group '" + id + "' is not being watched");
-                    return 1;
-                }
+            return onExistingGroup(etcd, id, (store, keys) -> {
                 store.put(keys.free(id), "{\"Since\":\"" + Instant.now() + "\"}");
                 System.out.println("Freed " + id);
-            }
-            return 0;
+            });
         }
     }
 
@@ -102,26 +95,28 @@ public final class GroupCommand {
 
         @Override
         public Integer call() {
-            Keys keys = etcd.keys();
-            try (Store store = Stores.open(etcd)) {
-                if (store.get(keys.group(id)).isEmpty()) {
-                    System.err.println("Group '" + id + "' is not being watched");
-                    return 1;
-                }
+            return onExistingGroup(etcd, id, (store, keys) -> {
                 // Deleting the free marker too: a destroyed group is managed until its instances are gone.
                 store.commit(Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))).build());
                 System.out.println("Destroy " + id + " initiated");
-            }
-            return 0;
+            });
         }
+    }
+
+    /** Runs the action if the group's spec exists; otherwise says so in InfraKit's words and fails. */
+    static int onExistingGroup(EtcdOptions etcd, String id, java.util.function.BiConsumer<Store, Keys> action) {
+        Keys keys = etcd.keys();
+        try (Store store = Stores.open(etcd)) {
+            if (store.get(keys.group(id)).isEmpty()) {
+                System.err.println("Group '" + id + "' is not being watched");
+                return 1;
+            }
+            action.accept(store, keys);
+        }
+        return 0;
     }
 
     static String dash(Long n) {
         return n == null ? "-" : n.toString();
-    }
-
-    /** The canonical JSON of a spec, as written to etcd. */
-    static String canonical(io.infrakit.plugins.group.GroupSpec spec) {
-        return GroupSpecs.toJson(spec);
     }
 }
