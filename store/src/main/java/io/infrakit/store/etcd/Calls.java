@@ -17,9 +17,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** Deadlines and error translation for calls to etcd: jetcd waits for a connection forever unless told otherwise. */
 final class Calls {
+
+    private static final long RETRY_PAUSE_MS = 50;
 
     private final String endpoints;
     private final Duration timeout;
@@ -46,6 +49,41 @@ final class Calls {
             throw new StoreException("interrupted while waiting for etcd at " + endpoints + " (" + what + ")", e);
         } catch (ExecutionException e) {
             throw failure(e.getCause(), what);
+        }
+    }
+
+    /**
+     * Like {@link #await} for calls that are safe to repeat (reads, plain puts and deletes): an attempt that fails
+     * because a member died or lost its leader (a write forwarded to a dead leader hangs until etcd's own ~5 s
+     * timeout) is sent again while the request timeout allows. Each attempt has half the timeout (see
+     * {@link #deadlines}), so there is time for a second one.
+     */
+    <T> T awaitRetrying(Supplier<CompletableFuture<T>> call, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            CompletableFuture<T> attempt = call.get();
+            try {
+                return attempt.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                attempt.cancel(true);
+                throw unreachable(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                attempt.cancel(true);
+                throw new StoreException("interrupted while waiting for etcd at " + endpoints + " (" + what + ")", e);
+            } catch (ExecutionException e) {
+                Status.Code code = code(unwrap(e.getCause()));
+                boolean retryable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+                if (!retryable || deadline - System.nanoTime() < TimeUnit.MILLISECONDS.toNanos(RETRY_PAUSE_MS)) {
+                    throw failure(e.getCause(), what);
+                }
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted while waiting for etcd at " + endpoints + " (" + what + ")", e);
+            }
         }
     }
 
@@ -119,16 +157,20 @@ final class Calls {
 
     /**
      * Puts a gRPC deadline on every call except watches, so a request that waits for an unreachable etcd is
-     * cancelled on the wire too, not only abandoned by the caller.
+     * cancelled on the wire too, not only abandoned by the caller. Calls that {@link #awaitRetrying} may repeat get
+     * half the timeout per attempt.
      */
     static ClientInterceptor deadlines(Duration timeout) {
         return new ClientInterceptor() {
             @Override
             public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
                                                          Channel next) {
-                boolean watch = method.getFullMethodName().endsWith("Watch/Watch");
-                if (!watch && options.getDeadline() == null) {
-                    options = options.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                String name = method.getFullMethodName();
+                if (!name.endsWith("Watch/Watch") && options.getDeadline() == null) {
+                    boolean repeatable = name.endsWith("KV/Range") || name.endsWith("KV/Put")
+                            || name.endsWith("KV/DeleteRange");
+                    long millis = repeatable ? Math.max(1, timeout.toMillis() / 2) : timeout.toMillis();
+                    options = options.withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
                 }
                 return next.newCall(method, options);
             }

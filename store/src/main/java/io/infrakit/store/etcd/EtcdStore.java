@@ -44,13 +44,6 @@ public final class EtcdStore implements Store {
     /** Keys per range request when listing, to stay far below gRPC's message size limit. */
     static final int PAGE = 500;
 
-    /*
-     * A put or delete whose connection broke (a member died) is sent again: repeating it leaves the same state.
-     * Transactions are not: their compares may not hold a second time, so the caller must re-read and decide.
-     */
-    private static final PutOption RETRY_PUT = PutOption.builder().withAutoRetry().build();
-    private static final DeleteOption RETRY_DELETE = DeleteOption.builder().withAutoRetry().build();
-
     private final StoreConfig config;
     private final String endpoints;
     private final Client client;
@@ -109,7 +102,7 @@ public final class EtcdStore implements Store {
     @Override
     public Optional<KeyValue> get(String key) {
         ensureOpen();
-        GetResponse r = calls.await(kv.get(bytes(key)), "get " + key);
+        GetResponse r = calls.awaitRetrying(() -> kv.get(bytes(key)), "get " + key);
         return r.getKvs().stream().findFirst().map(EtcdStore::keyValue);
     }
 
@@ -138,7 +131,9 @@ public final class EtcdStore implements Store {
             if (revision != 0) {
                 option.withRevision(revision);
             }
-            GetResponse r = calls.await(kv.get(from, option.build()), "list " + prefix);
+            ByteSequence start = from;
+            GetOption page = option.build();
+            GetResponse r = calls.awaitRetrying(() -> kv.get(start, page), "list " + prefix);
             if (revision == 0) {
                 revision = r.getHeader().getRevision();
             }
@@ -153,13 +148,15 @@ public final class EtcdStore implements Store {
     @Override
     public long put(String key, String value) {
         ensureOpen();
-        return calls.await(kv.put(bytes(key), bytes(value), RETRY_PUT), "put " + key).getHeader().getRevision();
+        // Safe to repeat after a failure: a put or delete leaves the same state however often it is applied.
+        // Transactions are not repeated: their compares may not hold a second time; callers re-read and decide.
+        return calls.awaitRetrying(() -> kv.put(bytes(key), bytes(value)), "put " + key).getHeader().getRevision();
     }
 
     @Override
     public boolean delete(String key) {
         ensureOpen();
-        return calls.await(kv.delete(bytes(key), RETRY_DELETE), "delete " + key).getDeleted() > 0;
+        return calls.awaitRetrying(() -> kv.delete(bytes(key)), "delete " + key).getDeleted() > 0;
     }
 
     @Override
