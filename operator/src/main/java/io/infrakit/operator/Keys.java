@@ -3,7 +3,8 @@ package io.infrakit.operator;
 /**
  * The etcd key layout under one prefix (default {@code /infrakit}):
  * {@code groups/<ID>} specs, {@code status/<ID>} status, {@code free/<ID>} groups released from management,
- * {@code leader/} election keys.
+ * {@code pause/<ID>} paused rolling updates, {@code history/<ID>} the last specs (for rollback), {@code leader/}
+ * election keys.
  */
 public record Keys(String prefix) {
 
@@ -40,6 +41,22 @@ public record Keys(String prefix) {
 
     public String free(String id) {
         return freed() + id;
+    }
+
+    public String paused() {
+        return prefix + "/pause/";
+    }
+
+    public String pause(String id) {
+        return paused() + id;
+    }
+
+    public String histories() {
+        return prefix + "/history/";
+    }
+
+    public String history(String id) {
+        return histories() + id;
     }
 
     public String leader() {

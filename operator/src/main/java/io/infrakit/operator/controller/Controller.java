@@ -5,6 +5,7 @@ import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.spec.GroupDefinition;
 import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.update.RollingUpdates;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import java.time.Clock;
@@ -73,7 +74,8 @@ public final class Controller implements AutoCloseable {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = Executors.newCachedThreadPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
-                new PlanExecutor(plugins, pluginPool, config.maxParallel()));
+                new PlanExecutor(plugins, pluginPool, config.maxParallel()),
+                new RollingUpdates(store, keys, plugins, clock));
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -83,6 +85,7 @@ public final class Controller implements AutoCloseable {
         }
         watches.add(store.watch(keys.groups(), 0, specs.specListener()));
         watches.add(store.watch(keys.freed(), 0, specs.freeListener()));
+        watches.add(store.watch(keys.paused(), 0, specs.pauseListener()));
     }
 
     public boolean isSynced() {
@@ -186,6 +189,10 @@ public final class Controller implements AutoCloseable {
                     case REQUEUE -> {
                         t.queue.forget(id);
                         t.queue.addAfter(id, config.backoffBase());
+                    }
+                    case POLL -> {
+                        t.queue.forget(id);
+                        t.queue.addAfter(id, config.healthPoll());
                     }
                     case RETRY -> log.info("retrying in {} ms", t.queue.addWithBackoff(id).toMillis());
                     default -> throw new IllegalStateException();

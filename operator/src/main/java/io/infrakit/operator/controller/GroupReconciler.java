@@ -7,6 +7,7 @@ import io.infrakit.operator.spec.SpecException;
 import io.infrakit.operator.spec.SpecValidator;
 import io.infrakit.operator.status.GroupStatus;
 import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.update.RollingUpdates;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -21,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One reconcile of one group: observe (list its instances by tag), plan (pure), act (through {@link PlanExecutor}),
- * report (status, written only when it changed). Level-triggered: it reads the whole current state every time.
+ * One reconcile of one group: observe (list its instances by tag), plan (pure: the planner for the size, the
+ * rolling updater for out-of-date instances), act (through {@link PlanExecutor}), report (status, written only when
+ * it changed). Level-triggered: it reads the whole current state every time.
  */
 public final class GroupReconciler {
 
@@ -32,6 +34,8 @@ public final class GroupReconciler {
         DONE,
         /** Changes were made: look again soon to confirm them. */
         REQUEUE,
+        /** A rolling update waits on health: look again after the health poll interval. */
+        POLL,
         /** Something failed: retry after a backoff. */
         RETRY
     }
@@ -42,14 +46,17 @@ public final class GroupReconciler {
     private final PluginLookup plugins;
     private final StatusWriter status;
     private final PlanExecutor executor;
+    private final RollingUpdates updates;
     /** The spec revision whose plugins last passed validation, per group: plugins validate a spec once. */
     private final Map<String, Long> validated = new ConcurrentHashMap<>();
 
-    public GroupReconciler(SpecCache specs, PluginLookup plugins, StatusWriter status, PlanExecutor executor) {
+    public GroupReconciler(SpecCache specs, PluginLookup plugins, StatusWriter status, PlanExecutor executor,
+                           RollingUpdates updates) {
         this.specs = specs;
         this.plugins = plugins;
         this.status = status;
         this.executor = executor;
+        this.updates = updates;
     }
 
     public Outcome reconcile(String id, LeaderTerm term) {
@@ -84,16 +91,22 @@ public final class GroupReconciler {
         String id = group.id();
         InstancePlugin instances = plugins.instance(group.properties().instance().pluginName());
         List<InstanceDescription> observed;
-        Plan plan;
+        RollingUpdates.Step step;
         PlanExecutor.Result result;
         try {
+            updates.remember(group, term);
             observed = observe(group, instances, term);
-            plan = Planner.plan(group.allocation(), group.configHash(), observed);
+            step = updates.step(group, observed, status.last(id).map(GroupStatus::update).orElse(null),
+                    specs.pause(id), term);
+            Plan plan = step.plan();
             if (!plan.isEmpty()) {
                 log.info("{} to create, {} to destroy (desired {}, observed {})",
                         plan.creates().size(), plan.destroys().size(), group.desired(), observed.size());
             }
             result = executor.execute(group, plan, term);
+            if (step.decision().failure() != null && result.firstError() == null) {
+                updates.fail(group, step.decision().failure(), term);
+            }
         } catch (LostLeadershipException e) {
             throw e;
         } catch (PluginException | IllegalStateException e) {
@@ -102,13 +115,17 @@ public final class GroupReconciler {
             return Outcome.RETRY;
         }
         long now = observed.size() + result.created() - result.destroyed();
-        GroupStatus s = statusOf(group, now, plan.outOfDate());
+        GroupStatus s = statusOf(group, now, step.plan().outOfDate() + step.decision().replace().size())
+                .withUpdate(step.decision().progress());
         if (result.firstError() != null) {
             report(s.withError(status.error(id, result.firstError())), term);
             return Outcome.RETRY;
         }
         report(s, term);
-        return plan.isEmpty() ? Outcome.DONE : Outcome.REQUEUE;
+        if (!step.plan().isEmpty()) {
+            return Outcome.REQUEUE;
+        }
+        return step.decision().waiting() ? Outcome.POLL : Outcome.DONE;
     }
 
     /** Lists the group's instances; adopts those tagged for bootstrap first, as InfraKit does. */
@@ -162,6 +179,7 @@ public final class GroupReconciler {
             status.delete(id, term);
         }
         validated.remove(id);
+        updates.forget(id);
         specs.forget(id, entry == null ? Long.MAX_VALUE : entry.revision());
         log.info("deleted");
         return Outcome.DONE;
@@ -170,22 +188,22 @@ public final class GroupReconciler {
     private Outcome reportFree(String id, SpecCache.Entry entry, LeaderTerm term) {
         GroupStatus prev = previous(id, entry == null ? 0 : entry.revision());
         report(new GroupStatus(id, prev.desired(), prev.observed(), false, GroupStatus.FREE, prev.outOfDate(),
-                prev.configSha(), prev.specRevision(), prev.instancePlugin(), null), term);
+                prev.configSha(), prev.specRevision(), prev.instancePlugin(), prev.update(), null), term);
         return Outcome.DONE;
     }
 
     private GroupStatus deleting(String id, Optional<GroupStatus> prev, long observed, String plugin) {
         return new GroupStatus(id, 0, observed, false, GroupStatus.DELETING, 0,
                 prev.map(GroupStatus::configSha).orElse(null), prev.map(GroupStatus::specRevision).orElse(0L),
-                plugin, null);
+                plugin, null, null);
     }
 
     /** The last status, at a new spec revision, for groups this pass cannot observe. */
     private GroupStatus previous(String id, long revision) {
         return status.last(id)
                 .map(p -> new GroupStatus(id, p.desired(), p.observed(), false, p.state(), p.outOfDate(),
-                        p.configSha(), revision, p.instancePlugin(), null))
-                .orElse(new GroupStatus(id, 0, 0, false, GroupStatus.ERROR, 0, null, revision, null, null));
+                        p.configSha(), revision, p.instancePlugin(), p.update(), null))
+                .orElse(new GroupStatus(id, 0, 0, false, GroupStatus.ERROR, 0, null, revision, null, null, null));
     }
 
     private GroupStatus statusOf(GroupDefinition group, long observed, long outOfDate) {
@@ -195,7 +213,7 @@ public final class GroupReconciler {
         boolean converged = observed == group.desired() && outOfDate == 0;
         return new GroupStatus(group.id(), group.desired(), observed, converged,
                 converged ? GroupStatus.CONVERGED : GroupStatus.CONVERGING, outOfDate, group.configHash(),
-                group.revision(), group.properties().instance().plugin(), null);
+                group.revision(), group.properties().instance().plugin(), null, null);
     }
 
     private void report(GroupStatus s, LeaderTerm term) {
@@ -205,5 +223,6 @@ public final class GroupReconciler {
     /** Forgets per-group caches (the group left this leader's hands). */
     public void reset() {
         validated.clear();
+        updates.clear();
     }
 }

@@ -23,7 +23,24 @@ public record Plan(List<Create> creates, List<Destroy> destroys, int outOfDate) 
     public record Create(String logicalId) {
     }
 
-    /** One instance to drain and destroy. */
-    public record Destroy(InstanceDescription instance, String reason) {
+    /**
+     * One instance to destroy: drained first unless {@code drain} is false; {@code rolling} when a rolling update
+     * replaces it (the instance plugin is told "rolling_update" rather than "terminate").
+     */
+    public record Destroy(InstanceDescription instance, String reason, boolean rolling, boolean drain) {
+
+        public Destroy(InstanceDescription instance, String reason) {
+            this(instance, reason, false, true);
+        }
+    }
+
+    /** This plan with more destroys. */
+    public Plan plus(List<Destroy> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<Destroy> all = new java.util.ArrayList<>(destroys);
+        all.addAll(more);
+        return new Plan(creates, all, outOfDate);
     }
 }

@@ -66,7 +66,8 @@ public final class PlanExecutor {
         }
         for (Plan.Destroy d : plan.destroys()) {
             steps.add(step(error, "Destroy " + d.instance().id(), () -> {
-                destroy(group.properties().flavor(), flavor, instances, d.instance(), d.reason(), term);
+                destroy(group.properties().flavor(), d.drain() ? flavor : null, instances, d.instance(), d.reason(),
+                        d.rolling() ? "rolling_update" : "terminate", term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -92,7 +93,7 @@ public final class PlanExecutor {
         List<Callable<Void>> steps = new ArrayList<>();
         for (InstanceDescription d : observed) {
             steps.add(step(error, "Destroy " + d.id(), () -> {
-                destroy(flavorSpec, drainer, instances, d, "group deleted", term);
+                destroy(flavorSpec, drainer, instances, d, "group deleted", "terminate", term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -119,7 +120,7 @@ public final class PlanExecutor {
     }
 
     private void destroy(PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
-                         InstanceDescription d, String reason, LeaderTerm term) {
+                         InstanceDescription d, String reason, String pluginReason, LeaderTerm term) {
         if (flavor != null) {
             term.checkActive();
             try {
@@ -130,7 +131,7 @@ public final class PlanExecutor {
             }
         }
         term.checkActive();
-        instances.destroy(d.id(), "terminate");
+        instances.destroy(d.id(), pluginReason);
         log.info("destroyed {} ({})", d.id(), reason);
     }
 

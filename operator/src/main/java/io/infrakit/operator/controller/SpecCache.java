@@ -8,6 +8,7 @@ import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.WatchListener;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -15,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * What the spec keys say, kept current by two watches (specs and free markers). Specs are parsed once per revision
- * here, so a reconcile only reads memory. A deleted spec stays as a tombstone, with its last valid definition, until
- * the controller has destroyed its instances and calls {@link #forget}.
+ * What the spec keys say, kept current by watches (specs, free markers, pause markers). Specs are parsed once per
+ * revision here, so a reconcile only reads memory. A deleted spec stays as a tombstone, with its last valid
+ * definition, until the controller has destroyed its instances and calls {@link #forget}.
  */
 public final class SpecCache {
 
@@ -28,10 +29,12 @@ public final class SpecCache {
 
     private final Keys keys;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final Set<String> free = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> free = new ConcurrentHashMap<>();
+    private final Map<String, String> paused = new ConcurrentHashMap<>();
     private final Consumer<String> onChange;
     private volatile boolean specsSynced;
     private volatile boolean freeSynced;
+    private volatile boolean pausedSynced;
 
     public SpecCache(Keys keys, Consumer<String> onChange) {
         this.keys = keys;
@@ -43,18 +46,23 @@ public final class SpecCache {
     }
 
     public boolean isFree(String id) {
-        return free.contains(id);
+        return free.containsKey(id);
+    }
+
+    /** The pause marker's value (why the group's update is paused), or null when it is not paused. */
+    public String pause(String id) {
+        return paused.get(id);
     }
 
     public Set<String> ids() {
         Set<String> all = new HashSet<>(entries.keySet());
-        all.addAll(free);
+        all.addAll(free.keySet());
         return all;
     }
 
     /** Both watches have delivered their first snapshot. */
     public boolean isSynced() {
-        return specsSynced && freeSynced;
+        return specsSynced && freeSynced && pausedSynced;
     }
 
     /** Drops a deleted group once its instances are gone; a spec put since then is kept. */
@@ -102,36 +110,47 @@ public final class SpecCache {
         };
     }
 
+    /** Groups released from management ({@code <prefix>/free/<ID>}). */
     public WatchListener freeListener() {
+        return markerListener(keys.freed(), free, () -> freeSynced = true);
+    }
+
+    /** Groups whose rolling update is paused ({@code <prefix>/pause/<ID>}, value: why). */
+    public WatchListener pauseListener() {
+        return markerListener(keys.paused(), paused, () -> pausedSynced = true);
+    }
+
+    /** Keeps {@code markers} equal to the keys under {@code dir} (ID → value). */
+    private WatchListener markerListener(String dir, Map<String, String> markers, Runnable synced) {
         return new WatchListener() {
             @Override
             public void onEvent(WatchEvent event) {
-                String id = Keys.idUnder(keys.freed(), event.key());
+                String id = Keys.idUnder(dir, event.key());
                 if (id == null) {
                     return;
                 }
                 if (event.type() == WatchEvent.Type.PUT) {
-                    free.add(id);
+                    markers.put(id, event.kv().value());
                 } else {
-                    free.remove(id);
+                    markers.remove(id);
                 }
                 onChange.accept(id);
             }
 
             @Override
             public void onResync(Listing snapshot) {
-                Set<String> present = new HashSet<>();
+                Map<String, String> present = new HashMap<>();
                 for (KeyValue kv : snapshot.kvs()) {
-                    String id = Keys.idUnder(keys.freed(), kv.key());
+                    String id = Keys.idUnder(dir, kv.key());
                     if (id != null) {
-                        present.add(id);
+                        present.put(id, kv.value());
                     }
                 }
-                Set<String> changed = new HashSet<>(free);
-                changed.addAll(present);
-                free.retainAll(present);
-                free.addAll(present);
-                freeSynced = true;
+                Set<String> changed = new HashSet<>(markers.keySet());
+                changed.addAll(present.keySet());
+                markers.keySet().retainAll(present.keySet());
+                markers.putAll(present);
+                synced.run();
                 changed.forEach(onChange);
             }
         };

@@ -1,6 +1,7 @@
 package io.infrakit.operator.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.operator.update.UpdatePolicy;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupProperties;
 import io.infrakit.plugins.group.GroupSpec;
@@ -72,7 +73,14 @@ public final class SpecValidator {
         checkAllocation(props.allocation(), sizeWritten(spec.properties()));
         checkPlugin("Instance", props.instance());
         checkPlugin("Flavor", props.flavor());
-        return new GroupDefinition(id, spec, props, props.configHash(), revision);
+        UpdatePolicy update = UpdatePolicy.parse(props.updating());
+        String hash;
+        try {
+            hash = props.configHash();
+        } catch (SpecFormatException e) {
+            throw new SpecException("Invalid properties: " + e.getMessage());
+        }
+        return new GroupDefinition(id, spec, props, hash, revision, update);
     }
 
     /** Resolves both plugins and lets them validate their properties. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.infrakit.operator.update.UpdateProgress;
 
 /**
  * What the leader last saw of a group, stored as JSON at {@code <prefix>/status/<ID>}. It holds no timestamps that
@@ -14,9 +15,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param specRevision   the etcd mod revision of the spec this status reflects
  * @param instancePlugin the instance plugin the group uses: lets a restarted leader clean up a group deleted while
  *                       no leader ran
+ * @param update         the rolling update, once the group has had one
  */
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
-        "InstancePlugin", "Error"})
+        "InstancePlugin", "Update", "Error"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record GroupStatus(
         @JsonProperty("ID") String id,
@@ -28,6 +30,7 @@ public record GroupStatus(
         @JsonProperty("ConfigSHA") String configSha,
         @JsonProperty("SpecRevision") long specRevision,
         @JsonProperty("InstancePlugin") String instancePlugin,
+        @JsonProperty("Update") @JsonInclude(JsonInclude.Include.NON_NULL) UpdateProgress update,
         @JsonProperty("Error") @JsonInclude(JsonInclude.Include.NON_NULL) LastError error) {
 
     public static final String CONVERGED = "converged";
@@ -43,6 +46,12 @@ public record GroupStatus(
 
     public GroupStatus withError(LastError e) {
         return new GroupStatus(id, desired, observed, converged && e == null, e == null ? state : ERROR, outOfDate,
-                configSha, specRevision, instancePlugin, e);
+                configSha, specRevision, instancePlugin, update, e);
+    }
+
+    public GroupStatus withUpdate(UpdateProgress u) {
+        boolean done = u == null || UpdateProgress.DONE.equals(u.state());
+        return new GroupStatus(id, desired, observed, converged && done, converged && done ? state : CONVERGING,
+                outOfDate, configSha, specRevision, instancePlugin, u, error);
     }
 }
