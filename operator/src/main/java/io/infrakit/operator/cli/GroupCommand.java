@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code infrakit group ...}: manage group specs in etcd. */
 @Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
-        subcommands = {GroupCommitCommand.class, GroupCommand.Ls.class, GroupDescribeCommand.class,
-                GroupCommand.Free.class, GroupCommand.Destroy.class})
+        subcommands = {GroupCommitCommand.class, GroupDiffCommand.class, GroupCommand.Ls.class,
+                GroupDescribeCommand.class, GroupCommand.Free.class, GroupCommand.Destroy.class,
+                GroupUpdateCommands.Pause.class, GroupUpdateCommands.Resume.class, GroupUpdateCommands.Rollback.class})
 public final class GroupCommand {
 
     /** One row of {@code group ls}. */

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.infrakit.operator.spec.SpecDiff;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,11 +38,18 @@ final class GroupCommitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The spec file, or - for standard input.")
     String file;
 
-    @Option(names = {"-p", "--pretend"}, description = "Validate and explain, write nothing.")
+    @Option(names = {"-p", "--pretend"}, description = "Validate, explain and show the diff; write nothing.")
     boolean pretend;
 
+    @Option(names = "--wait", description = "Follow the group until it converges (or its update fails: exit 1).")
+    boolean await;
+
+    @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+    java.time.Duration waitTimeout;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                 : Files.readString(Path.of(file));
         GroupDefinition def;
@@ -62,17 +71,23 @@ final class GroupCommitCommand implements Callable<Integer> {
                         .then(Op.delete(keys.free(def.id()))).build();
                 revision = store.commit(txn).revision();
             }
+            List<SpecDiff.Change> diff = GroupDiffCommand.diff(current, canonical);
             if (output.json()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("ID", def.id());
                 out.put("Details", details);
                 out.put("Pretend", pretend);
                 out.put("Revision", revision);
+                out.put("Diff", diff.stream().map(SpecDiff.Change::toString).toList());
                 System.out.println(OutputOptions.toJson(out));
             } else if (pretend) {
                 System.out.println("Committing " + def.id() + " would involve: " + details);
+                diff.forEach(c -> System.out.println("  " + c));
             } else {
                 System.out.println("Committed " + def.id() + ": " + details);
+            }
+            if (await && !pretend) {
+                return new StatusFollower(store, keys, def.id(), revision, waitTimeout, !output.json()).follow();
             }
         }
         return 0;

@@ -68,6 +68,11 @@ final class GroupDescribeCommand implements Callable<Integer> {
             if (status != null) {
                 System.out.printf("Group %s: %s, %d of %d instances%s%n", id, status.state(), status.observed(),
                         status.desired(), status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
+                if (status.update() != null) {
+                    var u = status.update();
+                    System.out.printf("Update to %s: %s, %d/%d done, batch %d%s%n", u.targetSha(), u.state(),
+                            u.done(), u.total(), u.batch(), u.reason() == null ? "" : " (" + u.reason() + ")");
+                }
                 if (status.error() != null) {
                     System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
                 }

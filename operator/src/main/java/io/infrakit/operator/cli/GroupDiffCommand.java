@@ -1,0 +1,70 @@
+package io.infrakit.operator.cli;
+
+import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.spec.SpecDiff;
+import io.infrakit.operator.spec.SpecException;
+import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.plugins.group.GroupSpecs;
+import io.infrakit.plugins.json.Json;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code infrakit group diff FILE}: what committing the file would change in the stored spec, field by field. */
+@Command(name = "diff", description = "Show the field-level difference between a spec file and the stored spec.")
+final class GroupDiffCommand implements Callable<Integer> {
+
+    @Mixin
+    EtcdOptions etcd;
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(paramLabel = "FILE", description = "The spec file, or - for standard input.")
+    String file;
+
+    @Override
+    public Integer call() throws IOException {
+        String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+                : Files.readString(Path.of(file));
+        GroupDefinition def;
+        try {
+            def = SpecValidator.parse(null, json, 0);
+        } catch (SpecException e) {
+            System.err.println("Invalid spec: " + e.getMessage());
+            return 1;
+        }
+        try (Store store = Stores.open(etcd)) {
+            List<SpecDiff.Change> diff = diff(store.get(etcd.keys().group(def.id())), GroupSpecs.toJson(def.spec()));
+            if (output.json()) {
+                System.out.println(OutputOptions.toJson(diff.stream().map(SpecDiff.Change::toString).toList()));
+            } else if (diff.isEmpty()) {
+                System.out.println("No changes to " + def.id());
+            } else {
+                diff.forEach(System.out::println);
+            }
+        }
+        return 0;
+    }
+
+    /** The diff from the stored spec (absent: everything is added) to the new canonical spec. */
+    static List<SpecDiff.Change> diff(Optional<KeyValue> current, String canonical) {
+        return SpecDiff.diff(current.map(kv -> safeParse(kv.value())).orElse(null), Json.parse(canonical));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode safeParse(String json) {
+        try {
+            return Json.parse(json);
+        } catch (RuntimeException e) {
+            return null; // an unparsable stored spec: show the whole new one as added
+        }
+    }
+}

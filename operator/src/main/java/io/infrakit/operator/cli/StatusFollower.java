@@ -1,0 +1,82 @@
+package io.infrakit.operator.cli;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.store.Store;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Follows a group's status after a commit until it converges at that spec revision (exit 0), its update fails or
+ * is paused (exit 1), or time runs out (exit 1). A progress bar on a terminal, plain lines otherwise.
+ */
+final class StatusFollower {
+
+    private final Store store;
+    private final Keys keys;
+    private final String id;
+    private final long revision;
+    private final Duration timeout;
+    private final boolean print;
+    private final boolean terminal = System.console() != null;
+
+    StatusFollower(Store store, Keys keys, String id, long revision, Duration timeout, boolean print) {
+        this.store = store;
+        this.keys = keys;
+        this.id = id;
+        this.revision = revision;
+        this.timeout = timeout;
+        this.print = print;
+    }
+
+    int follow() throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            GroupStatus s = store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value())).orElse(null);
+            if (s != null && s.specRevision() >= revision) {
+                String line = describe(s);
+                if (print && !Objects.equals(line, last)) {
+                    System.out.print(terminal ? "\r\033[K" + line : line + "\n");
+                    System.out.flush();
+                    last = line;
+                }
+                UpdateProgress u = s.update();
+                if (u != null && (UpdateProgress.FAILED.equals(u.state()) || UpdateProgress.PAUSED.equals(u.state()))) {
+                    finish();
+                    System.err.println("update " + u.state() + ": " + u.reason());
+                    return 1;
+                }
+                if (s.converged()) {
+                    finish();
+                    return 0;
+                }
+            }
+            Thread.sleep(200);
+        }
+        finish();
+        System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + " to converge");
+        return 1;
+    }
+
+    private void finish() {
+        if (print && terminal) {
+            System.out.println();
+        }
+    }
+
+    private static String describe(GroupStatus s) {
+        UpdateProgress u = s.update();
+        if (u != null && !UpdateProgress.DONE.equals(u.state())) {
+            int width = 30;
+            int filled = u.total() == 0 ? width : (int) (width * Math.min(u.done(), u.total()) / u.total());
+            return String.format("%s [%s%s] %d/%d updated, batch %d, %s%s", s.id(), "#".repeat(filled),
+                    ".".repeat(width - filled), u.done(), u.total(), u.batch(), u.state(),
+                    u.reason() == null ? "" : " (" + u.reason() + ")");
+        }
+        return String.format("%s: %s, %d of %d instances%s", s.id(), s.state(), s.observed(), s.desired(),
+                s.error() == null ? "" : " (error: " + s.error().message() + ")");
+    }
+}
