@@ -10,8 +10,6 @@ import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
-import io.infrakit.store.WatchEvent;
-import io.infrakit.store.WatchListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Leader election on etcd with the campaign recipe of etcd's own concurrency package, on plain keys, leases and
@@ -42,9 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Election implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Election.class);
-    private static final AtomicInteger SEQ = new AtomicInteger();
     private static final long MAX_BACKOFF_MS = 2_000;
-    private static final long CALL_WAIT_SECONDS = 30;
 
     private final Store store;
     private final String keyPrefix;
@@ -52,7 +42,7 @@ public final class Election implements AutoCloseable {
     private final long ttlSeconds;
     private final long marginNanos;
     private final ElectionListener listener;
-    private final ScheduledThreadPoolExecutor thread;
+    private final ElectionThread thread;
 
     // Confined to `thread`.
     private boolean wanted;
@@ -66,7 +56,6 @@ public final class Election implements AutoCloseable {
     private boolean awaitingKeepAlive;
 
     private volatile String waitingFor;
-    private volatile Thread electionThread;
     private volatile Lease lease;
     private volatile LeaderKey leadership;
     private volatile boolean closed;
@@ -95,14 +84,7 @@ public final class Election implements AutoCloseable {
             throw new IllegalArgumentException("safety margin " + safetyMargin + " must be below the TTL");
         }
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "infrakit-election-" + SEQ.incrementAndGet());
-            t.setDaemon(true);
-            electionThread = t;
-            return t;
-        });
-        this.thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        this.thread.setRemoveOnCancelPolicy(true);
+        this.thread = new ElectionThread();
     }
 
     /** Becomes a candidate (returns at once; {@link ElectionListener#onElected} tells the outcome). Idempotent. */
@@ -110,7 +92,7 @@ public final class Election implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("election is closed");
         }
-        submit(() -> {
+        thread.submit(() -> {
             if (!wanted) {
                 wanted = true;
                 join();
@@ -123,7 +105,7 @@ public final class Election implements AutoCloseable {
      * is deleted so the next candidate takes over. Returns when done. {@link #campaign()} joins again, at the back.
      */
     public void resign() {
-        call(() -> {
+        thread.call(() -> {
             wanted = false;
             if (leadership != null) {
                 log.info("resigning leadership under {}: {}", keyPrefix, ownKey);
@@ -139,7 +121,7 @@ public final class Election implements AutoCloseable {
                 }
             }
             teardown();
-        });
+        }, "resigning under " + keyPrefix);
     }
 
     public boolean isLeader() {
@@ -205,13 +187,6 @@ public final class Election implements AutoCloseable {
         resign();
         closed = true;
         thread.shutdown();
-        if (!onElectionThread()) {
-            try {
-                thread.awaitTermination(CALL_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     // ---- the campaign, on the election thread ----
@@ -225,17 +200,17 @@ public final class Election implements AutoCloseable {
             lease = store.grantLease(ttlSeconds, new LeaseListener() {
                 @Override
                 public void onKeepAlive(Lease alive) {
-                    submit(() -> {
-                        if (gen == generation && awaitingKeepAlive) {
+                    onThread(gen, () -> {
+                        if (awaitingKeepAlive) {
                             awaitingKeepAlive = false;
                             check(gen);
                         }
-                    });
+                    }).run();
                 }
 
                 @Override
                 public void onExpired(Lease expired) {
-                    submit(() -> lost(gen, "lease " + Long.toHexString(expired.id()) + " expired"));
+                    onThread(gen, () -> lost(gen, "lease " + Long.toHexString(expired.id()) + " expired")).run();
                 }
             });
             ownKey = keyPrefix + Long.toHexString(lease.id());
@@ -251,7 +226,7 @@ public final class Election implements AutoCloseable {
             }
             String key = ownKey;
             ownWatch = store.watch(key, ownRevision + 1,
-                    new KeyGone(gen, key, () -> lost(gen, "election key " + key + " was deleted")));
+                    new KeyGone(key, onThread(gen, () -> lost(gen, "election key " + key + " was deleted"))));
             log.info("campaigning as {} (create revision {})", ownKey, ownRevision);
             check(gen);
         } catch (StoreException e) {
@@ -294,7 +269,7 @@ public final class Election implements AutoCloseable {
         String key = predecessor.get().key();
         log.debug("{} waits for {}", ownKey, key);
         // From the listing's revision on: a deletion between the list and the watch is not missed.
-        predecessorWatch = store.watch(key, listing.revision() + 1, new KeyGone(gen, key, () -> check(gen)));
+        predecessorWatch = store.watch(key, listing.revision() + 1, new KeyGone(key, onThread(gen, () -> check(gen))));
         waitingFor = key;
     }
 
@@ -382,12 +357,16 @@ public final class Election implements AutoCloseable {
 
     private void retryLater(Runnable task) {
         failures++;
-        long delay = Math.min(MAX_BACKOFF_MS, 25L << Math.min(failures, 7));
-        try {
-            thread.schedule(task, delay, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
+        thread.schedule(task, Math.min(MAX_BACKOFF_MS, 25L << Math.min(failures, 7)), TimeUnit.MILLISECONDS);
+    }
+
+    /** A callback for a watch or lease: runs the action on the election thread if the candidacy is still current. */
+    private Runnable onThread(int gen, Runnable action) {
+        return () -> thread.submit(() -> {
+            if (gen == generation) {
+                action.run();
+            }
+        });
     }
 
     private void tell(Runnable call) {
@@ -398,75 +377,4 @@ public final class Election implements AutoCloseable {
         }
     }
 
-    private void submit(Runnable task) {
-        try {
-            thread.execute(task);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
-    }
-
-    /** Runs a task on the election thread and waits for it (inline when already there). */
-    private void call(Runnable task) {
-        if (onElectionThread()) {
-            task.run();
-            return;
-        }
-        Future<?> done;
-        try {
-            done = thread.submit(task);
-        } catch (RejectedExecutionException e) {
-            return; // closed
-        }
-        try {
-            done.get(CALL_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new StoreException("election under " + keyPrefix + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new StoreException("election under " + keyPrefix + " did not answer in " + CALL_WAIT_SECONDS
-                    + "s");
-        }
-    }
-
-    private boolean onElectionThread() {
-        return Thread.currentThread() == electionThread;
-    }
-
-    /** Runs an action on the election thread when a given key is deleted (or missing after a re-list). */
-    private final class KeyGone implements WatchListener {
-        private final int gen;
-        private final String key;
-        private final Runnable action;
-
-        KeyGone(int gen, String key, Runnable action) {
-            this.gen = gen;
-            this.key = key;
-            this.action = action;
-        }
-
-        @Override
-        public void onEvent(WatchEvent event) {
-            // A prefix watch: "<p>/ab" also matches "<p>/abc", so compare the whole key.
-            if (event.type() == WatchEvent.Type.DELETE && event.key().equals(key)) {
-                fire();
-            }
-        }
-
-        @Override
-        public void onResync(Listing snapshot) {
-            if (snapshot.kvs().stream().noneMatch(kv -> kv.key().equals(key))) {
-                fire();
-            }
-        }
-
-        private void fire() {
-            submit(() -> {
-                if (gen == generation) {
-                    action.run();
-                }
-            });
-        }
-    }
 }

@@ -7,8 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +51,7 @@ public final class EtcdServer implements AutoCloseable {
         this.binary = b.binary != null ? b.binary : findBinary();
         this.name = b.name;
         this.dataDir = b.dataDir.toAbsolutePath();
-        int[] ports = freePorts(3);
+        int[] ports = LocalPorts.free(3);
         this.clientPort = b.clientPort != 0 ? b.clientPort : ports[0];
         this.peerPort = b.peerPort != 0 ? b.peerPort : ports[1];
         this.tls = b.tls;
@@ -140,7 +138,7 @@ public final class EtcdServer implements AutoCloseable {
         }
         // An etcd already listening there would answer our health checks in this one's place.
         for (int port : new int[] {clientPort, peerPort}) {
-            if (!isFree(port)) {
+            if (!LocalPorts.isFree(port)) {
                 throw new StoreException("cannot start etcd " + name + ": port " + port + " on " + HOST
                         + " is in use (another etcd?)");
             }
@@ -305,39 +303,6 @@ public final class EtcdServer implements AutoCloseable {
     @Override
     public String toString() {
         return "etcd " + name + " at " + clientUrl();
-    }
-
-    /** {@code n} distinct ports that were free a moment ago on loopback. */
-    public static int[] freePorts(int n) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + HOST, e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // nothing to do
-                }
-            }
-        }
-    }
-
-    private static boolean isFree(int port) {
-        try {
-            new ServerSocket(port, 1, InetAddress.getByName(HOST)).close();
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** The {@code etcd} binary: {@code $ETCD_BINARY} if set (e.g. to test another version), else the one on PATH. */

@@ -33,9 +33,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /** {@link Store} on etcd v3 through jetcd. Thread-safe; one instance per process is enough. */
@@ -49,7 +49,7 @@ public final class EtcdStore implements Store {
     private final Client client;
     private final KV kv;
     private final Calls calls;
-    private final ScheduledExecutorService leaseTimer;
+    private final ScheduledExecutorService timer;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private final Set<EtcdLease> leases = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -60,9 +60,11 @@ public final class EtcdStore implements Store {
         this.calls = new Calls(endpoints, config.requestTimeout());
         this.client = clientBuilder(config).build();
         this.kv = client.getKVClient();
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("infrakit-lease"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("infrakit-store-timer"));
         timer.setRemoveOnCancelPolicy(true);
-        this.leaseTimer = timer;
+        this.timer = timer;
+        Reconnect reconnect = Reconnect.of(client);
+        timer.scheduleWithFixedDelay(reconnect::tick, 1, 1, TimeUnit.SECONDS);
     }
 
     public static EtcdStore connect(String... endpoints) {
@@ -200,7 +202,7 @@ public final class EtcdStore implements Store {
         if (ttlSeconds <= 0) {
             throw new IllegalArgumentException("lease TTL must be positive: " + ttlSeconds);
         }
-        EtcdLease lease = EtcdLease.grant(client.getLeaseClient(), calls, leaseTimer, ttlSeconds,
+        EtcdLease lease = EtcdLease.grant(client.getLeaseClient(), calls, timer, ttlSeconds,
                 listener == null ? LeaseListener.NONE : listener, leases::remove);
         leases.add(lease);
         return lease;
@@ -234,7 +236,7 @@ public final class EtcdStore implements Store {
         closed = true;
         List.copyOf(watches).forEach(EtcdWatch::close);
         List.copyOf(leases).forEach(EtcdLease::abandon);
-        leaseTimer.shutdownNow();
+        timer.shutdownNow();
         client.close();
     }
 

@@ -50,10 +50,10 @@ class EtcdClusterTest {
         String p = EtcdCluster.uniquePrefix("catchup");
         // The watcher talks to member 0 only; the writer to the other two.
         try (EtcdStore watching = new EtcdStore(StoreConfig.builder().endpoints(ETCD.member(0).clientUrl())
-                .requestTimeout(Duration.ofSeconds(3)).build());
+                .requestTimeout(Duration.ofSeconds(5)).build());
              EtcdStore writer = new EtcdStore(StoreConfig.builder()
                      .endpoints(ETCD.member(1).clientUrl(), ETCD.member(2).clientUrl())
-                     .requestTimeout(Duration.ofSeconds(3)).build())) {
+                     .requestTimeout(Duration.ofSeconds(5)).build())) {
             RecordingWatchListener rec = new RecordingWatchListener();
             Store.Watch watch = watching.watch(p, 0, rec);
             try {

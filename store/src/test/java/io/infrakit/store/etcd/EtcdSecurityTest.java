@@ -36,7 +36,7 @@ class EtcdSecurityTest {
 
             StoreConfig config = StoreConfig.builder().endpoints(etcd.clientUrl())
                     .caCert(certs.ca()).clientCert(certs.clientCert(), certs.clientKey())
-                    .requestTimeout(Duration.ofSeconds(3)).build();
+                    .requestTimeout(Duration.ofSeconds(5)).build();
             try (EtcdStore store = new EtcdStore(config)) {
                 RecordingWatchListener rec = new RecordingWatchListener();
                 Store.Watch watch = store.watch("/tls/", 0, rec);
@@ -68,7 +68,7 @@ class EtcdSecurityTest {
             etcdctl(etcd, "auth", "enable");
 
             StoreConfig.Builder config = StoreConfig.builder().endpoints(etcd.clientUrl())
-                    .requestTimeout(Duration.ofSeconds(3));
+                    .requestTimeout(Duration.ofSeconds(5));
             try (EtcdStore store = new EtcdStore(config.credentials("root", "s3cret").build())) {
                 store.put("/auth/k", "v");
                 assertThat(store.get("/auth/k").orElseThrow().value()).isEqualTo("v");

@@ -26,7 +26,7 @@ class EtcdServerTest {
             assertThat(etcd.clientUrl()).isEqualTo("http://127.0.0.1:" + etcd.clientPort());
             assertThat(Files.getPosixFilePermissions(etcd.dataDir())).hasSize(3); // rwx for the owner only
             StoreConfig config = StoreConfig.builder().endpoints(etcd.clientUrl())
-                    .requestTimeout(Duration.ofSeconds(3)).build();
+                    .requestTimeout(Duration.ofSeconds(5)).build();
             try (EtcdStore store = new EtcdStore(config)) {
                 store.put("/k", "v");
             }

@@ -2,6 +2,7 @@ package io.infrakit.store.testing;
 
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdServer;
+import io.infrakit.store.etcd.LocalPorts;
 import io.infrakit.store.etcd.EtcdStore;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -58,7 +59,7 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int[] ports = EtcdServer.freePorts(2 * size);
+        int[] ports = LocalPorts.free(2 * size);
         String initial = Stream.iterate(0, i -> i < size, i -> i + 1)
                 .map(i -> "m" + i + "=http://127.0.0.1:" + ports[2 * i + 1])
                 .collect(Collectors.joining(","));
@@ -85,9 +86,9 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         return members.stream().map(EtcdServer::clientUrl).toList();
     }
 
-    /** Client settings for every member, with a short request timeout so failing tests fail fast. */
+    /** Client settings for every member (default timeouts: the first call of a cold JVM on a busy machine is slow). */
     public StoreConfig storeConfig() {
-        return StoreConfig.builder().endpoints(endpoints()).requestTimeout(Duration.ofSeconds(3)).build();
+        return StoreConfig.of(endpoints().toArray(String[]::new));
     }
 
     /** A store on this cluster, closed with the cluster. */
