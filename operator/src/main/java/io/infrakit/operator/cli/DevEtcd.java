@@ -2,9 +2,8 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.store.StoreException;
 import io.infrakit.store.etcd.EtcdServer;
+import io.infrakit.store.etcd.LocalPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +36,8 @@ final class DevEtcd {
     /** Starts etcd, on the standard client port when it is free (so plain etcdctl works), else on a free one. */
     static EtcdServer start(Path home) throws Unavailable {
         Path binary = binary(home);
-        int[] ports = EtcdServer.freePorts(2);
-        int client = portFree(STANDARD_PORT) ? STANDARD_PORT : ports[0];
+        int[] ports = LocalPorts.free(2);
+        int client = LocalPorts.isFree(STANDARD_PORT) ? STANDARD_PORT : ports[0];
         EtcdServer server = EtcdServer.builder("infrakit-dev", dataDir(home)).binary(binary)
                 .ports(client, ports[1]).startTimeout(Duration.ofSeconds(30)).build();
         try {
@@ -115,15 +114,6 @@ final class DevEtcd {
             String release = Files.readString(Path.of("/etc/os-release"));
             return release.lines().anyMatch(l -> (l.startsWith("ID=") || l.startsWith("ID_LIKE="))
                     && (l.contains("debian") || l.contains("ubuntu")));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean portFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return true;
         } catch (IOException e) {
             return false;
         }
