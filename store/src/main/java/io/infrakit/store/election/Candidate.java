@@ -1,6 +1,6 @@
 package io.infrakit.store.election;
 
-/** One candidate's key as read from etcd; {@code value} is what the candidate said about itself (e.g. identity JSON). */
+/** One candidate's key as read from etcd; {@code value} is what the candidate says about itself (identity JSON). */
 public record Candidate(String key, String value, long createRevision) {
 
     /** The lease the key is bound to: candidates name their key after it, in hex. */

@@ -268,8 +268,14 @@ public final class Election implements AutoCloseable {
         }
         String key = predecessor.get().key();
         log.debug("{} waits for {}", ownKey, key);
-        // From the listing's revision on: a deletion between the list and the watch is not missed.
-        predecessorWatch = store.watch(key, listing.revision() + 1, new KeyGone(key, onThread(gen, () -> check(gen))));
+        try {
+            // From the listing's revision on: a deletion between the list and the watch is not missed.
+            predecessorWatch = store.watch(key, listing.revision() + 1,
+                    new KeyGone(key, onThread(gen, () -> check(gen))));
+        } catch (StoreException e) {
+            retryLater(() -> check(gen));
+            return;
+        }
         waitingFor = key;
     }
 

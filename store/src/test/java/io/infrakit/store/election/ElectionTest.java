@@ -73,7 +73,8 @@ class ElectionTest {
                 .containsExactly("{\"id\":\"r0\"}", "{\"id\":\"r1\"}", "{\"id\":\"r2\"}");
         assertThat(candidates).extracting(Candidate::createRevision).isSorted();
         LeaderKey key = r.get(0).election().leaderKey().orElseThrow();
-        assertThat(candidates.get(0).key()).isEqualTo(key.key()).isEqualTo(prefix + "/" + Long.toHexString(key.leaseId()));
+        assertThat(candidates.get(0).key()).isEqualTo(key.key())
+                .isEqualTo(prefix + "/" + Long.toHexString(key.leaseId()));
         assertThat(candidates.get(0).leaseId()).isEqualTo(key.leaseId());
         assertThat(candidates.get(0).createRevision()).isEqualTo(key.createRevision());
         assertThat(r.get(2).election().currentLeader()).contains(candidates.get(0));
