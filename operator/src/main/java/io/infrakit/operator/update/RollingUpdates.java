@@ -5,7 +5,6 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Plan;
 import io.infrakit.operator.controller.Planner;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.spec.GroupDefinition;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.json.Json;
@@ -73,6 +72,9 @@ public final class RollingUpdates {
         }
         Instant now = clock.instant();
         Marker pause = Marker.parse(pauseMarker);
+        if (pause != null && pause.byController() && !group.configHash().equals(pause.targetSha())) {
+            pause = null; // a failure of an older target: a new spec is a new update
+        }
         RollingUpdater.Decision d = RollingUpdater.decide(new RollingUpdater.Input(group.update(),
                 group.allocation(), group.configHash(), observed, health, previous, pause == null ? null
                 : pause.reason(), pause != null && pause.byController(), now, healthySince.get(id)));
@@ -113,11 +115,11 @@ public final class RollingUpdates {
             failure = failure + " (no previous spec to roll back to)";
         }
         log.warn("rolling update paused: {}", failure);
-        Txn txn = term.fence(Txn.builder().then(Op.put(keys.pause(id), Marker.byController(failure, clock.instant())))
+        // Only if the spec is still the one that failed: a rollback or a new commit meanwhile wins.
+        Txn txn = term.fence(Txn.builder().when(Compare.modRevision(keys.group(id), group.revision()))
+                .then(Op.put(keys.pause(id), Marker.byController(failure, group.configHash(), clock.instant())))
                 .build());
-        if (!store.commit(txn).succeeded()) {
-            throw new LostLeadershipException("pause of " + id + " refused: no longer the leader");
-        }
+        store.commit(txn);
     }
 
     private Map<String, Health> health(GroupDefinition group, List<InstanceDescription> gated, LeaderTerm term) {
@@ -146,8 +148,8 @@ public final class RollingUpdates {
         history.clear();
     }
 
-    /** The value of a pause key: who paused and why. */
-    record Marker(String reason, boolean byController) {
+    /** The value of a pause key: who paused and why (and, for a failure, which target failed). */
+    record Marker(String reason, boolean byController, String targetSha) {
 
         static Marker parse(String json) {
             if (json == null) {
@@ -156,16 +158,18 @@ public final class RollingUpdates {
             try {
                 JsonNode n = Json.parse(json);
                 String reason = n.path("Reason").asText("paused");
-                return new Marker(reason.isEmpty() ? "paused" : reason, "controller".equals(n.path("By").asText()));
+                return new Marker(reason.isEmpty() ? "paused" : reason, "controller".equals(n.path("By").asText()),
+                        n.path("TargetSHA").asText(null));
             } catch (RuntimeException e) {
-                return new Marker("paused", false);
+                return new Marker("paused", false, null);
             }
         }
 
-        static String byController(String reason, Instant when) {
+        static String byController(String reason, String targetSha, Instant when) {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("Reason", reason);
             m.put("By", "controller");
+            m.put("TargetSHA", targetSha);
             m.put("Since", when.toString());
             return Json.write(m);
         }
