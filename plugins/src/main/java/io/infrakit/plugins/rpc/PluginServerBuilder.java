@@ -1,0 +1,207 @@
+package io.infrakit.plugins.rpc;
+
+import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.InstancePlugin;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a {@link PluginServer} serves and how: a default and/or typed instance and flavor plugins, the interface
+ * versions to advertise, timeouts and limits.
+ */
+public final class PluginServerBuilder {
+
+    private static final Set<String> INSTANCE_VERSIONS = Set.of("0.5.0", "0.6.0", "0.6.1");
+    private static final Set<String> FLAVOR_VERSIONS = Set.of("0.1.0", "0.1.1");
+
+    private InstancePlugin instance;
+    private final Map<String, InstancePlugin> typedInstances = new TreeMap<>();
+    private FlavorPlugin flavor;
+    private final Map<String, FlavorPlugin> typedFlavors = new TreeMap<>();
+    private String instanceVersion = InterfaceSpec.INSTANCE_0_5_0.version();
+    private String flavorVersion = InterfaceSpec.FLAVOR_0_1_0.version();
+    private ApiInfo.Vendor vendor;
+    private int maxConnections = 64;
+    private Duration idleTimeout = Duration.ofMinutes(2);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private long maxBodyBytes = 4L << 20;
+
+    PluginServerBuilder() {
+    }
+
+    /** The instance plugin answering requests with an empty {@code Type}. */
+    public PluginServerBuilder instance(InstancePlugin plugin) {
+        this.instance = Objects.requireNonNull(plugin, "plugin");
+        return this;
+    }
+
+    /** An instance plugin answering requests whose {@code Type} is {@code type} (name {@code socket/type}). */
+    public PluginServerBuilder instance(String type, InstancePlugin plugin) {
+        typedInstances.put(checkType(type), Objects.requireNonNull(plugin, "plugin"));
+        return this;
+    }
+
+    public PluginServerBuilder flavor(FlavorPlugin plugin) {
+        this.flavor = Objects.requireNonNull(plugin, "plugin");
+        return this;
+    }
+
+    public PluginServerBuilder flavor(String type, FlavorPlugin plugin) {
+        typedFlavors.put(checkType(type), Objects.requireNonNull(plugin, "plugin"));
+        return this;
+    }
+
+    /**
+     * The Instance version to advertise: {@code 0.5.0} (default: InfraKit v0.5, linuxkit), {@code 0.6.0} or
+     * {@code 0.6.1} (InfraKit's last; Destroy carries a context). Go clients accept only an exact match.
+     */
+    public PluginServerBuilder instanceVersion(String version) {
+        this.instanceVersion = checkVersion(version, INSTANCE_VERSIONS, "Instance");
+        return this;
+    }
+
+    /** The Flavor version to advertise: {@code 0.1.0} (default) or {@code 0.1.1}. */
+    public PluginServerBuilder flavorVersion(String version) {
+        this.flavorVersion = checkVersion(version, FLAVOR_VERSIONS, "Flavor");
+        return this;
+    }
+
+    /** Advertise InfraKit's last versions: Instance 0.6.1 and Flavor 0.1.1. */
+    public PluginServerBuilder latestVersions() {
+        return instanceVersion("0.6.1").flavorVersion("0.1.1");
+    }
+
+    /** Shown as {@code Vendor} in {@code /info/api.json}. */
+    public PluginServerBuilder vendor(String name, String version, String url) {
+        this.vendor = new ApiInfo.Vendor(name, version, url);
+        return this;
+    }
+
+    /** Connections served at once (default 64); more are answered 503 and closed. */
+    public PluginServerBuilder maxConnections(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxConnections must be positive");
+        }
+        this.maxConnections = max;
+        return this;
+    }
+
+    /** How long a kept-alive connection may sit unused (default 2 minutes). */
+    public PluginServerBuilder idleTimeout(Duration timeout) {
+        this.idleTimeout = positive(timeout, "idleTimeout");
+        return this;
+    }
+
+    /** How long a client may take to send a request, and to read the answer (default 30 s). */
+    public PluginServerBuilder requestTimeout(Duration timeout) {
+        this.requestTimeout = positive(timeout, "requestTimeout");
+        return this;
+    }
+
+    /** How long {@link PluginServer#close} waits for requests in progress (default 10 s, as InfraKit). */
+    public PluginServerBuilder shutdownGrace(Duration grace) {
+        this.shutdownGrace = Objects.requireNonNull(grace, "grace");
+        return this;
+    }
+
+    /**
+     * Binds the Unix socket and starts serving.
+     *
+     * @throws IOException when the socket cannot be created, or another plugin listens there already
+     */
+    public PluginServer start(Path socket) throws IOException {
+        List<RpcService<?>> services = services();
+        Path path = socket.toAbsolutePath();
+        ServerSocketChannel channel = SocketFiles.bind(path);
+        Path pid = path.resolveSibling(path.getFileName() + ".pid");
+        try {
+            SocketFiles.writeAtomically(pid, Long.toString(ProcessHandle.current().pid()), "rw-------");
+            return new PluginServer(settings(), channel, new PluginAddress.Unix(path), path, pid, null, services);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            SocketFiles.deleteIfSame(path, null);
+            SocketFiles.deleteIfSame(pid, null);
+            throw e;
+        }
+    }
+
+    /**
+     * Listens on TCP instead, as InfraKit's {@code --listen} plugins do, and advertises the address in
+     * {@code listenFile} ({@code tcp://host:port}) when it is not null.
+     */
+    public PluginServer startTcp(InetSocketAddress bind, Path listenFile) throws IOException {
+        List<RpcService<?>> services = services();
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.bind(bind);
+            InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+            String host = bind.getAddress() == null || bind.getAddress().isAnyLocalAddress()
+                    ? "localhost" : bind.getAddress().getHostAddress();
+            PluginAddress.Tcp address = new PluginAddress.Tcp(host, bound.getPort());
+            Path listen = listenFile == null ? null : listenFile.toAbsolutePath();
+            if (listen != null) {
+                SocketFiles.createPrivateDirectory(listen.getParent());
+                SocketFiles.writeAtomically(listen, address.toString(), "rw-r--r--");
+            }
+            return new PluginServer(settings(), channel, address, null, null, listen, services);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private PluginServer.Settings settings() {
+    return new PluginServer.Settings(vendor, maxConnections, idleTimeout, requestTimeout, shutdownGrace,
+            maxBodyBytes);
+}
+
+private List<RpcService<?>> services() {
+        List<RpcService<?>> services = new ArrayList<>();
+        if (instance != null || !typedInstances.isEmpty()) {
+            services.add(new InstanceService(new InterfaceSpec("Instance", instanceVersion), instance,
+                    new LinkedHashMap<>(typedInstances)));
+        }
+        if (flavor != null || !typedFlavors.isEmpty()) {
+            services.add(new FlavorService(new InterfaceSpec("Flavor", flavorVersion), flavor,
+                    new LinkedHashMap<>(typedFlavors)));
+        }
+        if (services.isEmpty()) {
+            throw new IllegalStateException("nothing to serve: add an instance or a flavor plugin");
+        }
+        return services;
+    }
+
+    private static String checkType(String type) {
+        if (type == null || type.isEmpty() || type.equals(".") || type.contains("/")) {
+            throw new IllegalArgumentException("a plugin type must be non-empty, not '.', without '/': " + type);
+        }
+        return type;
+    }
+
+    private static String checkVersion(String version, Set<String> known, String name) {
+        if (!known.contains(version)) {
+            throw new IllegalArgumentException(name + " version " + version + " is not one this server speaks: "
+                    + new TreeSet<>(known));
+        }
+        return version;
+    }
+
+    private static Duration positive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive");
+        }
+        return d;
+    }
+}
