@@ -16,6 +16,11 @@ public final class Bench {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "failover" -> FailoverBench.run(Options.parse(rest));
+            case "latency" -> LatencyBench.putToProvision(Options.parse(rest));
+            case "heal" -> LatencyBench.heal(Options.parse(rest));
+            case "scale" -> ScaleBench.run(Options.parse(rest));
+            case "resync" -> ResyncBench.run(Options.parse(rest));
+            case "roll" -> RollBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -26,6 +31,12 @@ public final class Bench {
                 scenarios:
                   failover   kill -9 / SIGTERM of the leader among 3 replica processes; times to the new
                              leader's first reconcile (--kills 30 --terms 10 --ttl 5 --replicas 3)
+                  latency    raw etcd put of a spec → first Provision (--n 300)
+                  heal       instance lost → replacement Provision, in-memory and file plugins (--n 200)
+                  scale      one group 0 → N instances, in-memory plugin (--instances 10000 --rounds 3)
+                  resync     G groups × I instances: heap, idle CPU, full resync, etcd writes and requests
+                             (--groups 10,100,1000 --instances 100)
+                  roll       a rolling update of N instances with an always-healthy flavor (--instances 100)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

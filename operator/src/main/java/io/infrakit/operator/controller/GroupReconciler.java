@@ -94,7 +94,6 @@ public final class GroupReconciler {
         RollingUpdates.Step step;
         PlanExecutor.Result result;
         try {
-            updates.remember(group, term);
             observed = observe(group, instances, term);
             step = updates.step(group, observed, status.last(id).map(GroupStatus::update).orElse(null),
                     specs.pause(id), term);
@@ -104,6 +103,7 @@ public final class GroupReconciler {
                         plan.creates().size(), plan.destroys().size(), group.desired(), observed.size());
             }
             result = executor.execute(group, plan, term);
+            updates.remember(group, term); // after acting: keeps the etcd write off a new spec's first Provision
             if (step.decision().failure() != null && result.firstError() == null) {
                 updates.fail(group, step.decision().failure(), term);
             }

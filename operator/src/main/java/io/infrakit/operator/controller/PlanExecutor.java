@@ -154,31 +154,39 @@ public final class PlanExecutor {
         };
     }
 
-    /** Runs the steps, {@code maxParallel} at a time; a single step runs on the caller's thread. */
+    /**
+     * Runs the steps, at most {@code maxParallel} at a time: that many runners take the next step as soon as they
+     * finish one (no batch barrier). A single step runs on the caller's thread.
+     */
     private void run(List<Callable<Void>> steps) {
         if (steps.size() == 1) {
             call(steps.get(0));
             return;
         }
-        for (int from = 0; from < steps.size(); from += maxParallel) {
-            List<Future<Void>> running = new ArrayList<>();
-            for (Callable<Void> s : steps.subList(from, Math.min(steps.size(), from + maxParallel))) {
-                running.add(pool.submit(s));
+        AtomicInteger next = new AtomicInteger();
+        Callable<Void> runner = () -> {
+            for (int i = next.getAndIncrement(); i < steps.size(); i = next.getAndIncrement()) {
+                call(steps.get(i));
             }
-            for (Future<Void> f : running) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    running.forEach(r -> r.cancel(true));
-                    Thread.currentThread().interrupt();
-                    throw new LostLeadershipException("interrupted");
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        running.forEach(r -> r.cancel(true));
-                        throw re;
-                    }
-                    throw new IllegalStateException(e.getCause());
+            return null;
+        };
+        List<Future<Void>> running = new ArrayList<>();
+        for (int r = 0; r < Math.min(maxParallel, steps.size()); r++) {
+            running.add(pool.submit(runner));
+        }
+        for (Future<Void> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                running.forEach(x -> x.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new LostLeadershipException("interrupted");
+            } catch (ExecutionException e) {
+                running.forEach(x -> x.cancel(true));
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
                 }
+                throw new IllegalStateException(e.getCause());
             }
         }
     }

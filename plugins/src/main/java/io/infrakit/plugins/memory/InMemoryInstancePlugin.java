@@ -1,6 +1,7 @@
 package io.infrakit.plugins.memory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +34,8 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
     }
 
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    /** Instance IDs by their {@code infrakit.group} tag: a controller lists one group at a time. */
+    private final Map<String, Set<String>> byGroup = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder provisioned = new LongAdder();
@@ -47,7 +51,9 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
         Objects.requireNonNull(spec, "spec");
         long n = sequence.incrementAndGet();
         String id = "instance-" + n;
-        instances.put(id, new Instance(n, id, spec, spec.tagsOrEmpty()));
+        Instance instance = new Instance(n, id, spec, spec.tagsOrEmpty());
+        instances.put(id, instance);
+        index(instance);
         provisioned.increment();
         return id;
     }
@@ -57,7 +63,10 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
         Instance updated = instances.computeIfPresent(instanceId, (id, old) -> {
             Map<String, String> tags = new LinkedHashMap<>(old.tags());
             tags.putAll(labels);
-            return new Instance(old.sequence(), id, old.spec(), Map.copyOf(tags));
+            unindex(old);
+            Instance relabelled = new Instance(old.sequence(), id, old.spec(), Map.copyOf(tags));
+            index(relabelled);
+            return relabelled;
         });
         if (updated == null) {
             throw new PluginException("instance not found: " + instanceId);
@@ -66,16 +75,21 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
 
     @Override
     public void destroy(String instanceId, String reason) {
-        if (instanceId == null || instances.remove(instanceId) == null) {
+        Instance gone = instanceId == null ? null : instances.remove(instanceId);
+        if (gone == null) {
             throw new PluginException("instance not found: " + instanceId);
         }
+        unindex(gone);
         destroyed.increment();
     }
 
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         List<Instance> matching = new ArrayList<>();
-        for (Instance instance : instances.values()) {
+        String group = tags == null ? null : tags.get(Tags.GROUP);
+        Iterable<Instance> candidates = group == null ? instances.values()
+                : byGroup.getOrDefault(group, Set.of()).stream().map(instances::get).filter(Objects::nonNull)::iterator;
+        for (Instance instance : candidates) {
             if (TagMatch.matches(instance.tags(), tags)) {
                 matching.add(instance);
             }
@@ -98,9 +112,11 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
 
     /** Removes an instance as if it died on its own, and tells the listeners. False when there was none. */
     public boolean lose(String instanceId) {
-        if (instances.remove(instanceId) == null) {
+        Instance gone = instances.remove(instanceId);
+        if (gone == null) {
             return false;
         }
+        unindex(gone);
         listeners.forEach(Runnable::run);
         return true;
     }
@@ -124,6 +140,23 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
     /** Successful {@link #destroy} calls so far (not {@link #lose}). */
     public long destroyCount() {
         return destroyed.sum();
+    }
+
+    private void index(Instance i) {
+        String group = i.tags().get(Tags.GROUP);
+        if (group != null) {
+            byGroup.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet()).add(i.id());
+        }
+    }
+
+    private void unindex(Instance i) {
+        String group = i.tags().get(Tags.GROUP);
+        if (group != null) {
+            byGroup.computeIfPresent(group, (g, ids) -> {
+                ids.remove(i.id());
+                return ids.isEmpty() ? null : ids;
+            });
+        }
     }
 
     @Override

@@ -1,0 +1,72 @@
+package io.infrakit.bench;
+
+import io.infrakit.operator.controller.Controller;
+import io.infrakit.operator.controller.ControllerConfig;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * G groups × I instances on one leader (in-memory plugin): heap after GC, idle CPU, the time of a full resync,
+ * etcd writes during a resync that finds nothing to do, and etcd requests caused by one group's spec change.
+ */
+final class ResyncBench {
+
+    private ResyncBench() {
+    }
+
+    static void run(Options o) throws Exception {
+        String[] sizes = o.string("groups", o.quick() ? "10,100" : "10,100,1000").split(",");
+        int instances = o.integer("instances", 100, 20);
+        System.out.println("| groups | instances | heap after GC | idle CPU (10 s resync) | full resync | "
+                + "etcd writes in a no-op resync | etcd requests per spec change |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (String g : sizes) {
+            one(Integer.parseInt(g.strip()), instances, o.quick());
+        }
+    }
+
+    private static void one(int groups, int instances, boolean quick) throws Exception {
+        AtomicLong reconciles = new AtomicLong();
+        Controller.ReconcileListener count = (id, outcome, nanos, error) -> reconciles.incrementAndGet();
+        ControllerConfig config = ControllerConfig.defaults().withResync(Duration.ofSeconds(10));
+        try (InProcess p = new InProcess(config, count, null)) {
+            for (int i = 0; i < groups; i++) {
+                p.store.put(p.keys.group("g" + i), InProcess.spec("g" + i, instances, "memory"));
+            }
+            LatencyBench.await(() -> p.memory.size() == groups * instances);
+            Thread.sleep(1500); // let the last status writes and requeues settle
+            // Full resync: every group once, nothing to do.
+            long revBefore = p.store.put("/bench-probe", "a");
+            long writesBefore = p.store.writes.sum();
+            long before = reconciles.get();
+            long t0 = System.nanoTime();
+            p.controller.resync();
+            LatencyBench.await(() -> reconciles.get() - before >= groups);
+            long resyncNanos = System.nanoTime() - t0;
+            long writes = p.store.writes.sum() - writesBefore;
+            long revAfter = p.store.put("/bench-probe", "b");
+            // Idle: CPU of this process over a window that contains one periodic resync.
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long w0 = System.nanoTime();
+            Thread.sleep(quick ? 5_000 : 10_000);
+            double idle = 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - w0);
+            // One spec change: requests the controller makes for it (the put itself not counted).
+            long reqBefore = p.store.requests();
+            long recBefore = reconciles.get();
+            p.store.put(p.keys.group("g0"), InProcess.spec("g0", instances + 1, "memory"));
+            LatencyBench.await(() -> p.memory.size() == groups * instances + 1);
+            LatencyBench.await(() -> reconciles.get() - recBefore >= 2);
+            Thread.sleep(500);
+            long perChange = p.store.requests() - reqBefore - 1;
+            System.gc();
+            Thread.sleep(200);
+            System.gc();
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            System.out.printf("| %d | %d | %.0f MB | %.2f %% of a core | %.0f ms | %d (revision %d → %d) | %d |%n",
+                    groups, groups * instances, heap / 1e6, idle, resyncNanos / 1e6, writes, revBefore, revAfter,
+                    perChange);
+        }
+    }
+}
