@@ -21,6 +21,7 @@ public final class Bench {
             case "scale" -> ScaleBench.run(Options.parse(rest));
             case "resync" -> ResyncBench.run(Options.parse(rest));
             case "roll" -> RollBench.run(Options.parse(rest));
+            case "churn" -> ChurnBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -35,8 +36,10 @@ public final class Bench {
                   heal       instance lost → replacement Provision, in-memory and file plugins (--n 200)
                   scale      one group 0 → N instances, in-memory plugin (--instances 10000 --rounds 3)
                   resync     G groups × I instances: heap, idle CPU, full resync, etcd writes and requests
-                             (--groups 10,100,1000 --instances 100)
+                             (--groups 10,100,1000 --instances 100 [--profile out.jfr])
                   roll       a rolling update of N instances with an always-healthy flavor (--instances 100)
+                  churn      spec updates at a fixed rate over many groups; reconcile lag (--groups 200
+                             --rate 200 --seconds 30)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

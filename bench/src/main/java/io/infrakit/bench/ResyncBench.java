@@ -21,12 +21,13 @@ final class ResyncBench {
         System.out.println("| groups | instances | heap after GC | idle CPU (10 s resync) | full resync | "
                 + "etcd writes in a no-op resync | etcd requests per spec change |");
         System.out.println("|---|---|---|---|---|---|---|");
+        String profile = o.string("profile", null);
         for (String g : sizes) {
-            one(Integer.parseInt(g.strip()), instances, o.quick());
+            one(Integer.parseInt(g.strip()), instances, o.quick(), profile);
         }
     }
 
-    private static void one(int groups, int instances, boolean quick) throws Exception {
+    private static void one(int groups, int instances, boolean quick, String profile) throws Exception {
         AtomicLong reconciles = new AtomicLong();
         Controller.ReconcileListener count = (id, outcome, nanos, error) -> reconciles.incrementAndGet();
         ControllerConfig config = ControllerConfig.defaults().withResync(Duration.ofSeconds(10));
@@ -44,6 +45,17 @@ final class ResyncBench {
             p.controller.resync();
             LatencyBench.await(() -> reconciles.get() - before >= groups);
             long resyncNanos = System.nanoTime() - t0;
+            if (profile != null && groups >= 1000) {
+                // Ten more full resyncs under JFR: where a resync spends its time and what it allocates.
+                Profile.around(java.nio.file.Path.of(profile), () -> {
+                    for (int i = 0; i < 10; i++) {
+                        long b = reconciles.get();
+                        p.controller.resync();
+                        LatencyBench.await(() -> reconciles.get() - b >= groups);
+                    }
+                    return null;
+                });
+            }
             long writes = p.store.writes.sum() - writesBefore;
             long revAfter = p.store.put("/bench-probe", "b");
             // Idle: CPU of this process over a window that contains one periodic resync.

@@ -1,0 +1,87 @@
+package io.infrakit.bench;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.controller.Controller;
+import io.infrakit.operator.controller.ControllerConfig;
+import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.store.Listing;
+import io.infrakit.store.Store;
+import io.infrakit.store.WatchEvent;
+import io.infrakit.store.WatchListener;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Load generator for etcd churn: spec updates at a fixed rate spread over many groups (each update flips a group's
+ * size), and the reconcile lag they see: from the put to the status that reflects that spec revision, observed
+ * through a watch on the status keys.
+ */
+final class ChurnBench {
+
+    private ChurnBench() {
+    }
+
+    private record Pending(long revision, long putNanos) {
+    }
+
+    static void run(Options o) throws Exception {
+        int groups = o.integer("groups", 200, 50);
+        int rate = o.integer("rate", 200, 100);
+        int seconds = o.integer("seconds", 30, 10);
+        Stats lag = new Stats();
+        Map<String, Pending> pending = new ConcurrentHashMap<>();
+        try (InProcess p = new InProcess(ControllerConfig.defaults(), Controller.ReconcileListener.NONE, null)) {
+            for (int i = 0; i < groups; i++) {
+                p.store.put(p.keys.group("c" + i), InProcess.spec("c" + i, 2, "memory"));
+            }
+            LatencyBench.await(() -> p.memory.size() == groups * 2);
+            Store.Watch watch = p.store.watch(p.keys.statuses(), 0, new WatchListener() {
+                @Override
+                public void onEvent(WatchEvent event) {
+                    String id = Keys.idUnder(p.keys.statuses(), event.key());
+                    Pending want = id == null ? null : pending.get(id);
+                    if (want == null || event.type() != WatchEvent.Type.PUT) {
+                        return;
+                    }
+                    GroupStatus s = StatusWriter.decode(event.kv().value());
+                    if (s != null && s.specRevision() >= want.revision() && pending.remove(id, want)) {
+                        synchronized (lag) {
+                            lag.add((System.nanoTime() - want.putNanos()) / 1e6);
+                        }
+                    }
+                }
+
+                @Override
+                public void onResync(Listing snapshot) {
+                }
+            });
+            long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+            long next = System.nanoTime();
+            long end = next + TimeUnit.SECONDS.toNanos(seconds);
+            int sent = 0;
+            while (System.nanoTime() < end) {
+                String id = "c" + ThreadLocalRandom.current().nextInt(groups);
+                long size = 2 + ThreadLocalRandom.current().nextInt(2);
+                long t = System.nanoTime();
+                long rev = p.store.put(p.keys.group(id), InProcess.spec(id, size, "memory"));
+                pending.put(id, new Pending(rev, t)); // a newer put of the same group supersedes the older one
+                sent++;
+                next += interval;
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+            LatencyBench.await(pending::isEmpty);
+            watch.close();
+            System.out.printf("churn: %d spec updates at %d/s over %d groups for %d s (%.0f/s achieved)%n", sent,
+                    rate, groups, seconds, sent / (double) seconds);
+            synchronized (lag) {
+                System.out.println("reconcile lag (put → status at that revision): " + lag.summary());
+            }
+        }
+    }
+}
