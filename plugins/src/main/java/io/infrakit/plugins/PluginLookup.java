@@ -3,6 +3,8 @@ package io.infrakit.plugins;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginName;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -47,7 +49,9 @@ public interface PluginLookup {
             } catch (PluginNotFoundException notSecond) {
                 Set<String> known = new TreeSet<>(notFirst.known());
                 known.addAll(notSecond.known());
-                throw new PluginNotFoundException(notSecond.kind(), notSecond.name(), known);
+                List<String> searched = new ArrayList<>(notFirst.searched());
+                searched.addAll(notSecond.searched());
+                throw new PluginNotFoundException(notSecond.kind(), notSecond.name(), known, searched);
             }
         }
     }

@@ -32,7 +32,7 @@ class GoldenWireTest {
                 "Instance.Destroy");
         try (PluginServer server = PluginServer.builder().instance(new FileInstancePlugin(instances))
                 .start(tmp.resolve("plugins/instance-file"));
-             RawClient client = RawClient.connect(tmp.resolve("plugins/instance-file"))) {
+             RawClient client = RawClient.connect(server)) {
             int exact = 0;
             for (Captures.Exchange e : exchanges) {
                 HttpMessages.Response response = client.exchange(e.rawRequest());
@@ -67,7 +67,7 @@ class GoldenWireTest {
         Path socket = tmp.resolve("plugins/flavor-vanilla");
         try (PluginServer server = PluginServer.builder().flavor(new VanillaFlavorPlugin()).start(socket)) {
             for (Captures.Exchange e : exchanges) {
-                try (RawClient client = RawClient.connect(socket)) {
+                try (RawClient client = RawClient.connect(server)) {
                     HttpMessages.Response response = client.exchange(e.rawRequest());
                     assertThat(response.status()).isEqualTo(200);
                     assertThat(RawClient.text(response)).as(e.method()).isEqualTo(e.responseBody());
@@ -80,7 +80,7 @@ class GoldenWireTest {
     void flavorApiDescriptionMatchesInfraKitsExceptForTheTimestamp() throws Exception {
         Path socket = tmp.resolve("flavor-vanilla");
         try (PluginServer server = PluginServer.builder().flavor(new VanillaFlavorPlugin()).start(socket);
-             RawClient client = RawClient.connect(socket)) {
+             RawClient client = RawClient.connect(server)) {
             HttpMessages.Response response = client.exchange("GET /info/api.json HTTP/1.1\r\nHost: rpc\r\n\r\n");
 
             assertThat(response.status()).isEqualTo(200);

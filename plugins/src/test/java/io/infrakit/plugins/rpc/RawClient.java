@@ -22,6 +22,10 @@ final class RawClient implements AutoCloseable {
         this.in = new HttpInput(io);
     }
 
+    static RawClient connect(PluginServer server) throws IOException {
+        return connect(((PluginAddress.Unix) server.address()).path());
+    }
+
     static RawClient connect(Path socket) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         channel.connect(UnixDomainSocketAddress.of(socket));
@@ -46,6 +50,11 @@ final class RawClient implements AutoCloseable {
 
     HttpMessages.Response read() throws IOException {
         return HttpMessages.readResponse(in, false, 64 << 20, System.nanoTime() + WAIT);
+    }
+
+    /** One raw line of what the server sent. */
+    String readLine() throws IOException {
+        return in.readLine(System.nanoTime() + WAIT);
     }
 
     HttpMessages.Response exchange(String request) throws IOException {
