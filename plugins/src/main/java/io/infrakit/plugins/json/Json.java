@@ -42,7 +42,7 @@ public final class Json {
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-                .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                .nodeFactory(new JsonNodeFactory(true)) // keeps 1.50 as 1.50
                 .build();
         // Go never turns a number into a string or a string into a number; neither do we.
         mapper.coercionConfigFor(LogicalType.Textual)
