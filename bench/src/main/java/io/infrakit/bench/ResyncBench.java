@@ -4,6 +4,7 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,13 +19,34 @@ final class ResyncBench {
     static void run(Options o) throws Exception {
         String[] sizes = o.string("groups", o.quick() ? "10,100" : "10,100,1000").split(",");
         int instances = o.integer("instances", 100, 20);
-        System.out.println("| groups | instances | heap after GC | idle CPU (10 s resync) | full resync | "
+        System.out.println("| groups | instances | heap after GC | idle CPU (resync every 10 s) | full resync | "
                 + "etcd writes in a no-op resync | etcd requests per spec change |");
         System.out.println("|---|---|---|---|---|---|---|");
         String profile = o.string("profile", null);
         for (String g : sizes) {
             one(Integer.parseInt(g.strip()), instances, o.quick(), profile);
         }
+    }
+
+    /** CPU time per thread name prefix (digits stripped), to see who spends the idle CPU. */
+    private static Map<String, Long> threadCpu() {
+        var mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.HashMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            var info = mx.getThreadInfo(id);
+            long t = mx.getThreadCpuTime(id);
+            if (info != null && t > 0) {
+                out.merge(info.getThreadName().replaceAll("[0-9]+", "N"), t, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    private static void printTopThreads(Map<String, Long> before, Map<String, Long> after) {
+        System.out.println("  idle CPU by thread:");
+        after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .forEach(e -> System.out.printf("    %8.0f ms  %s%n", e.getValue() / 1e6, e.getKey()));
     }
 
     private static void one(int groups, int instances, boolean quick, String profile) throws Exception {
@@ -60,10 +82,15 @@ final class ResyncBench {
             long revAfter = p.store.put("/bench-probe", "b");
             // Idle: CPU of this process over a window that contains one periodic resync.
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            Thread.sleep(quick ? 2_000 : 10_000); // settle: JIT and GC after the setup
+            Map<String, Long> threads0 = threadCpu();
             long cpu0 = os.getProcessCpuTime();
             long w0 = System.nanoTime();
-            Thread.sleep(quick ? 5_000 : 10_000);
+            Thread.sleep(quick ? 5_000 : 20_000);
             double idle = 100.0 * (os.getProcessCpuTime() - cpu0) / (System.nanoTime() - w0);
+            if (groups >= 1000) {
+                printTopThreads(threads0, threadCpu());
+            }
             // One spec change: requests the controller makes for it (the put itself not counted).
             long reqBefore = p.store.requests();
             long recBefore = reconciles.get();

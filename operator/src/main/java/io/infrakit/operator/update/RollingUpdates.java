@@ -60,7 +60,9 @@ public final class RollingUpdates {
 
     /** Keeps the spec in the group's history, once per revision. */
     public void remember(GroupDefinition group, LeaderTerm term) {
-        history.record(group.id(), group.revision(), group.configHash(), Json.toTree(group.spec()), term);
+        if (!history.has(group.id(), group.revision())) {
+            history.record(group.id(), group.revision(), group.configHash(), Json.toTree(group.spec()), term);
+        }
     }
 
     public Step step(GroupDefinition group, List<InstanceDescription> observed, UpdateProgress previous,

@@ -46,12 +46,16 @@ public final class SpecHistory {
         return cache.computeIfAbsent(id, k -> read(store, keys, k));
     }
 
+    public boolean has(String id, long revision) {
+        return entries(id).stream().anyMatch(e -> e.revision() == revision);
+    }
+
     /** Remembers the spec at this revision, once. */
     public void record(String id, long revision, String configSha, JsonNode spec, LeaderTerm term) {
-        List<Entry> now = entries(id);
-        if (now.stream().anyMatch(e -> e.revision() == revision)) {
+        if (has(id, revision)) {
             return;
         }
+        List<Entry> now = entries(id);
         List<Entry> next = new ArrayList<>(now);
         next.add(new Entry(revision, configSha, spec));
         next.sort((a, b) -> Long.compare(a.revision(), b.revision()));

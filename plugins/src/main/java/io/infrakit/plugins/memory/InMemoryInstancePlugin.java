@@ -51,7 +51,7 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
         Objects.requireNonNull(spec, "spec");
         long n = sequence.incrementAndGet();
         String id = "instance-" + n;
-        Instance instance = new Instance(n, id, spec, spec.tagsOrEmpty());
+        Instance instance = new Instance(n, id, spec, Map.copyOf(spec.tagsOrEmpty()));
         instances.put(id, instance);
         index(instance);
         provisioned.increment();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,7 +18,7 @@ public record InstanceDescription(
         @JsonProperty("Properties") @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode properties) {
 
     public InstanceDescription {
-        tags = tags == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        tags = TagMaps.immutable(tags);
     }
 
     /** Tags, never null. */

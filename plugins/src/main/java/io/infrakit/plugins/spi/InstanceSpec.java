@@ -3,7 +3,6 @@ package io.infrakit.plugins.spi;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +19,7 @@ public record InstanceSpec(
         @JsonProperty("Attachments") List<Attachment> attachments) {
 
     public InstanceSpec {
-        tags = tags == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        tags = TagMaps.immutable(tags);
         init = init == null ? "" : init;
         attachments = attachments == null ? null : List.copyOf(attachments);
     }
