@@ -41,7 +41,9 @@ public final class PluginServer implements AutoCloseable {
     private final Path socket;
     private final Object socketKey;
     private final Path pidFile;
+    private final Object pidKey;
     private final Path listenFile;
+    private final Object listenKey;
     private final List<InterfaceSpec> interfaces;
     private final PluginRoutes routes;
     private final ServerConnection.Limits limits;
@@ -63,7 +65,9 @@ public final class PluginServer implements AutoCloseable {
         this.socket = socket;
         this.socketKey = socket == null ? null : SocketFiles.fileKey(socket);
         this.pidFile = pidFile;
+        this.pidKey = pidFile == null ? null : SocketFiles.fileKey(pidFile);
         this.listenFile = listenFile;
+        this.listenKey = listenFile == null ? null : SocketFiles.fileKey(listenFile);
         this.interfaces = services.stream().map(RpcService::spec).toList();
         RpcDispatcher dispatcher = new RpcDispatcher();
         services.forEach(s -> s.register(dispatcher));
@@ -102,7 +106,7 @@ public final class PluginServer implements AutoCloseable {
 
     /**
      * Stops accepting, closes idle connections, lets requests in progress finish (up to the shutdown grace), then
-     * closes what is left and removes the socket, pid and listen files.
+     * closes what is left and removes the socket, pid and listen files (unless a successor has replaced them).
      */
     @Override
     public void close() {
@@ -128,8 +132,8 @@ public final class PluginServer implements AutoCloseable {
             connections.forEach(ServerConnection::closeNow);
             workers.shutdownNow();
             SocketFiles.deleteIfSame(socket, socketKey);
-            SocketFiles.deleteIfSame(pidFile, null);
-            SocketFiles.deleteIfSame(listenFile, null);
+            SocketFiles.deleteIfSame(pidFile, pidKey);
+            SocketFiles.deleteIfSame(listenFile, listenKey);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -125,14 +125,15 @@ public final class PluginServerBuilder {
         List<RpcService<?>> services = services();
         Path path = socket.toAbsolutePath();
         ServerSocketChannel channel = SocketFiles.bind(path);
+        Object socketKey = SocketFiles.fileKey(path);
         Path pid = path.resolveSibling(path.getFileName() + ".pid");
         try {
             SocketFiles.writeAtomically(pid, Long.toString(ProcessHandle.current().pid()), "rw-------");
             return new PluginServer(settings(), channel, new PluginAddress.Unix(path), path, pid, null, services);
         } catch (IOException | RuntimeException e) {
             channel.close();
-            SocketFiles.deleteIfSame(path, null);
-            SocketFiles.deleteIfSame(pid, null);
+            SocketFiles.deleteIfSame(path, socketKey);
+            SocketFiles.deleteIfSame(pid, SocketFiles.fileKey(pid));
             throw e;
         }
     }

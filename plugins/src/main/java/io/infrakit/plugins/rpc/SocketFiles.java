@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The files of a plugin socket: its directory, the socket itself, a stale one left by a crash, the pid file. */
@@ -98,10 +99,14 @@ final class SocketFiles {
         }
     }
 
-    /** The identity of the file at the path (device and inode), or null when there is none. */
+    /**
+     * The identity of the file at the path, or null when there is none: device, inode and modification time, since
+     * a file created after another was deleted often gets the inode just freed.
+     */
     static Object fileKey(Path path) {
         try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime());
         } catch (IOException e) {
             return null;
         }
@@ -109,12 +114,11 @@ final class SocketFiles {
 
     /** Deletes the file only if it is still the one with that identity (not a successor's). */
     static void deleteIfSame(Path path, Object key) {
-        if (path == null) {
+        if (path == null || key == null) {
             return;
         }
         try {
-            Object now = fileKey(path);
-            if (now != null && (key == null || key.equals(now))) {
+            if (key.equals(fileKey(path))) {
                 Files.delete(path);
             }
         } catch (NoSuchFileException e) {

@@ -71,6 +71,11 @@ class ClientFailureTest {
             assertThat(remote.describeInstances(Map.of("g", "1"), false)).singleElement()
                     .satisfies(d -> assertThat(d.id()).isEqualTo(id));
         }
+        // Restarted while the caller was not looking: the next call just works.
+        try (PluginServer third = PluginServer.builder().instance(new FileInstancePlugin(dir)).start(socket)) {
+            remote.destroy(id, "terminate");
+        }
+        assertThat(dir).isEmptyDirectory();
     }
 
     @Test

@@ -106,6 +106,7 @@ class PluginServerLifecycleTest {
         try (PluginServer successor = serve(socket)) {
             old.close();
             assertThat(SocketFiles.isLive(socket)).isTrue();
+            assertThat(successor.pidFile()).exists();
             assertThat(new RpcClient(successor.address()).implementedInterfaces()).hasSize(1);
         }
     }
