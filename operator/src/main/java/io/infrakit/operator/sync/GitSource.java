@@ -99,11 +99,14 @@ public final class GitSource implements SyncSource {
             }
             // Another process (a dry run next to the watcher) may use the same mirror.
             try (FileChannel ch = FileChannel.open(cacheDir.resolve("infrakit-sync.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock();
-                 Repository repo = openMirror()) {
-                ObjectId head = fetch(repo);
-                return snapshot(repo, head);
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock fileLock = ch.lock();
+                try (Repository repo = openMirror()) {
+                    ObjectId head = fetch(repo);
+                    return snapshot(repo, head);
+                } finally {
+                    fileLock.release();
+                }
             } catch (IOException e) {
                 throw new SyncException("cannot use git cache " + cacheDir + ": " + e.getMessage(), e);
             }
@@ -141,7 +144,8 @@ public final class GitSource implements SyncSource {
                 deleteTree(gitDir);
             }
         }
-        try (Git git = Git.init().setBare(true).setDirectory(gitDir.toFile()).call()) {
+        try {
+            Git.init().setBare(true).setDirectory(gitDir.toFile()).call().close();
             return new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
         } catch (GitAPIException | IOException e) {
             throw new SyncException("cannot create git cache " + gitDir + ": " + e.getMessage(), e);
