@@ -15,11 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public final class Controller implements AutoCloseable {
     private final SpecCache specs;
     private final StatusWriter status;
     private final ScheduledExecutorService scheduler;
-    private final ExecutorService pluginPool;
+    private final PluginCallPool pluginPool;
     private final GroupReconciler reconciler;
     private final Map<String, AutoCloseable> pluginSubscriptions = new ConcurrentHashMap<>();
     private final List<Store.Watch> watches = new ArrayList<>();
@@ -72,7 +73,7 @@ public final class Controller implements AutoCloseable {
         this.specs = new SpecCache(keys, this::enqueue);
         this.status = new StatusWriter(store, keys, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
-        this.pluginPool = Executors.newCachedThreadPool(daemon("infrakit-plugin-call"));
+        this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
                 new PlanExecutor(plugins, pluginPool, config.maxParallel()),
                 new RollingUpdates(store, keys, plugins, clock));
@@ -120,7 +121,11 @@ public final class Controller implements AutoCloseable {
         log.info("reconciling {} groups", known.size());
     }
 
-    /** Stops the workers of the current term (in-flight plugin calls are interrupted) and waits for them. */
+    /**
+     * Stops the workers of the current term (in-flight plugin calls are interrupted) and waits for them and for
+     * every plugin call they started: when this returns, this replica calls no plugin (unless a call ignores the
+     * interrupt for longer than the wait; that is logged).
+     */
     public synchronized void standDown() {
         Term t = current;
         if (t == null) {
@@ -137,6 +142,15 @@ public final class Controller implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        // A worker stops at once, but the plugin calls it ran in parallel (now interrupted) may still be finishing.
+        try {
+            int still = pluginPool.awaitIdle(TimeUnit.SECONDS.toNanos(10));
+            if (still > 0) {
+                log.warn("{} plugin calls still running after standing down", still);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         reconciler.reset();
     }
@@ -263,6 +277,53 @@ public final class Controller implements AutoCloseable {
 
         Term(LeaderTerm term) {
             this.term = term;
+        }
+    }
+
+    /** The plugin-call threads (a cached pool) that know how many calls are under way. */
+    private static final class PluginCallPool extends ThreadPoolExecutor {
+        private final Object lock = new Object();
+        private int inFlight; // submitted and not yet finished; guarded by lock
+
+        PluginCallPool(ThreadFactory threads) {
+            super(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            synchronized (lock) {
+                inFlight++;
+            }
+            try {
+                super.execute(task);
+            } catch (RuntimeException e) {
+                finished();
+                throw e;
+            }
+        }
+
+        @Override
+        protected void afterExecute(Runnable task, Throwable error) {
+            finished();
+        }
+
+        private void finished() {
+            synchronized (lock) {
+                inFlight--;
+                lock.notifyAll();
+            }
+        }
+
+        /** Waits until no call is under way, at most {@code timeoutNanos}; returns how many still are. */
+        int awaitIdle(long timeoutNanos) throws InterruptedException {
+            long deadline = System.nanoTime() + timeoutNanos;
+            synchronized (lock) {
+                long left;
+                while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                }
+                return inFlight;
+            }
         }
     }
 
