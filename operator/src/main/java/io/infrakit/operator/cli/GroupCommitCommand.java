@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.infrakit.operator.spec.SpecDiff;
+import io.infrakit.operator.spec.FieldChange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,18 +71,18 @@ final class GroupCommitCommand implements Callable<Integer> {
                         .then(Op.delete(keys.free(def.id()))).build();
                 revision = store.commit(txn).revision();
             }
-            List<SpecDiff.Change> diff = GroupDiffCommand.diff(current, canonical);
+            List<FieldChange> diff = GroupDiffCommand.diff(current, canonical);
             if (output.json()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("ID", def.id());
                 out.put("Details", details);
                 out.put("Pretend", pretend);
                 out.put("Revision", revision);
-                out.put("Diff", diff.stream().map(SpecDiff.Change::toString).toList());
+                out.put("Diff", diff.stream().map(FieldChange::describe).toList());
                 System.out.println(OutputOptions.toJson(out));
             } else if (pretend) {
                 System.out.println("Committing " + def.id() + " would involve: " + details);
-                diff.forEach(c -> System.out.println("  " + c));
+                diff.forEach(c -> System.out.println("  " + c.describe()));
             } else {
                 System.out.println("Committed " + def.id() + ": " + details);
             }

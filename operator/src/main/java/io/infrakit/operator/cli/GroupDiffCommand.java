@@ -1,7 +1,8 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecDiff;
+import io.infrakit.operator.spec.FieldChange;
+import io.infrakit.operator.spec.JsonDiff;
 import io.infrakit.operator.spec.SpecException;
 import io.infrakit.operator.spec.SpecValidator;
 import io.infrakit.plugins.group.GroupSpecs;
@@ -43,21 +44,21 @@ final class GroupDiffCommand implements Callable<Integer> {
             return 1;
         }
         try (Store store = Stores.open(etcd)) {
-            List<SpecDiff.Change> diff = diff(store.get(etcd.keys().group(def.id())), GroupSpecs.toJson(def.spec()));
+            List<FieldChange> diff = diff(store.get(etcd.keys().group(def.id())), GroupSpecs.toJson(def.spec()));
             if (output.json()) {
-                System.out.println(OutputOptions.toJson(diff.stream().map(SpecDiff.Change::toString).toList()));
+                System.out.println(OutputOptions.toJson(diff.stream().map(FieldChange::describe).toList()));
             } else if (diff.isEmpty()) {
                 System.out.println("No changes to " + def.id());
             } else {
-                diff.forEach(System.out::println);
+                diff.forEach(c -> System.out.println(c.describe()));
             }
         }
         return 0;
     }
 
     /** The diff from the stored spec (absent: everything is added) to the new canonical spec. */
-    static List<SpecDiff.Change> diff(Optional<KeyValue> current, String canonical) {
-        return SpecDiff.diff(current.map(kv -> safeParse(kv.value())).orElse(null), Json.parse(canonical));
+    static List<FieldChange> diff(Optional<KeyValue> current, String canonical) {
+        return JsonDiff.diff(current.map(kv -> safeParse(kv.value())).orElse(null), Json.parse(canonical));
     }
 
     private static com.fasterxml.jackson.databind.JsonNode safeParse(String json) {

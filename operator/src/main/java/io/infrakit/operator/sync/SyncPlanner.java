@@ -1,5 +1,8 @@
 package io.infrakit.operator.sync;
 
+import io.infrakit.operator.spec.JsonDiff;
+import io.infrakit.operator.spec.FieldChange;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.operator.Keys;

@@ -1,5 +1,7 @@
 package io.infrakit.operator.sync;
 
+import io.infrakit.operator.spec.FieldChange;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

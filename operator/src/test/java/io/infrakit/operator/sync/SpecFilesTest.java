@@ -1,5 +1,8 @@
 package io.infrakit.operator.sync;
 
+import io.infrakit.operator.spec.JsonDiff;
+import io.infrakit.operator.spec.FieldChange;
+
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static io.infrakit.operator.sync.GitRepo.cattleYaml;
 import static org.assertj.core.api.Assertions.assertThat;

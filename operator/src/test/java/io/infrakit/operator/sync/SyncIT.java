@@ -1,5 +1,7 @@
 package io.infrakit.operator.sync;
 
+import io.infrakit.operator.spec.FieldChange;
+
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static io.infrakit.operator.sync.GitRepo.cattleYaml;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.infrakit.operator.sync;
+package io.infrakit.operator.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

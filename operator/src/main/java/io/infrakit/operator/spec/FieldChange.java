@@ -1,4 +1,4 @@
-package io.infrakit.operator.sync;
+package io.infrakit.operator.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -13,4 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FieldChange(@JsonProperty("Path") String path, @JsonProperty("Live") JsonNode live,
                           @JsonProperty("Source") JsonNode source) {
+
+    /** One line for people: {@code + path: value}, {@code - path: value} or {@code ~ path: old → new}. */
+    public String describe() {
+        if (live == null) {
+            return "+ " + path + ": " + source;
+        }
+        if (source == null) {
+            return "- " + path + ": " + live;
+        }
+        return "~ " + path + ": " + live + " → " + source;
+    }
 }
