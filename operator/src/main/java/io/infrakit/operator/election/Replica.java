@@ -129,6 +129,11 @@ public final class Replica implements AutoCloseable {
             t.end();
         }
         controller.standDown();
+        if (t != null) {
+            term = null;
+            // Logged before the key goes: the next leader's "gained" line always comes after this one.
+            log.info("LEADERSHIP lost: {} stopped acting (shutting down)", identity.id());
+        }
         election.resign();
         election.close();
         transitions.shutdown();
