@@ -55,7 +55,7 @@ final class InProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         controller.close();
         store.close();
         etcd.close();
