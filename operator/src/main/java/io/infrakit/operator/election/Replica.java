@@ -98,10 +98,11 @@ public final class Replica implements AutoCloseable {
         log.info("LEADERSHIP gained: {} leads (key {}, revision {})", identity.id(), t.key().key(),
                 t.key().createRevision());
         try {
-            // Say since when we lead; fenced, so only the holder of the key can write it.
+            controller.lead(t);
+            // Then say since when we lead (after starting: a takeover should not wait for this write); fenced, so
+            // only the holder of the key can write it.
             store.commit(t.fence(Txn.builder().then(Op.put(t.key().key(),
                     identity.since(Instant.now().toString()).toJson(), t.key().leaseId())).build()));
-            controller.lead(t);
         } catch (StoreException e) {
             log.warn("could not start leading: {}", e.getMessage());
         }
