@@ -27,12 +27,28 @@ final class ChurnBench {
     private record Pending(long revision, long putNanos) {
     }
 
+    /** The newest spec revision a group's status reflected, and when the watch saw it. */
+    private record Seen(long specRevision, long nanos) {
+    }
+
+    /** Records the lag of a group's pending put once its status reflects that revision. */
+    private static void resolve(String id, Map<String, Pending> pending, Map<String, Seen> seen, Stats lag) {
+        Pending want = pending.get(id);
+        Seen at = seen.get(id);
+        if (want != null && at != null && at.specRevision() >= want.revision() && pending.remove(id, want)) {
+            synchronized (lag) {
+                lag.add(Math.max(0, at.nanos() - want.putNanos()) / 1e6);
+            }
+        }
+    }
+
     static void run(Options o) throws Exception {
         int groups = o.integer("groups", 200, 50);
         int rate = o.integer("rate", 200, 100);
         int seconds = o.integer("seconds", 30, 10);
         Stats lag = new Stats();
         Map<String, Pending> pending = new ConcurrentHashMap<>();
+        Map<String, Seen> seen = new ConcurrentHashMap<>();
         try (InProcess p = new InProcess(ControllerConfig.defaults(), Controller.ReconcileListener.NONE, null)) {
             for (int i = 0; i < groups; i++) {
                 p.store.put(p.keys.group("c" + i), InProcess.spec("c" + i, 2, "memory"));
@@ -42,15 +58,12 @@ final class ChurnBench {
                 @Override
                 public void onEvent(WatchEvent event) {
                     String id = Keys.idUnder(p.keys.statuses(), event.key());
-                    Pending want = id == null ? null : pending.get(id);
-                    if (want == null || event.type() != WatchEvent.Type.PUT) {
-                        return;
-                    }
-                    GroupStatus s = StatusWriter.decode(event.kv().value());
-                    if (s != null && s.specRevision() >= want.revision() && pending.remove(id, want)) {
-                        synchronized (lag) {
-                            lag.add((System.nanoTime() - want.putNanos()) / 1e6);
-                        }
+                    GroupStatus s = id == null || event.type() != WatchEvent.Type.PUT ? null
+                            : StatusWriter.decode(event.kv().value());
+                    if (s != null) {
+                        seen.merge(id, new Seen(s.specRevision(), System.nanoTime()),
+                                (a, b) -> a.specRevision() >= b.specRevision() ? a : b);
+                        resolve(id, pending, seen, lag);
                     }
                 }
 
@@ -68,6 +81,7 @@ final class ChurnBench {
                 long t = System.nanoTime();
                 long rev = p.store.put(p.keys.group(id), InProcess.spec(id, size, "memory"));
                 pending.put(id, new Pending(rev, t)); // a newer put of the same group supersedes the older one
+                resolve(id, pending, seen, lag); // the status may have been seen before this line ran
                 sent++;
                 next += interval;
                 long sleep = next - System.nanoTime();
