@@ -1,11 +1,13 @@
 package io.infrakit.plugins;
 
 import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.process.ProcessInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
+import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +29,12 @@ public final class PluginRegistry implements PluginLookup {
     /** InfraKit's name for the vanilla flavor; {@link #VANILLA_ALIAS} is accepted too. */
     public static final String VANILLA = "flavor-vanilla";
     public static final String VANILLA_ALIAS = "vanilla";
+    /** The process instance plugin (each instance an OS process); {@link #PROCESS_ALIAS} is accepted too. */
+    public static final String PROCESS = "instance-process";
+    public static final String PROCESS_ALIAS = "process";
+    /** InfraKit's name for the ZooKeeper flavor; {@link #ZOOKEEPER_ALIAS} is accepted too. */
+    public static final String ZOOKEEPER = "flavor-zookeeper";
+    public static final String ZOOKEEPER_ALIAS = "zookeeper";
 
     private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
     private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
@@ -41,6 +49,18 @@ public final class PluginRegistry implements PluginLookup {
         return new PluginRegistry()
                 .registerInstance(FILE, () -> new FileInstancePlugin(fileInstanceDir), FILE_ALIAS)
                 .registerFlavor(VANILLA, VanillaFlavorPlugin::new, VANILLA_ALIAS);
+    }
+
+    /**
+     * Every built-in: those of {@link #builtins(Path)}, the process instance plugin keeping its state files and logs
+     * in {@code processStateDir} (created on first use; {@link ProcessInstancePlugin#defaultDirectory()} for the
+     * operator), and the ZooKeeper flavor.
+     */
+    public static PluginRegistry builtins(Path fileInstanceDir, Path processStateDir) {
+        Objects.requireNonNull(processStateDir, "processStateDir");
+        return builtins(fileInstanceDir)
+                .registerInstance(PROCESS, () -> new ProcessInstancePlugin(processStateDir), PROCESS_ALIAS)
+                .registerFlavor(ZOOKEEPER, ZooKeeperFlavorPlugin::new, ZOOKEEPER_ALIAS);
     }
 
     /**

@@ -1,0 +1,86 @@
+package io.infrakit.plugins.process;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices when watched processes exit. A child of this JVM is reported the moment it is reaped (its
+ * {@code onExit()}); a process found after a restart is not our child, and the JDK polls those slowly, so a
+ * periodic {@code /proc} check covers them (and anything else missed). Each exit is reported once.
+ */
+final class ExitWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExitWatcher.class);
+
+    private record Watched(long pid, long startTicks) {
+    }
+
+    private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    private final Consumer<String> onExit;
+    private final ScheduledExecutorService checker;
+
+    /**
+     * @param onExit called with the instance ID, once per exit, from a watcher thread
+     * @param period how often the {@code /proc} fallback runs
+     */
+    ExitWatcher(Consumer<String> onExit, Duration period) {
+        this.onExit = onExit;
+        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "process-exit-check");
+            t.setDaemon(true);
+            return t;
+        });
+        checker.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Watches a process; {@code exit} completes when it exits (a child's or handle's {@code onExit()}). */
+    void watch(String id, long pid, long startTicks, CompletableFuture<?> exit) {
+        Watched w = new Watched(pid, startTicks);
+        watched.put(id, w);
+        if (exit != null) {
+            exit.whenComplete((ignored, error) -> exited(id, w));
+        }
+    }
+
+    /** Stops watching, so an exit this plugin causes itself (destroy) is not reported. */
+    void unwatch(String id) {
+        watched.remove(id);
+    }
+
+    boolean isWatched(String id) {
+        return watched.containsKey(id);
+    }
+
+    private void exited(String id, Watched w) {
+        if (watched.remove(id, w)) {
+            try {
+                onExit.accept(id);
+            } catch (RuntimeException e) {
+                LOG.warn("exit handler for {} failed", id, e);
+            }
+        }
+    }
+
+    private void check() {
+        for (Map.Entry<String, Watched> e : watched.entrySet()) {
+            Watched w = e.getValue();
+            if (!ProcStat.alive(w.pid(), w.startTicks())) {
+                exited(e.getKey(), w);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        checker.shutdownNow();
+        watched.clear();
+    }
+}

@@ -1,0 +1,309 @@
+package io.infrakit.plugins.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.spi.InstancePlugin;
+import io.infrakit.plugins.spi.InstanceSpec;
+import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.spi.TagMatch;
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code process} instance plugin: each instance is an OS process running the flavor's init script (then the
+ * {@code Command} property) with {@code /bin/sh -c}, in a session of its own ({@code setsid}), so it is neither
+ * stopped with the JVM nor by a Ctrl-C meant for the operator. Its output goes to {@code <state dir>/<id>.log}.
+ *
+ * <p>Each instance has a state file {@code <state dir>/<id>.json} with its pid, its start time from
+ * {@code /proc} and its tags, written atomically. An instance exists while that pid runs with that start time, so
+ * a recycled pid is never taken for the instance, and a new plugin on the same directory (an operator restart)
+ * finds the processes again. A process that exits is reported through {@link #onChange} at once.
+ */
+public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessInstancePlugin.class);
+    private static final String STATE = ".json";
+    private static final String LOG_FILE = ".log";
+    static final Duration CHECK_PERIOD = Duration.ofMillis(200);
+
+    private final Path dir;
+    /** Serialises read-modify-write of state files (label) against their removal. */
+    private final Object mutation = new Object();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final ExitWatcher exits;
+
+    /**
+     * @param stateDir where state files and logs live; created when missing
+     * @throws PluginException when the directory cannot be created
+     */
+    public ProcessInstancePlugin(Path stateDir) {
+        this.dir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath();
+        try {
+            Files.createDirectories(this.dir);
+        } catch (IOException e) {
+            throw new PluginException("cannot create the process state directory " + this.dir + ": " + e, e);
+        }
+        this.exits = new ExitWatcher(this::exited, CHECK_PERIOD);
+        for (ProcessRecord r : records()) {
+            if (r.alive()) { // found again after a restart: not our child, so watch its handle and /proc
+                exits.watch(r.id(), r.pid(), r.startTicks(),
+                        ProcessHandle.of(r.pid()).map(ProcessHandle::onExit).orElse(null));
+            }
+        }
+    }
+
+    /** {@code ~/.infrakit/instances/process}. */
+    public static Path defaultDirectory() {
+        return Path.of(System.getProperty("user.home"), ".infrakit", "instances", "process");
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Where an instance's output goes. */
+    public Path logFile(String instanceId) {
+        return dir.resolve(checkId(instanceId) + LOG_FILE);
+    }
+
+    @Override
+    public void validate(JsonNode properties) {
+        ProcessProperties.parse(properties);
+    }
+
+    @Override
+    public String provision(InstanceSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        ProcessProperties props = ProcessProperties.parse(spec.properties());
+        String id = newId();
+        Path log = logFile(id);
+        ProcessBuilder builder = new ProcessBuilder("setsid", "/bin/sh", "-c", props.script(spec.init()))
+                .directory(props.dir().isEmpty() ? dir.toFile() : new File(props.dir()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        env.putAll(props.env());
+        env.put("INFRAKIT_GROUP", spec.tagsOrEmpty().getOrDefault(Tags.GROUP, ""));
+        env.put("INFRAKIT_INSTANCE_ID", id);
+        env.put("INFRAKIT_LOGICAL_ID", spec.logicalId() == null ? "" : spec.logicalId());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new PluginException("cannot start instance " + id + ": " + e, e);
+        }
+        // An instantly failing script may be gone already: then its record says so (no start time) and it is
+        // reported gone; the ID is still valid to destroy.
+        long ticks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
+        ProcessRecord record = new ProcessRecord(id, spec.logicalId(), spec.tagsOrEmpty(), process.pid(), ticks,
+                log.toString(), spec);
+        write(stateFile(id), record.toBytes());
+        exits.watch(id, process.pid(), ticks, process.onExit());
+        LOG.info("started instance {} (pid {}), output in {}", id, process.pid(), log);
+        return id;
+    }
+
+    @Override
+    public void label(String instanceId, Map<String, String> labels) {
+        synchronized (mutation) {
+            ProcessRecord record = find(instanceId);
+            Map<String, String> tags = new LinkedHashMap<>(record.tags());
+            tags.putAll(labels);
+            write(stateFile(instanceId), record.withTags(tags).toBytes());
+        }
+    }
+
+    /** SIGTERM to the instance's process group, SIGKILL after the group's {@code StopGrace} (default 10 s). */
+    @Override
+    public void destroy(String instanceId, String reason) {
+        ProcessRecord record = readRecord(stateFile(instanceId));
+        if (record == null) {
+            throw new PluginException("instance " + instanceId + " not found in " + dir);
+        }
+        exits.unwatch(instanceId);
+        Duration grace = ProcessProperties.parse(record.spec() == null ? null : record.spec().properties()).stopGrace();
+        try {
+            if (Stopper.stop(record.pid(), record.startTicks(), grace)) {
+                LOG.warn("instance {} (pid {}) ignored SIGTERM for {}; killed", instanceId, record.pid(), grace);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PluginException("interrupted while stopping instance " + instanceId, e);
+        }
+        synchronized (mutation) {
+            delete(stateFile(instanceId));
+        }
+        LOG.info("destroyed instance {} (pid {}, {})", instanceId, record.pid(), reason);
+    }
+
+    /** The instances whose process runs; state files of exited processes are removed (their logs stay). */
+    @Override
+    public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
+        List<InstanceDescription> found = new ArrayList<>();
+        for (ProcessRecord r : records()) {
+            if (!r.alive()) {
+                forget(r);
+            } else if (TagMatch.matches(r.tags(), tags)) {
+                found.add(r.describe(properties));
+            }
+        }
+        found.sort(Comparator.comparing(InstanceDescription::id));
+        return found;
+    }
+
+    /** The listener runs, from a watcher thread, whenever an instance's process exits other than by destroy. */
+    @Override
+    public AutoCloseable onChange(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** Stops watching; the processes keep running, to be found by the next plugin on this directory. */
+    @Override
+    public void close() {
+        exits.close();
+        listeners.clear();
+    }
+
+    private void exited(String id) {
+        LOG.warn("instance {} exited; its output is in {}", id, logFile(id));
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warn("change listener failed", e);
+            }
+        }
+    }
+
+    private void forget(ProcessRecord r) {
+        synchronized (mutation) {
+            ProcessRecord current = readRecord(stateFile(r.id()));
+            if (current != null && current.pid() == r.pid() && !current.alive()) {
+                delete(stateFile(r.id()));
+            }
+        }
+    }
+
+    private List<ProcessRecord> records() {
+        List<ProcessRecord> list = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + STATE)) {
+            for (Path p : entries) {
+                if (!p.getFileName().toString().startsWith(".")) {
+                    ProcessRecord r = readRecord(p);
+                    if (r != null) {
+                        list.add(r);
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // An error, not "no instances": a controller would otherwise start the whole group again.
+            throw new PluginException("the process state directory " + dir + " does not exist", e);
+        } catch (IOException e) {
+            throw new PluginException("cannot list the process state directory " + dir + ": " + e, e);
+        }
+        return list;
+    }
+
+    private ProcessRecord find(String instanceId) {
+        ProcessRecord r = readRecord(stateFile(instanceId));
+        if (r == null || !r.alive()) {
+            throw new PluginException("instance " + instanceId + " not found in " + dir);
+        }
+        return r;
+    }
+
+    private ProcessRecord readRecord(Path file) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.warn("cannot read state file {}: {}", file, e.toString());
+            return null;
+        }
+        try {
+            return ProcessRecord.parse(content);
+        } catch (IOException e) {
+            LOG.warn("skipping state file {}: {}", file, e.getMessage());
+            return null;
+        }
+    }
+
+    private Path stateFile(String instanceId) {
+        return dir.resolve(checkId(instanceId) + STATE);
+    }
+
+    private static String checkId(String instanceId) {
+        if (instanceId == null || !instanceId.matches("[A-Za-z0-9_.-]+") || instanceId.startsWith(".")) {
+            throw new PluginException("not a process instance ID: " + instanceId);
+        }
+        return instanceId;
+    }
+
+    private String newId() {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            String id = "process-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            if (!Files.exists(stateFile(id)) && !Files.exists(logFile(id))) {
+                return id;
+            }
+        }
+        throw new PluginException("cannot find a free instance ID in " + dir);
+    }
+
+    /** A hidden temporary file, flushed, then renamed over the target: readers see the old or the new file. */
+    private void write(Path target, byte[] content) {
+        Path temp = dir.resolve("." + target.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            delete(temp);
+            throw new PluginException("cannot write " + target + ": " + e, e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", file, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessInstancePlugin[" + dir + "]";
+    }
+}

@@ -1,0 +1,202 @@
+package io.infrakit.plugins.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.spi.InstanceSpec;
+import io.infrakit.plugins.spi.PluginException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real processes: started detached, found again by a new plugin, killed, and stopped by destroy. */
+class ProcessInstancePluginTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<ProcessInstancePlugin> plugins = new ArrayList<>();
+
+    private ProcessInstancePlugin plugin() {
+        ProcessInstancePlugin p = new ProcessInstancePlugin(dir.resolve("state"));
+        plugins.add(p);
+        return p;
+    }
+
+    @AfterEach
+    void killEverything() {
+        ProcessTesting.killAll(dir.resolve("state"));
+        plugins.forEach(ProcessInstancePlugin::close);
+    }
+
+    static InstanceSpec spec(String init, String properties, String logicalId) {
+        JsonNode props = properties == null ? null : Json.parse(properties);
+        return new InstanceSpec(props, Map.of(Tags.GROUP, "g", "tier", "a"), init, logicalId, null);
+    }
+
+    static long pid(ProcessInstancePlugin p, String id) {
+        return p.describeInstances(Map.of(), true).stream().filter(d -> d.id().equals(id)).findFirst()
+                .orElseThrow().properties().get("Pid").asLong();
+    }
+
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void runsTheInitScriptThenTheCommandWithTheInstanceEnvironmentAndLogsToAFile() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        Path work = Files.createDirectories(dir.resolve("work"));
+        String id = p.provision(spec("echo \"init $INFRAKIT_GROUP $INFRAKIT_INSTANCE_ID $INFRAKIT_LOGICAL_ID $FOO\"",
+                "{\"Command\":\"pwd; exec sleep 60\",\"Env\":{\"FOO\":\"bar\"},\"Dir\":\"" + work + "\"}", "m1"));
+        List<InstanceDescription> listed = p.describeInstances(Map.of("tier", "a"), false);
+        assertThat(listed).extracting(InstanceDescription::id).containsExactly(id);
+        assertThat(listed.get(0).logicalId()).isEqualTo("m1");
+        assertThat(p.describeInstances(Map.of("tier", "b"), false)).isEmpty();
+        Path log = p.logFile(id);
+        await("output", () -> read(log).contains(work.toString()));
+        assertThat(read(log)).startsWith("init g " + id + " m1 bar\n" + work + "\n");
+        long pid = pid(p, id);
+        assertThat(ProcessHandle.of(pid)).isPresent();
+        p.destroy(id, "terminate");
+        assertThat(p.describeInstances(Map.of(), false)).isEmpty();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(log).exists();
+    }
+
+    @Test
+    void aKilledProcessIsReportedAtOnceAndIsGone() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        String id = p.provision(spec("exec sleep 60", null, null));
+        CountDownLatch changed = new CountDownLatch(1);
+        p.onChange(changed::countDown);
+        long start = System.nanoTime();
+        ProcessHandle.of(pid(p, id)).orElseThrow().destroyForcibly();
+        assertThat(changed.await(2, TimeUnit.SECONDS)).isTrue();
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(ms).as("a child's exit is reported without waiting for the /proc check").isLessThan(
+                ProcessInstancePlugin.CHECK_PERIOD.toMillis());
+        assertThat(p.describeInstances(Map.of(), false)).isEmpty();
+        assertThat(Files.exists(dir.resolve("state").resolve(id + ".json"))).isFalse();
+    }
+
+    @Test
+    void processesOutliveThePluginAndAreFoundWatchedAndLabelledByTheNext() throws Exception {
+        ProcessInstancePlugin first = plugin();
+        String id = first.provision(spec("exec sleep 60", null, "m2"));
+        long pid = pid(first, id);
+        first.close();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true);
+
+        ProcessInstancePlugin second = plugin();
+        assertThat(second.describeInstances(Map.of(Tags.GROUP, "g"), false)).extracting(InstanceDescription::id)
+                .containsExactly(id);
+        second.label(id, Map.of(Tags.CONFIG_SHA, "abc"));
+        InstanceDescription d = second.describeInstances(Map.of(Tags.CONFIG_SHA, "abc"), false).get(0);
+        assertThat(d.tags()).containsEntry("tier", "a").containsEntry(Tags.CONFIG_SHA, "abc");
+        assertThat(d.logicalId()).isEqualTo("m2");
+
+        CountDownLatch changed = new CountDownLatch(1);
+        second.onChange(changed::countDown);
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertThat(changed.await(2, TimeUnit.SECONDS)).as("an exit of a process found again").isTrue();
+        assertThat(second.describeInstances(Map.of(), false)).isEmpty();
+    }
+
+    @Test
+    void aRecycledPidIsNotTheInstance() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        String id = p.provision(spec("exec sleep 60", null, null));
+        long realPid = pid(p, id);
+        try {
+            recycle(p, id);
+        } finally {
+            ProcessHandle.of(realPid).ifPresent(ProcessHandle::destroyForcibly); // the plugin lost track of it
+        }
+    }
+
+    private void recycle(ProcessInstancePlugin p, String id) throws Exception {
+        Path state = dir.resolve("state").resolve(id + ".json");
+        // The same instance, but its pid now belongs to another process (this JVM) with another start time.
+        JsonNode record = Json.parse(Files.readAllBytes(state));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) record).put("Pid", ProcessHandle.current().pid());
+        Files.writeString(state, Json.write(record));
+        assertThat(p.describeInstances(Map.of(), false)).isEmpty();
+        assertThatThrownBy(() -> p.label(id, Map.of("a", "b"))).isInstanceOf(PluginException.class);
+        assertThat(ProcessHandle.current().isAlive()).isTrue();
+    }
+
+    @Test
+    void destroySendsTermThenKillsAfterTheGracePeriodAndIsNotReportedAsAChange() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        AtomicInteger changes = new AtomicInteger();
+        p.onChange(changes::incrementAndGet);
+        String stubborn = p.provision(spec("trap 'echo got TERM' TERM; while :; do sleep 0.05; done",
+                "{\"StopGrace\":\"300ms\"}", null));
+        String polite = p.provision(spec("exec sleep 60", "{\"StopGrace\":\"5s\"}", null));
+        long stubbornPid = pid(p, stubborn);
+        await("trap set", () -> ProcStat.read(stubbornPid).isPresent());
+        Thread.sleep(100);
+
+        long start = System.nanoTime();
+        p.destroy(stubborn, "terminate");
+        long stubbornMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        start = System.nanoTime();
+        p.destroy(polite, "terminate");
+        long politeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(stubbornMs).as("waited for the grace period").isGreaterThanOrEqualTo(300);
+        assertThat(politeMs).as("SIGTERM was enough").isLessThan(2000);
+        assertThat(read(p.logFile(stubborn))).contains("got TERM");
+        assertThat(ProcStat.read(stubbornPid).filter(ProcStat::running)).isEmpty();
+        assertThat(p.describeInstances(Map.of(), false)).isEmpty();
+        Thread.sleep(2 * ProcessInstancePlugin.CHECK_PERIOD.toMillis());
+        assertThat(changes).hasValue(0);
+        assertThatThrownBy(() -> p.destroy(stubborn, "again")).hasMessageContaining("not found");
+    }
+
+    @Test
+    void propertiesOfTheWrongShapeAreRefused() {
+        ProcessInstancePlugin p = plugin();
+        assertThatThrownBy(() -> p.validate(Json.parse("{\"Env\":[1]}"))).hasMessageContaining("Properties.Env");
+        assertThatThrownBy(() -> p.validate(Json.parse("{\"StopGrace\":\"soon\"}")))
+                .hasMessageContaining("StopGrace");
+        p.validate(null);
+        p.validate(Json.parse("{\"Command\":\"x\",\"StopGrace\":\"1m\"}"));
+    }
+
+    @Test
+    void procStatParsesCommandNamesWithSpacesAndParentheses() {
+        String line = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10";
+        ProcStat stat = ProcStat.parse(4242, line);
+        assertThat(stat).isEqualTo(new ProcStat(4242, 'S', 987654));
+        assertThat(ProcStat.parse(1, "garbage")).isNull();
+        assertThat(ProcStat.read(ProcessHandle.current().pid())).get().matches(ProcStat::running);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
