@@ -4,6 +4,7 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.status.GroupStatus;
 import io.infrakit.operator.status.StatusWriter;
 import io.infrakit.operator.update.RollingUpdates;
 import io.infrakit.plugins.PluginLookup;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -55,6 +57,14 @@ public final class Controller implements AutoCloseable {
     /** Observes reconciles (metrics, tests, benchmarks). */
     public interface ReconcileListener {
         void reconciled(String groupId, GroupReconciler.Outcome outcome, long nanos, Throwable error);
+
+        /** A group entered the work queue. */
+        default void queued(String groupId) {
+        }
+
+        /** A worker took a group from the queue after it waited there {@code waitNanos}. */
+        default void dequeued(String groupId, long waitNanos) {
+        }
 
         ReconcileListener NONE = (id, outcome, nanos, error) -> { };
     }
@@ -178,6 +188,11 @@ public final class Controller implements AutoCloseable {
         return t == null ? 0 : t.queue.depth();
     }
 
+    /** The status this replica last wrote or read for the group (metrics). */
+    public Optional<GroupStatus> lastStatus(String id) {
+        return status.last(id);
+    }
+
     private void work(Term t) {
         while (!Thread.currentThread().isInterrupted()) {
             String id;
@@ -271,7 +286,18 @@ public final class Controller implements AutoCloseable {
 
     private final class Term {
         final LeaderTerm term;
-        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.backoffBase(), config.backoffMax());
+        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.backoffBase(), config.backoffMax(),
+                new WorkQueue.Listener<>() {
+                    @Override
+                    public void added(String key) {
+                        listener.queued(key);
+                    }
+
+                    @Override
+                    public void taken(String key, long waitNanos) {
+                        listener.dequeued(key, waitNanos);
+                    }
+                });
         final List<Thread> workers = new ArrayList<>();
         ScheduledFuture<?> resync;
 

@@ -30,12 +30,25 @@ public final class WorkQueue<K> implements AutoCloseable {
     private final Duration baseDelay;
     private final Duration maxDelay;
     private volatile boolean shutDown;
+    private final Listener<K> listener;
     private volatile long lastWaitNanos;
 
+    /** Observes keys entering and leaving the queue (metrics). Called under the queue's lock: keep it cheap. */
+    public interface Listener<K> {
+        void added(K key);
+
+        void taken(K key, long waitNanos);
+    }
+
     public WorkQueue(ScheduledExecutorService scheduler, Duration baseDelay, Duration maxDelay) {
+        this(scheduler, baseDelay, maxDelay, null);
+    }
+
+    public WorkQueue(ScheduledExecutorService scheduler, Duration baseDelay, Duration maxDelay, Listener<K> listener) {
         this.scheduler = scheduler;
         this.baseDelay = baseDelay;
         this.maxDelay = maxDelay;
+        this.listener = listener;
     }
 
     /** Asks for the key to be reconciled as soon as a worker is free. */
@@ -50,6 +63,9 @@ public final class WorkQueue<K> implements AutoCloseable {
             } else if (queue.add(key)) {
                 addedAt.put(key, System.nanoTime());
                 notEmpty.signal();
+                if (listener != null) {
+                    listener.added(key);
+                }
             }
         } finally {
             lock.unlock();
@@ -121,6 +137,9 @@ public final class WorkQueue<K> implements AutoCloseable {
             processing.add(key);
             Long added = addedAt.remove(key);
             lastWaitNanos = added == null ? 0 : System.nanoTime() - added;
+            if (listener != null) {
+                listener.taken(key, lastWaitNanos);
+            }
             return key;
         } finally {
             lock.unlock();
@@ -140,6 +159,9 @@ public final class WorkQueue<K> implements AutoCloseable {
             if (dirty.remove(key) && !shutDown && queue.add(key)) {
                 addedAt.put(key, System.nanoTime());
                 notEmpty.signal();
+                if (listener != null) {
+                    listener.added(key);
+                }
             }
         } finally {
             lock.unlock();

@@ -1,0 +1,62 @@
+package io.infrakit.operator.http;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.controller.Controller;
+import io.infrakit.operator.metrics.OperatorMetrics;
+import io.infrakit.store.Store;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP endpoint of one {@code infrakit up} replica: its metrics, {@code /healthz} (the process answers and
+ * etcd answers a get within {@link #ETCD_DEADLINE}) and {@code /readyz} (the spec watch has its first listing, and
+ * the replica campaigns: it leads or is a warm standby).
+ */
+public final class OperatorEndpoint implements AutoCloseable {
+
+    /** A health probe waits this long for etcd: well under a probe's usual timeout (1 s in Kubernetes). */
+    public static final Duration ETCD_DEADLINE = Duration.ofMillis(800);
+
+    private final OperatorHttpServer server;
+    private final EtcdProbe probe;
+
+    private OperatorEndpoint(OperatorHttpServer server, EtcdProbe probe) {
+        this.server = server;
+        this.probe = probe;
+    }
+
+    /**
+     * @param campaigning whether the replica takes part in the election, as leader or warm standby (false while
+     *                    starting and shutting down)
+     */
+    public static OperatorEndpoint start(HttpAddress address, OperatorMetrics metrics, Store store, Keys keys,
+                                         Controller controller, BooleanSupplier campaigning)
+            throws IOException {
+        EtcdProbe probe = new EtcdProbe(store, keys.prefix() + "/healthz", ETCD_DEADLINE);
+        List<Check> health = List.of(
+                new Check("ping", () -> null),
+                new Check("etcd", probe::check));
+        List<Check> ready = List.of(
+                Check.when("spec-watch", controller::isSynced, "the spec watch has not listed the groups yet"),
+                new Check("election", () -> !campaigning.getAsBoolean() ? "not campaigning (starting or stopping)"
+                        : null));
+        try {
+            return new OperatorEndpoint(OperatorHttpServer.start(address, metrics::scrape, health, ready), probe);
+        } catch (IOException | RuntimeException e) {
+            probe.close();
+            throw e;
+        }
+    }
+
+    public HttpAddress address() {
+        return server.address();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        probe.close();
+    }
+}

@@ -1,0 +1,77 @@
+package io.infrakit.operator.metrics;
+
+import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.update.UpdateProgress;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Per-group gauges: {@code infrakit_group_instances{group,kind=desired|observed}} and
+ * {@code infrakit_group_update_done/total{group}}. A group's gauges go away with its status (deleted group).
+ */
+final class GroupGauges {
+
+    private final MeterRegistry registry;
+    private final Map<String, Values> groups = new ConcurrentHashMap<>();
+
+    GroupGauges(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void update(String id, GroupStatus status) {
+        if (status == null) {
+            Values gone = groups.remove(id);
+            if (gone != null) {
+                gone.meters.forEach(registry::remove);
+            }
+            return;
+        }
+        Values v = groups.computeIfAbsent(id, this::register);
+        v.desired.set(status.desired());
+        v.observed.set(status.observed());
+        UpdateProgress u = status.update();
+        v.updateDone.set(u == null ? 0 : u.done());
+        v.updateTotal.set(u == null ? 0 : u.total());
+    }
+
+    void clear() {
+        for (String id : List.copyOf(groups.keySet())) {
+            update(id, null);
+        }
+    }
+
+    private Values register(String id) {
+        AtomicLong desired = new AtomicLong();
+        AtomicLong observed = new AtomicLong();
+        AtomicLong done = new AtomicLong();
+        AtomicLong total = new AtomicLong();
+        List<Meter> meters = List.of(
+                gauge("infrakit_group_instances", "Instances of the group, as of its last reconcile", id, desired,
+                        "desired"),
+                gauge("infrakit_group_instances", "Instances of the group, as of its last reconcile", id, observed,
+                        "observed"),
+                gauge("infrakit_group_update_done", "Instances at the target config in the group's rolling update",
+                        id, done, null),
+                gauge("infrakit_group_update_total", "Instances the group's rolling update brings to the target",
+                        id, total, null));
+        return new Values(desired, observed, done, total, meters);
+    }
+
+    private Meter gauge(String name, String description, String group, AtomicLong value, String kind) {
+        Gauge.Builder<AtomicLong> b = Gauge.builder(name, value, AtomicLong::get).strongReference(true)
+                .description(description).tag("group", group);
+        if (kind != null) {
+            b.tag("kind", kind);
+        }
+        return b.register(registry);
+    }
+
+    private record Values(AtomicLong desired, AtomicLong observed, AtomicLong updateDone, AtomicLong updateTotal,
+                          List<Meter> meters) {
+    }
+}
