@@ -2,13 +2,24 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.store.StoreConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
-/** Where etcd is and which prefix to use; shared by every command. */
+/**
+ * Where etcd is, which prefix to use, and how to prove who we are: TLS client certificates and etcd users. Shared
+ * by every command. The password is read from a file or the environment, never from the command line.
+ */
 public final class EtcdOptions {
+
+    /** Environment variable holding the etcd password, when no password file is given. */
+    public static final String PASSWORD_ENV = "INFRAKIT_ETCD_PASSWORD";
 
     @Option(names = "--etcd", paramLabel = "URLS", defaultValue = "${env:INFRAKIT_ETCD}",
             description = "etcd endpoints, comma-separated (env INFRAKIT_ETCD). "
@@ -23,6 +34,32 @@ public final class EtcdOptions {
             converter = DurationConverter.class,
             description = "Deadline of each etcd request (default ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Option(names = "--etcd-cacert", paramLabel = "FILE", defaultValue = "${env:INFRAKIT_ETCD_CACERT}",
+            description = "PEM CA bundle that signed etcd's server certificates; turns on TLS "
+                    + "(env INFRAKIT_ETCD_CACERT).")
+    Path caCert;
+
+    @Option(names = "--etcd-cert", paramLabel = "FILE", defaultValue = "${env:INFRAKIT_ETCD_CERT}",
+            description = "PEM client certificate, for etcd's --client-cert-auth (env INFRAKIT_ETCD_CERT).")
+    Path cert;
+
+    @Option(names = "--etcd-key", paramLabel = "FILE", defaultValue = "${env:INFRAKIT_ETCD_KEY}",
+            description = "The client certificate's key, PKCS#8 PEM (env INFRAKIT_ETCD_KEY).")
+    Path key;
+
+    @Option(names = "--etcd-user", paramLabel = "USER", defaultValue = "${env:INFRAKIT_ETCD_USER}",
+            description = "etcd user (env INFRAKIT_ETCD_USER); the password comes from --etcd-password-file "
+                    + "or env " + PASSWORD_ENV + ".")
+    String user;
+
+    @Option(names = "--etcd-password-file", paramLabel = "FILE",
+            defaultValue = "${env:INFRAKIT_ETCD_PASSWORD_FILE}",
+            description = "File holding the etcd user's password (env INFRAKIT_ETCD_PASSWORD_FILE).")
+    Path passwordFile;
+
+    /** Where the password comes from when there is no file (tests replace it). */
+    Function<String, String> environment = System::getenv;
 
     public Keys keys() {
         return new Keys(prefix);
@@ -41,7 +78,58 @@ public final class EtcdOptions {
         return List.of(DevEtcdFile.read(Home.dir()).orElse("http://127.0.0.1:2379"));
     }
 
+    /**
+     * The client settings.
+     *
+     * @throws IllegalArgumentException when the security options do not fit together or a file cannot be read
+     */
     public StoreConfig storeConfig() {
-        return StoreConfig.builder().endpoints(endpoints().toArray(String[]::new)).requestTimeout(timeout).build();
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--etcd-cert and --etcd-key go together");
+        }
+        readable(caCert, "--etcd-cacert");
+        readable(cert, "--etcd-cert");
+        readable(key, "--etcd-key");
+        String password = password();
+        boolean hasUser = user != null && !user.isBlank();
+        if (hasUser && password == null) {
+            throw new IllegalArgumentException("--etcd-user " + user + " needs a password: --etcd-password-file "
+                    + "FILE or env " + PASSWORD_ENV);
+        }
+        if (!hasUser && password != null) {
+            throw new IllegalArgumentException("an etcd password was given (" + (passwordFile != null
+                    ? "--etcd-password-file" : PASSWORD_ENV) + ") without --etcd-user");
+        }
+        return StoreConfig.builder().endpoints(endpoints().toArray(String[]::new)).requestTimeout(timeout)
+                .caCert(caCert).clientCert(cert, key)
+                .credentials(hasUser ? user : null, hasUser ? password : null).build();
+    }
+
+    private String password() {
+        if (passwordFile != null) {
+            readable(passwordFile, "--etcd-password-file");
+            String p;
+            try {
+                p = Files.readString(passwordFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --etcd-password-file " + passwordFile + ": "
+                        + e.getMessage(), e);
+            }
+            // Files written by editors and 'echo' end with a newline that is not part of the password.
+            p = p.replaceAll("[\r\n]+$", "");
+            if (p.isEmpty()) {
+                throw new IllegalArgumentException("--etcd-password-file " + passwordFile + " is empty");
+            }
+            return p;
+        }
+        String p = environment.apply(PASSWORD_ENV);
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    private static void readable(Path file, String option) {
+        if (file != null && !Files.isReadable(file)) {
+            throw new IllegalArgumentException("cannot read " + option + " " + file
+                    + (Files.exists(file) ? ": permission denied" : ": no such file"));
+        }
     }
 }
