@@ -4,13 +4,19 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.http.HttpAddress;
+import io.infrakit.operator.http.OperatorEndpoint;
+import io.infrakit.operator.logging.LogFormat;
+import io.infrakit.operator.metrics.OperatorMetrics;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.Store;
 import io.infrakit.store.etcd.EtcdServer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -55,11 +61,28 @@ final class UpCommand implements Callable<Integer> {
                     + "(default: a quarter of the TTL, at least 200ms).")
     Duration leaderMargin;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT|off", defaultValue = "${env:INFRAKIT_HTTP}",
+            description = "Serve /metrics, /healthz and /readyz here (env INFRAKIT_HTTP, default "
+                    + HttpAddress.DEFAULT + "; loopback unless told otherwise; 'off' for none).")
+    String http;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:INFRAKIT_LOG_FORMAT:-text}",
+            description = "Log lines on stderr: text or json, one object per line (env INFRAKIT_LOG_FORMAT, "
+                    + "default ${DEFAULT-VALUE}).")
+    String logFormat;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        HttpAddress httpAddress;
+        try {
+            LogFormat.parse(logFormat).apply();
+            httpAddress = HttpAddress.parse(http);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (workers < 1 || maxParallel < 1 || resync.isZero()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--workers and --max-parallel must be at least 1, --resync above 0");
@@ -86,18 +109,29 @@ final class UpCommand implements Callable<Integer> {
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
         PluginRegistry plugins = pluginOptions.registry();
-        Store store = Stores.open(etcd);
-        Controller controller = new Controller(store, etcd.keys(), plugins, config);
+        OperatorMetrics metrics = new OperatorMetrics();
+        Store store = metrics.store(Stores.open(etcd));
+        Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
+                Clock.systemUTC(), metrics.reconciles());
+        metrics.bind(controller);
         ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
         Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
+        metrics.bind(replica);
+        AtomicBoolean campaigning = new AtomicBoolean();
+        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
         // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return. The replica
         // stops acting, then resigns, so a standby takes over at once.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
+            campaigning.set(false);
             replica.close();
             controller.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
+            metrics.close();
             store.close();
             if (devServer != null) {
                 devServer.close();
@@ -118,8 +152,27 @@ final class UpCommand implements Callable<Integer> {
         log.info("watching {} on {}; file instances in {}", etcd.keys().groups(), store.endpoints(),
                 pluginOptions.fileDir());
         replica.start();
+        campaigning.set(true);
         stopped.await();
         return 0;
+    }
+
+    /** Serves metrics and health. A busy default port costs only the endpoint; a busy chosen one is an error. */
+    private OperatorEndpoint startHttp(HttpAddress address, OperatorMetrics metrics, Store store,
+                                       Controller controller, AtomicBoolean campaigning) {
+        if (address == null) {
+            return null;
+        }
+        try {
+            return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get);
+        } catch (java.io.IOException e) {
+            if (http == null) {
+                log.warn("no metrics or health endpoint: cannot listen on {} ({}); choose another with --http",
+                        address, e.getMessage());
+                return null;
+            }
+            throw new IllegalStateException("cannot listen on --http " + address + ": " + e.getMessage(), e);
+        }
     }
 
     /** The lease must outlive a renewal (every third of the TTL) plus the margin, or the leader would flap. */
