@@ -50,7 +50,9 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     /** Serialises read-modify-write of state files (label) against their removal. */
     private final Object mutation = new Object();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-    private final ExitWatcher exits;
+    /** Started by the first provision or listener: a CLI that only validates specs watches nothing. */
+    private ExitWatcher exits;
+    private boolean closed;
 
     /**
      * @param stateDir where state files and logs live; created when missing
@@ -63,13 +65,23 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         } catch (IOException e) {
             throw new PluginException("cannot create the process state directory " + this.dir + ": " + e, e);
         }
-        this.exits = new ExitWatcher(this::exited, CHECK_PERIOD);
-        for (ProcessRecord r : records()) {
-            if (r.alive()) { // found again after a restart: not our child, so watch its handle and /proc
-                exits.watch(r.id(), r.pid(), r.startTicks(),
-                        ProcessHandle.of(r.pid()).map(ProcessHandle::onExit).orElse(null));
+    }
+
+    /** The exit watcher, started on first use with every running instance found in the directory. */
+    private synchronized ExitWatcher exits() {
+        if (exits == null) {
+            if (closed) {
+                throw new PluginException("the process plugin on " + dir + " is closed");
+            }
+            exits = new ExitWatcher(this::exited, CHECK_PERIOD);
+            for (ProcessRecord r : records()) {
+                if (r.alive()) { // found again after a restart: not our child, so watch its handle and /proc
+                    exits.watch(r.id(), r.pid(), r.startTicks(),
+                            ProcessHandle.of(r.pid()).map(ProcessHandle::onExit).orElse(null));
+                }
             }
         }
+        return exits;
     }
 
     /** {@code ~/.infrakit/instances/process}. */
@@ -116,10 +128,11 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         // An instantly failing script may be gone already: then its record says so (no start time) and it is
         // reported gone; the ID is still valid to destroy.
         long ticks = ProcStat.read(process.pid()).map(ProcStat::startTicks).orElse(-1L);
+        ExitWatcher watcher = exits();
         ProcessRecord record = new ProcessRecord(id, spec.logicalId(), spec.tagsOrEmpty(), process.pid(), ticks,
                 log.toString(), spec);
         write(stateFile(id), record.toBytes());
-        exits.watch(id, process.pid(), ticks, process.onExit());
+        watcher.watch(id, process.pid(), ticks, process.onExit());
         LOG.info("started instance {} (pid {}), output in {}", id, process.pid(), log);
         return id;
     }
@@ -141,7 +154,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         if (record == null) {
             throw new PluginException("instance " + instanceId + " not found in " + dir);
         }
-        exits.unwatch(instanceId);
+        unwatch(instanceId);
         Duration grace = ProcessProperties.parse(record.spec() == null ? null : record.spec().properties()).stopGrace();
         try {
             if (Stopper.stop(record.pid(), record.startTicks(), grace)) {
@@ -172,18 +185,28 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         return found;
     }
 
+    private synchronized void unwatch(String instanceId) {
+        if (exits != null) {
+            exits.unwatch(instanceId);
+        }
+    }
+
     /** The listener runs, from a watcher thread, whenever an instance's process exits other than by destroy. */
     @Override
     public AutoCloseable onChange(Runnable listener) {
         Objects.requireNonNull(listener, "listener");
+        exits();
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
 
     /** Stops watching; the processes keep running, to be found by the next plugin on this directory. */
     @Override
-    public void close() {
-        exits.close();
+    public synchronized void close() {
+        closed = true;
+        if (exits != null) {
+            exits.close();
+        }
         listeners.clear();
     }
 
