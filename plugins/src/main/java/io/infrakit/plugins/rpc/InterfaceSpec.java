@@ -16,6 +16,10 @@ public record InterfaceSpec(String name, String version) {
     public static final InterfaceSpec INSTANCE_0_6_1 = new InterfaceSpec("Instance", "0.6.1");
     public static final InterfaceSpec FLAVOR_0_1_0 = new InterfaceSpec("Flavor", "0.1.0");
     public static final InterfaceSpec FLAVOR_0_1_1 = new InterfaceSpec("Flavor", "0.1.1");
+    /** The Group version of InfraKit v0.1 to v0.5 (and until late 2017). */
+    public static final InterfaceSpec GROUP_0_1_0 = new InterfaceSpec("Group", "0.1.0");
+    /** InfraKit's manager: {@code Manager.IsLeader}. */
+    public static final InterfaceSpec MANAGER_0_1_0 = new InterfaceSpec("Manager", "0.1.0");
 
     public InterfaceSpec {
         Objects.requireNonNull(name, "name");

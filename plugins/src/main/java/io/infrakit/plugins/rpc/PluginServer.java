@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves instance and/or flavor plugins over InfraKit's wire protocol (JSON-RPC 2.0 over HTTP/1.1) on a Unix
+ * Serves instance, flavor and group plugins over InfraKit's wire protocol (JSON-RPC 2.0 over HTTP/1.1) on a Unix
  * socket, so that InfraKit's own group plugin and CLI, or a {@link RemoteInstancePlugin}, can use them. The socket
  * is created with mode 0600 (its directory 0700 when created), a stale socket left by a crash is replaced, and a
  * {@code NAME.pid} file is written beside it; {@link #close} removes both. Threads are daemons, one per open

@@ -1,7 +1,9 @@
 package io.infrakit.plugins.rpc;
 
 import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.GroupPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
+import io.infrakit.plugins.spi.ManagerPlugin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -17,8 +19,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What a {@link PluginServer} serves and how: a default and/or typed instance and flavor plugins, the interface
- * versions to advertise, timeouts and limits.
+ * What a {@link PluginServer} serves and how: a default and/or typed instance and flavor plugins, a group plugin
+ * and a manager, the interface versions to advertise, timeouts and limits.
  */
 public final class PluginServerBuilder {
 
@@ -29,6 +31,8 @@ public final class PluginServerBuilder {
     private final Map<String, InstancePlugin> typedInstances = new TreeMap<>();
     private FlavorPlugin flavor;
     private final Map<String, FlavorPlugin> typedFlavors = new TreeMap<>();
+    private GroupPlugin group;
+    private ManagerPlugin manager;
     private String instanceVersion = InterfaceSpec.INSTANCE_0_5_0.version();
     private String flavorVersion = InterfaceSpec.FLAVOR_0_1_0.version();
     private ApiInfo.Vendor vendor;
@@ -60,6 +64,18 @@ public final class PluginServerBuilder {
 
     public PluginServerBuilder flavor(String type, FlavorPlugin plugin) {
         typedFlavors.put(checkType(type), Objects.requireNonNull(plugin, "plugin"));
+        return this;
+    }
+
+    /** The group plugin ({@code Group/0.1.0}; InfraKit's group requests name no type). */
+    public PluginServerBuilder group(GroupPlugin plugin) {
+        this.group = Objects.requireNonNull(plugin, "plugin");
+        return this;
+    }
+
+    /** Answers {@code Manager.IsLeader} ({@code Manager/0.1.0}), as InfraKit's manager does beside its group. */
+    public PluginServerBuilder manager(ManagerPlugin plugin) {
+        this.manager = Objects.requireNonNull(plugin, "plugin");
         return this;
     }
 
@@ -164,11 +180,11 @@ public final class PluginServerBuilder {
     }
 
     private PluginServer.Settings settings() {
-    return new PluginServer.Settings(vendor, maxConnections, idleTimeout, requestTimeout, shutdownGrace,
-            maxBodyBytes);
-}
+        return new PluginServer.Settings(vendor, maxConnections, idleTimeout, requestTimeout, shutdownGrace,
+                maxBodyBytes);
+    }
 
-private List<RpcService<?>> services() {
+    private List<RpcService<?>> services() {
         List<RpcService<?>> services = new ArrayList<>();
         if (instance != null || !typedInstances.isEmpty()) {
             services.add(new InstanceService(new InterfaceSpec("Instance", instanceVersion), instance,
@@ -178,8 +194,14 @@ private List<RpcService<?>> services() {
             services.add(new FlavorService(new InterfaceSpec("Flavor", flavorVersion), flavor,
                     new LinkedHashMap<>(typedFlavors)));
         }
+        if (group != null) {
+            services.add(new GroupService(group));
+        }
+        if (manager != null) {
+            services.add(new ManagerService(manager));
+        }
         if (services.isEmpty()) {
-            throw new IllegalStateException("nothing to serve: add an instance or a flavor plugin");
+            throw new IllegalStateException("nothing to serve: add an instance, flavor or group plugin");
         }
         return services;
     }
