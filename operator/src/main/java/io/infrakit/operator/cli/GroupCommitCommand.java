@@ -1,6 +1,7 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.spec.CommitDetails;
 import io.infrakit.operator.spec.GroupDefinition;
 import io.infrakit.operator.spec.SpecException;
 import io.infrakit.operator.spec.SpecValidator;
@@ -64,7 +65,7 @@ final class GroupCommitCommand implements Callable<Integer> {
         String canonical = GroupSpecs.toJson(def.spec());
         try (Store store = Stores.open(etcd)) {
             Optional<KeyValue> current = store.get(keys.group(def.id()));
-            String details = explain(def, current);
+            String details = CommitDetails.explain(def, current.map(KeyValue::value).orElse(null));
             long revision = 0;
             if (!pretend) {
                 Txn txn = Txn.builder().then(Op.put(keys.group(def.id()), canonical))
@@ -91,33 +92,5 @@ final class GroupCommitCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** InfraKit's words for what a commit does to the group. */
-    static String explain(GroupDefinition next, Optional<KeyValue> current) {
-        if (current.isEmpty()) {
-            return "Managing " + next.desired() + " instances";
-        }
-        GroupDefinition prev;
-        try {
-            prev = SpecValidator.parse(next.id(), current.get().value(), current.get().modRevision());
-        } catch (SpecException e) {
-            return "Managing " + next.desired() + " instances (replacing an invalid spec)";
-        }
-        long change = next.desired() - prev.desired();
-        boolean reconfigure = !prev.configHash().equals(next.configHash());
-        StringBuilder s = new StringBuilder();
-        if (reconfigure) {
-            s.append("Performing a rolling update on ").append(Math.min(prev.desired(), next.desired()))
-                    .append(" instances");
-        }
-        if (change > 0) {
-            s.append(s.length() > 0 ? ", then adding " : "Adding ").append(change)
-                    .append(" instances to increase the group size to ").append(next.desired());
-        } else if (change < 0) {
-            s.append(s.length() > 0 ? ", then terminating " : "Terminating ").append(-change)
-                    .append(" instances to reduce the group size to ").append(next.desired());
-        }
-        return s.length() == 0 ? "Noop" : s.toString();
     }
 }

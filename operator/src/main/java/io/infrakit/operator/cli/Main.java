@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code infrakit} command line. Exit codes: 0 ok, 1 failure, 2 usage. */
 @Command(name = "infrakit", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Declarative, self-healing infrastructure: InfraKit groups kept converged from etcd.",
-        subcommands = {UpCommand.class, GroupCommand.class, LeaderCommand.class, SyncCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {UpCommand.class, GroupCommand.class, LeaderCommand.class, SyncCommand.class, PluginCommand.class,
+                VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -1,10 +1,13 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
+import io.infrakit.plugins.discovery.LocalPluginDirectory;
+import io.infrakit.plugins.discovery.RemotePluginLookup;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where the built-in plugins keep their state. */
+/** Where the built-in plugins keep their state, and where plugins in other processes are found. */
 public final class PluginOptions {
 
     @Option(names = "--file-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_FILE_DIR}",
@@ -12,12 +15,25 @@ public final class PluginOptions {
                     + "default <home>/instances/file).")
     Path fileDir;
 
+    @Option(names = "--plugins-dir", paramLabel = "DIR",
+            description = "Directory of plugin sockets (default: env INFRAKIT_PLUGINS_DIR, else "
+                    + "$INFRAKIT_HOME/plugins, else ~/.infrakit/plugins).")
+    Path pluginsDir;
+
     public Path fileDir() {
         return fileDir != null ? fileDir : Home.dir().resolve("instances").resolve("file");
     }
 
-    /** The plugins this process can use. */
-    public PluginRegistry registry() {
-        return PluginRegistry.builtins(fileDir());
+    /** The plugin directory, as InfraKit resolves it unless {@code --plugins-dir} says otherwise. */
+    public LocalPluginDirectory pluginDirectory() {
+        return pluginsDir != null ? new LocalPluginDirectory(pluginsDir) : LocalPluginDirectory.fromEnvironment();
+    }
+
+    /**
+     * The plugins this process can use: the built-ins by name, then any plugin socket in the plugin directory
+     * (looked for again on every lookup, so a plugin started later is found).
+     */
+    public PluginLookup registry() {
+        return PluginRegistry.builtins(fileDir()).orElse(new RemotePluginLookup(pluginDirectory()));
     }
 }

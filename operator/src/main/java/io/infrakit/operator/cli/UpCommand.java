@@ -4,19 +4,24 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
+import io.infrakit.operator.groupsocket.GroupSocket;
 import io.infrakit.operator.http.HttpAddress;
 import io.infrakit.operator.http.OperatorEndpoint;
 import io.infrakit.operator.logging.LogFormat;
 import io.infrakit.operator.metrics.OperatorMetrics;
-import io.infrakit.plugins.PluginRegistry;
+import io.infrakit.plugins.PluginLookup;
+import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.store.Store;
 import io.infrakit.store.etcd.EtcdServer;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -71,6 +76,14 @@ final class UpCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}).")
     String logFormat;
 
+    @Option(names = "--group-socket", defaultValue = GroupSocket.DEFAULT_NAME, paramLabel = "NAME|PATH",
+            description = "Serve InfraKit's Group API on this socket: a name in the plugin directory or a path "
+                    + "(default ${DEFAULT-VALUE}; if another replica on this host serves that name, NAME-<id>).")
+    String groupSocket;
+
+    @Option(names = "--no-group-socket", description = "Do not serve the group socket.")
+    boolean noGroupSocket;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -108,7 +121,8 @@ final class UpCommand implements Callable<Integer> {
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
-        PluginRegistry plugins = pluginOptions.registry();
+        LocalPluginDirectory pluginDir = pluginOptions.pluginDirectory();
+        PluginLookup plugins = pluginOptions.registry();
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.open(etcd));
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
@@ -121,11 +135,16 @@ final class UpCommand implements Callable<Integer> {
         OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
-        // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return. The replica
-        // stops acting, then resigns, so a standby takes over at once.
+        AtomicReference<GroupSocket> socket = new AtomicReference<>();
+        // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return. The group
+        // socket stops taking commits, the replica stops acting, then resigns, so a standby takes over at once.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("stopping");
             campaigning.set(false);
+            GroupSocket s = socket.get();
+            if (s != null) {
+                s.close();
+            }
             replica.close();
             controller.close();
             if (endpoint != null) {
@@ -145,12 +164,23 @@ final class UpCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
         }
+        if (!noGroupSocket) {
+            try {
+                socket.set(GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader)));
+            } catch (IOException e) {
+                System.err.println("error: cannot serve the group socket: " + e.getMessage()
+                        + " (use --group-socket to name another, or --no-group-socket)");
+                System.exit(1);
+            }
+            log.info("serving InfraKit's Group API at {}", socket.get().path());
+        }
         controller.start();
         while (!controller.isSynced()) {
             Thread.sleep(5);
         }
-        log.info("watching {} on {}; file instances in {}", etcd.keys().groups(), store.endpoints(),
-                pluginOptions.fileDir());
+        log.info("watching {} on {}; file instances in {}; plugins in {}", etcd.keys().groups(), store.endpoints(),
+                pluginOptions.fileDir(), pluginDir.directory());
         replica.start();
         campaigning.set(true);
         stopped.await();

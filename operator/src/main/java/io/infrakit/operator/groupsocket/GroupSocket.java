@@ -1,0 +1,82 @@
+package io.infrakit.operator.groupsocket;
+
+import io.infrakit.plugins.rpc.PluginAddress;
+import io.infrakit.plugins.rpc.PluginServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group socket of one replica: {@link EtcdGroupPlugin} served as InfraKit's {@code Group/0.1.0} and
+ * {@code Manager/0.1.0}, so InfraKit's CLI ({@code infrakit group commit|describe|ls}) drives this operator.
+ *
+ * <p>It is named {@code group} in the plugin directory by default, InfraKit's name for the group plugin. When a live
+ * socket already has the name (another replica on this host), this one serves at {@code <name>-<replica id>} and
+ * says so in a warning: every replica can take commits, whichever one answers. A socket given as a path is used as
+ * it is, or not at all.
+ */
+public final class GroupSocket implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupSocket.class);
+
+    /** InfraKit's default name for the group plugin's socket. */
+    public static final String DEFAULT_NAME = "group";
+
+    private final PluginServer server;
+
+    private GroupSocket(PluginServer server) {
+        this.server = server;
+    }
+
+    /**
+     * @param pluginDir the plugin directory, where a bare name goes
+     * @param where     a socket name, or a path (anything with a '/')
+     * @param replicaId this replica's ID, for the fallback name
+     * @throws IOException when neither the name nor its fallback (or the path) can be served
+     */
+    public static GroupSocket start(Path pluginDir, String where, String replicaId, EtcdGroupPlugin plugin)
+            throws IOException {
+        Objects.requireNonNull(plugin, "plugin");
+        boolean isPath = where.indexOf('/') >= 0;
+        Path socket = isPath ? Path.of(where) : pluginDir.resolve(where);
+        try {
+            return new GroupSocket(serve(socket, plugin));
+        } catch (IOException e) {
+            if (isPath || !String.valueOf(e.getMessage()).startsWith("another plugin is listening")) {
+                throw e;
+            }
+            Path fallback = pluginDir.resolve(where + "-" + safe(replicaId));
+            log.warn("{} is served by another process (another replica on this host?); serving the group socket at "
+                    + "{} instead", socket, fallback);
+            return new GroupSocket(serve(fallback, plugin));
+        }
+    }
+
+    private static PluginServer serve(Path socket, EtcdGroupPlugin plugin) throws IOException {
+        return PluginServer.builder().group(plugin).manager(plugin).start(socket);
+    }
+
+    /** A replica ID as a file name: letters, digits, '.', '_' and '-' kept, anything else a '-'. */
+    static String safe(String id) {
+        String s = id.replaceAll("[^A-Za-z0-9._-]", "-");
+        return s.isEmpty() || s.startsWith(".") ? "r" + s : s;
+    }
+
+    /** The socket's path. */
+    public Path path() {
+        return ((PluginAddress.Unix) server.address()).path();
+    }
+
+    /** Stops serving and removes the socket and its pid file. */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "GroupSocket[" + path() + "]";
+    }
+}
