@@ -20,18 +20,24 @@ final class ExitWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExitWatcher.class);
 
-    private record Watched(long pid, long startTicks) {
+    /** What exited: the instance, its group, and how long it ran (null: it was running before we watched it). */
+    record Exit(String id, String group, Duration lived, long atNanos) {
     }
 
+    private record Watched(long pid, long startTicks, String group, long sinceNanos) {
+    }
+
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
-    private final Consumer<String> onExit;
+    private final Consumer<Exit> onExit;
     private final ScheduledExecutorService checker;
 
     /**
-     * @param onExit called with the instance ID, once per exit, from a watcher thread
+     * @param onExit called once per exit, from a watcher thread
      * @param period how often the {@code /proc} fallback runs
      */
-    ExitWatcher(Consumer<String> onExit, Duration period) {
+    ExitWatcher(Consumer<Exit> onExit, Duration period) {
         this.onExit = onExit;
         this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "process-exit-check");
@@ -41,9 +47,12 @@ final class ExitWatcher implements AutoCloseable {
         checker.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Watches a process; {@code exit} completes when it exits (a child's or handle's {@code onExit()}). */
-    void watch(String id, long pid, long startTicks, CompletableFuture<?> exit) {
-        Watched w = new Watched(pid, startTicks);
+    /**
+     * Watches a process; {@code exit} completes when it exits (a child's or handle's {@code onExit()}).
+     * {@code justStarted}: this plugin started it now, so its lifetime is known.
+     */
+    void watch(String id, String group, long pid, long startTicks, boolean justStarted, CompletableFuture<?> exit) {
+        Watched w = new Watched(pid, startTicks, group, justStarted ? System.nanoTime() : UNKNOWN);
         watched.put(id, w);
         if (exit != null) {
             exit.whenComplete((ignored, error) -> exited(id, w));
@@ -62,7 +71,9 @@ final class ExitWatcher implements AutoCloseable {
     private void exited(String id, Watched w) {
         if (watched.remove(id, w)) {
             try {
-                onExit.accept(id);
+                long now = System.nanoTime();
+                Duration lived = w.sinceNanos() == UNKNOWN ? null : Duration.ofNanos(now - w.sinceNanos());
+                onExit.accept(new Exit(id, w.group(), lived, now));
             } catch (RuntimeException e) {
                 LOG.warn("exit handler for {} failed", id, e);
             }
@@ -75,6 +86,15 @@ final class ExitWatcher implements AutoCloseable {
             if (!ProcStat.alive(w.pid(), w.startTicks())) {
                 exited(e.getKey(), w);
             }
+        }
+    }
+
+    /** Runs a task later on the watcher's thread (nothing runs once closed). */
+    void later(Runnable task, Duration delay) {
+        try {
+            checker.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed
         }
     }
 

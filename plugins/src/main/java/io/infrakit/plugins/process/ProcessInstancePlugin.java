@@ -50,6 +50,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     /** Serialises read-modify-write of state files (label) against their removal. */
     private final Object mutation = new Object();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final CrashLoops crashLoops = new CrashLoops();
     /** Started by the first provision or listener: a CLI that only validates specs watches nothing. */
     private ExitWatcher exits;
     private boolean closed;
@@ -76,7 +77,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             exits = new ExitWatcher(this::exited, CHECK_PERIOD);
             for (ProcessRecord r : records()) {
                 if (r.alive()) { // found again after a restart: not our child, so watch its handle and /proc
-                    exits.watch(r.id(), r.pid(), r.startTicks(),
+                    exits.watch(r.id(), group(r.tags()), r.pid(), r.startTicks(), false,
                             ProcessHandle.of(r.pid()).map(ProcessHandle::onExit).orElse(null));
                 }
             }
@@ -132,7 +133,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         ProcessRecord record = new ProcessRecord(id, spec.logicalId(), spec.tagsOrEmpty(), process.pid(), ticks,
                 log.toString(), spec);
         write(stateFile(id), record.toBytes());
-        watcher.watch(id, process.pid(), ticks, process.onExit());
+        watcher.watch(id, group(spec.tagsOrEmpty()), process.pid(), ticks, true, process.onExit());
         LOG.info("started instance {} (pid {}), output in {}", id, process.pid(), log);
         return id;
     }
@@ -210,8 +211,28 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         listeners.clear();
     }
 
-    private void exited(String id) {
-        LOG.warn("instance {} exited; its output is in {}", id, logFile(id));
+    private static String group(Map<String, String> tags) {
+        return tags.getOrDefault(Tags.GROUP, "");
+    }
+
+    /** Reports an exit to the listeners: at once, or later when the group is in a crash loop. */
+    private void exited(ExitWatcher.Exit exit) {
+        Duration delay = crashLoops.delay(exit);
+        if (delay.isZero()) {
+            LOG.warn("instance {} exited; its output is in {}", exit.id(), logFile(exit.id()));
+            notifyListeners();
+            return;
+        }
+        LOG.warn("instance {} exited after {} ms, {} quick exits in a row in group '{}': reporting it in {} ms; "
+                + "its output is in {}", exit.id(), exit.lived().toMillis(), crashLoops.streak(exit.group()),
+                exit.group(), delay.toMillis(), logFile(exit.id()));
+        ExitWatcher watcher = exits;
+        if (watcher != null) {
+            watcher.later(this::notifyListeners, delay);
+        }
+    }
+
+    private void notifyListeners() {
         for (Runnable l : listeners) {
             try {
                 l.run();

@@ -174,6 +174,28 @@ class ProcessInstancePluginTest {
     }
 
     @Test
+    void aCrashLoopIsReportedMoreAndMoreSlowly() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        AtomicInteger provisions = new AtomicInteger();
+        var replacer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            // What a controller does: replace the instance whenever the plugin reports a change.
+            p.onChange(() -> replacer.execute(() -> {
+                provisions.incrementAndGet();
+                p.provision(spec("exit 3", null, null));
+            }));
+            provisions.incrementAndGet();
+            p.provision(spec("exit 3", null, null));
+            Thread.sleep(2500);
+        } finally {
+            replacer.shutdownNow();
+            replacer.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        // Reports at about 0, 0.25, 0.75, 1.75 s (plus start-up times): a handful, not hundreds.
+        assertThat(provisions.get()).isBetween(3, 7);
+    }
+
+    @Test
     void propertiesOfTheWrongShapeAreRefused() {
         ProcessInstancePlugin p = plugin();
         assertThatThrownBy(() -> p.validate(Json.parse("{\"Env\":[1]}"))).hasMessageContaining("Properties.Env");
