@@ -166,14 +166,16 @@ final class UpCommand implements Callable<Integer> {
         }
         if (!noGroupSocket) {
             try {
-                socket.set(GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader)));
+                GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader)).ifPresent(s -> {
+                            socket.set(s);
+                            log.info("serving InfraKit's Group API at {}", s.path());
+                        });
             } catch (IOException e) {
                 System.err.println("error: cannot serve the group socket: " + e.getMessage()
                         + " (use --group-socket to name another, or --no-group-socket)");
                 System.exit(1);
             }
-            log.info("serving InfraKit's Group API at {}", socket.get().path());
         }
         controller.start();
         while (!controller.isSynced()) {

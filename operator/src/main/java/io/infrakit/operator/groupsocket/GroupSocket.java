@@ -5,6 +5,7 @@ import io.infrakit.plugins.rpc.PluginServer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It is named {@code group} in the plugin directory by default, InfraKit's name for the group plugin. When a live
  * socket already has the name (another replica on this host), this one serves at {@code <name>-<replica id>} and
- * says so in a warning: every replica can take commits, whichever one answers. A socket given as a path is used as
- * it is, or not at all.
+ * says so in a warning: every replica can take commits, whichever one answers. When that name is served too (a
+ * replica of the same ID on this host), the replica runs without a group socket, with a warning: the socket is an
+ * entrance, and converging does not depend on it. A socket given as a path is used as it is, or not at all.
  */
 public final class GroupSocket implements AutoCloseable {
 
@@ -34,24 +36,40 @@ public final class GroupSocket implements AutoCloseable {
      * @param pluginDir the plugin directory, where a bare name goes
      * @param where     a socket name, or a path (anything with a '/')
      * @param replicaId this replica's ID, for the fallback name
-     * @throws IOException when neither the name nor its fallback (or the path) can be served
+     * @return the socket; empty when both the name and its fallback are served by other processes
+     * @throws IOException when the socket cannot be created (a path that is taken, too long, not writable, ...)
      */
-    public static GroupSocket start(Path pluginDir, String where, String replicaId, EtcdGroupPlugin plugin)
+    public static Optional<GroupSocket> start(Path pluginDir, String where, String replicaId, EtcdGroupPlugin plugin)
             throws IOException {
         Objects.requireNonNull(plugin, "plugin");
         boolean isPath = where.indexOf('/') >= 0;
         Path socket = isPath ? Path.of(where) : pluginDir.resolve(where);
         try {
-            return new GroupSocket(serve(socket, plugin));
+            return Optional.of(new GroupSocket(serve(socket, plugin)));
         } catch (IOException e) {
-            if (isPath || !String.valueOf(e.getMessage()).startsWith("another plugin is listening")) {
+            if (isPath || !taken(e)) {
                 throw e;
             }
-            Path fallback = pluginDir.resolve(where + "-" + safe(replicaId));
+        }
+        Path fallback = pluginDir.resolve(where + "-" + safe(replicaId));
+        try {
+            GroupSocket s = new GroupSocket(serve(fallback, plugin));
             log.warn("{} is served by another process (another replica on this host?); serving the group socket at "
                     + "{} instead", socket, fallback);
-            return new GroupSocket(serve(fallback, plugin));
+            return Optional.of(s);
+        } catch (IOException e) {
+            if (!taken(e)) {
+                throw e;
+            }
+            log.warn("{} and {} are served by other processes (replicas with the same ID on this host?); running "
+                    + "without a group socket", socket, fallback);
+            return Optional.empty();
         }
+    }
+
+    /** PluginServerBuilder's answer for a socket someone listens on. */
+    private static boolean taken(IOException e) {
+        return String.valueOf(e.getMessage()).startsWith("another plugin is listening");
     }
 
     private static PluginServer serve(Path socket, EtcdGroupPlugin plugin) throws IOException {

@@ -59,7 +59,7 @@ class GroupSocketIT {
     void start() throws IOException {
         op = new LocalOperator(ETCD, "gsock", PluginRegistry.builtins(instances), Duration.ofSeconds(1)).start();
         socket = GroupSocket.start(sockets, GroupSocket.DEFAULT_NAME, "r1",
-                new EtcdGroupPlugin(op.store, op.keys, op.plugins, leader::get));
+                new EtcdGroupPlugin(op.store, op.keys, op.plugins, leader::get)).orElseThrow();
         group = socket.path();
     }
 
@@ -202,10 +202,14 @@ class GroupSocketIT {
     @Test
     void aSecondReplicaOnThisHostServesUnderItsOwnName() throws IOException {
         EtcdGroupPlugin plugin = new EtcdGroupPlugin(op.store, op.keys, op.plugins, () -> false);
-        try (GroupSocket second = GroupSocket.start(sockets, GroupSocket.DEFAULT_NAME, "host:42", plugin)) {
+        try (GroupSocket second = GroupSocket.start(sockets, GroupSocket.DEFAULT_NAME, "host:42", plugin)
+                .orElseThrow()) {
             assertThat(second.path()).isEqualTo(sockets.resolve("group-host-42"));
             assertThat(call(second.path(), "Manager.IsLeader", "{}")).isEqualTo(result("{\"Leader\":false}"));
             assertThat(call(group, "Manager.IsLeader", "{}")).isEqualTo(result("{\"Leader\":true}"));
+            // A third with the same ID: no socket for it, and neither of the others is disturbed.
+            assertThat(GroupSocket.start(sockets, GroupSocket.DEFAULT_NAME, "host:42", plugin)).isEmpty();
+            assertThat(call(second.path(), "Manager.IsLeader", "{}")).isEqualTo(result("{\"Leader\":false}"));
         }
         assertThat(sockets.resolve("group-host-42")).doesNotExist();
         assertThatThrownBy(() -> GroupSocket.start(sockets, group.toString(), "r3", plugin))
