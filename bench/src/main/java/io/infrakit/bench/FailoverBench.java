@@ -40,7 +40,8 @@ final class FailoverBench {
             try (EtcdStore store = new EtcdStore(StoreConfig.of(etcd.clientUrl()))) {
                 store.put(PREFIX + "/groups/web", spec());
                 List<String> upArgs = List.of("--etcd", etcd.clientUrl(), "--prefix", PREFIX, "--lease-ttl",
-                        ttl + "s", "--resync", "2s", "--file-dir", dir.resolve("instances").toString());
+                        ttl + "s", "--resync", "2s", "--file-dir", dir.resolve("instances").toString(),
+                        "--no-group-socket");
                 List<ReplicaProcess> running = new ArrayList<>();
                 try {
                     for (int i = 0; i < replicas; i++) {

@@ -114,7 +114,8 @@ final class HaHarness implements BeforeEachCallback, AfterEachCallback {
                 "--prefix", keys.prefix(),
                 "--lease-ttl", TTL.toSeconds() + "s",
                 "--resync", RESYNC.toMillis() + "ms",
-                "--file-dir", files.toString()));
+                "--file-dir", files.toString(),
+                "--no-group-socket")); // replicas killed with -9 would leave sockets in the shared plugin dir
         args.addAll(List.of(extraArgs));
         ReplicaProcess r = ReplicaProcess.start("r" + next++, dir, logbackConfig, args);
         replicas.add(r);
