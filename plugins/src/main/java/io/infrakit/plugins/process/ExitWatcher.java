@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Notices when watched processes exit. A child of this JVM is reported the moment it is reaped (its
- * {@code onExit()}); a process found after a restart is not our child, and the JDK polls those slowly, so a
- * periodic {@code /proc} check covers them (and anything else missed). Each exit is reported once.
+ * {@code onExit()}). A process found after a restart is not our child: the JDK would poll it from a thread of its
+ * own, slowly, so a {@code /proc} check every period covers those instead (and, every
+ * {@link #CHILD_CHECK_EVERY} periods, children too, in case anything was missed). Each exit is reported once.
  */
 final class ExitWatcher implements AutoCloseable {
 
@@ -28,10 +29,12 @@ final class ExitWatcher implements AutoCloseable {
     }
 
     private static final long UNKNOWN = Long.MIN_VALUE;
+    static final int CHILD_CHECK_EVERY = 10;
 
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
     private final Consumer<Exit> onExit;
     private final ScheduledExecutorService checker;
+    private long checks;
 
     /**
      * @param onExit called once per exit, from a watcher thread
@@ -47,25 +50,21 @@ final class ExitWatcher implements AutoCloseable {
         checker.scheduleWithFixedDelay(this::check, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * Watches a process; {@code exit} completes when it exits (a child's or handle's {@code onExit()}).
-     * {@code justStarted}: this plugin started it now, so its lifetime is known.
-     */
-    void watch(String id, String group, long pid, long startTicks, boolean justStarted, CompletableFuture<?> exit) {
-        Watched w = new Watched(pid, startTicks, group, justStarted ? System.nanoTime() : UNKNOWN);
+    /** Watches a child this plugin just started; {@code exit} is its {@code onExit()}. */
+    void watchChild(String id, String group, long pid, long startTicks, CompletableFuture<?> exit) {
+        Watched w = new Watched(pid, startTicks, group, System.nanoTime());
         watched.put(id, w);
-        if (exit != null) {
-            exit.whenComplete((ignored, error) -> exited(id, w));
-        }
+        exit.whenComplete((ignored, error) -> exited(id, w));
+    }
+
+    /** Watches a process found running (after a restart), through {@code /proc}. */
+    void watchFound(String id, String group, long pid, long startTicks) {
+        watched.put(id, new Watched(pid, startTicks, group, UNKNOWN));
     }
 
     /** Stops watching, so an exit this plugin causes itself (destroy) is not reported. */
     void unwatch(String id) {
         watched.remove(id);
-    }
-
-    boolean isWatched(String id) {
-        return watched.containsKey(id);
     }
 
     private void exited(String id, Watched w) {
@@ -81,9 +80,10 @@ final class ExitWatcher implements AutoCloseable {
     }
 
     private void check() {
+        boolean children = ++checks % CHILD_CHECK_EVERY == 0;
         for (Map.Entry<String, Watched> e : watched.entrySet()) {
             Watched w = e.getValue();
-            if (!ProcStat.alive(w.pid(), w.startTicks())) {
+            if ((children || w.sinceNanos() == UNKNOWN) && !ProcStat.alive(w.pid(), w.startTicks())) {
                 exited(e.getKey(), w);
             }
         }

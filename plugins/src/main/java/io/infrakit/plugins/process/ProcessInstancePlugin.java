@@ -76,9 +76,8 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             }
             exits = new ExitWatcher(this::exited, CHECK_PERIOD);
             for (ProcessRecord r : records()) {
-                if (r.alive()) { // found again after a restart: not our child, so watch its handle and /proc
-                    exits.watch(r.id(), group(r.tags()), r.pid(), r.startTicks(), false,
-                            ProcessHandle.of(r.pid()).map(ProcessHandle::onExit).orElse(null));
+                if (r.alive()) { // found again after a restart: not our child, so watched through /proc
+                    exits.watchFound(r.id(), group(r.tags()), r.pid(), r.startTicks());
                 }
             }
         }
@@ -133,7 +132,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         ProcessRecord record = new ProcessRecord(id, spec.logicalId(), spec.tagsOrEmpty(), process.pid(), ticks,
                 log.toString(), spec);
         write(stateFile(id), record.toBytes());
-        watcher.watch(id, group(spec.tagsOrEmpty()), process.pid(), ticks, true, process.onExit());
+        watcher.watchChild(id, group(spec.tagsOrEmpty()), process.pid(), ticks, process.onExit());
         LOG.info("started instance {} (pid {}), output in {}", id, process.pid(), log);
         return id;
     }
