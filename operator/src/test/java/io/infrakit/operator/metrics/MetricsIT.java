@@ -52,6 +52,7 @@ class MetricsIT {
         Keys keys = new Keys(EtcdCluster.uniquePrefix("metrics"));
         first = new MeteredOperator(ETCD.newStore(), keys, plugins(), "m1").start();
         Await.until(Duration.ofSeconds(10), "m1 leads", first.replica::isLeader);
+        awaitMetric(first, "infrakit_leader_transitions_total", Map.of(), 1.0);
 
         first.store.put(keys.group("web"), cattle("web", 3, "instance-file"));
         awaitStatus(first.store, keys, "web", s -> s.converged() && s.observed() == 3);
@@ -128,9 +129,10 @@ class MetricsIT {
 
         first.close();
         first = null;
-        PrometheusText leader = awaitMetric(second, "leader_election_master_status", Map.of("name", "infrakit"),
-                1.0);
+        // The transition is counted just after the replica starts leading: wait for the counter, not the gauge.
+        PrometheusText leader = awaitMetric(second, "infrakit_leader_transitions_total", Map.of(), 1.0);
         assertThat(leader.require("infrakit_leader_transitions_total", Map.of())).isEqualTo(1.0);
+        assertThat(leader.require("leader_election_master_status", Map.of("name", "infrakit"))).isEqualTo(1.0);
         awaitMetric(second, "infrakit_group_instances", Map.of("group", "web", "kind", "desired"), 2.0);
     }
 
