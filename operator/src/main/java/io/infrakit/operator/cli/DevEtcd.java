@@ -39,7 +39,7 @@ final class DevEtcd {
         int[] ports = LocalPorts.free(2);
         int client = LocalPorts.isFree(STANDARD_PORT) ? STANDARD_PORT : ports[0];
         EtcdServer server = EtcdServer.builder("infrakit-dev", dataDir(home)).binary(binary)
-                .ports(client, ports[1]).startTimeout(Duration.ofSeconds(30)).build();
+                .ports(client, ports[1]).startTimeout(Duration.ofSeconds(30)).detached(true).build();
         try {
             server.start();
         } catch (StoreException e) {

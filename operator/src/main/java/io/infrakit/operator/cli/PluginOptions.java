@@ -20,6 +20,15 @@ public final class PluginOptions {
                     + "$INFRAKIT_HOME/plugins, else ~/.infrakit/plugins).")
     Path pluginsDir;
 
+    @Option(names = "--process-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_PROCESS_DIR}",
+            description = "State directory of the process instance plugin (env INFRAKIT_PROCESS_DIR, "
+                    + "default <home>/instances/process).")
+    Path processDir;
+
+    public Path processDir() {
+        return processDir != null ? processDir : Home.dir().resolve("instances").resolve("process");
+    }
+
     public Path fileDir() {
         return fileDir != null ? fileDir : Home.dir().resolve("instances").resolve("file");
     }
@@ -34,6 +43,6 @@ public final class PluginOptions {
      * (looked for again on every lookup, so a plugin started later is found).
      */
     public PluginLookup registry() {
-        return PluginRegistry.builtins(fileDir()).orElse(new RemotePluginLookup(pluginDirectory()));
+        return PluginRegistry.builtins(fileDir(), processDir()).orElse(new RemotePluginLookup(pluginDirectory()));
     }
 }

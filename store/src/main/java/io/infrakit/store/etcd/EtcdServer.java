@@ -41,6 +41,7 @@ public final class EtcdServer implements AutoCloseable {
     private final String initialClusterState;
     private final Duration startTimeout;
     private final List<String> extraArgs;
+    private final boolean detached;
     private final Tls tls;
     private final int metricsPort;
     private final Thread shutdownHook = new Thread(this::destroyOnExit, "etcd-server-shutdown");
@@ -62,6 +63,7 @@ public final class EtcdServer implements AutoCloseable {
         this.initialClusterState = b.initialClusterState;
         this.startTimeout = b.startTimeout;
         this.extraArgs = List.copyOf(b.extraArgs);
+        this.detached = b.detached;
     }
 
     /** A member named {@code name} keeping its data in {@code dataDir} (created if missing). */
@@ -143,7 +145,10 @@ public final class EtcdServer implements AutoCloseable {
                         + " is in use (another etcd?)");
             }
         }
-        List<String> cmd = command();
+        List<String> cmd = new ArrayList<>(command());
+        if (detached && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            cmd.add(0, "/usr/bin/setsid"); // its own session: Ctrl-C on the owner's terminal does not reach it
+        }
         log.info("starting etcd {} on {} (data {})", name, clientUrl(), dataDir);
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -153,7 +158,7 @@ public final class EtcdServer implements AutoCloseable {
         } catch (IOException e) {
             throw new StoreException("cannot run " + binary + ": " + e.getMessage(), e);
         }
-        if (!hooked) {
+        if (!hooked && !detached) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
             hooked = true;
         }
@@ -356,6 +361,7 @@ public final class EtcdServer implements AutoCloseable {
         private String initialClusterState = "new";
         private Duration startTimeout = Duration.ofSeconds(30);
         private final List<String> extraArgs = new ArrayList<>();
+        private boolean detached;
         private Tls tls;
 
         private Builder(String name, Path dataDir) {
@@ -409,6 +415,15 @@ public final class EtcdServer implements AutoCloseable {
         /** More etcd flags, e.g. {@code --auto-compaction-retention=1}. */
         public Builder extraArgs(String... args) {
             extraArgs.addAll(List.of(args));
+            return this;
+        }
+
+        /**
+         * Run etcd in its own session and register no shutdown hook: the owner stops it, last, after whatever
+         * still needs it (the operator's dev mode resigns its leadership before its etcd goes).
+         */
+        public Builder detached(boolean detached) {
+            this.detached = detached;
             return this;
         }
 
