@@ -4,6 +4,8 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.process.ProcessInstancePlugin;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import java.nio.file.Files;
@@ -82,6 +84,39 @@ final class LatencyBench {
         }
         System.out.println("instance file deleted (file plugin, directory watch) → replacement Provision: "
                 + files.summary());
+        System.out.println("process killed (process plugin, exit event) → replacement Provision: "
+                + processes(Math.min(n, 50)).summary());
+    }
+
+    /** The process plugin: kill -9 of an instance's process → the replacement's Provision. */
+    private static Stats processes(int n) throws Exception {
+        Stats stats = new Stats();
+        Path dir = Files.createTempDirectory("bench-processes");
+        ProcessInstancePlugin driver = new ProcessInstancePlugin(dir);
+        String spec = InProcess.spec("web", 5, "memory").replace("\"Properties\":{}}", "\"Properties\":"
+                + "{\"Command\":\"exec sleep 3600\",\"StopGrace\":\"1s\"}}");
+        try (InProcess p = new InProcess(ControllerConfig.defaults(), Controller.ReconcileListener.NONE, driver)) {
+            p.store.put(p.keys.group("web"), spec);
+            await(() -> driver.describeInstances(Map.of(Tags.GROUP, "web"), false).size() == 5);
+            for (int i = 0; i < n; i++) {
+                Thread.sleep(1200); // past the plugin's crash-loop window: each kill is reported at once
+                List<InstanceDescription> now = driver.describeInstances(Map.of(Tags.GROUP, "web"), false);
+                String id = now.get(ThreadLocalRandom.current().nextInt(now.size())).id();
+                long pid = Json.parse(Files.readString(dir.resolve(id + ".json"))).path("Pid").asLong();
+                p.timed.provisionStarts.clear();
+                long t0 = System.nanoTime();
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                Long t1 = p.timed.provisionStarts.poll(15, TimeUnit.SECONDS);
+                stats.add((t1 - t0) / 1e6);
+            }
+            p.store.delete(p.keys.group("web"));
+            await(() -> driver.describeInstances(Map.of(Tags.GROUP, "web"), false).isEmpty());
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return stats;
     }
 
     static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
