@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code infrakit group ...}: manage group specs in etcd. */
 @Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
@@ -72,15 +71,10 @@ public final class GroupCommand {
     }
 
     @Command(name = "free", description = "Stop managing a group; its instances are left as they are.")
-    static final class Free implements Callable<Integer> {
-        @Mixin
-        EtcdOptions etcd;
-        @Parameters(paramLabel = "ID")
-        String id;
-
+    static final class Free extends GroupIdCommand {
         @Override
         public Integer call() {
-            return onExistingGroup(etcd, id, (store, keys) -> {
+            return onExistingGroup((store, keys) -> {
                 store.put(keys.free(id), "{\"Since\":\"" + Instant.now() + "\"}");
                 System.out.println("Freed " + id);
             });
@@ -88,33 +82,15 @@ public final class GroupCommand {
     }
 
     @Command(name = "destroy", description = "Delete a group's spec: the operator destroys all its instances.")
-    static final class Destroy implements Callable<Integer> {
-        @Mixin
-        EtcdOptions etcd;
-        @Parameters(paramLabel = "ID")
-        String id;
-
+    static final class Destroy extends GroupIdCommand {
         @Override
         public Integer call() {
-            return onExistingGroup(etcd, id, (store, keys) -> {
+            return onExistingGroup((store, keys) -> {
                 // Deleting the free marker too: a destroyed group is managed until its instances are gone.
                 store.commit(Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))).build());
                 System.out.println("Destroy " + id + " initiated");
             });
         }
-    }
-
-    /** Runs the action if the group's spec exists; otherwise says so in InfraKit's words and fails. */
-    static int onExistingGroup(EtcdOptions etcd, String id, java.util.function.BiConsumer<Store, Keys> action) {
-        Keys keys = etcd.keys();
-        try (Store store = Stores.open(etcd)) {
-            if (store.get(keys.group(id)).isEmpty()) {
-                System.err.println("Group '" + id + "' is not being watched");
-                return 1;
-            }
-            action.accept(store, keys);
-        }
-        return 0;
     }
 
     static String dash(Long n) {

@@ -12,10 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code infrakit group pause|resume|rollback ID}: steer a group's rolling update. */
 final class GroupUpdateCommands {
@@ -24,15 +21,10 @@ final class GroupUpdateCommands {
     }
 
     @Command(name = "pause", description = "Pause the group's rolling update (it still self-heals).")
-    static final class Pause implements Callable<Integer> {
-        @Mixin
-        EtcdOptions etcd;
-        @Parameters(paramLabel = "ID")
-        String id;
-
+    static final class Pause extends GroupIdCommand {
         @Override
         public Integer call() {
-            return GroupCommand.onExistingGroup(etcd, id, (store, keys) -> {
+            return onExistingGroup((store, keys) -> {
                 Map<String, String> marker = new LinkedHashMap<>();
                 marker.put("Reason", "paused by user");
                 marker.put("By", "user");
@@ -44,15 +36,10 @@ final class GroupUpdateCommands {
     }
 
     @Command(name = "resume", description = "Resume the group's rolling update (also after a failure paused it).")
-    static final class Resume implements Callable<Integer> {
-        @Mixin
-        EtcdOptions etcd;
-        @Parameters(paramLabel = "ID")
-        String id;
-
+    static final class Resume extends GroupIdCommand {
         @Override
         public Integer call() {
-            return GroupCommand.onExistingGroup(etcd, id, (store, keys) -> {
+            return onExistingGroup((store, keys) -> {
                 store.delete(keys.pause(id));
                 System.out.println("Resumed " + id);
             });
@@ -60,12 +47,7 @@ final class GroupUpdateCommands {
     }
 
     @Command(name = "rollback", description = "Commit the group's previous spec (a rolling update back to it).")
-    static final class Rollback implements Callable<Integer> {
-        @Mixin
-        EtcdOptions etcd;
-        @Parameters(paramLabel = "ID")
-        String id;
-
+    static final class Rollback extends GroupIdCommand {
         @Override
         public Integer call() {
             Keys keys = etcd.keys();
