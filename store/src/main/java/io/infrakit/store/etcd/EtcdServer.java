@@ -48,7 +48,7 @@ public final class EtcdServer implements AutoCloseable {
     private Process process;
     private boolean hooked;
 
-    private EtcdServer(Builder b) {
+    EtcdServer(EtcdServerBuilder b) {
         this.binary = b.binary != null ? b.binary : findBinary();
         this.name = b.name;
         this.dataDir = b.dataDir.toAbsolutePath();
@@ -67,8 +67,8 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     /** A member named {@code name} keeping its data in {@code dataDir} (created if missing). */
-    public static Builder builder(String name, Path dataDir) {
-        return new Builder(name, dataDir);
+    public static EtcdServerBuilder builder(String name, Path dataDir) {
+        return new EtcdServerBuilder(name, dataDir);
     }
 
     /** Starts a single-member etcd with default settings and waits until it is healthy. */
@@ -347,88 +347,6 @@ public final class EtcdServer implements AutoCloseable {
         public Tls {
             Objects.requireNonNull(cert, "cert");
             Objects.requireNonNull(key, "key");
-        }
-    }
-
-    public static final class Builder {
-        private final String name;
-        private final Path dataDir;
-        private Path binary;
-        private int clientPort;
-        private int peerPort;
-        private boolean fastTimings;
-        private String initialCluster;
-        private String initialClusterState = "new";
-        private Duration startTimeout = Duration.ofSeconds(30);
-        private final List<String> extraArgs = new ArrayList<>();
-        private boolean detached;
-        private Tls tls;
-
-        private Builder(String name, Path dataDir) {
-            this.name = Objects.requireNonNull(name, "name");
-            this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
-        }
-
-        /** The etcd executable (default: {@code etcd} on PATH). */
-        public Builder binary(Path binary) {
-            this.binary = binary;
-            return this;
-        }
-
-        /** Fixed ports (default: free ones, kept across restarts). */
-        public Builder ports(int clientPort, int peerPort) {
-            this.clientPort = clientPort;
-            this.peerPort = peerPort;
-            return this;
-        }
-
-        /** Heartbeat 10 ms, election timeout 50 ms: fast start and failover on one machine (tests, dev mode). */
-        public Builder fastTimings(boolean fast) {
-            this.fastTimings = fast;
-            return this;
-        }
-
-        /** {@code n1=http://127.0.0.1:P1,n2=...} for a multi-member cluster (default: this member alone). */
-        public Builder initialCluster(String initialCluster) {
-            this.initialCluster = initialCluster;
-            return this;
-        }
-
-        /** "new" (default) or "existing" (joining a running cluster). */
-        public Builder initialClusterState(String state) {
-            this.initialClusterState = state;
-            return this;
-        }
-
-        /** How long {@link EtcdServer#start()} waits for health (default 30 s). */
-        public Builder startTimeout(Duration timeout) {
-            this.startTimeout = timeout;
-            return this;
-        }
-
-        /** Serve clients over TLS (https client URL). */
-        public Builder tls(Tls tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** More etcd flags, e.g. {@code --auto-compaction-retention=1}. */
-        public Builder extraArgs(String... args) {
-            extraArgs.addAll(List.of(args));
-            return this;
-        }
-
-        /**
-         * Run etcd in its own session and register no shutdown hook: the owner stops it, last, after whatever
-         * still needs it (the operator's dev mode resigns its leadership before its etcd goes).
-         */
-        public Builder detached(boolean detached) {
-            this.detached = detached;
-            return this;
-        }
-
-        public EtcdServer build() {
-            return new EtcdServer(this);
         }
     }
 }
