@@ -16,12 +16,10 @@ import java.util.Objects;
  * A flavor plugin in another process, reached over InfraKit's wire protocol; Flavor {@code 0.1.0} and
  * {@code 0.1.1} are understood (their requests are the same). Errors as for {@link RemoteInstancePlugin}.
  */
-public final class RemoteFlavorPlugin implements FlavorPlugin {
+public final class RemoteFlavorPlugin extends RemotePlugin implements FlavorPlugin {
 
     /** The Flavor versions understood, the first being the one InfraKit v0.5 clients require. */
     public static final List<String> VERSIONS = List.of("0.1.0", "0.1.1");
-
-    private final RemoteCalls calls;
 
     /**
      * @param type the sub-type sent as {@code Type} (the part after '/' in {@code socket/type}); "" for none
@@ -31,20 +29,7 @@ public final class RemoteFlavorPlugin implements FlavorPlugin {
     }
 
     public RemoteFlavorPlugin(RpcClient client, String type, List<String> versions) {
-        this.calls = new RemoteCalls(Objects.requireNonNull(client, "client"), "Flavor", versions, type);
-    }
-
-    /** The version agreed with the plugin, handshaking now if that has not happened yet. */
-    public InterfaceSpec negotiatedInterface() {
-        return calls.negotiate();
-    }
-
-    public RpcClient client() {
-        return calls.client();
-    }
-
-    public String type() {
-        return calls.type();
+        super(client, "Flavor", versions, type);
     }
 
     @Override

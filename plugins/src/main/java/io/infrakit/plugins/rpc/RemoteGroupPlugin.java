@@ -13,19 +13,13 @@ import java.util.Objects;
  * protocol: {@code Group/0.1.0}. Errors as for {@link RemoteInstancePlugin}: the plugin's message in an
  * {@link RpcException}, a {@link PluginTransportException} when it cannot be reached or does not answer in time.
  */
-public final class RemoteGroupPlugin implements GroupPlugin {
+public final class RemoteGroupPlugin extends RemotePlugin implements GroupPlugin {
 
     /** The Group versions understood. */
     public static final List<String> VERSIONS = List.of("0.1.0");
 
-    private final RemoteCalls calls;
-
     public RemoteGroupPlugin(RpcClient client) {
-        this.calls = new RemoteCalls(Objects.requireNonNull(client, "client"), "Group", VERSIONS, "");
-    }
-
-    public RpcClient client() {
-        return calls.client();
+        super(client, "Group", VERSIONS, "");
     }
 
     @Override

@@ -17,12 +17,10 @@ import java.util.Objects;
  * {@link RpcException}s with its message; an unreachable or silent plugin gives a {@link PluginTransportException}
  * after at most the client's timeout.
  */
-public final class RemoteInstancePlugin implements InstancePlugin {
+public final class RemoteInstancePlugin extends RemotePlugin implements InstancePlugin {
 
     /** The Instance versions understood, the first being the one InfraKit v0.5 clients require. */
     public static final List<String> VERSIONS = List.of("0.5.0", "0.6.0", "0.6.1");
-
-    private final RemoteCalls calls;
 
     /**
      * @param type the sub-type sent as {@code Type} (the part after '/' in {@code socket/type}); "" for none
@@ -33,20 +31,7 @@ public final class RemoteInstancePlugin implements InstancePlugin {
 
     /** A client that accepts only the given versions (the first is named in mismatch errors). */
     public RemoteInstancePlugin(RpcClient client, String type, List<String> versions) {
-        this.calls = new RemoteCalls(Objects.requireNonNull(client, "client"), "Instance", versions, type);
-    }
-
-    /** The version agreed with the plugin, handshaking now if that has not happened yet. */
-    public InterfaceSpec negotiatedInterface() {
-        return calls.negotiate();
-    }
-
-    public RpcClient client() {
-        return calls.client();
-    }
-
-    public String type() {
-        return calls.type();
+        super(client, "Instance", versions, type);
     }
 
     @Override

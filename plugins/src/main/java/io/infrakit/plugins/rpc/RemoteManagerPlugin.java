@@ -2,15 +2,12 @@ package io.infrakit.plugins.rpc;
 
 import io.infrakit.plugins.spi.ManagerPlugin;
 import java.util.List;
-import java.util.Objects;
 
 /** InfraKit's {@code Manager/0.1.0} in another process: whether that node leads. */
-public final class RemoteManagerPlugin implements ManagerPlugin {
-
-    private final RemoteCalls calls;
+public final class RemoteManagerPlugin extends RemotePlugin implements ManagerPlugin {
 
     public RemoteManagerPlugin(RpcClient client) {
-        this.calls = new RemoteCalls(Objects.requireNonNull(client, "client"), "Manager", List.of("0.1.0"), "");
+        super(client, "Manager", List.of("0.1.0"), "");
     }
 
     @Override
