@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class TestImages {
 
-    public static final String BUSYBOX = "infrakit-test/busybox:1";
+    public static final String BUSYBOX = "infrakit-test/busybox:2";
     public static final String NODE = "infrakit-test/node:1";
 
     /**
@@ -45,6 +45,7 @@ public final class TestImages {
         if (!exists(docker, BUSYBOX)) {
             build(docker, BUSYBOX, dir -> {
                 copy(Path.of(BUSYBOX_BINARY), dir.resolve("root/bin/busybox"));
+                Files.createDirectories(dir.resolve("root/tmp"));
                 return busyboxDockerfile();
             });
         }

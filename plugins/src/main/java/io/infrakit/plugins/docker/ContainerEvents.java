@@ -1,0 +1,114 @@
+package io.infrakit.plugins.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import io.infrakit.plugins.group.Tags;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the engine's event stream for containers of InfraKit groups (those labelled {@code infrakit.group}) and
+ * reports each one that dies or is removed. The stream is reopened after an error or an engine restart; since
+ * events may have been missed meanwhile, a reopening is reported too (with a null container ID).
+ */
+final class ContainerEvents implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerEvents.class);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(10);
+
+    private final DockerClient docker;
+    private final Consumer<String> gone;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "docker-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private Closeable stream;
+    private Duration retry = FIRST_RETRY;
+    private boolean closed;
+
+    /** @param gone called with the ID of a container that died or was removed, or null after a reconnect */
+    ContainerEvents(DockerClient docker, Consumer<String> gone) {
+        this.docker = docker;
+        this.gone = gone;
+        retries.execute(this::open);
+    }
+
+    private synchronized void open() {
+        if (closed) {
+            return;
+        }
+        try {
+            stream = follow();
+        } catch (RuntimeException e) {
+            reopen("could not open: " + e.getMessage());
+        }
+    }
+
+    private Closeable follow() {
+        return docker.eventsCmd()
+                .withEventTypeFilter(EventType.CONTAINER)
+                .withEventFilter("die", "destroy")
+                .withLabelFilter(Tags.GROUP)
+                .exec(new ResultCallback.Adapter<Event>() {
+                    @Override
+                    public void onStart(Closeable s) {
+                        super.onStart(s);
+                        resetRetry();
+                    }
+
+                    @Override
+                    public void onNext(Event event) {
+                        gone.accept(event.getId());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        reopen("failed: " + t.getMessage());
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        reopen("ended");
+                    }
+                });
+    }
+
+    private synchronized void resetRetry() {
+        retry = FIRST_RETRY;
+    }
+
+    private synchronized void reopen(String why) {
+        if (closed) {
+            return;
+        }
+        LOG.warn("Docker event stream {}; reopening in {} ms", why, retry.toMillis());
+        retries.schedule(() -> {
+            open();
+            gone.accept(null);
+        }, retry.toMillis(), TimeUnit.MILLISECONDS);
+        retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        retries.shutdownNow();
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (java.io.IOException e) {
+                LOG.debug("closing the Docker event stream", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.infrakit.plugins.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerConfig;
+import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.spi.InstancePlugin;
+import io.infrakit.plugins.spi.InstanceSpec;
+import io.infrakit.plugins.spi.PluginException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each instance is a container on one Docker engine. Tags become container labels and instances are listed by
+ * label, so the engine itself is the only state. A container that stops is reported through {@link #onChange} as
+ * soon as the engine's event says so, and is removed when next listed (a replacement takes its place; a pet's
+ * replacement reuses its name).
+ *
+ * <p>Properties follow InfraKit's Docker instance plugin; see {@link DockerProperties} for the format and
+ * {@link ContainerRequest} for how the flavor's init script runs.
+ */
+public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerInstancePlugin.class);
+    /** Container states that count as a live instance; others ("exited", "dead") are gone. */
+    private static final Set<String> LIVE = Set.of("created", "running", "restarting", "paused");
+    private static final long PULL_TIMEOUT_MINUTES = 10;
+
+    private final DockerClient docker;
+    private final ContainerCreator creator;
+    private final Networks networks;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private ContainerEvents events;
+    private boolean closed;
+
+    /** Uses (and, on {@link #close}, closes) the given client. */
+    public DockerInstancePlugin(DockerClient docker) {
+        this.docker = Objects.requireNonNull(docker, "docker");
+        this.creator = new ContainerCreator(docker);
+        this.networks = new Networks(docker);
+    }
+
+    /** A plugin on the engine at {@code host} ({@code unix:///var/run/docker.sock}, {@code tcp://h:2375}). */
+    public static DockerInstancePlugin connect(String host) {
+        return new DockerInstancePlugin(DockerClients.connect(host));
+    }
+
+    @Override
+    public void validate(JsonNode properties) {
+        DockerProperties.parse(properties);
+    }
+
+    @Override
+    public String provision(InstanceSpec spec) {
+        DockerProperties properties = DockerProperties.parse(spec.properties());
+        InspectImageResponse image = image(properties);
+        ContainerConfig imageConfig = image.getConfig();
+        List<String> entrypoint = imageConfig == null ? List.of() : list(imageConfig.getEntrypoint());
+        List<String> cmd = imageConfig == null ? List.of() : list(imageConfig.getCmd());
+        List<ContainerRequest.Network> attach = networks.resolve(properties.networks(), spec.logicalId());
+        ObjectNode body = ContainerRequest.body(properties, spec, entrypoint, cmd,
+                attach.isEmpty() ? null : attach.get(0));
+        String name = ContainerRequest.containerName(spec.logicalId());
+        try {
+            if (name != null) {
+                clearName(name);
+            }
+            String id = creator.create(name, body);
+            try {
+                for (ContainerRequest.Network extra : attach.subList(Math.min(1, attach.size()), attach.size())) {
+                    networks.connect(extra, id);
+                }
+                docker.startContainerCmd(id).exec();
+            } catch (DockerException | PluginException e) {
+                removeQuietly(id);
+                throw e;
+            }
+            LOG.info("started container {} ({}) from {}", shortId(id), name == null ? "unnamed" : name,
+                    properties.image());
+            return id;
+        } catch (DockerException e) {
+            throw new PluginException("docker: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void label(String instanceId, Map<String, String> labels) {
+        throw new PluginException("Docker container label updates are not implemented yet");
+    }
+
+    @Override
+    public void destroy(String instanceId, String reason) {
+        try {
+            docker.removeContainerCmd(instanceId).withForce(true).withRemoveVolumes(true).exec();
+            LOG.info("removed container {} ({})", shortId(instanceId), reason);
+        } catch (NotFoundException e) {
+            LOG.debug("container {} was already gone", instanceId);
+        } catch (DockerException e) {
+            throw new PluginException("docker: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
+        List<Container> containers;
+        try {
+            containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(tags).exec();
+        } catch (DockerException e) {
+            throw new PluginException("docker: " + e.getMessage(), e);
+        }
+        List<InstanceDescription> live = new ArrayList<>();
+        for (Container c : containers) {
+            if (!LIVE.contains(c.getState())) {
+                LOG.warn("container {} {}: {}; removing it", shortId(c.getId()), names(c), c.getStatus());
+                removeQuietly(c.getId());
+                continue;
+            }
+            Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+            live.add(new InstanceDescription(c.getId(), labels.get(Tags.LOGICAL_ID), labels,
+                    properties ? Json.toTree(Map.of("State", c.getState(), "Status", c.getStatus(),
+                            "Names", names(c), "Image", c.getImage())) : null));
+        }
+        return live;
+    }
+
+    @Override
+    public synchronized AutoCloseable onChange(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        if (events == null) {
+            events = new ContainerEvents(docker, id -> notifyListeners());
+        }
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (events != null) {
+            events.close();
+        }
+        listeners.clear();
+        try {
+            docker.close();
+        } catch (java.io.IOException e) {
+            LOG.debug("closing the Docker client", e);
+        }
+    }
+
+    private void notifyListeners() {
+        for (Runnable l : listeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                LOG.warn("change listener failed", e);
+            }
+        }
+    }
+
+    /** The image, pulled first when the properties say so. */
+    private InspectImageResponse image(DockerProperties properties) {
+        String image = properties.image();
+        boolean present;
+        try {
+            docker.inspectImageCmd(image).exec();
+            present = true;
+        } catch (NotFoundException e) {
+            present = false;
+        }
+        if (properties.pull() == DockerProperties.Pull.ALWAYS
+                || (!present && properties.pull() == DockerProperties.Pull.MISSING)) {
+            try {
+                if (!docker.pullImageCmd(image).start().awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                    throw new PluginException("pulling " + image + " took over " + PULL_TIMEOUT_MINUTES + " minutes");
+                }
+            } catch (DockerException e) {
+                if (!present) {
+                    throw new PluginException("image " + image + " is not on the engine and pulling it failed: "
+                            + e.getMessage(), e);
+                }
+                LOG.warn("pulling {} failed, using the local copy: {}", image, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PluginException("interrupted while pulling " + image, e);
+            }
+        } else if (!present) {
+            throw new PluginException("image " + image + " is not on the engine (Pull is \"never\")");
+        }
+        return docker.inspectImageCmd(image).exec();
+    }
+
+    /** A pet's name may still be held by its dead predecessor; a live holder is an error, never removed. */
+    private void clearName(String name) {
+        for (Container c : docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(name)).exec()) {
+            if (!Arrays.asList(c.getNames()).contains("/" + name)) {
+                continue; // the name filter matches substrings
+            }
+            if (LIVE.contains(c.getState())) {
+                throw new PluginException("container name " + name + " is in use by " + shortId(c.getId())
+                        + " (" + c.getState() + ")");
+            }
+            removeQuietly(c.getId());
+        }
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (DockerException e) {
+            LOG.warn("could not remove container {}: {}", shortId(id), e.getMessage());
+        }
+    }
+
+    private static List<String> list(String[] values) {
+        return values == null ? List.of() : List.of(values);
+    }
+
+    private static String names(Container c) {
+        return c.getNames() == null ? "" : String.join(",", c.getNames());
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

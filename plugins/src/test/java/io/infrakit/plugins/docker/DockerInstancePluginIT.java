@@ -1,0 +1,189 @@
+package io.infrakit.plugins.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Network;
+import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.spi.InstanceSpec;
+import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.testing.DockerEngine;
+import io.infrakit.plugins.testing.TestImages;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The docker instance plugin against a real engine ({@code DOCKER_HOST}), with a busybox image built locally. */
+@Tag("docker")
+class DockerInstancePluginIT {
+
+    private static final String NETWORK = "infrakit-it-pets";
+    private static DockerClient docker;
+    private static String image;
+
+    private DockerInstancePlugin plugin;
+    private String group;
+
+    @BeforeAll
+    static void engine() {
+        docker = DockerEngine.client();
+        image = TestImages.busybox(docker);
+    }
+
+    @BeforeEach
+    void newPlugin() {
+        plugin = DockerInstancePlugin.connect(DockerEngine.host());
+        group = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterEach
+    void removeContainers() {
+        for (Container c : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Tags.GROUP, group)).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).exec();
+        }
+        plugin.close();
+    }
+
+    @AfterAll
+    static void removeNetwork() {
+        if (docker != null) {
+            docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
+                    .filter(n -> n.getName().equals(NETWORK))
+                    .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+        }
+    }
+
+    private InstanceSpec spec(String properties, String init, String logicalId) {
+        Map<String, String> tags = new HashMap<>(Map.of(Tags.GROUP, group, Tags.CONFIG_SHA, "abc"));
+        if (logicalId != null) {
+            tags.put(Tags.LOGICAL_ID, logicalId);
+        }
+        return new InstanceSpec(Json.parse(properties), tags, init, logicalId, null);
+    }
+
+    private String sleeper() {
+        return "{\"Config\":{\"Image\":\"" + image + "\",\"Cmd\":[\"sleep\",\"300\"],\"Env\":[\"GREETING=hi\"]},"
+                + "\"Tags\":{\"Name\":\"web\"},\"HostConfig\":{\"Init\":true}}";
+    }
+
+    @Test
+    void provisionsDescribesAndDestroysContainers() {
+        String id = plugin.provision(spec(sleeper(), "echo \"$GREETING from init\" > /tmp/init.out", null));
+
+        InspectContainerResponse c = docker.inspectContainerCmd(id).exec();
+        assertThat(c.getState().getRunning()).isTrue();
+        assertThat(c.getConfig().getLabels()).containsEntry(Tags.GROUP, group).containsEntry("Name", "web");
+        assertThat(c.getConfig().getEntrypoint()).startsWith("/bin/sh", "-c");
+        assertThat(c.getConfig().getCmd()).containsExactly("sleep", "300");
+        awaitTrue(() -> exec(id, "cat", "/tmp/init.out").equals("hi from init\n"));
+
+        List<InstanceDescription> described = plugin.describeInstances(Map.of(Tags.GROUP, group), true);
+        assertThat(described).extracting(InstanceDescription::id).containsExactly(id);
+        assertThat(described.get(0).tags()).containsEntry(Tags.CONFIG_SHA, "abc");
+        assertThat(described.get(0).properties().get("State").asText()).isEqualTo("running");
+        assertThat(plugin.describeInstances(Map.of(Tags.GROUP, group, "Name", "other"), false)).isEmpty();
+
+        plugin.destroy(id, "terminate");
+        assertThat(plugin.describeInstances(Map.of(Tags.GROUP, group), false)).isEmpty();
+        plugin.destroy(id, "terminate"); // already gone: not an error
+    }
+
+    @Test
+    void aContainerThatDiesIsReportedAtOnceAndRemoved() throws Exception {
+        String id = plugin.provision(spec(sleeper(), "", null));
+        CountDownLatch changed = new CountDownLatch(1);
+        try (AutoCloseable handle = plugin.onChange(changed::countDown)) {
+            Thread.sleep(300); // let the event stream open
+            long killed = System.nanoTime();
+            docker.killContainerCmd(id).exec();
+            assertThat(changed.await(10, TimeUnit.SECONDS)).isTrue();
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            System.out.println("docker kill -> change event: " + ms + " ms");
+            assertThat(plugin.describeInstances(Map.of(Tags.GROUP, group), false)).isEmpty();
+            awaitTrue(() -> docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(id)).exec().isEmpty());
+        }
+    }
+
+    @Test
+    void aPetKeepsItsNameAndItsLogicalIdAsAddress() {
+        docker.createNetworkCmd().withName(NETWORK).withIpam(new Network.Ipam()
+                .withConfig(new Network.Ipam.Config().withSubnet("10.231.7.0/24"))).exec();
+        String props = "{\"Config\":{\"Image\":\"" + image + "\",\"Cmd\":[\"sleep\",\"300\"]},"
+                + "\"NetworkAttachments\":[{\"Name\":\"" + NETWORK + "\"}]}";
+        String first = plugin.provision(spec(props, "", "10.231.7.21"));
+
+        InspectContainerResponse c = docker.inspectContainerCmd(first).exec();
+        assertThat(c.getName()).isEqualTo("/10.231.7.21");
+        assertThat(c.getNetworkSettings().getNetworks().get(NETWORK).getIpAddress()).isEqualTo("10.231.7.21");
+        assertThat(plugin.describeInstances(Map.of(Tags.GROUP, group), false))
+                .extracting(InstanceDescription::logicalId).containsExactly("10.231.7.21");
+
+        // A live pet's name is never taken over...
+        assertThatThrownBy(() -> plugin.provision(spec(props, "", "10.231.7.21")))
+                .isInstanceOf(PluginException.class).hasMessageContaining("is in use");
+        // ...but its dead predecessor's is.
+        docker.killContainerCmd(first).exec();
+        String second = plugin.provision(spec(props, "", "10.231.7.21"));
+        assertThat(second).isNotEqualTo(first);
+        assertThat(docker.inspectContainerCmd(second).exec().getNetworkSettings().getNetworks().get(NETWORK)
+                .getIpAddress()).isEqualTo("10.231.7.21");
+    }
+
+    @Test
+    void aMissingImageIsAClearError() {
+        String props = "{\"Config\":{\"Image\":\"infrakit-test/absent:1\"},\"Pull\":\"never\"}";
+        assertThatThrownBy(() -> plugin.provision(spec(props, "", null)))
+                .isInstanceOf(PluginException.class).hasMessageContaining("not on the engine");
+        String pulled = "{\"Config\":{\"Image\":\"infrakit-test/absent:1\"}}";
+        assertThatThrownBy(() -> plugin.provision(spec(pulled, "", null)))
+                .isInstanceOf(PluginException.class).hasMessageContaining("pulling it failed");
+        assertThat(plugin.describeInstances(Map.of(Tags.GROUP, group), false)).isEmpty();
+    }
+
+    private static String exec(String id, String... cmd) {
+        var created = docker.execCreateCmd(id).withCmd(cmd).withAttachStdout(true).withAttachStderr(true).exec();
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            docker.execStartCmd(created.getId()).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                    com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                    out.writeBytes(frame.getPayload());
+                }
+            }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out.toString();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
