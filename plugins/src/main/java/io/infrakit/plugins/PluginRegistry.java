@@ -1,5 +1,6 @@
 package io.infrakit.plugins;
 
+import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.process.ProcessInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -15,13 +16,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Plugins that live in this process, by name. Each is made on first use and then shared (a file plugin per
- * directory, not per group). These plugins have no sub-types: {@code "file/x"} fails with {@code "no-plugin:x"}, the
- * error InfraKit's typed plugins give for an unknown type.
+ * directory, not per group). A typed plugin is registered under its full name ({@code "flavor-swarm/manager"}); an
+ * unknown type fails with {@code "no-plugin:<type>"}, the error InfraKit's typed plugins give.
  */
-public final class PluginRegistry implements PluginLookup {
+public final class PluginRegistry implements PluginLookup, AutoCloseable {
 
     /** InfraKit's name for the file instance plugin; {@link #FILE_ALIAS} is accepted too. */
     public static final String FILE = "instance-file";
@@ -32,6 +34,9 @@ public final class PluginRegistry implements PluginLookup {
     /** The process instance plugin (each instance an OS process); {@link #PROCESS_ALIAS} is accepted too. */
     public static final String PROCESS = "instance-process";
     public static final String PROCESS_ALIAS = "process";
+    /** The Docker instance plugin (each instance a container); {@link #DOCKER_ALIAS} is accepted too. */
+    public static final String DOCKER = "instance-docker";
+    public static final String DOCKER_ALIAS = "docker";
     /** InfraKit's name for the ZooKeeper flavor; {@link #ZOOKEEPER_ALIAS} is accepted too. */
     public static final String ZOOKEEPER = "flavor-zookeeper";
     public static final String ZOOKEEPER_ALIAS = "zookeeper";
@@ -64,7 +69,17 @@ public final class PluginRegistry implements PluginLookup {
     }
 
     /**
-     * @throws IllegalArgumentException when a name is blank, contains '/', or is taken
+     * Every built-in of {@link #builtins(Path, Path)}, and the Docker instance plugin on the engine at
+     * {@code dockerHost} (connected on first use).
+     */
+    public static PluginRegistry builtins(Path fileInstanceDir, Path processStateDir, String dockerHost) {
+        Objects.requireNonNull(dockerHost, "dockerHost");
+        return builtins(fileInstanceDir, processStateDir)
+                .registerInstance(DOCKER, () -> DockerInstancePlugin.connect(dockerHost), DOCKER_ALIAS);
+    }
+
+    /**
+     * @throws IllegalArgumentException when a name is blank, has more than one '/', or is taken
      */
     public PluginRegistry registerInstance(String name, Supplier<? extends InstancePlugin> factory, String... aliases) {
         register(instances, new Shared<>(factory), name, aliases);
@@ -77,7 +92,7 @@ public final class PluginRegistry implements PluginLookup {
     }
 
     /**
-     * @throws IllegalArgumentException when a name is blank, contains '/', or is taken
+     * @throws IllegalArgumentException when a name is blank, has more than one '/', or is taken
      */
     public PluginRegistry registerFlavor(String name, Supplier<? extends FlavorPlugin> factory, String... aliases) {
         register(flavors, new Shared<>(factory), name, aliases);
@@ -109,6 +124,23 @@ public final class PluginRegistry implements PluginLookup {
         return new TreeSet<>(flavors.keySet());
     }
 
+    /** Closes every plugin made so far that holds resources (event streams, watchers, clients). */
+    @Override
+    public void close() {
+        Set<Object> made = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        instances.values().stream().map(Shared::made).filter(Objects::nonNull).forEach(made::add);
+        flavors.values().stream().map(Shared::made).filter(Objects::nonNull).forEach(made::add);
+        for (Object plugin : made) {
+            if (plugin instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(PluginRegistry.class).warn("closing plugin {} failed", plugin, e);
+                }
+            }
+        }
+    }
+
     private static <T> void register(Map<String, Shared<T>> map, Shared<T> shared, String name, String... aliases) {
         checkName(name);
         for (String alias : aliases) {
@@ -134,21 +166,33 @@ public final class PluginRegistry implements PluginLookup {
     }
 
     private static void checkName(String name) {
-        if (name == null || name.isBlank() || name.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("a plugin name must be non-blank and without '/': " + name);
+        boolean valid = name != null && !name.isBlank();
+        if (valid && name.indexOf('/') >= 0) {
+            PluginName parsed = PluginName.parse(name);
+            valid = !parsed.lookup().isBlank() && !parsed.type().isBlank() && parsed.type().indexOf('/') < 0;
+        }
+        if (!valid) {
+            throw new IllegalArgumentException("a plugin name must be non-blank, with at most one '/': " + name);
         }
     }
 
     private static <T> T find(Map<String, Shared<T>> map, String kind, PluginName name) {
         Objects.requireNonNull(name, "name");
-        Shared<T> shared = map.get(name.lookup());
-        if (shared == null) {
+        if (!name.type().isEmpty()) {
+            Shared<T> typed = map.get(name.lookup() + "/" + name.type());
+            if (typed != null) {
+                return typed.get();
+            }
+        }
+        String prefix = name.lookup() + "/";
+        boolean known = map.containsKey(name.lookup()) || map.keySet().stream().anyMatch(k -> k.startsWith(prefix));
+        if (!known) {
             throw new PluginNotFoundException(kind, name.lookup(), map.keySet());
         }
-        if (!name.type().isEmpty()) {
+        if (!name.type().isEmpty() || !map.containsKey(name.lookup())) {
             throw new PluginException("no-plugin:" + name.type());
         }
-        return shared.get();
+        return map.get(name.lookup()).get();
     }
 
     /** Makes the plugin once, on first use; a failed attempt is retried on the next. */
@@ -158,6 +202,11 @@ public final class PluginRegistry implements PluginLookup {
 
         Shared(Supplier<? extends T> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /** The plugin if it was made, else null. */
+        T made() {
+            return value;
         }
 
         T get() {

@@ -3,6 +3,7 @@ package io.infrakit.plugins;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.memory.InMemoryInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -78,13 +79,13 @@ class PluginRegistryTest {
     }
 
     @Test
-    void namesAreUniqueAndPlain() {
+    void namesAreUniqueAndWellFormed() {
         PluginRegistry registry = PluginRegistry.builtins(dir);
 
         assertThatThrownBy(() -> registry.registerInstance("x", new InMemoryInstancePlugin(), "file"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("plugin name already registered: file");
         assertThat(registry.instanceNames()).doesNotContain("x"); // nothing half-registered
-        assertThatThrownBy(() -> registry.registerFlavor("a/b", new VanillaFlavorPlugin()))
+        assertThatThrownBy(() -> registry.registerFlavor("/b", new VanillaFlavorPlugin()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> registry.registerFlavor(" ", new VanillaFlavorPlugin()))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -107,5 +108,39 @@ class PluginRegistryTest {
                 .hasMessage("instance plugin 'nope' not found (known instance plugins: file, instance-file, instance-remote)");
         assertThatThrownBy(() -> lookup.flavor(PluginName.parse("nope")))
                 .hasMessage("flavor plugin 'nope' not found (known flavor plugins: flavor-vanilla, vanilla)");
+    }
+
+    @Test
+    void typedPluginsAreRegisteredUnderTheirFullName() {
+        VanillaFlavorPlugin manager = new VanillaFlavorPlugin();
+        VanillaFlavorPlugin worker = new VanillaFlavorPlugin();
+        PluginRegistry registry = new PluginRegistry()
+                .registerFlavor("flavor-swarm/manager", manager, "swarm/manager")
+                .registerFlavor("flavor-swarm/worker", worker);
+
+        assertThat(registry.flavor(PluginName.parse("flavor-swarm/manager"))).isSameAs(manager);
+        assertThat(registry.flavor(PluginName.parse("swarm/manager"))).isSameAs(manager);
+        assertThat(registry.flavor(PluginName.parse("flavor-swarm/worker"))).isSameAs(worker);
+        assertThatThrownBy(() -> registry.flavor(PluginName.parse("flavor-swarm/other")))
+                .isExactlyInstanceOf(PluginException.class).hasMessage("no-plugin:other");
+        assertThatThrownBy(() -> registry.flavor(PluginName.parse("flavor-swarm")))
+                .isExactlyInstanceOf(PluginException.class).hasMessage("no-plugin:");
+        assertThatThrownBy(() -> registry.flavor(PluginName.parse("flavor-other/worker")))
+                .isInstanceOf(PluginNotFoundException.class);
+        assertThatThrownBy(() -> registry.registerFlavor("a/b/c", manager))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> registry.registerFlavor("a/", manager))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theDockerPluginIsConnectedOnFirstUseAndClosedWithTheRegistry() {
+        PluginRegistry registry = PluginRegistry.builtins(dir, dir.resolve("p"), "unix:///nonexistent/docker.sock");
+        assertThat(registry.instanceNames()).contains("docker", "instance-docker");
+        // Making the plugin does not need the engine; using it does.
+        assertThat(registry.instance(PluginName.parse("docker"))).isInstanceOf(DockerInstancePlugin.class);
+        assertThatThrownBy(() -> registry.instance(PluginName.parse("docker")).describeInstances(java.util.Map.of(),
+                false)).isInstanceOf(RuntimeException.class);
+        registry.close();
     }
 }

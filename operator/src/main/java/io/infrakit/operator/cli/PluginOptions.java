@@ -4,6 +4,7 @@ import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
+import io.infrakit.plugins.docker.DockerClients;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,15 @@ public final class PluginOptions {
                     + "default <home>/instances/process).")
     Path processDir;
 
+    @Option(names = "--docker-host", paramLabel = "URL", defaultValue = "${env:DOCKER_HOST}",
+            description = "Docker engine of the docker instance plugin (env DOCKER_HOST, default "
+                    + DockerClients.DEFAULT_HOST + ").")
+    String dockerHost;
+
+    public String dockerHost() {
+        return dockerHost != null && !dockerHost.isBlank() ? dockerHost : DockerClients.DEFAULT_HOST;
+    }
+
     public Path processDir() {
         return processDir != null ? processDir : Home.dir().resolve("instances").resolve("process");
     }
@@ -43,6 +53,6 @@ public final class PluginOptions {
      * (looked for again on every lookup, so a plugin started later is found).
      */
     public PluginLookup registry() {
-        return PluginRegistry.builtins(fileDir(), processDir()).orElse(new RemotePluginLookup(pluginDirectory()));
+        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost()).orElse(new RemotePluginLookup(pluginDirectory()));
     }
 }
