@@ -18,6 +18,7 @@ public final class Bench {
             case "failover" -> FailoverBench.run(Options.parse(rest));
             case "latency" -> LatencyBench.putToProvision(Options.parse(rest));
             case "heal" -> LatencyBench.heal(Options.parse(rest));
+            case "heal-docker" -> DockerHealBench.run(Options.parse(rest));
             case "scale" -> ScaleBench.run(Options.parse(rest));
             case "resync" -> ResyncBench.run(Options.parse(rest));
             case "roll" -> RollBench.run(Options.parse(rest));
@@ -34,6 +35,8 @@ public final class Bench {
                              leader's first reconcile (--kills 30 --terms 10 --ttl 5 --replicas 3)
                   latency    raw etcd put of a spec → first Provision (--n 300)
                   heal       instance lost → replacement Provision, in-memory and file plugins (--n 200)
+                  heal-docker  docker kill of a container → replacement Provision and running again, docker
+                             plugin (--n 30 --image infrakit-test/busybox:2 --host $DOCKER_HOST)
                   scale      one group 0 → N instances, in-memory plugin (--instances 10000 --rounds 3)
                   resync     G groups × I instances: heap, idle CPU, full resync, etcd writes and requests
                              (--groups 10,100,1000 --instances 100 [--profile out.jfr])

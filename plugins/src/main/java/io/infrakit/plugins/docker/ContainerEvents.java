@@ -10,14 +10,14 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows the engine's event stream for containers of InfraKit groups (those labelled {@code infrakit.group}) and
- * reports each one that dies or is removed. The stream is reopened after an error or an engine restart; since
- * events may have been missed meanwhile, a reopening is reported too (with a null container ID).
+ * reports each one that starts, dies or is removed. The stream is reopened after an error or an engine restart;
+ * since events may have been missed meanwhile, a reopening is reported too (with null action and ID).
  */
 final class ContainerEvents implements AutoCloseable {
 
@@ -26,7 +26,7 @@ final class ContainerEvents implements AutoCloseable {
     private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
     private final DockerClient docker;
-    private final Consumer<String> gone;
+    private final BiConsumer<String, String> changed;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "docker-events");
         t.setDaemon(true);
@@ -36,10 +36,10 @@ final class ContainerEvents implements AutoCloseable {
     private Duration retry = FIRST_RETRY;
     private boolean closed;
 
-    /** @param gone called with the ID of a container that died or was removed, or null after a reconnect */
-    ContainerEvents(DockerClient docker, Consumer<String> gone) {
+    /** @param changed called with the action ("start", "die", "destroy") and the container's ID */
+    ContainerEvents(DockerClient docker, BiConsumer<String, String> changed) {
         this.docker = docker;
-        this.gone = gone;
+        this.changed = changed;
         retries.execute(this::open);
     }
 
@@ -57,7 +57,7 @@ final class ContainerEvents implements AutoCloseable {
     private Closeable follow() {
         return docker.eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter("die", "destroy")
+                .withEventFilter("start", "die", "destroy")
                 .withLabelFilter(Tags.GROUP)
                 .exec(new ResultCallback.Adapter<Event>() {
                     @Override
@@ -68,7 +68,7 @@ final class ContainerEvents implements AutoCloseable {
 
                     @Override
                     public void onNext(Event event) {
-                        gone.accept(event.getId());
+                        changed.accept(event.getAction(), event.getId());
                     }
 
                     @Override
@@ -94,7 +94,7 @@ final class ContainerEvents implements AutoCloseable {
         LOG.warn("Docker event stream {}; reopening in {} ms", why, retry.toMillis());
         retries.schedule(() -> {
             open();
-            gone.accept(null);
+            changed.accept(null, null);
         }, retry.toMillis(), TimeUnit.MILLISECONDS);
         retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,6 +46,11 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     private final ContainerCreator creator;
     private final Networks networks;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Containers the engine said died. Its listing may still call them running for a moment after the event (the
+     * engine announces the death before it updates the view it lists from), so the event is believed first.
+     */
+    private final Set<String> died = ConcurrentHashMap.newKeySet();
     private ContainerEvents events;
     private boolean closed;
 
@@ -130,6 +136,9 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
                 removeQuietly(c.getId());
                 continue;
             }
+            if (died.contains(c.getId())) {
+                continue; // dead; removed once the engine lists it so
+            }
             Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
             live.add(new InstanceDescription(c.getId(), labels.get(Tags.LOGICAL_ID), labels,
                     properties ? Json.toTree(Map.of("State", c.getState(), "Status", c.getStatus(),
@@ -145,7 +154,7 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
             throw new IllegalStateException("closed");
         }
         if (events == null) {
-            events = new ContainerEvents(docker, id -> notifyListeners());
+            events = new ContainerEvents(docker, this::containerEvent);
         }
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -163,6 +172,17 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
         } catch (java.io.IOException e) {
             LOG.debug("closing the Docker client", e);
         }
+    }
+
+    private void containerEvent(String action, String id) {
+        if (id != null) {
+            switch (action) {
+                case "die" -> died.add(id);
+                case "start", "destroy" -> died.remove(id);
+                default -> { }
+            }
+        }
+        notifyListeners();
     }
 
     private void notifyListeners() {
@@ -213,7 +233,7 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
             if (!Arrays.asList(c.getNames()).contains("/" + name)) {
                 continue; // the name filter matches substrings
             }
-            if (LIVE.contains(c.getState())) {
+            if (LIVE.contains(c.getState()) && !died.contains(c.getId())) {
                 throw new PluginException("container name " + name + " is in use by " + shortId(c.getId())
                         + " (" + c.getState() + ")");
             }
