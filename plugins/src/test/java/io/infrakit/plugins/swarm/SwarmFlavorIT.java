@@ -52,9 +52,12 @@ class SwarmFlavorIT {
     private static final String SEED = "10.213.51.10";
     private static final String MANAGER_2 = "10.213.51.11";
     private static final String MANAGER_3 = "10.213.51.12"; // allocated, never started: two of three keep quorum
+    /** A node's engine; {@code --tls=false} says plain TCP is meant, which spares the engine's 15 s warning pause. */
     private static final List<String> ENGINE = List.of("dockerd", "--storage-driver=vfs", "--iptables=false",
-            "--bridge=none", "--ip-forward=false", "-H", "unix:///var/run/docker.sock", "-H", "tcp://0.0.0.0:2375");
+            "--bridge=none", "--ip-forward=false", "-H", "unix:///var/run/docker.sock", "-H", "tcp://0.0.0.0:2375",
+            "--tls=false");
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SwarmFlavorIT.class);
 
     private static DockerClient host;
     private static String image;
@@ -110,7 +113,9 @@ class SwarmFlavorIT {
         workers.validate(props, twoWorkers);
 
         // The seed: its engine does not exist yet, so its script initialises the swarm.
+        long t0 = System.nanoTime();
         InstanceSpec seed = managers.prepare(props, instance(SEED), managerIds, new Index("managers", 3));
+        LOG.info("seed prepared in {} ms", (System.nanoTime() - t0) / 1_000_000);
         assertThat(seed.init()).contains("INFRAKIT_SWARM_ACTION='init'");
         String seedId = startNode("seed", SEED, seed.init());
         await("the seed's swarm", seedId, () -> {
@@ -204,6 +209,16 @@ class SwarmFlavorIT {
     }
 
     private static void await(String what, String containerId, BooleanSupplier condition) throws InterruptedException {
+        long start = System.nanoTime();
+        try {
+            awaitUntil(what, containerId, condition);
+        } finally {
+            LOG.info("{}: {} ms", what, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static void awaitUntil(String what, String containerId, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (System.nanoTime() < deadline) {
             try {
