@@ -1,8 +1,8 @@
 package io.infrakit.plugins.swarm;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.core.SSLConfig;
 import com.github.dockerjava.core.util.CertificateUtils;
+import com.github.dockerjava.transport.SSLConfig;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.spi.PluginException;
 import java.io.IOException;
@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Security;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,7 @@ final class DockerConnections implements AutoCloseable {
      * {@code InsecureSkipVerify} the HTTP client still checks that the certificate names the host.
      */
     static SSLConfig sslConfig(SwarmSpec.Tls tls) {
+        registerBouncyCastle();
         try {
             KeyManagerFactory keys = null;
             if (!tls.certFile().isEmpty() && !tls.keyFile().isEmpty()) {
@@ -98,6 +101,13 @@ final class DockerConnections implements AutoCloseable {
             return () -> context;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new PluginException("Docker.TLS: cannot use the certificates (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** docker-java's PEM readers ask for the "BC" provider by name. */
+    private static synchronized void registerBouncyCastle() {
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.addProvider(new BouncyCastleProvider());
         }
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
-import com.github.dockerjava.core.SSLConfig;
+import com.github.dockerjava.transport.SSLConfig;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Attachment;
@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * instance tag and an engine label ({@code infrakit-link}), which is how {@link #healthy} and {@link #drain} find
  * the node.
  *
+ * <p>{@code Docker.Host} should reach a live manager whichever managers are up (a name or balancer in front of all
+ * managers): when it names only the seed and the seed itself is replaced, the new seed finds no swarm there and
+ * initialises a new one, as InfraKit's flavor did.
+ *
  * <p>Before a worker joins, swarm nodes that are down and carry this swarm's worker link context are removed: a dead
  * worker that the group replaces leaves no dead node behind. A worker that is only down for a while (a reboot) is
  * removed too when another worker is created meanwhile; it rejoins as a new node if it comes back.
@@ -66,9 +70,9 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     private final SwarmRole role;
     private final DockerConnections docker;
 
-    /** Connects to engines with {@link DockerClients#connect(String, SSLConfig)}. */
+    /** Connects to engines with {@link DockerClients}. */
     public SwarmFlavorPlugin(SwarmRole role) {
-        this(role, DockerClients::connect);
+        this(role, SwarmFlavorPlugin::connect);
     }
 
     public SwarmFlavorPlugin(SwarmRole role, DockerConnector connector) {
@@ -116,7 +120,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             }
             for (String id : ids) {
                 if (!spec.attachments().containsKey(id)) {
-                    LOG.debug("manager {} has no attachments (its swarm state lives on its own disk)", id);
+                    LOG.warn("manager {} has no attachments: its swarm state goes with the instance", id);
                 }
             }
         }
@@ -283,6 +287,12 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             }
         }
         return found;
+    }
+
+    /** {@link DockerClients#connect(String, com.github.dockerjava.core.SSLConfig)}, which takes the older type. */
+    @SuppressWarnings("deprecation")
+    static DockerClient connect(String host, SSLConfig ssl) {
+        return DockerClients.connect(host, ssl == null ? null : ssl::getSSLContext);
     }
 
     static String newLink() {

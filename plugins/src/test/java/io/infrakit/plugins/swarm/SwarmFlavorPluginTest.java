@@ -187,7 +187,7 @@ class SwarmFlavorPluginTest {
         List<String> made = new java.util.ArrayList<>();
         try (SwarmFlavorPlugin counting = new SwarmFlavorPlugin(SwarmRole.WORKER, (host, ssl) -> {
             made.add(host);
-            return io.infrakit.plugins.docker.DockerClients.connect(host, ssl);
+            return SwarmFlavorPlugin.connect(host, ssl);
         })) {
             InstanceDescription linked = new InstanceDescription("i", null, Map.of("infrakit-link", "abc"), null);
             counting.healthy(props(""), linked);
