@@ -185,16 +185,29 @@ class SwarmFlavorPluginTest {
     @Test
     void clientsAreMadeOncePerEngineAndClosedWithThePlugin() {
         List<String> made = new java.util.ArrayList<>();
+        List<String> closed = new java.util.ArrayList<>();
         try (SwarmFlavorPlugin counting = new SwarmFlavorPlugin(SwarmRole.WORKER, (host, ssl) -> {
             made.add(host);
-            return SwarmFlavorPlugin.connect(host, ssl);
+            // A client that fails every call and records being closed.
+            return (com.github.dockerjava.api.DockerClient) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {com.github.dockerjava.api.DockerClient.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("close")) {
+                            closed.add(host);
+                            return null;
+                        }
+                        throw new IllegalStateException("no engine");
+                    });
         })) {
             InstanceDescription linked = new InstanceDescription("i", null, Map.of("infrakit-link", "abc"), null);
-            counting.healthy(props(""), linked);
-            counting.healthy(props(""), linked);
-            counting.healthy(Json.parse("{\"Docker\":{\"Host\":\"tcp://127.0.0.1:1\"}}"), linked);
+            assertThat(counting.healthy(props(""), linked)).isEqualTo(Health.UNKNOWN);
+            assertThat(counting.healthy(props(""), linked)).isEqualTo(Health.UNKNOWN);
+            assertThat(counting.healthy(Json.parse("{\"Docker\":{\"Host\":\"tcp://127.0.0.1:1\"}}"), linked))
+                    .isEqualTo(Health.UNKNOWN);
+            assertThat(closed).isEmpty();
         }
         assertThat(made).containsExactly(closedHost, "tcp://127.0.0.1:1");
+        assertThat(closed).containsExactlyInAnyOrder(closedHost, "tcp://127.0.0.1:1");
     }
 
     @Test
