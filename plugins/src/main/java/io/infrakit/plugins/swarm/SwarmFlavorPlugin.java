@@ -1,0 +1,316 @@
+package io.infrakit.plugins.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.SwarmNode;
+import com.github.dockerjava.api.model.SwarmNodeState;
+import com.github.dockerjava.transport.SSLConfig;
+import io.infrakit.plugins.docker.DockerClients;
+import io.infrakit.plugins.spi.Allocation;
+import io.infrakit.plugins.spi.Attachment;
+import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.Health;
+import io.infrakit.plugins.spi.Index;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.spi.InstanceSpec;
+import io.infrakit.plugins.spi.PluginException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * InfraKit's swarm flavor ({@code flavor-swarm/manager}, {@code flavor-swarm/worker}): each instance gets a script that
+ * labels its Docker engine and makes it a swarm node.
+ *
+ * <p>Prepare asks the engine at {@code Docker.Host} (a manager) for the swarm's state. The manager whose logical ID is
+ * {@code SwarmJoinIP} initialises the swarm when that engine cannot be reached or is in no swarm (it is the seed,
+ * being created); every other instance joins with the join token of its role, and prepare fails (the group retries
+ * later) while there is no swarm to join. Each instance is tied to its node by a random "link" that is both an
+ * instance tag and an engine label ({@code infrakit-link}), which is how {@link #healthy} and {@link #drain} find
+ * the node.
+ *
+ * <p>{@code Docker.Host} should reach a live manager whichever managers are up (a name or balancer in front of all
+ * managers): when it names only the seed and the seed itself is replaced, the new seed finds no swarm there and
+ * initialises a new one, as InfraKit's flavor did.
+ *
+ * <p>Before a worker joins, swarm nodes that are down and carry this swarm's worker link context are removed: a dead
+ * worker that the group replaces leaves no dead node behind. A worker that is only down for a while (a reboot) is
+ * removed too when another worker is created meanwhile; it rejoins as a new node if it comes back.
+ */
+public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
+
+    /** Makes a client for an engine ({@code ssl} null for plain connections); tests give their own. */
+    @FunctionalInterface
+    public interface DockerConnector {
+        DockerClient connect(String host, SSLConfig ssl);
+    }
+
+    public static final String LINK_TAG = "infrakit-link";
+    public static final String LINK_CONTEXT_TAG = "infrakit-link-context";
+    public static final String LINK_CREATED_TAG = "infrakit-link-created";
+    public static final String SWARM_ID_TAG = "swarm-id";
+
+    static final String NO_DOCKER = "no docker connect info";
+    static final String ODD_MANAGERS = "must have odd number for quorum";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmFlavorPlugin.class);
+    private static final String LINK_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int LINK_LENGTH = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SwarmRole role;
+    private final DockerConnections docker;
+
+    /** Connects to engines with {@link DockerClients}. */
+    public SwarmFlavorPlugin(SwarmRole role) {
+        this(role, SwarmFlavorPlugin::connect);
+    }
+
+    public SwarmFlavorPlugin(SwarmRole role, DockerConnector connector) {
+        this.role = Objects.requireNonNull(role, "role");
+        this.docker = new DockerConnections(Objects.requireNonNull(connector, "connector"));
+    }
+
+    public SwarmRole role() {
+        return role;
+    }
+
+    @Override
+    public void validate(JsonNode properties, Allocation allocation) {
+        SwarmSpec spec = SwarmSpec.parse(properties);
+        if (!spec.docker().given()) {
+            throw new PluginException(NO_DOCKER);
+        }
+        if (!spec.initScriptTemplateUrl().isEmpty()) {
+            SwarmInitScript.load(spec.initScriptTemplateUrl());
+        }
+        List<String> ids = allocation == null || allocation.logicalIds() == null ? List.of() : allocation.logicalIds();
+        Set<String> seen = new HashSet<>();
+        for (String id : ids) {
+            if (!seen.add(id)) {
+                throw new PluginException("LogicalID " + id + " specified more than once");
+            }
+        }
+        Set<String> attachmentIds = new HashSet<>();
+        spec.attachments().forEach((key, attachments) -> {
+            if (!SwarmSpec.ANY_INSTANCE.equals(key) && !seen.contains(key)) {
+                throw new PluginException("LogicalID " + key + " used for an attachment but is not in group LogicalIDs");
+            }
+            for (Attachment a : attachments) {
+                if (a.type() == null || a.type().isEmpty()) {
+                    throw new PluginException("Attachment Type for " + a.id() + " must be specified");
+                }
+                if (!attachmentIds.add(a.id())) {
+                    throw new PluginException("Attachment " + a.id() + " specified more than once");
+                }
+            }
+        });
+        if (role == SwarmRole.MANAGER) {
+            if (ids.size() % 2 == 0) {
+                throw new PluginException(ODD_MANAGERS);
+            }
+            for (String id : ids) {
+                if (!spec.attachments().containsKey(id)) {
+                    LOG.warn("manager {} has no attachments: its swarm state goes with the instance", id);
+                }
+            }
+        }
+    }
+
+    @Override
+    public InstanceSpec prepare(JsonNode properties, InstanceSpec spec, Allocation allocation, Index index) {
+        SwarmSpec swarm = SwarmSpec.parse(properties);
+        if (!swarm.docker().given()) {
+            throw new PluginException(NO_DOCKER);
+        }
+        String body = swarm.initScriptTemplateUrl().isEmpty()
+                ? SwarmInitScript.DEFAULT_BODY : SwarmInitScript.load(swarm.initScriptTemplateUrl());
+        DockerClient client = docker.client(swarm.docker());
+        SwarmState state = SwarmState.read(client);
+        String logicalId = spec.logicalId() == null ? "" : spec.logicalId();
+        boolean seed = role == SwarmRole.MANAGER && !logicalId.isEmpty() && logicalId.equals(swarm.swarmJoinIp());
+
+        SwarmInitScript.Action action;
+        String token = null;
+        if (seed && (!state.reachable() || !state.initialised())) {
+            action = SwarmInitScript.Action.INIT;
+        } else {
+            requireJoinable(state, swarm.docker());
+            action = SwarmInitScript.Action.JOIN;
+            token = role == SwarmRole.MANAGER ? state.managerToken() : state.workerToken();
+        }
+        String swarmId = state.swarmId() == null || state.swarmId().isEmpty() ? "?" : state.swarmId();
+        String context = "swarm::" + swarmId + "::" + role.wireName();
+        if (role == SwarmRole.WORKER) {
+            removeDeadWorkers(client, context);
+        }
+
+        Map<String, String> link = new LinkedHashMap<>();
+        link.put(LINK_TAG, newLink());
+        link.put(LINK_CONTEXT_TAG, context);
+        link.put(LINK_CREATED_TAG, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Map<String, String> labels = new LinkedHashMap<>(link);
+        swarm.engineLabels().forEach(labels::putIfAbsent);
+
+        String script = SwarmInitScript.render(new SwarmInitScript.Values(role, action, logicalId,
+                action == SwarmInitScript.Action.JOIN ? state.managerAddr() : "", token,
+                state.swarmId(), labels), body);
+
+        Map<String, String> tags = new LinkedHashMap<>(spec.tagsOrEmpty());
+        tags.put(SWARM_ID_TAG, swarmId);
+        tags.putAll(link);
+        InstanceSpec prepared = spec.withInit(spec.init().isEmpty() ? script : spec.init() + "\n" + script)
+                .withTags(tags);
+        List<Attachment> extra = swarm.attachmentsFor(spec.logicalId());
+        if (!extra.isEmpty()) {
+            List<Attachment> attachments = new ArrayList<>(spec.attachments() == null ? List.of() : spec.attachments());
+            attachments.addAll(extra);
+            prepared = prepared.withAttachments(attachments);
+        }
+        return prepared;
+    }
+
+    private static void requireJoinable(SwarmState state, SwarmSpec.Docker where) {
+        String engine = DockerConnections.describe(where);
+        if (!state.reachable()) {
+            throw new PluginException("cannot reach the swarm manager's Docker engine at " + engine + " ("
+                    + state.unreachable() + "); no swarm to join yet, try again later");
+        }
+        if (!state.initialised()) {
+            throw new PluginException("the Docker engine at " + engine + " is not in an initialised swarm yet;"
+                    + " no swarm to join, try again later");
+        }
+        if (state.noTokens() != null || state.managerAddr() == null) {
+            throw new PluginException("cannot get join tokens and a manager address from the Docker engine at "
+                    + engine + ": " + (state.noTokens() != null ? state.noTokens() : "no manager address"));
+        }
+    }
+
+    /** Removes down nodes of dead workers (same link context); best effort, so a failure only logs. */
+    private static void removeDeadWorkers(DockerClient client, String context) {
+        try {
+            for (SwarmNode node : nodesWithLabel(client, LINK_CONTEXT_TAG, context)) {
+                if (node.getStatus() != null && node.getStatus().getState() == SwarmNodeState.DOWN) {
+                    LOG.info("removing down swarm node {} ({}) left by a dead worker", node.getId(), context);
+                    client.removeSwarmNodeCmd(node.getId()).withForce(true).exec();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove down worker nodes ({}): {}", context, e.toString());
+        }
+    }
+
+    /**
+     * Healthy once the instance's engine is a ready swarm node; unknown while it is not (yet) one or the manager
+     * cannot be asked; unhealthy when the instance has no link (it was not made by this flavor).
+     */
+    @Override
+    public Health healthy(JsonNode properties, InstanceDescription instance) {
+        String link = instance.tag(LINK_TAG);
+        if (link == null || link.isEmpty()) {
+            return Health.UNHEALTHY;
+        }
+        SwarmSpec spec = SwarmSpec.parse(properties);
+        try {
+            List<SwarmNode> nodes = nodesWithLabel(docker.client(spec.docker()), LINK_TAG, link);
+            for (SwarmNode node : nodes) {
+                if (node.getStatus() != null && node.getStatus().getState() == SwarmNodeState.READY) {
+                    return Health.HEALTHY;
+                }
+            }
+            return Health.UNKNOWN;
+        } catch (RuntimeException e) {
+            LOG.warn("health of {}: cannot ask the swarm at {}: {}", instance.id(),
+                    DockerConnections.describe(spec.docker()), e.toString());
+            return Health.UNKNOWN;
+        }
+    }
+
+    /**
+     * A worker's node is removed from the swarm (forced: its engine is about to go away with the instance); a worker
+     * whose node is already gone needs nothing. A manager is left alone: removing one takes a vote away from the
+     * Raft quorum while the group may be replacing another, and the group replaces managers one at a time anyway.
+     */
+    @Override
+    public void drain(JsonNode properties, InstanceDescription instance) {
+        if (role == SwarmRole.MANAGER) {
+            return;
+        }
+        String link = instance.tag(LINK_TAG);
+        if (link == null || link.isEmpty()) {
+            throw new PluginException("instance " + instance.id() + " has no " + LINK_TAG + " tag: cannot find its node");
+        }
+        SwarmSpec spec = SwarmSpec.parse(properties);
+        DockerClient client = docker.client(spec.docker());
+        List<SwarmNode> nodes;
+        try {
+            nodes = nodesWithLabel(client, LINK_TAG, link);
+        } catch (RuntimeException e) {
+            throw new PluginException("cannot list the swarm's nodes at " + DockerConnections.describe(spec.docker())
+                    + ": " + e.getMessage(), e);
+        }
+        if (nodes.isEmpty()) {
+            LOG.info("drain {}: no swarm node with {}={}; already gone", instance.id(), LINK_TAG, link);
+            return;
+        }
+        if (nodes.size() > 1) {
+            throw new PluginException("more than one swarm node with " + LINK_TAG + "=" + link + ": "
+                    + nodes.stream().map(SwarmNode::getId).toList());
+        }
+        try {
+            client.removeSwarmNodeCmd(nodes.get(0).getId()).withForce(true).exec();
+        } catch (RuntimeException e) {
+            throw new PluginException("cannot remove swarm node " + nodes.get(0).getId() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The swarm's nodes whose engine has label {@code key=value}. Docker's node filter {@code label} matches engine
+     * labels too, but the client library cannot send it, so the nodes are filtered here.
+     */
+    static List<SwarmNode> nodesWithLabel(DockerClient client, String key, String value) {
+        List<SwarmNode> found = new ArrayList<>();
+        for (SwarmNode node : client.listSwarmNodesCmd().exec()) {
+            Map<String, String> labels = node.getDescription() == null || node.getDescription().getEngine() == null
+                    ? null : node.getDescription().getEngine().getLabels();
+            if (labels != null && value.equals(labels.get(key))) {
+                found.add(node);
+            }
+        }
+        return found;
+    }
+
+    /** {@link DockerClients#connect(String, com.github.dockerjava.core.SSLConfig)}, which takes the older type. */
+    @SuppressWarnings("deprecation")
+    static DockerClient connect(String host, SSLConfig ssl) {
+        return DockerClients.connect(host, ssl == null ? null : ssl::getSSLContext);
+    }
+
+    static String newLink() {
+        StringBuilder link = new StringBuilder(LINK_LENGTH);
+        for (int i = 0; i < LINK_LENGTH; i++) {
+            link.append(LINK_ALPHABET.charAt(RANDOM.nextInt(LINK_ALPHABET.length())));
+        }
+        return link.toString();
+    }
+
+    /** Closes the Docker clients made so far. */
+    @Override
+    public void close() {
+        docker.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SwarmFlavorPlugin(" + role.wireName() + ")";
+    }
+}
