@@ -7,6 +7,8 @@ import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
+import io.infrakit.plugins.swarm.SwarmFlavorPlugin;
+import io.infrakit.plugins.swarm.SwarmRole;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
 import java.nio.file.Path;
@@ -40,6 +42,9 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** InfraKit's name for the ZooKeeper flavor; {@link #ZOOKEEPER_ALIAS} is accepted too. */
     public static final String ZOOKEEPER = "flavor-zookeeper";
     public static final String ZOOKEEPER_ALIAS = "zookeeper";
+    /** InfraKit's name for the Swarm flavor, typed {@code /manager} or {@code /worker}; {@code swarm} works too. */
+    public static final String SWARM = "flavor-swarm";
+    public static final String SWARM_ALIAS = "swarm";
 
     private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
     private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
@@ -59,13 +64,17 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /**
      * Every built-in: those of {@link #builtins(Path)}, the process instance plugin keeping its state files and logs
      * in {@code processStateDir} (created on first use; {@link ProcessInstancePlugin#defaultDirectory()} for the
-     * operator), and the ZooKeeper flavor.
+     * operator), and the ZooKeeper and Swarm flavors.
      */
     public static PluginRegistry builtins(Path fileInstanceDir, Path processStateDir) {
         Objects.requireNonNull(processStateDir, "processStateDir");
         return builtins(fileInstanceDir)
                 .registerInstance(PROCESS, () -> new ProcessInstancePlugin(processStateDir), PROCESS_ALIAS)
-                .registerFlavor(ZOOKEEPER, ZooKeeperFlavorPlugin::new, ZOOKEEPER_ALIAS);
+                .registerFlavor(ZOOKEEPER, ZooKeeperFlavorPlugin::new, ZOOKEEPER_ALIAS)
+                .registerFlavor(SWARM + "/manager", () -> new SwarmFlavorPlugin(SwarmRole.MANAGER),
+                        SWARM_ALIAS + "/manager")
+                .registerFlavor(SWARM + "/worker", () -> new SwarmFlavorPlugin(SwarmRole.WORKER),
+                        SWARM_ALIAS + "/worker");
     }
 
     /**

@@ -4,7 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.core.SSLConfig;
+import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -37,14 +37,15 @@ public final class DockerClients {
         return connect(host, null);
     }
 
-    /** A client for the engine at {@code host}; {@code ssl} may be null for a plain connection. */
+    /**
+     * A client for the engine at {@code host}; {@code ssl} may be null for a plain connection. TLS is the transport's
+     * business only, so the client's own TLS settings (and {@code DOCKER_TLS_VERIFY}) play no part.
+     */
     public static DockerClient connect(String host, SSLConfig ssl) {
         Objects.requireNonNull(host, "host");
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host)
                 .withApiVersion(API_VERSION)
-                .withDockerTlsVerify(ssl != null)
-                .withCustomSslConfig(ssl)
                 .build();
         DockerHttpClient http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * managers): when it names only the seed and the seed itself is replaced, the new seed finds no swarm there and
  * initialises a new one, as InfraKit's flavor did.
  *
- * <p>Before a worker joins, swarm nodes that are down and carry this swarm's worker link context are removed: a dead
- * worker that the group replaces leaves no dead node behind. A worker that is only down for a while (a reboot) is
- * removed too when another worker is created meanwhile; it rejoins as a new node if it comes back.
+ * <p>When a worker is prepared or drained, swarm nodes that are down and carry this swarm's worker link context are
+ * removed, then and again over the next minute ({@link DeadWorkerSweeper}): a dead worker that the group replaces
+ * leaves no dead node behind. A worker that is only down for a while (a reboot) is removed too when another worker
+ * is created meanwhile.
  */
 public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
 
@@ -69,6 +70,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
 
     private final SwarmRole role;
     private final DockerConnections docker;
+    private final DeadWorkerSweeper sweeper = new DeadWorkerSweeper();
 
     /** Connects to engines with {@link DockerClients}. */
     public SwarmFlavorPlugin(SwarmRole role) {
@@ -151,7 +153,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         String swarmId = state.swarmId() == null || state.swarmId().isEmpty() ? "?" : state.swarmId();
         String context = "swarm::" + swarmId + "::" + role.wireName();
         if (role == SwarmRole.WORKER) {
-            removeDeadWorkers(client, context);
+            sweeper.sweepNowAndLater(client, context);
         }
 
         Map<String, String> link = new LinkedHashMap<>();
@@ -192,20 +194,6 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         if (state.noTokens() != null || state.managerAddr() == null) {
             throw new PluginException("cannot get join tokens and a manager address from the Docker engine at "
                     + engine + ": " + (state.noTokens() != null ? state.noTokens() : "no manager address"));
-        }
-    }
-
-    /** Removes down nodes of dead workers (same link context); best effort, so a failure only logs. */
-    private static void removeDeadWorkers(DockerClient client, String context) {
-        try {
-            for (SwarmNode node : nodesWithLabel(client, LINK_CONTEXT_TAG, context)) {
-                if (node.getStatus() != null && node.getStatus().getState() == SwarmNodeState.DOWN) {
-                    LOG.info("removing down swarm node {} ({}) left by a dead worker", node.getId(), context);
-                    client.removeSwarmNodeCmd(node.getId()).withForce(true).exec();
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("could not remove down worker nodes ({}): {}", context, e.toString());
         }
     }
 
@@ -258,6 +246,10 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             throw new PluginException("cannot list the swarm's nodes at " + DockerConnections.describe(spec.docker())
                     + ": " + e.getMessage(), e);
         }
+        String context = instance.tag(LINK_CONTEXT_TAG);
+        if (context != null && !context.isEmpty()) {
+            DeadWorkerSweeper.sweep(client, context);
+        }
         if (nodes.isEmpty()) {
             LOG.info("drain {}: no swarm node with {}={}; already gone", instance.id(), LINK_TAG, link);
             return;
@@ -292,7 +284,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     /** {@link DockerClients#connect(String, com.github.dockerjava.core.SSLConfig)}, which takes the older type. */
     @SuppressWarnings("deprecation")
     static DockerClient connect(String host, SSLConfig ssl) {
-        return DockerClients.connect(host, ssl == null ? null : ssl::getSSLContext);
+        return DockerClients.connect(host, ssl);
     }
 
     static String newLink() {
@@ -306,6 +298,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     /** Closes the Docker clients made so far. */
     @Override
     public void close() {
+        sweeper.close();
         docker.close();
     }
 

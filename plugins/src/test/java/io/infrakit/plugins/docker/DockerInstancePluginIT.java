@@ -109,7 +109,8 @@ class DockerInstancePluginIT {
     void aContainerThatDiesIsReportedAtOnceAndRemoved() throws Exception {
         String id = plugin.provision(spec(sleeper(), "", null));
         CountDownLatch changed = new CountDownLatch(1);
-        try (AutoCloseable handle = plugin.onChange(changed::countDown)) {
+        AutoCloseable handle = plugin.onChange(changed::countDown);
+        try {
             Thread.sleep(300); // let the event stream open
             long killed = System.nanoTime();
             docker.killContainerCmd(id).exec();
@@ -118,6 +119,8 @@ class DockerInstancePluginIT {
             System.out.println("docker kill -> change event: " + ms + " ms");
             assertThat(plugin.describeInstances(Map.of(Tags.GROUP, group), false)).isEmpty();
             awaitTrue(() -> docker.listContainersCmd().withShowAll(true).withIdFilter(List.of(id)).exec().isEmpty());
+        } finally {
+            handle.close();
         }
     }
 

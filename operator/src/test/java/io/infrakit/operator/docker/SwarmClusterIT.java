@@ -1,0 +1,214 @@
+package io.infrakit.operator.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Swarm;
+import com.github.dockerjava.api.model.SwarmDispatcherConfig;
+import com.github.dockerjava.api.model.SwarmNode;
+import com.github.dockerjava.api.model.SwarmNodeState;
+import io.infrakit.operator.controller.ControllerConfig;
+import io.infrakit.plugins.docker.DockerClients;
+import io.infrakit.plugins.testing.DockerEngine;
+import io.infrakit.plugins.testing.TestImages;
+import io.infrakit.store.testing.Await;
+import io.infrakit.store.testing.EtcdCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The design goal on one machine: a Docker Swarm whose nodes are instances. Each node is a container running its
+ * own engine (the docker instance plugin); a manager group of three pets and a worker group of cattle use the swarm
+ * flavor. The swarm forms with five ready nodes, a killed worker is replaced and rejoins, and scaling the workers
+ * 2 → 4 → 1 leaves no dead node behind.
+ */
+@Tag("docker")
+@Tag("heavy")
+class SwarmClusterIT {
+
+    @RegisterExtension
+    static final EtcdCluster ETCD = EtcdCluster.single();
+
+    private static final String NETWORK = "infrakit-swarm-cluster-it";
+    private static final String LABEL = "io.infrakit.test";
+    private static final String SUBNET = "10.213.52.0/24";
+    /** Cattle take addresses from the upper half; the managers' fixed ones sit below it. */
+    private static final String DYNAMIC_RANGE = "10.213.52.128/25";
+    private static final List<String> MANAGERS = List.of("10.213.52.10", "10.213.52.11", "10.213.52.12");
+    private static final String SEED = MANAGERS.get(0);
+    /** A node's engine; {@code --tls=false} says plain TCP is meant, which spares the engine's 15 s warning pause. */
+    private static final String ENGINE = "[\"dockerd\",\"--storage-driver=vfs\",\"--iptables=false\",\"--bridge=none\","
+            + "\"--ip-forward=false\",\"-H\",\"unix:///var/run/docker.sock\",\"-H\",\"tcp://0.0.0.0:2375\","
+            + "\"--tls=false\"]";
+    private static final Duration FORMS = Duration.ofSeconds(150);
+
+    private static DockerClient host;
+    private static String image;
+
+    @TempDir
+    Path dir;
+
+    private DockerOperator op;
+    private DockerClient seed;
+
+    @BeforeAll
+    static void network() {
+        host = DockerEngine.client();
+        image = TestImages.node(host);
+        removeNetwork();
+        host.createNetworkCmd().withName(NETWORK).withLabels(Map.of(LABEL, NETWORK))
+                .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(SUBNET)
+                        .withIpRange(DYNAMIC_RANGE))).exec();
+    }
+
+    @AfterAll
+    static void removeNetwork() {
+        if (host != null) {
+            host.listNetworksCmd().withNameFilter(NETWORK).exec().stream().filter(n -> n.getName().equals(NETWORK))
+                    .forEach(n -> host.removeNetworkCmd(n.getId()).exec());
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (seed != null) {
+            seed.close();
+        }
+        if (op != null) {
+            op.close();
+        }
+    }
+
+    private static String group(String id, String allocation, String flavor) {
+        String swarm = "{\"SwarmJoinIP\":\"" + SEED + "\",\"Docker\":{\"Host\":\"tcp://" + SEED + ":2375\"}}";
+        return "{\"ID\":\"" + id + "\",\"Properties\":{\"Allocation\":" + allocation + ","
+                + "\"Instance\":{\"Plugin\":\"docker\",\"Properties\":{"
+                + "\"Config\":{\"Image\":\"" + image + "\",\"Cmd\":" + ENGINE + "},"
+                + "\"HostConfig\":" + TestImages.NODE_HOST_CONFIG + ","
+                + "\"NetworkAttachments\":[{\"Name\":\"" + NETWORK + "\"}],\"Pull\":\"never\"}},"
+                + "\"Flavor\":{\"Plugin\":\"" + flavor + "\",\"Properties\":" + swarm + "}}}";
+    }
+
+    static String managers() {
+        return group("managers", "{\"LogicalIDs\":[\"" + String.join("\",\"", MANAGERS) + "\"]}", "swarm/manager");
+    }
+
+    static String workers(int size) {
+        return group("workers", "{\"Size\":" + size + "}", "flavor-swarm/worker");
+    }
+
+    private List<SwarmNode> nodes() {
+        try {
+            return seed.listSwarmNodesCmd().exec();
+        } catch (RuntimeException e) {
+            return null; // the seed's engine is not up yet
+        }
+    }
+
+    private long ready(List<SwarmNode> nodes) {
+        return nodes == null ? -1 : nodes.stream().filter(n -> n.getStatus().getState() == SwarmNodeState.READY)
+                .count();
+    }
+
+    private String describe(List<SwarmNode> nodes) {
+        return nodes == null ? "no swarm" : nodes.stream().map(n -> n.getDescription().getHostname() + ":"
+                + n.getSpec().getRole() + ":" + n.getStatus().getState()).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Waits until the swarm's nodes are exactly the groups' live containers (a node's hostname is its container's
+     * short ID), all ready: none missing, none dead, none extra.
+     */
+    private long awaitExactlyReady(int n, Duration timeout) {
+        long t0 = System.nanoTime();
+        until(timeout, n + " ready nodes, one per live container, and no other", () -> {
+            List<SwarmNode> nodes = nodes();
+            Set<String> containers = new HashSet<>();
+            for (String group : List.of("managers", "workers")) {
+                op.containers(group).forEach(c -> containers.add(c.getId().substring(0, 12)));
+            }
+            return nodes != null && nodes.size() == n && ready(nodes) == n && containers.size() == n
+                    && nodes.stream().map(node -> node.getDescription().getHostname()).collect(Collectors.toSet())
+                    .equals(containers);
+        });
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    }
+
+    @Test
+    void aSwarmOfContainersFormsHealsAndScales() {
+        op = new DockerOperator(ETCD, "swarm", dir, ControllerConfig.defaults().withResync(Duration.ofSeconds(10)));
+        seed = DockerClients.connect("tcp://" + SEED + ":2375");
+
+        long t0 = System.nanoTime();
+        op.put("managers", managers());
+        op.put("workers", workers(2));
+        op.awaitConverged("managers", FORMS, 3);
+        op.awaitConverged("workers", FORMS, 2);
+        awaitExactlyReady(5, FORMS);
+        System.out.printf("swarm: 3 managers + 2 workers ready in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        assertThat(nodes()).filteredOn(n -> n.getManagerStatus() != null).hasSize(3);
+        fastHeartbeats(); // a killed node is seen down in seconds, not the default 5 s × a few
+
+        Container victim = op.containers("workers").get(0);
+        long killed = System.nanoTime();
+        op.docker.killContainerCmd(victim.getId()).exec();
+        until(FORMS, "a replacement worker", () -> {
+            List<Container> now = op.containers("workers");
+            return now.size() == 2 && now.stream().noneMatch(c -> c.getId().equals(victim.getId()))
+                    && ready(nodes()) == 5;
+        });
+        System.out.printf("swarm: worker killed -> replacement joined, 5 ready nodes in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+
+        // The killed worker's node is removed once the managers see it down.
+        awaitExactlyReady(5, Duration.ofSeconds(90));
+        System.out.printf("swarm: the killed worker's down node removed %d ms after the kill%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+
+        long scaleUp = System.nanoTime();
+        op.put("workers", workers(4));
+        op.awaitConverged("workers", FORMS, 4);
+        awaitExactlyReady(7, FORMS);
+        System.out.printf("swarm: scaled to 4 workers, 7 ready nodes and no other in %d ms%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - scaleUp));
+
+        op.put("workers", workers(1));
+        op.awaitConverged("workers", FORMS, 1);
+        System.out.printf("swarm: scaled to 1 worker, 4 ready nodes and no other in %d ms%n",
+                awaitExactlyReady(4, Duration.ofSeconds(60)));
+        assertThat(op.containers("workers")).hasSize(1);
+        assertThat(op.containers("managers")).hasSize(3);
+    }
+
+    /** {@link Await#until}, with the swarm's nodes in the failure message. */
+    private void until(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+        try {
+            Await.until(timeout, what, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; nodes: " + describe(nodes()), e);
+        }
+    }
+
+    private void fastHeartbeats() {
+        Swarm swarm = seed.inspectSwarmCmd().exec();
+        seed.updateSwarmCmd(swarm.getSpec().withDispatcher(new SwarmDispatcherConfig()
+                .withHeartbeatPeriod(Duration.ofSeconds(1).toNanos())))
+                .withVersion(swarm.getVersion().getIndex()).exec();
+    }
+}
