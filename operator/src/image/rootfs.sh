@@ -4,6 +4,7 @@
 #   /opt/java         a Java runtime cut down with jlink from the JDK running the build
 #   /lib, /lib64 ...  the shared libraries that runtime links (found with ldd), copied as regular files
 #   /bin/busybox      for health checks and debugging (Debian's busybox-static, no libraries)
+#   /bin/infrakit     the CLI, for 'docker exec CONTAINER infrakit leader'
 #   /etc/passwd       the unprivileged user 65532 (infrakit) the operator runs as
 #   /var/lib/infrakit INFRAKIT_HOME: file plugin instances and plugin sockets
 # Jib lays the application on top (operator/pom.xml, profile "image").
@@ -33,7 +34,10 @@ command -v ldd >/dev/null || fail "no ldd"
 rm -rf "$out"
 mkdir -p "$out"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=2 \
+  --generate-cds-archive \
   --output "$out/opt/java"
+# The CDS archive for heaps above 32 GB (no compressed oops) is never used at the operator's size.
+rm -f "$out/opt/java/lib/server/classes_nocoops.jsa"
 
 # Debian's JDK keeps the CA bundle outside the JDK behind a symlink; jlink may copy the link or nothing.
 cacerts="$out/opt/java/lib/security/cacerts"
@@ -73,6 +77,14 @@ for lib in /lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/aarch64-linux-gnu/libgcc_s.s
     cp -L "$lib" "$out$lib"
   fi
 done
+
+# 'infrakit' for commands run in a replica's container: docker exec CONTAINER infrakit leader
+cat >"$out/bin/infrakit" <<'CLI'
+#!/bin/busybox sh
+# The CLI on the image's classpath, with a small heap beside the operator's (same settings from the environment).
+exec /opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx96m -cp @/app/jib-classpath-file \
+  io.infrakit.operator.cli.Main "$@"
+CLI
 
 mkdir -p "$out/etc" "$out/tmp" "$out/var/lib/infrakit"
 cat >"$out/etc/passwd" <<'PASSWD'
