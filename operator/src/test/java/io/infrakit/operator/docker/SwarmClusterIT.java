@@ -2,6 +2,7 @@ package io.infrakit.operator.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Network;
@@ -11,10 +12,14 @@ import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.plugins.docker.DockerClients;
+import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.testing.DockerEngine;
 import io.infrakit.plugins.testing.TestImages;
 import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -46,15 +51,11 @@ class SwarmClusterIT {
 
     private static final String NETWORK = "infrakit-swarm-cluster-it";
     private static final String LABEL = "io.infrakit.test";
-    private static final String SUBNET = "10.213.52.0/24";
-    /** Cattle take addresses from the upper half; the managers' fixed ones sit below it. */
-    private static final String DYNAMIC_RANGE = "10.213.52.128/25";
-    private static final List<String> MANAGERS = List.of("10.213.52.10", "10.213.52.11", "10.213.52.12");
-    private static final String SEED = MANAGERS.get(0);
-    /** A node's engine; {@code --tls=false} says plain TCP is meant, which spares the engine's 15 s warning pause. */
-    private static final String ENGINE = "[\"dockerd\",\"--storage-driver=vfs\",\"--iptables=false\",\"--bridge=none\","
-            + "\"--ip-forward=false\",\"-H\",\"unix:///var/run/docker.sock\",\"-H\",\"tcp://0.0.0.0:2375\","
-            + "\"--tls=false\"]";
+    private static final Path EXAMPLES = Path.of("..", "docs", "examples");
+    /** The tutorial's network: the managers' fixed addresses, and cattle in the upper half. */
+    private static final String SUBNET = "10.213.60.0/24";
+    private static final String DYNAMIC_RANGE = "10.213.60.128/25";
+    private static final String SEED = "10.213.60.10";
     private static final Duration FORMS = Duration.ofSeconds(150);
 
     private static DockerClient host;
@@ -94,22 +95,27 @@ class SwarmClusterIT {
         }
     }
 
-    private static String group(String id, String allocation, String flavor) {
-        String swarm = "{\"SwarmJoinIP\":\"" + SEED + "\",\"Docker\":{\"Host\":\"tcp://" + SEED + ":2375\"}}";
-        return "{\"ID\":\"" + id + "\",\"Properties\":{\"Allocation\":" + allocation + ","
-                + "\"Instance\":{\"Plugin\":\"docker\",\"Properties\":{"
-                + "\"Config\":{\"Image\":\"" + image + "\",\"Cmd\":" + ENGINE + "},"
-                + "\"HostConfig\":" + TestImages.NODE_HOST_CONFIG + ","
-                + "\"NetworkAttachments\":[{\"Name\":\"" + NETWORK + "\"}],\"Pull\":\"never\"}},"
-                + "\"Flavor\":{\"Plugin\":\"" + flavor + "\",\"Properties\":" + swarm + "}}}";
+    /** The tutorial's spec (docs/examples), on the test's network and image: what users run is what is tested. */
+    private static ObjectNode example(String file) {
+        try {
+            ObjectNode spec = (ObjectNode) Json.parse(Files.readString(EXAMPLES.resolve(file)));
+            ObjectNode instance = (ObjectNode) spec.at("/Properties/Instance/Properties");
+            ((ObjectNode) instance.get("Config")).put("Image", image);
+            ((ObjectNode) instance.get("NetworkAttachments").get(0)).put("Name", NETWORK);
+            return spec;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String managers() {
-        return group("managers", "{\"LogicalIDs\":[\"" + String.join("\",\"", MANAGERS) + "\"]}", "swarm/manager");
+        return Json.write(example("swarm-managers.json"));
     }
 
     static String workers(int size) {
-        return group("workers", "{\"Size\":" + size + "}", "flavor-swarm/worker");
+        ObjectNode spec = example("swarm-workers.json");
+        ((ObjectNode) spec.at("/Properties/Allocation")).put("Size", size);
+        return Json.write(spec);
     }
 
     private List<SwarmNode> nodes() {
