@@ -60,8 +60,13 @@ final class DockerOperator implements AutoCloseable {
         return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
     }
 
+    /** Fails with the group's last status in the message, which says why it did not get there. */
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
-        return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
+        try {
+            return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last status: " + status(id).orElse(null), e);
+        }
     }
 
     GroupStatus awaitConverged(String id, Duration timeout, long n) {

@@ -145,7 +145,7 @@ class SwarmClusterIT {
         until(timeout, n + " ready nodes, one per live container, and no other", () -> {
             List<SwarmNode> nodes = nodes();
             Set<String> containers = new HashSet<>();
-            for (String group : List.of("managers", "workers")) {
+            for (String group : List.of("swarm-managers", "swarm-workers")) {
                 op.containers(group).forEach(c -> containers.add(c.getId().substring(0, 12)));
             }
             return nodes != null && nodes.size() == n && ready(nodes) == n && containers.size() == n
@@ -161,21 +161,21 @@ class SwarmClusterIT {
         seed = DockerClients.connect("tcp://" + SEED + ":2375");
 
         long t0 = System.nanoTime();
-        op.put("managers", managers());
-        op.put("workers", workers(2));
-        op.awaitConverged("managers", FORMS, 3);
-        op.awaitConverged("workers", FORMS, 2);
+        op.put("swarm-managers", managers());
+        op.put("swarm-workers", workers(2));
+        op.awaitConverged("swarm-managers", FORMS, 3);
+        op.awaitConverged("swarm-workers", FORMS, 2);
         awaitExactlyReady(5, FORMS);
         System.out.printf("swarm: 3 managers + 2 workers ready in %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         assertThat(nodes()).filteredOn(n -> n.getManagerStatus() != null).hasSize(3);
         fastHeartbeats(); // a killed node is seen down in seconds, not the default 5 s × a few
 
-        Container victim = op.containers("workers").get(0);
+        Container victim = op.containers("swarm-workers").get(0);
         long killed = System.nanoTime();
         op.docker.killContainerCmd(victim.getId()).exec();
         until(FORMS, "a replacement worker", () -> {
-            List<Container> now = op.containers("workers");
+            List<Container> now = op.containers("swarm-workers");
             return now.size() == 2 && now.stream().noneMatch(c -> c.getId().equals(victim.getId()))
                     && ready(nodes()) == 5;
         });
@@ -188,18 +188,18 @@ class SwarmClusterIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
 
         long scaleUp = System.nanoTime();
-        op.put("workers", workers(4));
-        op.awaitConverged("workers", FORMS, 4);
+        op.put("swarm-workers", workers(4));
+        op.awaitConverged("swarm-workers", FORMS, 4);
         awaitExactlyReady(7, FORMS);
         System.out.printf("swarm: scaled to 4 workers, 7 ready nodes and no other in %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - scaleUp));
 
-        op.put("workers", workers(1));
-        op.awaitConverged("workers", FORMS, 1);
+        op.put("swarm-workers", workers(1));
+        op.awaitConverged("swarm-workers", FORMS, 1);
         System.out.printf("swarm: scaled to 1 worker, 4 ready nodes and no other in %d ms%n",
                 awaitExactlyReady(4, Duration.ofSeconds(60)));
-        assertThat(op.containers("workers")).hasSize(1);
-        assertThat(op.containers("managers")).hasSize(3);
+        assertThat(op.containers("swarm-workers")).hasSize(1);
+        assertThat(op.containers("swarm-managers")).hasSize(3);
     }
 
     /** {@link Await#until}, with the swarm's nodes in the failure message. */
