@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +26,7 @@ final class ContainerEvents implements AutoCloseable {
     private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
     private final DockerClient docker;
-    private final BiConsumer<String, String> changed;
+    private final Listener changed;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "docker-events");
         t.setDaemon(true);
@@ -36,8 +36,17 @@ final class ContainerEvents implements AutoCloseable {
     private Duration retry = FIRST_RETRY;
     private boolean closed;
 
-    /** @param changed called with the action ("start", "die", "destroy") and the container's ID */
-    ContainerEvents(DockerClient docker, BiConsumer<String, String> changed) {
+    /** What the stream reports. */
+    interface Listener {
+        /**
+         * @param action "start", "die" or "destroy"; null after a reconnect (events may have been missed)
+         * @param id the container's ID, null after a reconnect
+         * @param group the container's {@code infrakit.group} label
+         */
+        void changed(String action, String id, String group);
+    }
+
+    ContainerEvents(DockerClient docker, Listener changed) {
         this.docker = docker;
         this.changed = changed;
         retries.execute(this::open);
@@ -68,7 +77,10 @@ final class ContainerEvents implements AutoCloseable {
 
                     @Override
                     public void onNext(Event event) {
-                        changed.accept(event.getAction(), event.getId());
+                        Map<String, String> attributes = event.getActor() == null ? null
+                                : event.getActor().getAttributes();
+                        changed.changed(event.getAction(), event.getId(),
+                                attributes == null ? "" : attributes.getOrDefault(Tags.GROUP, ""));
                     }
 
                     @Override
@@ -94,9 +106,18 @@ final class ContainerEvents implements AutoCloseable {
         LOG.warn("Docker event stream {}; reopening in {} ms", why, retry.toMillis());
         retries.schedule(() -> {
             open();
-            changed.accept(null, null);
+            changed.changed(null, null, null);
         }, retry.toMillis(), TimeUnit.MILLISECONDS);
         retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+    }
+
+    /** Runs {@code task} after {@code delay} on the stream's thread, unless closed by then. */
+    void later(Runnable task, Duration delay) {
+        try {
+            retries.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            LOG.debug("closed: not running {}", task);
+        }
     }
 
     @Override

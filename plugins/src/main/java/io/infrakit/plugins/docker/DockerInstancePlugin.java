@@ -14,6 +14,8 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.supervision.CrashLoops;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +53,9 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
      * engine announces the death before it updates the view it lists from), so the event is believed first.
      */
     private final Set<String> died = ConcurrentHashMap.newKeySet();
+    /** When each running container started (its start event), to tell a crash loop from kills. */
+    private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
+    private final CrashLoops crashLoops = new CrashLoops();
     private ContainerEvents events;
     private boolean closed;
 
@@ -174,15 +179,42 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
         }
     }
 
-    private void containerEvent(String action, String id) {
-        if (id != null) {
-            switch (action) {
-                case "die" -> died.add(id);
-                case "start", "destroy" -> died.remove(id);
-                default -> { }
-            }
+    /**
+     * A death is reported to the listeners at once, unless the group is in a crash loop (its replacements die young,
+     * one after the other): then later and later, so a broken image is restarted slowly, not in a tight loop.
+     */
+    private void containerEvent(String action, String id, String group) {
+        if (action == null) {
+            notifyListeners(); // reconnected: something may have been missed
+            return;
         }
-        notifyListeners();
+        long now = System.nanoTime();
+        switch (action) {
+            case "start" -> {
+                died.remove(id);
+                startedNanos.put(id, now);
+            }
+            case "die" -> {
+                died.add(id);
+                Long started = startedNanos.remove(id);
+                Duration lived = started == null ? null : Duration.ofNanos(now - started);
+                Duration delay = crashLoops.delay(group, lived, now);
+                if (delay.isZero()) {
+                    notifyListeners();
+                } else {
+                    LOG.warn("container {} of group '{}' died after {} ms, {} quick deaths in a row: reporting it in "
+                            + "{} ms", shortId(id), group, lived.toMillis(), crashLoops.streak(group), delay.toMillis());
+                    events.later(this::notifyListeners, delay);
+                }
+            }
+            case "destroy" -> {
+                startedNanos.remove(id);
+                if (!died.remove(id)) {
+                    notifyListeners(); // removed while alive, by someone else
+                }
+            }
+            default -> { }
+        }
     }
 
     private void notifyListeners() {

@@ -7,6 +7,7 @@ import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.supervision.CrashLoops;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -216,7 +217,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
 
     /** Reports an exit to the listeners: at once, or later when the group is in a crash loop. */
     private void exited(ExitWatcher.Exit exit) {
-        Duration delay = crashLoops.delay(exit);
+        Duration delay = crashLoops.delay(exit.group(), exit.lived(), exit.atNanos());
         if (delay.isZero()) {
             LOG.warn("instance {} exited; its output is in {}", exit.id(), logFile(exit.id()));
             notifyListeners();

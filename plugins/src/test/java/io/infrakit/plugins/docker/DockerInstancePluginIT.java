@@ -125,6 +125,31 @@ class DockerInstancePluginIT {
     }
 
     @Test
+    void replacementsThatDieYoungAreReportedLaterAndLater() throws Exception {
+        String crashing = "{\"Config\":{\"Image\":\"" + image + "\",\"Cmd\":[\"sh\",\"-c\",\"sleep 0.1; exit 3\"]}}";
+        java.util.concurrent.LinkedBlockingQueue<Long> reports = new java.util.concurrent.LinkedBlockingQueue<>();
+        AutoCloseable handle = plugin.onChange(() -> reports.add(System.nanoTime()));
+        try {
+            Thread.sleep(300); // let the event stream open
+            List<Long> waits = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                reports.clear();
+                long provisioned = System.nanoTime();
+                plugin.provision(spec(crashing, "", null)); // what a controller does at each report
+                Long reported = reports.poll(20, TimeUnit.SECONDS);
+                assertThat(reported).as("report %d", i).isNotNull();
+                waits.add(TimeUnit.NANOSECONDS.toMillis(reported - provisioned));
+            }
+            System.out.println("crash loop: provision -> report of its death, ms: " + waits);
+            // The first death is reported at once; the fifth in a row is held back 2 s (250 ms doubling).
+            assertThat(waits.get(0)).isLessThan(1_800);
+            assertThat(waits.get(4)).isGreaterThanOrEqualTo(2_000);
+        } finally {
+            handle.close();
+        }
+    }
+
+    @Test
     void aPetKeepsItsNameAndItsLogicalIdAsAddress() {
         docker.createNetworkCmd().withName(NETWORK).withIpam(new Network.Ipam()
                 .withConfig(new Network.Ipam.Config().withSubnet("10.231.7.0/24"))).exec();

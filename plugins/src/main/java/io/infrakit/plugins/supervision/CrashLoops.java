@@ -1,4 +1,4 @@
-package io.infrakit.plugins.process;
+package io.infrakit.plugins.supervision;
 
 import java.time.Duration;
 import java.util.Map;
@@ -11,27 +11,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * script slowly instead of hundreds of times a second. Instances killed together (none started after another's
  * quick exit) do not make a streak, and an instance that ran longer ends it: those are reported at once.
  */
-final class CrashLoops {
+public final class CrashLoops {
 
-    static final Duration QUICK_EXIT = Duration.ofSeconds(1);
-    static final Duration FIRST_DELAY = Duration.ofMillis(250);
-    static final Duration MAX_DELAY = Duration.ofSeconds(30);
+    public static final Duration QUICK_EXIT = Duration.ofSeconds(1);
+    public static final Duration FIRST_DELAY = Duration.ofMillis(250);
+    public static final Duration MAX_DELAY = Duration.ofSeconds(30);
 
     private record Streak(int count, long lastExitNanos) {
     }
 
     private final Map<String, Streak> streaks = new ConcurrentHashMap<>();
 
-    /** How long to hold back the report of this exit. */
-    Duration delay(ExitWatcher.Exit exit) {
-        if (exit.lived() == null || exit.lived().compareTo(QUICK_EXIT) >= 0) {
-            streaks.remove(exit.group());
+    /**
+     * How long to hold back the report of an exit.
+     *
+     * @param group the instance's group
+     * @param lived how long the instance ran, or null when unknown (never a streak)
+     * @param atNanos when it exited, on {@link System#nanoTime()}'s clock
+     */
+    public Duration delay(String group, Duration lived, long atNanos) {
+        if (lived == null || lived.compareTo(QUICK_EXIT) >= 0) {
+            streaks.remove(group);
             return Duration.ZERO;
         }
-        long started = exit.atNanos() - exit.lived().toNanos();
-        Streak s = streaks.compute(exit.group(), (g, prev) -> prev == null ? new Streak(1, exit.atNanos())
+        long started = atNanos - lived.toNanos();
+        Streak s = streaks.compute(group, (g, prev) -> prev == null ? new Streak(1, atNanos)
                 : new Streak(started - prev.lastExitNanos() > 0 ? prev.count() + 1 : prev.count(),
-                        Math.max(prev.lastExitNanos(), exit.atNanos())));
+                        Math.max(prev.lastExitNanos(), atNanos)));
         if (s.count() <= 1) {
             return Duration.ZERO;
         }
@@ -39,7 +45,7 @@ final class CrashLoops {
     }
 
     /** Quick exits in a row in the group (0 when none). */
-    int streak(String group) {
+    public int streak(String group) {
         Streak s = streaks.get(group);
         return s == null ? 0 : s.count();
     }
