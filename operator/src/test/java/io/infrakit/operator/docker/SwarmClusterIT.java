@@ -183,7 +183,7 @@ class SwarmClusterIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
 
         // The killed worker's node is removed once the managers see it down.
-        awaitExactlyReady(5, Duration.ofSeconds(90));
+        awaitExactlyReady(5, FORMS);
         System.out.printf("swarm: the killed worker's down node removed %d ms after the kill%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
 

@@ -7,10 +7,11 @@ import com.github.dockerjava.api.model.EventType;
 import io.infrakit.plugins.group.Tags;
 import java.io.Closeable;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +57,19 @@ final class ContainerEvents implements AutoCloseable {
         if (closed) {
             return;
         }
+        closeStream(); // a stream that ended is replaced, never left open beside its successor
+        AtomicBoolean ended = new AtomicBoolean();
         try {
-            stream = follow();
+            stream = follow(ended);
         } catch (RuntimeException e) {
-            reopen("could not open: " + e.getMessage());
+            if (ended.compareAndSet(false, true)) {
+                reopen("could not open: " + e.getMessage());
+            }
         }
     }
 
-    private Closeable follow() {
+    /** Follows the stream; {@code ended} makes sure one stream's end (an error, then completion) reopens once. */
+    private Closeable follow(AtomicBoolean ended) {
         return docker.eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER)
                 .withEventFilter("start", "die", "destroy")
@@ -85,12 +91,16 @@ final class ContainerEvents implements AutoCloseable {
 
                     @Override
                     public void onError(Throwable t) {
-                        reopen("failed: " + t.getMessage());
+                        if (ended.compareAndSet(false, true)) {
+                            reopen("failed: " + t.getMessage());
+                        }
                     }
 
                     @Override
                     public void onComplete() {
-                        reopen("ended");
+                        if (ended.compareAndSet(false, true)) {
+                            reopen("ended");
+                        }
                     }
                 });
     }
@@ -124,12 +134,17 @@ final class ContainerEvents implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         retries.shutdownNow();
+        closeStream();
+    }
+
+    private void closeStream() {
         if (stream != null) {
             try {
                 stream.close();
             } catch (java.io.IOException e) {
                 LOG.debug("closing the Docker event stream", e);
             }
+            stream = null;
         }
     }
 }

@@ -3,7 +3,6 @@ package io.infrakit.plugins.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import java.time.Duration;
@@ -42,18 +41,31 @@ public final class DockerClients {
      * business only, so the client's own TLS settings (and {@code DOCKER_TLS_VERIFY}) play no part.
      */
     public static DockerClient connect(String host, SSLConfig ssl) {
+        return connect(host, ssl, RESPONSE_TIMEOUT);
+    }
+
+    /**
+     * A client for long-lived streams (the event stream): no response timeout, which would otherwise end a stream
+     * after every quiet minute.
+     */
+    public static DockerClient streaming(String host) {
+        return connect(host, null, null);
+    }
+
+    private static DockerClient connect(String host, SSLConfig ssl, Duration responseTimeout) {
         Objects.requireNonNull(host, "host");
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host)
                 .withApiVersion(API_VERSION)
                 .build();
-        DockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+        ZerodepDockerHttpClient.Builder http = new ZerodepDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(ssl)
                 .maxConnections(32)
-                .connectionTimeout(CONNECT_TIMEOUT)
-                .responseTimeout(RESPONSE_TIMEOUT)
-                .build();
-        return DockerClientImpl.getInstance(config, http);
+                .connectionTimeout(CONNECT_TIMEOUT);
+        if (responseTimeout != null) {
+            http.responseTimeout(responseTimeout);
+        }
+        return DockerClientImpl.getInstance(config, http.build());
     }
 }

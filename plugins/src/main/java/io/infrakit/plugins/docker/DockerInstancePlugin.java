@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +45,14 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     /** Container states that count as a live instance; others ("exited", "dead") are gone. */
     private static final Set<String> LIVE = Set.of("created", "running", "restarting", "paused");
     private static final long PULL_TIMEOUT_MINUTES = 10;
+    /**
+     * A container still "created" this long after its creation was never started (its provision failed half-way,
+     * or the leader died between create and start): it counts as gone.
+     */
+    private static final Duration NEVER_STARTED = Duration.ofMinutes(1);
 
     private final DockerClient docker;
+    private final DockerClient eventsClient;
     private final ContainerCreator creator;
     private final Networks networks;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -59,16 +67,20 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     private ContainerEvents events;
     private boolean closed;
 
-    /** Uses (and, on {@link #close}, closes) the given client. */
-    public DockerInstancePlugin(DockerClient docker) {
+    /**
+     * Uses (and, on {@link #close}, closes) the given clients: {@code events} follows the event stream, so it must
+     * have no response timeout ({@link DockerClients#streaming}).
+     */
+    public DockerInstancePlugin(DockerClient docker, DockerClient events) {
         this.docker = Objects.requireNonNull(docker, "docker");
+        this.eventsClient = Objects.requireNonNull(events, "events");
         this.creator = new ContainerCreator(docker);
         this.networks = new Networks(docker);
     }
 
     /** A plugin on the engine at {@code host} ({@code unix:///var/run/docker.sock}, {@code tcp://h:2375}). */
     public static DockerInstancePlugin connect(String host) {
-        return new DockerInstancePlugin(DockerClients.connect(host));
+        return new DockerInstancePlugin(DockerClients.connect(host), DockerClients.streaming(host));
     }
 
     @Override
@@ -79,6 +91,10 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     @Override
     public String provision(InstanceSpec spec) {
         DockerProperties properties = DockerProperties.parse(spec.properties());
+        return engine(() -> provision(spec, properties));
+    }
+
+    private String provision(InstanceSpec spec, DockerProperties properties) {
         InspectImageResponse image = image(properties);
         ContainerConfig imageConfig = image.getConfig();
         List<String> entrypoint = imageConfig == null ? List.of() : list(imageConfig.getEntrypoint());
@@ -87,24 +103,31 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
         ObjectNode body = ContainerRequest.body(properties, spec, entrypoint, cmd,
                 attach.isEmpty() ? null : attach.get(0));
         String name = ContainerRequest.containerName(spec.logicalId());
+        if (name != null) {
+            clearName(name, spec.tagsOrEmpty().getOrDefault(Tags.GROUP, ""));
+        }
+        String id = creator.create(name, body);
         try {
-            if (name != null) {
-                clearName(name);
+            for (ContainerRequest.Network extra : attach.subList(Math.min(1, attach.size()), attach.size())) {
+                networks.connect(extra, id);
             }
-            String id = creator.create(name, body);
-            try {
-                for (ContainerRequest.Network extra : attach.subList(Math.min(1, attach.size()), attach.size())) {
-                    networks.connect(extra, id);
-                }
-                docker.startContainerCmd(id).exec();
-            } catch (DockerException | PluginException e) {
-                removeQuietly(id);
-                throw e;
-            }
-            LOG.info("started container {} ({}) from {}", shortId(id), name == null ? "unnamed" : name,
-                    properties.image());
-            return id;
-        } catch (DockerException e) {
+            docker.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            removeQuietly(id);
+            throw e;
+        }
+        LOG.info("started container {} ({}) from {}", shortId(id), name == null ? "unnamed" : name,
+                properties.image());
+        return id;
+    }
+
+    /** Runs an engine call; any failure but the plugin's own becomes a PluginException the group's status shows. */
+    private static <T> T engine(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (PluginException e) {
+            throw e;
+        } catch (RuntimeException e) {
             throw new PluginException("docker: " + e.getMessage(), e);
         }
     }
@@ -116,29 +139,34 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
 
     @Override
     public void destroy(String instanceId, String reason) {
-        try {
-            docker.removeContainerCmd(instanceId).withForce(true).withRemoveVolumes(true).exec();
-            LOG.info("removed container {} ({})", shortId(instanceId), reason);
-        } catch (NotFoundException e) {
-            LOG.debug("container {} was already gone", instanceId);
-        } catch (DockerException e) {
-            throw new PluginException("docker: " + e.getMessage(), e);
-        }
+        engine(() -> {
+            try {
+                docker.removeContainerCmd(instanceId).withForce(true).withRemoveVolumes(true).exec();
+                LOG.info("removed container {} ({})", shortId(instanceId), reason);
+            } catch (NotFoundException e) {
+                LOG.debug("container {} was already gone", instanceId);
+            }
+            return null;
+        });
     }
 
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
-        List<Container> containers;
-        try {
-            containers = docker.listContainersCmd().withShowAll(true).withLabelFilter(tags).exec();
-        } catch (DockerException e) {
-            throw new PluginException("docker: " + e.getMessage(), e);
-        }
+        List<Container> containers = engine(() -> docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(tags).exec());
+        // Only a group's own listing clears its dead containers; a broader one (a CLI's) only reads.
+        boolean reap = tags.containsKey(Tags.GROUP);
+        long now = System.currentTimeMillis() / 1000;
         List<InstanceDescription> live = new ArrayList<>();
         for (Container c : containers) {
-            if (!LIVE.contains(c.getState())) {
-                LOG.warn("container {} {}: {}; removing it", shortId(c.getId()), names(c), c.getStatus());
-                removeQuietly(c.getId());
+            boolean stuck = "created".equals(c.getState()) && c.getCreated() != null
+                    && now - c.getCreated() > NEVER_STARTED.toSeconds();
+            if (!LIVE.contains(c.getState()) || stuck) {
+                if (reap) {
+                    LOG.warn("container {} {}: {}; removing it", shortId(c.getId()), names(c),
+                            stuck ? "created but never started" : c.getStatus());
+                    removeQuietly(c.getId());
+                }
                 continue;
             }
             if (died.contains(c.getId())) {
@@ -159,7 +187,7 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
             throw new IllegalStateException("closed");
         }
         if (events == null) {
-            events = new ContainerEvents(docker, this::containerEvent);
+            events = new ContainerEvents(eventsClient, this::containerEvent);
         }
         listeners.add(listener);
         return () -> listeners.remove(listener);
@@ -172,10 +200,12 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
             events.close();
         }
         listeners.clear();
-        try {
-            docker.close();
-        } catch (java.io.IOException e) {
-            LOG.debug("closing the Docker client", e);
+        for (DockerClient client : List.of(docker, eventsClient)) {
+            try {
+                client.close();
+            } catch (java.io.IOException e) {
+                LOG.debug("closing a Docker client", e);
+            }
         }
     }
 
@@ -240,10 +270,14 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
         if (properties.pull() == DockerProperties.Pull.ALWAYS
                 || (!present && properties.pull() == DockerProperties.Pull.MISSING)) {
             try {
-                if (!docker.pullImageCmd(image).start().awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                var pull = docker.pullImageCmd(image);
+                if (!hasTagOrDigest(image)) {
+                    pull.withTag("latest"); // without a tag the Engine API pulls every tag of the repository
+                }
+                if (!pull.start().awaitCompletion(PULL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                     throw new PluginException("pulling " + image + " took over " + PULL_TIMEOUT_MINUTES + " minutes");
                 }
-            } catch (DockerException e) {
+            } catch (DockerException | DockerClientException e) {
                 if (!present) {
                     throw new PluginException("image " + image + " is not on the engine and pulling it failed: "
                             + e.getMessage(), e);
@@ -259,11 +293,19 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
         return docker.inspectImageCmd(image).exec();
     }
 
-    /** A pet's name may still be held by its dead predecessor; a live holder is an error, never removed. */
-    private void clearName(String name) {
+    /**
+     * A pet's name may still be held by its dead predecessor, which is removed. A live holder, or any container
+     * that is not the group's own, is an error and never touched.
+     */
+    private void clearName(String name, String group) {
         for (Container c : docker.listContainersCmd().withShowAll(true).withNameFilter(List.of(name)).exec()) {
             if (!Arrays.asList(c.getNames()).contains("/" + name)) {
                 continue; // the name filter matches substrings
+            }
+            String owner = c.getLabels() == null ? null : c.getLabels().get(Tags.GROUP);
+            if (group.isEmpty() || !group.equals(owner)) {
+                throw new PluginException("container name " + name + " is in use by " + shortId(c.getId())
+                        + ", which is not a container of group '" + group + "'");
             }
             if (LIVE.contains(c.getState()) && !died.contains(c.getId())) {
                 throw new PluginException("container name " + name + " is in use by " + shortId(c.getId())
@@ -271,6 +313,12 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
             }
             removeQuietly(c.getId());
         }
+    }
+
+    /** Whether an image reference names a tag or digest ("nginx:1.25", "h:5000/app@sha256:…"; not "h:5000/app"). */
+    static boolean hasTagOrDigest(String image) {
+        String last = image.substring(image.lastIndexOf('/') + 1);
+        return image.contains("@") || last.contains(":");
     }
 
     private void removeQuietly(String id) {

@@ -3,8 +3,10 @@ package io.infrakit.plugins.swarm;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
+import io.infrakit.plugins.group.Tags;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,16 +14,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes the down swarm nodes that dead workers leave behind (nodes down and labelled with a worker link
- * context). It sweeps when a worker is prepared or drained, and again a little later: a replacement is prepared
- * within milliseconds of its predecessor's death, long before the managers have missed enough heartbeats to call
- * that node down.
+ * Removes the down swarm nodes that a group's dead workers leave behind: nodes down for over {@link #GRACE} whose
+ * engine labels carry the worker link context and the group. It sweeps when a worker is prepared or drained, and
+ * again a little later: a replacement is prepared within milliseconds of its predecessor's death, long before the
+ * managers have missed enough heartbeats to call that node down. The grace spares a node that is only cut off for
+ * a moment; other groups' nodes are never touched.
  */
 final class DeadWorkerSweeper implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadWorkerSweeper.class);
-    /** When to look again after a sweep: past the managers' down detection with default (5 s) heartbeats. */
-    static final List<Duration> LATER = List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+    /**
+     * When to look again after a sweep: every 15 s for two minutes, past the managers' down detection with default
+     * (5 s) heartbeats and the grace.
+     */
+    static final List<Duration> LATER = java.util.stream.IntStream.rangeClosed(1, 8)
+            .mapToObj(i -> Duration.ofSeconds(15L * i)).toList();
+    /** How long a node must have been down before it is removed. */
+    static final Duration GRACE = Duration.ofSeconds(20);
 
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "swarm-sweeper");
@@ -30,23 +39,27 @@ final class DeadWorkerSweeper implements AutoCloseable {
     });
 
     /** Sweeps now, and again at each of {@link #LATER}. */
-    void sweepNowAndLater(DockerClient client, String context) {
-        sweep(client, context);
+    void sweepNowAndLater(DockerClient client, String context, String group) {
+        sweep(client, context, group);
         for (Duration d : LATER) {
             try {
-                later.schedule(() -> sweep(client, context), d.toMillis(), TimeUnit.MILLISECONDS);
+                later.schedule(() -> sweep(client, context, group), d.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 return;
             }
         }
     }
 
-    /** Removes the down nodes of the context; best effort, so a failure only logs. */
-    static void sweep(DockerClient client, String context) {
+    /** Removes the group's long-down nodes of the context; best effort, so a failure only logs. */
+    static void sweep(DockerClient client, String context, String group) {
+        long downBefore = System.currentTimeMillis() - GRACE.toMillis();
         try {
             for (SwarmNode node : SwarmFlavorPlugin.nodesWithLabel(client, SwarmFlavorPlugin.LINK_CONTEXT_TAG,
                     context)) {
-                if (node.getStatus() != null && node.getStatus().getState() == SwarmNodeState.DOWN) {
+                Map<String, String> labels = node.getDescription().getEngine().getLabels();
+                if (group.equals(labels.getOrDefault(Tags.GROUP, ""))
+                        && node.getStatus() != null && node.getStatus().getState() == SwarmNodeState.DOWN
+                        && node.getUpdatedAt() != null && node.getUpdatedAt().getTime() < downBefore) {
                     LOG.info("removing down swarm node {} ({}) left by a dead worker", node.getId(), context);
                     client.removeSwarmNodeCmd(node.getId()).withForce(true).exec();
                 }

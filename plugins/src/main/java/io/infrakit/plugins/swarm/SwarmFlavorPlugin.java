@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import com.github.dockerjava.transport.SSLConfig;
 import io.infrakit.plugins.docker.DockerClients;
+import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -42,10 +43,9 @@ import org.slf4j.LoggerFactory;
  * managers): when it names only the seed and the seed itself is replaced, the new seed finds no swarm there and
  * initialises a new one, as InfraKit's flavor did.
  *
- * <p>When a worker is prepared or drained, swarm nodes that are down and carry this swarm's worker link context are
- * removed, then and again over the next minute ({@link DeadWorkerSweeper}): a dead worker that the group replaces
- * leaves no dead node behind. A worker that is only down for a while (a reboot) is removed too when another worker
- * is created meanwhile.
+ * <p>When a worker is prepared or drained, the group's swarm nodes that have been down for a while are removed, then
+ * and again over the next two minutes ({@link DeadWorkerSweeper}): a dead worker that the group replaces leaves no
+ * dead node behind. Each engine is labelled with its group, so one group's sweep never touches another's nodes.
  */
 public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
 
@@ -143,7 +143,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
 
         SwarmInitScript.Action action;
         String token = null;
-        if (seed && (!state.reachable() || !state.initialised())) {
+        if (seed && state.canInitialise()) {
             action = SwarmInitScript.Action.INIT;
         } else {
             requireJoinable(state, swarm.docker());
@@ -152,8 +152,9 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         }
         String swarmId = state.swarmId() == null || state.swarmId().isEmpty() ? "?" : state.swarmId();
         String context = "swarm::" + swarmId + "::" + role.wireName();
+        String group = spec.tagsOrEmpty().getOrDefault(Tags.GROUP, "");
         if (role == SwarmRole.WORKER) {
-            sweeper.sweepNowAndLater(client, context);
+            sweeper.sweepNowAndLater(client, context, group);
         }
 
         Map<String, String> link = new LinkedHashMap<>();
@@ -161,6 +162,9 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         link.put(LINK_CONTEXT_TAG, context);
         link.put(LINK_CREATED_TAG, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         Map<String, String> labels = new LinkedHashMap<>(link);
+        if (!group.isEmpty()) {
+            labels.put(Tags.GROUP, group); // so that sweeping one group's dead nodes never touches another's
+        }
         swarm.engineLabels().forEach(labels::putIfAbsent);
 
         String script = SwarmInitScript.render(new SwarmInitScript.Values(role, action, logicalId,
@@ -188,8 +192,8 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
                     + state.unreachable() + "); no swarm to join yet, try again later");
         }
         if (!state.initialised()) {
-            throw new PluginException("the Docker engine at " + engine + " is not in an initialised swarm yet;"
-                    + " no swarm to join, try again later");
+            throw new PluginException("the Docker engine at " + engine + " is not in an initialised swarm yet ("
+                    + state.noTokens() + "); no swarm to join, try again later");
         }
         if (state.noTokens() != null || state.managerAddr() == null) {
             throw new PluginException("cannot get join tokens and a manager address from the Docker engine at "
@@ -248,7 +252,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         }
         String context = instance.tag(LINK_CONTEXT_TAG);
         if (context != null && !context.isEmpty()) {
-            DeadWorkerSweeper.sweep(client, context);
+            DeadWorkerSweeper.sweep(client, context, instance.tagsOrEmpty().getOrDefault(Tags.GROUP, ""));
         }
         if (nodes.isEmpty()) {
             LOG.info("drain {}: no swarm node with {}={}; already gone", instance.id(), LINK_TAG, link);

@@ -22,6 +22,16 @@ import java.util.List;
 record SwarmState(String unreachable, boolean initialised, String swarmId, String nodeId, String managerAddr,
                   String managerToken, String workerToken, String noTokens) {
 
+    static final String NOT_IN_A_SWARM = "the engine is not in a swarm";
+
+    /**
+     * Whether a seed may initialise a swarm here: the engine cannot be reached (the seed is being created) or it
+     * answered that it is in no swarm at all.
+     */
+    boolean canInitialise() {
+        return !reachable() || NOT_IN_A_SWARM.equals(noTokens);
+    }
+
     /** The port managers listen on for joining nodes, when the engine does not say. */
     static final int SWARM_PORT = 2377;
 
@@ -38,8 +48,14 @@ record SwarmState(String unreachable, boolean initialised, String swarmId, Strin
             return new SwarmState(String.valueOf(e.getMessage()), false, null, null, null, null, null, null);
         }
         SwarmInfo swarm = info.getSwarm();
-        if (swarm == null || swarm.getLocalNodeState() != LocalNodeState.ACTIVE) {
-            return new SwarmState(null, false, null, null, null, null, null, "the engine is not in a swarm");
+        if (swarm == null || swarm.getLocalNodeState() == null
+                || swarm.getLocalNodeState() == LocalNodeState.INACTIVE) {
+            return new SwarmState(null, false, null, null, null, null, null, NOT_IN_A_SWARM);
+        }
+        if (swarm.getLocalNodeState() != LocalNodeState.ACTIVE) {
+            // Pending, locked or in error: in a swarm, just not usable now. Never a reason to start another one.
+            return new SwarmState(null, false, null, null, null, null, null,
+                    "the engine's swarm membership is " + swarm.getLocalNodeState());
         }
         String nodeId = swarm.getNodeID();
         String managerAddr = remoteManager(swarm);

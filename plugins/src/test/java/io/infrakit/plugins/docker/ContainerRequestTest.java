@@ -106,4 +106,13 @@ class ContainerRequestTest {
         return Json.mapper().convertValue(array, Json.mapper().getTypeFactory()
                 .constructCollectionType(List.class, String.class));
     }
+
+    @Test
+    void anImageWithoutTagIsPulledAsLatestNotAsEveryTag() {
+        assertThat(DockerInstancePlugin.hasTagOrDigest("nginx")).isFalse();
+        assertThat(DockerInstancePlugin.hasTagOrDigest("registry:5000/team/app")).isFalse();
+        assertThat(DockerInstancePlugin.hasTagOrDigest("nginx:1.25")).isTrue();
+        assertThat(DockerInstancePlugin.hasTagOrDigest("registry:5000/app:2")).isTrue();
+        assertThat(DockerInstancePlugin.hasTagOrDigest("app@sha256:0123")).isTrue();
+    }
 }

@@ -163,6 +163,16 @@ class DockerInstancePluginIT {
         assertThat(plugin.describeInstances(Map.of(Tags.GROUP, group), false))
                 .extracting(InstanceDescription::logicalId).containsExactly("10.231.7.21");
 
+        // A container of someone else's holding a pet's name is never touched, stopped or not.
+        String foreign = docker.createContainerCmd(image).withName("10.231.7.22").withCmd("true").exec().getId();
+        try {
+            assertThatThrownBy(() -> plugin.provision(spec(props, "", "10.231.7.22")))
+                    .isInstanceOf(PluginException.class).hasMessageContaining("not a container of group");
+            assertThat(docker.inspectContainerCmd(foreign).exec().getId()).isEqualTo(foreign);
+        } finally {
+            docker.removeContainerCmd(foreign).withForce(true).exec();
+        }
+
         // A live pet's name is never taken over...
         assertThatThrownBy(() -> plugin.provision(spec(props, "", "10.231.7.21")))
                 .isInstanceOf(PluginException.class).hasMessageContaining("is in use");
