@@ -48,11 +48,21 @@ public final class PluginOptions {
         return pluginsDir != null ? new LocalPluginDirectory(pluginsDir) : LocalPluginDirectory.fromEnvironment();
     }
 
+    /** The built-in plugins, made on first use; close it to stop their watchers and clients. */
+    public PluginRegistry builtins() {
+        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost());
+    }
+
     /**
      * The plugins this process can use: the built-ins by name, then any plugin socket in the plugin directory
      * (looked for again on every lookup, so a plugin started later is found).
      */
     public PluginLookup registry() {
-        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost()).orElse(new RemotePluginLookup(pluginDirectory()));
+        return lookup(builtins());
+    }
+
+    /** {@code builtins}, then the plugin directory's sockets. */
+    public PluginLookup lookup(PluginRegistry builtins) {
+        return builtins.orElse(new RemotePluginLookup(pluginDirectory()));
     }
 }

@@ -11,6 +11,7 @@ import io.infrakit.operator.http.OperatorEndpoint;
 import io.infrakit.operator.logging.LogFormat;
 import io.infrakit.operator.metrics.OperatorMetrics;
 import io.infrakit.plugins.PluginLookup;
+import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.store.Store;
 import io.infrakit.store.etcd.EtcdServer;
@@ -122,7 +123,8 @@ final class UpCommand implements Callable<Integer> {
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
         LocalPluginDirectory pluginDir = pluginOptions.pluginDirectory();
-        PluginLookup plugins = pluginOptions.registry();
+        PluginRegistry builtins = pluginOptions.builtins();
+        PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.open(etcd));
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
@@ -147,6 +149,7 @@ final class UpCommand implements Callable<Integer> {
             }
             replica.close();
             controller.close();
+            builtins.close(); // event streams, watchers, Docker clients; instances keep running
             if (endpoint != null) {
                 endpoint.close();
             }
