@@ -1,21 +1,18 @@
 package io.infrakit.operator.groupsocket;
 
-import java.io.File;
+import io.infrakit.operator.testing.ClasspathSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * {@code infrakit ARGS...} as a real process: a JVM running the CLI's main class, its stdout and stderr in a log
@@ -43,7 +40,7 @@ final class CliProcess implements AutoCloseable {
 
     static CliProcess start(Path log, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m", "-cp", Classpath.get(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m", "-cp", ClasspathSnapshot.get(),
                 "io.infrakit.operator.cli.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -122,59 +119,5 @@ final class CliProcess implements AutoCloseable {
     @Override
     public String toString() {
         return "pid " + process.pid() + " (" + log.getFileName() + ")";
-    }
-
-    /**
-     * The test's class path without test classes, the project's own entries (build output, SNAPSHOT jars) copied
-     * once per test JVM: a child loads classes lazily, and a build in the same tree may rewrite them meanwhile.
-     */
-    private static final class Classpath {
-        private static String path;
-
-        static synchronized String get() {
-            if (path == null) {
-                path = copy();
-            }
-            return path;
-        }
-
-        private static String copy() {
-            try {
-                Path dir = Files.createTempDirectory("infrakit-cli-classpath-");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir), "cli-classpath-cleanup"));
-                List<String> entries = new ArrayList<>();
-                int n = 0;
-                for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-                    Path p = Path.of(entry);
-                    String name = p.getFileName() == null ? "" : p.getFileName().toString();
-                    if (name.equals("test-classes") || name.endsWith("-tests.jar")) {
-                        continue;
-                    }
-                    if (Files.isDirectory(p) || name.contains("SNAPSHOT")) {
-                        Path copy = dir.resolve(n++ + "-" + name);
-                        try (Stream<Path> files = Files.walk(p)) {
-                            for (Path f : (Iterable<Path>) files::iterator) {
-                                Files.copy(f, copy.resolve(p.relativize(f).toString()),
-                                        StandardCopyOption.REPLACE_EXISTING);
-                            }
-                        }
-                        entries.add(copy.toString());
-                    } else {
-                        entries.add(entry);
-                    }
-                }
-                return String.join(File.pathSeparator, entries);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot copy the class path", e);
-            }
-        }
-
-        private static void delete(Path root) {
-            try (Stream<Path> files = Files.walk(root)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // best effort at exit
-            }
-        }
     }
 }

@@ -1,20 +1,18 @@
 package io.infrakit.operator.ha;
 
-import java.io.File;
+import io.infrakit.operator.testing.ClasspathSnapshot;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -34,66 +32,6 @@ final class ReplicaProcess implements AutoCloseable {
     /** What the replica's log lines look like; {@link #logbackConfig} makes them so. */
     static final String LOG_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{0} - %msg%n";
     private static final Pattern LINE = Pattern.compile("^(\\S+) (\\w+)\\s+\\[([^\\]]*)\\] (\\S+) - (.*)$");
-
-    /**
-     * The test's class path for the replicas, with the project's own entries (build output directories and
-     * SNAPSHOT jars) copied once per test JVM: a replica loads classes lazily (some only at its first failover),
-     * and in a working tree shared with other builds those files can be rewritten under a running process. Test
-     * classes and test jars are left out (a replica needs neither).
-     */
-    private static final class ClasspathSnapshot {
-        private static String path;
-
-        static synchronized String get() {
-            if (path == null) {
-                path = take();
-            }
-            return path;
-        }
-
-        private static String take() {
-            try {
-                Path dir = Files.createTempDirectory("infrakit-ha-classpath-");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "classpath-snapshot-cleanup"));
-                List<String> entries = new ArrayList<>();
-                int n = 0;
-                for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-                    Path p = Path.of(entry);
-                    String name = p.getFileName() == null ? "" : p.getFileName().toString();
-                    if (name.equals("test-classes") || name.endsWith("-tests.jar")) {
-                        continue;
-                    }
-                    if (Files.isDirectory(p) || name.contains("SNAPSHOT")) {
-                        Path copy = dir.resolve(n++ + "-" + name);
-                        copyTree(p, copy);
-                        entries.add(copy.toString());
-                    } else {
-                        entries.add(entry);
-                    }
-                }
-                return String.join(File.pathSeparator, entries);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot copy the class path for the replicas", e);
-            }
-        }
-
-        private static void copyTree(Path from, Path to) throws IOException {
-            try (var paths = Files.walk(from)) {
-                for (Path p : (Iterable<Path>) paths::iterator) {
-                    Files.copy(p, to.resolve(from.relativize(p).toString()),
-                            StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-
-        private static void deleteTree(Path root) {
-            try (var paths = Files.walk(root)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // best effort at exit
-            }
-        }
-    }
 
     /** Every process started and not yet known dead: killed when the test JVM exits, whatever happened. */
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();

@@ -15,6 +15,7 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.supervision.ChangeListeners;
 import io.infrakit.plugins.supervision.CrashLoops;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -55,7 +55,7 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     private final DockerClient eventsClient;
     private final ContainerCreator creator;
     private final Networks networks;
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final ChangeListeners listeners = new ChangeListeners();
     /**
      * Containers the engine said died. Its listing may still call them running for a moment after the event (the
      * engine announces the death before it updates the view it lists from), so the event is believed first.
@@ -189,8 +189,7 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
         if (events == null) {
             events = new ContainerEvents(eventsClient, this::containerEvent);
         }
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return listeners.add(listener);
     }
 
     @Override
@@ -215,7 +214,7 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
      */
     private void containerEvent(String action, String id, String group) {
         if (action == null) {
-            notifyListeners(); // reconnected: something may have been missed
+            listeners.fire(); // reconnected: something may have been missed
             return;
         }
         long now = System.nanoTime();
@@ -230,30 +229,20 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
                 Duration lived = started == null ? null : Duration.ofNanos(now - started);
                 Duration delay = crashLoops.delay(group, lived, now);
                 if (delay.isZero()) {
-                    notifyListeners();
+                    listeners.fire();
                 } else {
                     LOG.warn("container {} of group '{}' died after {} ms, {} quick deaths in a row: reporting it in "
                             + "{} ms", shortId(id), group, lived.toMillis(), crashLoops.streak(group), delay.toMillis());
-                    events.later(this::notifyListeners, delay);
+                    events.later(listeners::fire, delay);
                 }
             }
             case "destroy" -> {
                 startedNanos.remove(id);
                 if (!died.remove(id)) {
-                    notifyListeners(); // removed while alive, by someone else
+                    listeners.fire(); // removed while alive, by someone else
                 }
             }
             default -> { }
-        }
-    }
-
-    private void notifyListeners() {
-        for (Runnable l : listeners) {
-            try {
-                l.run();
-            } catch (RuntimeException e) {
-                LOG.warn("change listener failed", e);
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.supervision.ChangeListeners;
 import io.infrakit.plugins.supervision.CrashLoops;
 import java.io.File;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +50,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     private final Path dir;
     /** Serialises read-modify-write of state files (label) against their removal. */
     private final Object mutation = new Object();
-    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final ChangeListeners listeners = new ChangeListeners();
     private final CrashLoops crashLoops = new CrashLoops();
     /** Started by the first provision or listener: a CLI that only validates specs watches nothing. */
     private ExitWatcher exits;
@@ -197,8 +197,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     public AutoCloseable onChange(Runnable listener) {
         Objects.requireNonNull(listener, "listener");
         exits();
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return listeners.add(listener);
     }
 
     /** Stops watching; the processes keep running, to be found by the next plugin on this directory. */
@@ -220,7 +219,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         Duration delay = crashLoops.delay(exit.group(), exit.lived(), exit.atNanos());
         if (delay.isZero()) {
             LOG.warn("instance {} exited; its output is in {}", exit.id(), logFile(exit.id()));
-            notifyListeners();
+            listeners.fire();
             return;
         }
         LOG.warn("instance {} exited after {} ms, {} quick exits in a row in group '{}': reporting it in {} ms; "
@@ -228,17 +227,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
                 exit.group(), delay.toMillis(), logFile(exit.id()));
         ExitWatcher watcher = exits;
         if (watcher != null) {
-            watcher.later(this::notifyListeners, delay);
-        }
-    }
-
-    private void notifyListeners() {
-        for (Runnable l : listeners) {
-            try {
-                l.run();
-            } catch (RuntimeException e) {
-                LOG.warn("change listener failed", e);
-            }
+            watcher.later(listeners::fire, delay);
         }
     }
 

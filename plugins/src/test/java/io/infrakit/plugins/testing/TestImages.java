@@ -7,13 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Images built locally for tests (there is no registry): a busybox image {@code FROM scratch}, and a "node" image
@@ -33,9 +28,6 @@ public final class TestImages {
             + "\"SecurityOpt\":[\"seccomp=unconfined\",\"apparmor=unconfined\"]}";
 
     private static final String BUSYBOX_BINARY = "/bin/busybox";
-    private static final List<String> ENGINE_BINARIES = List.of("/usr/sbin/dockerd", "/usr/bin/containerd",
-            "/usr/bin/containerd-shim-runc-v2", "/usr/sbin/runc", "/usr/bin/docker", "/usr/sbin/docker-proxy");
-    private static final Pattern LIBRARY = Pattern.compile("(/\\S*lib\\S*\\.so[.\\d]*)");
 
     private TestImages() {
     }
@@ -53,25 +45,31 @@ public final class TestImages {
     }
 
     /**
-     * A machine for swarm scenarios: busybox plus dockerd, containerd, runc and the docker CLI. Run it with
+     * A machine for swarm scenarios: busybox plus dockerd, containerd, runc and the docker CLI, built by the Swarm
+     * tutorial's own script ({@code deploy/swarm-lab/node-image.sh}), so the tests keep it working. Run it with
      * {@link #NODE_HOST_CONFIG} and {@code dockerd --storage-driver=vfs --iptables=false --bridge=none}.
      */
     public static synchronized String node(DockerClient docker) {
         if (!exists(docker, NODE)) {
-            build(docker, NODE, dir -> {
-                copy(Path.of(BUSYBOX_BINARY), dir.resolve("root/bin/busybox"));
-                Set<String> libraries = new LinkedHashSet<>();
-                for (String binary : ENGINE_BINARIES) {
-                    copy(Path.of(binary), dir.resolve("root/usr/bin").resolve(Path.of(binary).getFileName()));
-                    libraries.addAll(linkedLibraries(binary));
+            try {
+                // Output to a file: a test JVM's own stdout belongs to the test runner.
+                Path log = Files.createTempFile("infrakit-node-image", ".log");
+                ProcessBuilder pb = new ProcessBuilder(nodeImageScript().toString(), NODE)
+                        .redirectErrorStream(true).redirectOutput(log.toFile());
+                pb.environment().put("DOCKER_HOST", DockerEngine.host());
+                Process build = pb.start();
+                if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
+                    build.destroyForcibly();
+                    throw new IllegalStateException("building " + NODE + " with " + nodeImageScript() + " failed: "
+                            + Files.readString(log));
                 }
-                for (String library : libraries) {
-                    copy(Path.of(library).toRealPath(), dir.resolve("root" + library));
-                }
-                Files.createDirectories(dir.resolve("root/etc/docker"));
-                Files.createDirectories(dir.resolve("root/tmp"));
-                return busyboxDockerfile() + "ENV PATH=/usr/bin:/bin\n";
-            });
+                Files.delete(log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
         return NODE;
     }
@@ -80,19 +78,15 @@ public final class TestImages {
         return "FROM scratch\nCOPY root/ /\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n";
     }
 
-    private static List<String> linkedLibraries(String binary) throws IOException, InterruptedException {
-        Process ldd = new ProcessBuilder("ldd", binary).redirectErrorStream(true).start();
-        String out = new String(ldd.getInputStream().readAllBytes());
-        if (!ldd.waitFor(30, TimeUnit.SECONDS)) {
-            ldd.destroyForcibly();
-            throw new IOException("ldd " + binary + " did not finish");
+    /** The script, found from the module's directory up to the project's root. */
+    private static Path nodeImageScript() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path script = dir.resolve("deploy/swarm-lab/node-image.sh");
+            if (Files.isExecutable(script)) {
+                return script;
+            }
         }
-        List<String> found = new ArrayList<>();
-        Matcher m = LIBRARY.matcher(out);
-        while (m.find()) {
-            found.add(m.group(1));
-        }
-        return found;
+        throw new IllegalStateException("deploy/swarm-lab/node-image.sh not found above " + Path.of("").toAbsolutePath());
     }
 
     private static boolean exists(DockerClient docker, String image) {
