@@ -140,10 +140,9 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     @Override
     public void destroy(String instanceId, String reason) {
         engine(() -> {
-            try {
-                docker.removeContainerCmd(instanceId).withForce(true).withRemoveVolumes(true).exec();
+            if (remove(instanceId)) {
                 LOG.info("removed container {} ({})", shortId(instanceId), reason);
-            } catch (NotFoundException e) {
+            } else {
                 LOG.debug("container {} was already gone", instanceId);
             }
             return null;
@@ -249,13 +248,8 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     /** The image, pulled first when the properties say so. */
     private InspectImageResponse image(DockerProperties properties) {
         String image = properties.image();
-        boolean present;
-        try {
-            docker.inspectImageCmd(image).exec();
-            present = true;
-        } catch (NotFoundException e) {
-            present = false;
-        }
+        InspectImageResponse local = inspect(image);
+        boolean present = local != null;
         if (properties.pull() == DockerProperties.Pull.ALWAYS
                 || (!present && properties.pull() == DockerProperties.Pull.MISSING)) {
             try {
@@ -276,10 +270,20 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
                 Thread.currentThread().interrupt();
                 throw new PluginException("interrupted while pulling " + image, e);
             }
-        } else if (!present) {
+            return docker.inspectImageCmd(image).exec(); // what the pull brought, or the local copy
+        }
+        if (!present) {
             throw new PluginException("image " + image + " is not on the engine (Pull is \"never\")");
         }
-        return docker.inspectImageCmd(image).exec();
+        return local;
+    }
+
+    private InspectImageResponse inspect(String image) {
+        try {
+            return docker.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            return null;
+        }
     }
 
     /**
@@ -310,11 +314,19 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
         return image.contains("@") || last.contains(":");
     }
 
-    private void removeQuietly(String id) {
+    /** Removes a container, running or not, with its anonymous volumes; false when it was already gone. */
+    private boolean remove(String id) {
         try {
             docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+            return true;
         } catch (NotFoundException e) {
-            // already gone
+            return false;
+        }
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            remove(id);
         } catch (DockerException e) {
             LOG.warn("could not remove container {}: {}", shortId(id), e.getMessage());
         }
