@@ -10,16 +10,12 @@ import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.supervision.StateFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.WatchEvent;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
@@ -100,7 +96,7 @@ public final class FileInstancePlugin implements InstancePlugin {
                 continue; // a 1 in 2^63 collision
             }
             markOwn(ENTRY_CREATE, id);
-            write(file, FileInstanceRecord.provisioned(id, spec).toBytes());
+            StateFiles.write(file, FileInstanceRecord.provisioned(id, spec).toBytes());
             return id;
         }
         throw new PluginException("cannot find a free instance ID in " + dir);
@@ -127,7 +123,7 @@ public final class FileInstancePlugin implements InstancePlugin {
             Map<String, String> tags = new LinkedHashMap<>(record.tags() == null ? Map.of() : record.tags());
             tags.putAll(labels);
             markOwn(ENTRY_CREATE, instanceId);
-            write(file, record.withTags(tags).toBytes());
+            StateFiles.write(file, record.withTags(tags).toBytes());
         }
     }
 
@@ -232,31 +228,6 @@ public final class FileInstancePlugin implements InstancePlugin {
     private boolean isOwnChange(WatchEvent.Kind<?> kind, String name) {
         Long expiry = ownChanges.get(kind.name() + ":" + name);
         return expiry != null && expiry - System.nanoTime() > 0;
-    }
-
-    /** Writes a hidden temporary file, flushes it to disk, then renames it over the target. */
-    private void write(Path target, byte[] content) {
-        Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (FileAlreadyExistsException e) {
-            throw new PluginException("cannot write " + target + ": temporary file exists", e);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new PluginException("cannot write " + target + ": " + e, e);
-        }
     }
 
     /** The file of an instance; IDs that are not plain file names name no instance. */

@@ -9,16 +9,13 @@ import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
 import io.infrakit.plugins.supervision.ChangeListeners;
 import io.infrakit.plugins.supervision.CrashLoops;
+import io.infrakit.plugins.supervision.StateFiles;
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,7 +129,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         ExitWatcher watcher = exits();
         ProcessRecord record = new ProcessRecord(id, spec.logicalId(), spec.tagsOrEmpty(), process.pid(), ticks,
                 log.toString(), spec);
-        write(stateFile(id), record.toBytes());
+        StateFiles.write(stateFile(id), record.toBytes());
         watcher.watchChild(id, group(spec.tagsOrEmpty()), process.pid(), ticks, process.onExit());
         LOG.info("started instance {} (pid {}), output in {}", id, process.pid(), log);
         return id;
@@ -144,7 +141,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             ProcessRecord record = find(instanceId);
             Map<String, String> tags = new LinkedHashMap<>(record.tags());
             tags.putAll(labels);
-            write(stateFile(instanceId), record.withTags(tags).toBytes());
+            StateFiles.write(stateFile(instanceId), record.withTags(tags).toBytes());
         }
     }
 
@@ -305,26 +302,6 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             }
         }
         throw new PluginException("cannot find a free instance ID in " + dir);
-    }
-
-    /** A hidden temporary file, flushed, then renamed over the target: readers see the old or the new file. */
-    private void write(Path target, byte[] content) {
-        Path temp = dir.resolve("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            delete(temp);
-            throw new PluginException("cannot write " + target + ": " + e, e);
-        }
     }
 
     private static void delete(Path file) {
