@@ -3,6 +3,7 @@ package io.infrakit.plugins;
 import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.process.ProcessInstancePlugin;
+import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginException;
@@ -45,6 +46,9 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** InfraKit's name for the Swarm flavor, typed {@code /manager} or {@code /worker}; {@code swarm} works too. */
     public static final String SWARM = "flavor-swarm";
     public static final String SWARM_ALIAS = "swarm";
+    /** The QEMU instance plugin (each instance a virtual machine); {@link #QEMU_ALIAS} is accepted too. */
+    public static final String QEMU = "instance-qemu";
+    public static final String QEMU_ALIAS = "qemu";
 
     private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
     private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
@@ -85,6 +89,12 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
         Objects.requireNonNull(dockerHost, "dockerHost");
         return builtins(fileInstanceDir, processStateDir)
                 .registerInstance(DOCKER, () -> DockerInstancePlugin.connect(dockerHost), DOCKER_ALIAS);
+    }
+
+    /** Adds the QEMU instance plugin, keeping its VMs' state and pets' disks in {@code stateDir}. */
+    public PluginRegistry withQemu(Path stateDir) {
+        Objects.requireNonNull(stateDir, "stateDir");
+        return registerInstance(QEMU, () -> new QemuInstancePlugin(stateDir), QEMU_ALIAS);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.memory.InMemoryInstancePlugin;
+import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginException;
@@ -33,6 +34,16 @@ class PluginRegistryTest {
         assertThat(vanilla).isInstanceOf(VanillaFlavorPlugin.class).isSameAs(registry.flavor(PluginName.parse("vanilla")));
         assertThat(registry.instanceNames()).containsExactly("file", "instance-file");
         assertThat(registry.flavorNames()).containsExactly("flavor-vanilla", "vanilla");
+    }
+
+    @Test
+    void theQemuPluginIsAddedUnderBothNames() {
+        PluginRegistry registry = PluginRegistry.builtins(dir.resolve("files")).withQemu(dir.resolve("vms"));
+
+        InstancePlugin qemu = registry.instance(PluginName.parse("instance-qemu"));
+        assertThat(qemu).isInstanceOf(QemuInstancePlugin.class).isSameAs(registry.instance(PluginName.parse("qemu")));
+        assertThat(((QemuInstancePlugin) qemu).directory()).isEqualTo(dir.resolve("vms").toAbsolutePath());
+        registry.close();
     }
 
     @Test

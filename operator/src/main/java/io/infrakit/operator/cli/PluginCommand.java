@@ -4,6 +4,7 @@ import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.DiscoveredPlugin;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.rpc.InterfaceSpec;
 import io.infrakit.plugins.rpc.PluginServer;
 import io.infrakit.plugins.rpc.PluginServerBuilder;
@@ -48,6 +49,7 @@ public final class PluginCommand {
     private static Optional<Builtin> builtin(String name) {
         return switch (name) {
             case PluginRegistry.FILE, PluginRegistry.FILE_ALIAS -> Optional.of(new Builtin(PluginRegistry.FILE, true));
+            case PluginRegistry.QEMU, PluginRegistry.QEMU_ALIAS -> Optional.of(new Builtin(PluginRegistry.QEMU, true));
             case PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS ->
                     Optional.of(new Builtin(PluginRegistry.VANILLA, false));
             default -> Optional.empty();
@@ -61,7 +63,7 @@ public final class PluginCommand {
         PluginOptions pluginOptions;
 
         @Parameters(paramLabel = "PLUGIN", arity = "1..*",
-                description = "instance-file (or file), flavor-vanilla (or vanilla).")
+                description = "instance-file (or file), instance-qemu (or qemu), flavor-vanilla (or vanilla).")
         List<String> names;
 
         @Option(names = "--name", paramLabel = "SOCKET",
@@ -90,7 +92,8 @@ public final class PluginCommand {
             Set<String> sockets = new HashSet<>();
             for (String name : names) {
                 Builtin b = builtin(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "no built-in plugin '" + name + "': known are instance-file (file), flavor-vanilla (vanilla)"));
+                        "no built-in plugin '" + name + "': known are instance-file (file), instance-qemu (qemu), "
+                                + "flavor-vanilla (vanilla)"));
                 if (!sockets.add(b.socket())) {
                     throw new ParameterException(spec.commandLine(), b.socket() + " named twice");
                 }
@@ -132,8 +135,13 @@ public final class PluginCommand {
             PluginServerBuilder builder = PluginServer.builder().instanceVersion(instanceVersion)
                     .flavorVersion(flavorVersion);
             builder.vendor("infrakit-java-" + b.socket(), VersionCommand.version(), "");
-            return b.instance() ? builder.instance(new FileInstancePlugin(pluginOptions.fileDir()))
-                    : builder.flavor(new VanillaFlavorPlugin());
+            if (!b.instance()) {
+                return builder.flavor(new VanillaFlavorPlugin());
+            }
+            return builder.instance(switch (b.socket()) {
+                case PluginRegistry.QEMU -> new QemuInstancePlugin(pluginOptions.qemuDir());
+                default -> new FileInstancePlugin(pluginOptions.fileDir());
+            });
         }
     }
 

@@ -31,12 +31,21 @@ public final class PluginOptions {
                     + DockerClients.DEFAULT_HOST + ").")
     String dockerHost;
 
+    @Option(names = "--qemu-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_QEMU_DIR}",
+            description = "State directory of the qemu instance plugin: VMs and pets' disks (env INFRAKIT_QEMU_DIR, "
+                    + "default <home>/instances/qemu).")
+    Path qemuDir;
+
     public String dockerHost() {
         return dockerHost != null && !dockerHost.isBlank() ? dockerHost : DockerClients.DEFAULT_HOST;
     }
 
     public Path processDir() {
         return processDir != null ? processDir : Home.dir().resolve("instances").resolve("process");
+    }
+
+    public Path qemuDir() {
+        return qemuDir != null ? qemuDir : Home.dir().resolve("instances").resolve("qemu");
     }
 
     public Path fileDir() {
@@ -50,7 +59,7 @@ public final class PluginOptions {
 
     /** The built-in plugins, made on first use; close it to stop their watchers and clients. */
     public PluginRegistry builtins() {
-        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost());
+        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost()).withQemu(qemuDir());
     }
 
     /**

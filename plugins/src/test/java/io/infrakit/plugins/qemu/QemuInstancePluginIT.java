@@ -10,7 +10,6 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.testing.GuestImage;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,13 +47,9 @@ class QemuInstancePluginIT {
     }
 
     @AfterEach
-    void killEverything() throws IOException {
+    void killEverything() {
         plugins.forEach(QemuInstancePlugin::close);
-        QemuInstancePlugin any = new QemuInstancePlugin(dir.resolve("vms"));
-        for (InstanceDescription d : any.describeInstances(Map.of(), false)) {
-            any.pid(d.id()).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-        }
-        any.close();
+        GuestImage.killAll(dir.resolve("vms"));
     }
 
     private static InstanceSpec spec(String group, String logicalId, String init, String extraProperties) {
@@ -62,21 +57,8 @@ class QemuInstancePluginIT {
                 Map.of(Tags.GROUP, group), init, logicalId, null);
     }
 
-    static String awaitConsole(QemuInstancePlugin plugin, String id, String text, Duration timeout)
-            throws Exception {
-        Path log = plugin.consoleLog(id);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            if (Files.exists(log)) {
-                String content = Files.readString(log, StandardCharsets.ISO_8859_1);
-                if (content.contains(text)) {
-                    return content;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no \"" + text + "\" on the console of " + id + " within " + timeout + ":\n"
-                + (Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "(no log)"));
+    private static String awaitConsole(QemuInstancePlugin plugin, String id, String text, Duration timeout) {
+        return GuestImage.awaitConsole(plugin.consoleLog(id), text, timeout);
     }
 
     @Test

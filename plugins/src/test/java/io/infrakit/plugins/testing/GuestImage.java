@@ -1,9 +1,12 @@
 package io.infrakit.plugins.testing;
 
+import io.infrakit.plugins.qemu.QemuInstancePlugin;
+import io.infrakit.plugins.spi.InstanceDescription;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -61,5 +64,43 @@ public final class GuestImage {
     public static String properties(int memoryMib, String extra) {
         return "{\"Kernel\":\"" + kernel() + "\",\"Initrd\":\"" + initrd() + "\",\"CmdLine\":\"quiet\","
                 + "\"Memory\":" + memoryMib + ",\"Accel\":\"tcg\"" + (extra.isEmpty() ? "" : "," + extra) + "}";
+    }
+
+    /** The console log once it holds {@code text}; fails with the log so far after {@code timeout}. */
+    public static String awaitConsole(Path log, String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (true) {
+                String content = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
+                if (content.contains(text)) {
+                    return content;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("no \"" + text + "\" in " + log + " within " + timeout + ":\n"
+                            + (content.isEmpty() ? "(empty)" : content));
+                }
+                Thread.sleep(100);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** SIGKILL to every VM still running in a qemu plugin's state directory: test cleanup, also after failures. */
+    public static void killAll(Path vmDir) {
+        if (!Files.isDirectory(vmDir)) {
+            return;
+        }
+        QemuInstancePlugin plugin = new QemuInstancePlugin(vmDir);
+        try {
+            for (InstanceDescription d : plugin.describeInstances(Map.of(), false)) {
+                plugin.pid(d.id()).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            }
+        } finally {
+            plugin.close();
+        }
     }
 }
