@@ -10,6 +10,13 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.testing.GuestImage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real VMs under TCG (one at a time, 128 MiB): the flavor's init script runs in the guest, Describe asks QMP,
- * Destroy powers the guest down, a killed VM is reported at once (also by a plugin that did not start it), and a
- * pet's disk keeps a file written before its VM was killed for the VM that replaces it.
+ * Real VMs under TCG (one at a time, 128 MiB): the flavor's init script runs in the guest, a user-mode network
+ * forwards a loopback port to it (and without that option it has no network card), Describe asks QMP, Destroy
+ * powers the guest down, a killed VM is reported at once (also by a plugin that did not start it), a pet's disk
+ * keeps a file written before its VM was killed for the VM that replaces it, and a VM that misses its boot deadline
+ * is stopped.
  */
 @Tag("heavy")
 class QemuInstancePluginIT {
@@ -62,13 +71,17 @@ class QemuInstancePluginIT {
     }
 
     @Test
-    void runsTheInitScriptDescribesThroughQmpAndPowersDownOnDestroy() throws Exception {
+    void runsTheInitScriptServesThroughAForwardDescribesThroughQmpAndPowersDownOnDestroy() throws Exception {
         QemuInstancePlugin plugin = plugin();
         Semaphore changes = new Semaphore(0);
         plugin.onChange(changes::release);
-        String init = "echo \"init ran in $(sed -n 's/^instance-id: //p' /run/config/meta-data) as $(hostname)\"";
-        String id = plugin.provision(spec("it", "web-1", init,
-                "\"BootMarker\":\"init ran\",\"StopGrace\":\"30s\""));
+        int port = freePort();
+        String init = String.join("\n",
+                "mkdir -p /www && echo \"hello from $(hostname)\" > /www/index.html",
+                "httpd -p 80 -h /www",
+                "echo \"init ran in $(sed -n 's/^instance-id: //p' /run/config/meta-data) as $(hostname)\"");
+        String id = plugin.provision(spec("it", "web-1", init, "\"BootMarker\":\"init ran\",\"StopGrace\":\"30s\","
+                + "\"Network\":\"user\",\"Forwards\":[{\"Host\":" + port + ",\"Guest\":80}]"));
         assertThat(plugin.describeInstances(Map.of(Tags.GROUP, "it"), false))
                 .extracting(InstanceDescription::id).containsExactly(id); // visible as soon as Provision returns
 
@@ -81,6 +94,10 @@ class QemuInstancePluginIT {
         assertThat(p.path("Pid").asLong()).isEqualTo(plugin.pid(id).orElseThrow());
         assertThat(Path.of(p.path("Console").asText())).exists();
         assertThat(described.get(0).logicalId()).isEqualTo("web-1");
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).isEqualTo("hello from web-1\n"); // user-mode network, loopback forward
 
         plugin.label(id, Map.of("role", "web"));
         assertThat(plugin.describeInstances(Map.of("role", "web"), false)).hasSize(1);
@@ -101,6 +118,7 @@ class QemuInstancePluginIT {
     void aPetsDiskSurvivesAKillAndTheReplacementReadsIt() throws Exception {
         String init = String.join("\n",
                 "me=$(sed -n 's/^instance-id: //p' /run/config/meta-data)",
+                "ip link show eth0 >/dev/null 2>&1 && echo has-a-network-card || echo no-network-card",
                 "if [ -f /data/note ]; then echo \"found note: $(cat /data/note)\"; else echo 'no note yet'; fi",
                 "echo \"written by $me\" > /data/note",
                 "sync",
@@ -108,7 +126,7 @@ class QemuInstancePluginIT {
         QemuInstancePlugin first = plugin();
         String vm1 = first.provision(spec("pets", "db-1", init, "\"DiskSize\":32"));
         String console1 = awaitConsole(first, vm1, "note-written", BOOT);
-        assertThat(console1).contains("no note yet");
+        assertThat(console1).contains("no note yet").contains("no-network-card"); // networking is off by default
         Path disk = first.petDisk("db-1");
         assertThat(disk).exists();
 
@@ -132,6 +150,28 @@ class QemuInstancePluginIT {
         assertThat(awaitConsole(plugin, vm2, "note-written", BOOT)).contains("found note: written by " + vm1);
         plugin.destroy(vm2, "terminate");
         assertThat(disk).as("a pet's disk outlives its VMs").exists();
+    }
+
+    @Test
+    void aVmThatMissesItsBootDeadlineIsStoppedAndLeftOutOfItsGroup() throws Exception {
+        QemuInstancePlugin plugin = plugin();
+        Semaphore changes = new Semaphore(0);
+        plugin.onChange(changes::release);
+        String id = plugin.provision(spec("late", null, "", "\"BootMarker\":\"never printed\","
+                + "\"BootDeadline\":\"6s\""));
+        assertThat(plugin.describeInstances(Map.of(Tags.GROUP, "late"), false)).hasSize(1);
+        Thread.sleep(6500);
+        assertThat(plugin.describeInstances(Map.of(), false)).isEmpty();
+        assertThat(plugin.pid(id)).as("a broad listing leaves it out, but only its group's stops it").isPresent();
+        assertThat(plugin.describeInstances(Map.of(Tags.GROUP, "late"), false)).isEmpty();
+        assertThat(plugin.pid(id)).isEmpty();
+        assertThat(changes.tryAcquire(5, TimeUnit.SECONDS)).as("the stop is reported").isTrue();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     @Test
