@@ -19,6 +19,7 @@ public final class Bench {
             case "latency" -> LatencyBench.putToProvision(Options.parse(rest));
             case "heal" -> LatencyBench.heal(Options.parse(rest));
             case "heal-docker" -> DockerHealBench.run(Options.parse(rest));
+            case "heal-qemu" -> QemuHealBench.run(Options.parse(rest));
             case "scale" -> ScaleBench.run(Options.parse(rest));
             case "resync" -> ResyncBench.run(Options.parse(rest));
             case "roll" -> RollBench.run(Options.parse(rest));
@@ -37,6 +38,8 @@ public final class Bench {
                   heal       instance lost → replacement Provision, in-memory and file plugins (--n 200)
                   heal-docker  docker kill of a container → replacement Provision and running again, docker
                              plugin (--n 30 --image infrakit-test/busybox:2 --host $DOCKER_HOST)
+                  heal-qemu  the qemu tutorial's 2 VMs: spec put → booted, kill -9 of a VM → replacement
+                             booted, QEMU's RSS (--n 5 --guest /tmp/infrakit-qemu-guest)
                   scale      one group 0 → N instances, in-memory plugin (--instances 10000 --rounds 3)
                   resync     G groups × I instances: heap, idle CPU, full resync, etcd writes and requests
                              (--groups 10,100,1000 --instances 100 [--profile out.jfr])
