@@ -2,6 +2,7 @@ package io.infrakit.plugins;
 
 import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.maas.MaasInstancePlugin;
 import io.infrakit.plugins.process.ProcessInstancePlugin;
 import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -49,6 +50,9 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** The QEMU instance plugin (each instance a virtual machine); {@link #QEMU_ALIAS} is accepted too. */
     public static final String QEMU = "instance-qemu";
     public static final String QEMU_ALIAS = "qemu";
+    /** InfraKit's name for the MAAS instance plugin (machines of a MAAS server); {@link #MAAS_ALIAS} works too. */
+    public static final String MAAS = "instance-maas";
+    public static final String MAAS_ALIAS = "maas";
 
     private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
     private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
@@ -95,6 +99,15 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     public PluginRegistry withQemu(Path stateDir) {
         Objects.requireNonNull(stateDir, "stateDir");
         return registerInstance(QEMU, () -> new QemuInstancePlugin(stateDir), QEMU_ALIAS);
+    }
+
+    /**
+     * Adds the MAAS instance plugin. It connects on first use, so a registry without MAAS settings still starts; a
+     * group naming the plugin then gets an error that says which settings are missing.
+     */
+    public PluginRegistry withMaas(MaasInstancePlugin.MaasSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return registerInstance(MAAS, () -> MaasInstancePlugin.connect(settings), MAAS_ALIAS);
     }
 
     /**

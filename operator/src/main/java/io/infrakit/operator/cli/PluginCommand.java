@@ -4,6 +4,7 @@ import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.DiscoveredPlugin;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.maas.MaasInstancePlugin;
 import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.rpc.InterfaceSpec;
 import io.infrakit.plugins.rpc.PluginServer;
@@ -50,6 +51,7 @@ public final class PluginCommand {
         return switch (name) {
             case PluginRegistry.FILE, PluginRegistry.FILE_ALIAS -> Optional.of(new Builtin(PluginRegistry.FILE, true));
             case PluginRegistry.QEMU, PluginRegistry.QEMU_ALIAS -> Optional.of(new Builtin(PluginRegistry.QEMU, true));
+            case PluginRegistry.MAAS, PluginRegistry.MAAS_ALIAS -> Optional.of(new Builtin(PluginRegistry.MAAS, true));
             case PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS ->
                     Optional.of(new Builtin(PluginRegistry.VANILLA, false));
             default -> Optional.empty();
@@ -63,7 +65,8 @@ public final class PluginCommand {
         PluginOptions pluginOptions;
 
         @Parameters(paramLabel = "PLUGIN", arity = "1..*",
-                description = "instance-file (or file), instance-qemu (or qemu), flavor-vanilla (or vanilla).")
+                description = "instance-file (or file), instance-qemu (or qemu), instance-maas (or maas), "
+                        + "flavor-vanilla (or vanilla).")
         List<String> names;
 
         @Option(names = "--name", paramLabel = "SOCKET",
@@ -93,7 +96,7 @@ public final class PluginCommand {
             for (String name : names) {
                 Builtin b = builtin(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "no built-in plugin '" + name + "': known are instance-file (file), instance-qemu (qemu), "
-                                + "flavor-vanilla (vanilla)"));
+                                + "instance-maas (maas), flavor-vanilla (vanilla)"));
                 if (!sockets.add(b.socket())) {
                     throw new ParameterException(spec.commandLine(), b.socket() + " named twice");
                 }
@@ -140,6 +143,7 @@ public final class PluginCommand {
             }
             return builder.instance(switch (b.socket()) {
                 case PluginRegistry.QEMU -> new QemuInstancePlugin(pluginOptions.qemuDir());
+                case PluginRegistry.MAAS -> MaasInstancePlugin.connect(pluginOptions.maasSettings());
                 default -> new FileInstancePlugin(pluginOptions.fileDir());
             });
         }

@@ -5,6 +5,7 @@ import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
 import io.infrakit.plugins.docker.DockerClients;
+import io.infrakit.plugins.maas.MaasInstancePlugin;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -36,6 +37,18 @@ public final class PluginOptions {
                     + "default <home>/instances/qemu).")
     Path qemuDir;
 
+    @Option(names = "--maas-url", paramLabel = "URL", defaultValue = "${env:INFRAKIT_MAAS_URL}",
+            description = "MAAS server of the maas instance plugin, e.g. http://maas:5240/MAAS (env INFRAKIT_MAAS_URL).")
+    String maasUrl;
+
+    @Option(names = "--maas-api-key-file", paramLabel = "FILE", defaultValue = "${env:INFRAKIT_MAAS_API_KEY_FILE}",
+            description = "File holding the MAAS API key, consumer:token:secret (env INFRAKIT_MAAS_API_KEY_FILE).")
+    Path maasApiKeyFile;
+
+    @Option(names = "--maas-api-version", paramLabel = "VERSION", defaultValue = "2.0",
+            description = "MAAS API version: 2.0 (MAAS 2 and later, machines; default) or 1.0 (MAAS 1.x, nodes).")
+    String maasApiVersion;
+
     public String dockerHost() {
         return dockerHost != null && !dockerHost.isBlank() ? dockerHost : DockerClients.DEFAULT_HOST;
     }
@@ -59,7 +72,12 @@ public final class PluginOptions {
 
     /** The built-in plugins, made on first use; close it to stop their watchers and clients. */
     public PluginRegistry builtins() {
-        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost()).withQemu(qemuDir());
+        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost()).withQemu(qemuDir())
+                .withMaas(maasSettings());
+    }
+
+    public MaasInstancePlugin.MaasSettings maasSettings() {
+        return new MaasInstancePlugin.MaasSettings(maasUrl, maasApiKeyFile, maasApiVersion);
     }
 
     /**

@@ -14,11 +14,11 @@ public final class LabScripts {
     private LabScripts() {
     }
 
-    /** A script by its path from the project's root, found from the module's directory upwards. */
+    /** A file by its path from the project's root (a script, or a source), found from the module's directory up. */
     public static Path find(String relative) {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             Path script = d.resolve(relative);
-            if (Files.isExecutable(script)) {
+            if (Files.exists(script)) {
                 return script;
             }
         }
