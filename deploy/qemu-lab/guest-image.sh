@@ -21,7 +21,12 @@ trap 'rm -rf "$work"' EXIT
 deb=${KERNEL_DEB:-}
 if [ -z "$deb" ]; then
   # The package linux-image-amd64 points at, e.g. linux-image-6.1.0-57-amd64.
-  pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')
+  resolve() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}'; }
+  pkg=$(resolve)
+  if [ -z "$pkg" ]; then
+    apt-get update -qq >/dev/null 2>&1 || true # a machine whose package lists were never fetched
+    pkg=$(resolve)
+  fi
   [ -n "$pkg" ] || { echo "guest-image: cannot resolve linux-image-amd64 with apt-cache" >&2; exit 1; }
   (cd "$work" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null)
   deb=$(ls "$work"/linux-image-*.deb)
