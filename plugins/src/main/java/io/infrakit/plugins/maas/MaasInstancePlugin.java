@@ -62,7 +62,7 @@ public final class MaasInstancePlugin implements InstancePlugin {
      */
     public static MaasInstancePlugin connect(MaasSettings settings) {
         if (settings.url() == null || settings.url().isBlank() || settings.apiKeyFile() == null) {
-            throw new PluginException("the maas plugin needs a MAAS URL and an API key file (infrakit up --maas-url URL"
+            throw new PluginException("the maas plugin needs a MAAS URL and an API key file (--maas-url URL"
                     + " --maas-api-key-file FILE)");
         }
         MaasVersion version;
