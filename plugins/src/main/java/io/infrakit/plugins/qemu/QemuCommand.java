@@ -36,9 +36,10 @@ final class QemuCommand {
         add(cmd, "-accel", kvm ? "kvm" : "tcg");
         add(cmd, "-m", p.memoryMib() + "M");
         add(cmd, "-smp", Integer.toString(p.cpus()));
-        add(cmd, "-kernel", p.kernel());
+        // Relative paths mean the operator's working directory, not the VM's (where QEMU runs).
+        add(cmd, "-kernel", Path.of(p.kernel()).toAbsolutePath().toString());
         if (!p.initrd().isEmpty()) {
-            add(cmd, "-initrd", p.initrd());
+            add(cmd, "-initrd", Path.of(p.initrd()).toAbsolutePath().toString());
         }
         String append = "console=ttyS0 panic=-1 infrakit.id=" + id;
         add(cmd, "-append", p.cmdline().isBlank() ? append : append + " " + p.cmdline().trim());

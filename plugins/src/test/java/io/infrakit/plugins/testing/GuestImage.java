@@ -38,9 +38,13 @@ public final class GuestImage {
         try {
             Files.createDirectories(dir.getParent());
             Path lockFile = dir.resolveSibling("infrakit-qemu-guest.lock");
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                LabScripts.run(SCRIPT, Map.of(), Duration.ofMinutes(10), dir.toString());
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock();
+                try {
+                    LabScripts.run(SCRIPT, Map.of(), Duration.ofMinutes(10), dir.toString());
+                } finally {
+                    lock.release();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
