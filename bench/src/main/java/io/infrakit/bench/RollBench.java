@@ -2,7 +2,7 @@ package io.infrakit.bench;
 
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.controller.StatusWriter;
 import java.util.concurrent.atomic.LongAdder;
 
 /**

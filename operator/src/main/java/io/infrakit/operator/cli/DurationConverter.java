@@ -1,6 +1,6 @@
 package io.infrakit.operator.cli;
 
-import io.infrakit.operator.spec.GoDuration;
+import io.infrakit.plugins.json.GoDuration;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,8 +1,8 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.controller.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;

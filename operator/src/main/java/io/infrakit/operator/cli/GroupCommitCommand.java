@@ -1,10 +1,11 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.CommitDetails;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.CommitDetails;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.infrakit.operator.spec.FieldChange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

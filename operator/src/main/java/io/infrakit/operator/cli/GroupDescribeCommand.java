@@ -1,11 +1,11 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.controller.StatusWriter;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.KeyValue;

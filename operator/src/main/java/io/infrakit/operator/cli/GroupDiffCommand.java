@@ -1,10 +1,10 @@
 package io.infrakit.operator.cli;
 
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.FieldChange;
-import io.infrakit.operator.spec.JsonDiff;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.JsonDiff;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;

@@ -1,7 +1,7 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.update.SpecHistory;
+import io.infrakit.operator.write.SpecHistory;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;

@@ -1,9 +1,9 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.controller.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateProgress;
 import io.infrakit.store.Store;
 import java.time.Duration;
 import java.util.Objects;

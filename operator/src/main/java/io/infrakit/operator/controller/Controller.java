@@ -1,12 +1,13 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.controller.RollingUpdates;
+import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.operator.update.RollingUpdates;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import java.time.Clock;
@@ -35,7 +36,7 @@ import org.slf4j.MDC;
  * Events, resyncs and plugin notifications only put group IDs into the work queue; each reconcile reads the whole
  * current state.
  */
-public final class Controller implements AutoCloseable {
+public final class Controller implements LeaderWork, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
@@ -107,12 +108,14 @@ public final class Controller implements AutoCloseable {
         return specs;
     }
 
+    @Override
     public boolean isLeading() {
         Term t = current;
         return t != null && t.term.isActive();
     }
 
     /** Starts reconciling for one leader term. Reads the stored statuses first, so nothing identical is rewritten. */
+    @Override
     public synchronized void lead(LeaderTerm term) {
         standDown();
         Term t = new Term(term);
@@ -136,6 +139,7 @@ public final class Controller implements AutoCloseable {
      * every plugin call they started: when this returns, this replica calls no plugin (unless a call ignores the
      * interrupt for longer than the wait; that is logged).
      */
+    @Override
     public synchronized void standDown() {
         Term t = current;
         if (t == null) {

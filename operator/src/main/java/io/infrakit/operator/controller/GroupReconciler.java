@@ -1,13 +1,15 @@
 package io.infrakit.operator.controller;
 
+import io.infrakit.operator.controller.RollingUpdates;
+import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.operator.update.RollingUpdates;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.Plan;
+import io.infrakit.operator.group.Planner;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;

@@ -2,7 +2,8 @@ package io.infrakit.operator.controller;
 
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.Plan;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.PluginSpec;
 import io.infrakit.plugins.group.Tags;

@@ -1,19 +1,19 @@
 package io.infrakit.operator.groupsocket;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.CommitDetails;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.controller.StatusWriter;
+import io.infrakit.operator.group.CommitDetails;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.PluginLookup;
-import io.infrakit.plugins.group.GroupSpec;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.group.SpecFormatException;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.GroupDescription;
 import io.infrakit.plugins.spi.GroupPlugin;
+import io.infrakit.plugins.spi.GroupSpec;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.ManagerPlugin;
 import io.infrakit.plugins.spi.PluginException;

@@ -4,7 +4,7 @@ import static io.infrakit.operator.controller.OperatorFixture.cattle;
 import static io.infrakit.operator.controller.OperatorFixture.pets;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;

@@ -1,9 +1,9 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;

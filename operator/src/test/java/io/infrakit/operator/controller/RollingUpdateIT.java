@@ -3,8 +3,8 @@ package io.infrakit.operator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.cli.Main;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateProgress;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.testing.Await;
@@ -179,7 +179,7 @@ class RollingUpdateIT {
         op.awaitConverged("zk", 3);
         String v2 = flavor("v2", 200);
         var props = io.infrakit.plugins.json.Json.parse(v2);
-        String v2sha = io.infrakit.operator.spec.SpecValidator.parse("zk", spec("zk", alloc, v2, null), 0).configHash();
+        String v2sha = io.infrakit.operator.group.SpecValidator.parse("zk", spec("zk", alloc, v2, null), 0).configHash();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger maxDown = new AtomicInteger();
         Thread sampler = new Thread(() -> {

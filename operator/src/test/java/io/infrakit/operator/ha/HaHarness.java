@@ -3,11 +3,11 @@ package io.infrakit.operator.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.ha.ReplicaProcess.Interval;
 import io.infrakit.operator.ha.ReplicaProcess.LogLine;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;

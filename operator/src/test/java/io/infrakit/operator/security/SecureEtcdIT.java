@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.metrics.MeteredOperator;
-import io.infrakit.operator.status.StatusWriter;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdServer;

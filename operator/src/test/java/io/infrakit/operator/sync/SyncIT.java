@@ -1,14 +1,13 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.FieldChange;
-
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static io.infrakit.operator.sync.GitRepo.cattleYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;

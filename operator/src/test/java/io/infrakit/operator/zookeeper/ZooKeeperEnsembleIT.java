@@ -3,8 +3,8 @@ package io.infrakit.operator.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateProgress;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
 import io.infrakit.store.testing.Await;

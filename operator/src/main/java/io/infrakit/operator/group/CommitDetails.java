@@ -1,4 +1,4 @@
-package io.infrakit.operator.spec;
+package io.infrakit.operator.group;
 
 /** InfraKit's words for what committing a spec does to a group, as its CommitGroup answers them. */
 public final class CommitDetails {

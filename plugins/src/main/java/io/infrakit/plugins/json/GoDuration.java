@@ -1,4 +1,4 @@
-package io.infrakit.plugins.rpc;
+package io.infrakit.plugins.json;
 
 import java.math.BigDecimal;
 import java.time.Duration;

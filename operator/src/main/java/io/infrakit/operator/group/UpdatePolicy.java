@@ -1,8 +1,8 @@
-package io.infrakit.operator.update;
+package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.operator.spec.GoDuration;
-import io.infrakit.operator.spec.SpecException;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.plugins.json.GoDuration;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.infrakit.operator.controller;
+package io.infrakit.operator.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.infrakit.operator.update;
+package io.infrakit.operator.write;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;

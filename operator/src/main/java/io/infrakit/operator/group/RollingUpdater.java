@@ -1,6 +1,6 @@
-package io.infrakit.operator.update;
+package io.infrakit.operator.group;
 
-import io.infrakit.operator.controller.Planner;
+import io.infrakit.operator.group.Planner;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Health;
 import io.infrakit.plugins.spi.InstanceDescription;

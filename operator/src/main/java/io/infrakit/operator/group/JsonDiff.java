@@ -1,4 +1,4 @@
-package io.infrakit.operator.spec;
+package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.infrakit.operator.update;
+package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;

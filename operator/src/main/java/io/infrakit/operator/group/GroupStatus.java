@@ -1,10 +1,10 @@
-package io.infrakit.operator.status;
+package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.group.UpdateProgress;
 
 /**
  * What the leader last saw of a group, stored as JSON at {@code <prefix>/status/<ID>}. It holds no timestamps that

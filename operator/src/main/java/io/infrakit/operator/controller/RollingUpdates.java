@@ -1,11 +1,15 @@
-package io.infrakit.operator.update;
+package io.infrakit.operator.controller;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.controller.Plan;
-import io.infrakit.operator.controller.Planner;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.Plan;
+import io.infrakit.operator.group.Planner;
+import io.infrakit.operator.group.RollingUpdater;
+import io.infrakit.operator.group.UpdatePolicy;
+import io.infrakit.operator.group.UpdateProgress;
+import io.infrakit.operator.write.SpecHistory;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.Allocation;

@@ -1,4 +1,4 @@
-package io.infrakit.plugins.group;
+package io.infrakit.plugins.spi;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

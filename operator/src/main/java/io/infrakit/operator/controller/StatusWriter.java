@@ -1,10 +1,11 @@
-package io.infrakit.operator.status;
+package io.infrakit.operator.controller;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;

@@ -1,4 +1,4 @@
-package io.infrakit.operator.spec;
+package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package io.infrakit.operator.controller;
+package io.infrakit.operator.group;
 
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.Allocation;

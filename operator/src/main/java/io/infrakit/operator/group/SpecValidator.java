@@ -1,14 +1,14 @@
-package io.infrakit.operator.spec;
+package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.operator.update.UpdatePolicy;
+import io.infrakit.operator.group.UpdatePolicy;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupProperties;
-import io.infrakit.plugins.group.GroupSpec;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.group.PluginSpec;
 import io.infrakit.plugins.group.SpecFormatException;
 import io.infrakit.plugins.spi.Allocation;
+import io.infrakit.plugins.spi.GroupSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
-package io.infrakit.operator.spec;
+package io.infrakit.operator.group;
 
+import io.infrakit.operator.group.UpdatePolicy;
 import io.infrakit.plugins.group.GroupProperties;
-import io.infrakit.plugins.group.GroupSpec;
-import io.infrakit.operator.update.UpdatePolicy;
 import io.infrakit.plugins.spi.Allocation;
+import io.infrakit.plugins.spi.GroupSpec;
 
 /**
  * A group spec that passed structural validation: what the controller converges to. {@code revision} is the etcd
