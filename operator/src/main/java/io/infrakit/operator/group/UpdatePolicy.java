@@ -80,11 +80,17 @@ public record UpdatePolicy(int maxParallel, boolean surge, Duration healthyFor, 
     }
 
     private static Duration duration(String field, JsonNode v) throws SpecException {
+        Duration d;
         try {
-            return GoDuration.parse(v.asText());
+            d = GoDuration.parse(v.asText());
         } catch (IllegalArgumentException e) {
-            throw new SpecException("Invalid properties: " + field + ": " + e.getMessage());
+            throw new SpecException("Invalid properties: " + field + ": " + e.getMessage()
+                    + " (a Go duration: 500ms, 30s, 1m30s, 2h)");
         }
+        if (d.isNegative()) {
+            throw new SpecException("Invalid properties: " + field + " must not be negative");
+        }
+        return d;
     }
 
     private static OnFailure onFailure(String s) throws SpecException {
