@@ -8,6 +8,7 @@ import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import java.time.Clock;
@@ -82,12 +83,12 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.specs = new SpecCache(keys, this::enqueue);
-        this.status = new StatusWriter(store, keys, clock);
+        this.status = new StatusWriter(store, keys);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
                 new PlanExecutor(plugins, pluginPool, config.maxParallel()),
-                new RollingUpdates(store, keys, plugins, clock));
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock), plugins, clock), clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */

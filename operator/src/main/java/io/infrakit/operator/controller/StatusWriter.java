@@ -1,18 +1,13 @@
 package io.infrakit.operator.controller;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.group.GroupStatus;
-import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,17 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class StatusWriter {
 
-    private static final ObjectMapper MAPPER = Json.mapper();
-
     private final Store store;
     private final Keys keys;
-    private final Clock clock;
     private final Map<String, GroupStatus> written = new ConcurrentHashMap<>();
 
-    public StatusWriter(Store store, Keys keys, Clock clock) {
+    public StatusWriter(Store store, Keys keys) {
         this.store = store;
         this.keys = keys;
-        this.clock = clock;
     }
 
     /** Reads every stored status, so the first pass after taking over does not rewrite identical ones. */
@@ -41,9 +32,8 @@ public final class StatusWriter {
         written.clear();
         for (KeyValue kv : store.list(keys.statuses()).kvs()) {
             String id = Keys.idUnder(keys.statuses(), kv.key());
-            GroupStatus s = decode(kv.value());
-            if (id != null && s != null) {
-                written.put(id, s);
+            if (id != null) {
+                GroupStatus.fromJson(kv.value()).ifPresent(s -> written.put(id, s));
             }
         }
         return Map.copyOf(written);
@@ -53,21 +43,12 @@ public final class StatusWriter {
         return Optional.ofNullable(written.get(id));
     }
 
-    /** An error record, keeping the first-seen time while the same message repeats. */
-    public GroupStatus.LastError error(String id, String message) {
-        GroupStatus prev = written.get(id);
-        if (prev != null && prev.error() != null && prev.error().message().equals(message)) {
-            return prev.error();
-        }
-        return new GroupStatus.LastError(message, Instant.now(clock).toString());
-    }
-
     /** Writes the status unless it equals the last one written. Returns whether a write happened. */
     public boolean write(GroupStatus status, LeaderTerm term) {
         if (status.equals(written.get(status.id()))) {
             return false;
         }
-        Txn txn = term.fence(Txn.builder().then(Op.put(keys.status(status.id()), encode(status))).build());
+        Txn txn = term.fence(Txn.builder().then(Op.put(keys.status(status.id()), status.toJson())).build());
         if (!store.commit(txn).succeeded()) {
             throw new LostLeadershipException("status write for " + status.id() + " refused: no longer the leader");
         }
@@ -81,21 +62,5 @@ public final class StatusWriter {
             throw new LostLeadershipException("status delete for " + id + " refused: no longer the leader");
         }
         written.remove(id);
-    }
-
-    public static String encode(GroupStatus status) {
-        try {
-            return MAPPER.writeValueAsString(status);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public static GroupStatus decode(String json) {
-        try {
-            return MAPPER.readValue(json, GroupStatus.class);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

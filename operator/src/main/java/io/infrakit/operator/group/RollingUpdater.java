@@ -20,10 +20,44 @@ import java.util.Map;
  */
 public final class RollingUpdater {
 
-    /** What the reconcile must know. {@code health} holds every instance whose health matters (see {@link #needsHealth}). */
+    /**
+     * What the reconcile must know. {@code health} holds every instance whose health matters (see
+     * {@link #needsHealth}); {@code pause} is the group's pause marker (null: not paused); {@code healthySince} when
+     * every instance that matters was last seen healthy without a break (null: not now).
+     */
     public record Input(UpdatePolicy policy, Allocation allocation, String targetSha,
                         List<InstanceDescription> observed, Map<String, Health> health, UpdateProgress previous,
-                        String pausedReason, boolean pausedByFailure, Instant now, Instant healthySince) {
+                        PauseMarker pause, Instant now, Instant healthySince) {
+    }
+
+    /** What the update waits for after this pass: whether to look again soon, and whether all is healthy now. */
+    public enum Wait {
+        /** Nothing: no update, or it is done. */
+        NONE(false, true),
+        /** A person or the failure action: paused, or a batch failed. */
+        STOPPED(false, false),
+        /** Instances to become healthy (or to be created): look again at the health poll. */
+        HEALTH(true, false),
+        /** Time: every instance that matters is healthy and the batch soaks, or a batch just started. */
+        SOAK(true, true);
+
+        private final boolean poll;
+        private final boolean healthy;
+
+        Wait(boolean poll, boolean healthy) {
+            this.poll = poll;
+            this.healthy = healthy;
+        }
+
+        /** Look again after the health poll interval. */
+        public boolean poll() {
+            return poll;
+        }
+
+        /** Every instance that matters is healthy now (the caller keeps the healthy-since clock running). */
+        public boolean healthy() {
+            return healthy;
+        }
     }
 
     /**
@@ -33,11 +67,10 @@ public final class RollingUpdater {
      * @param replace       out-of-date instances to destroy now (the next batch)
      * @param progress      the status to report (null when no update has happened)
      * @param failure       set when the batch failed: the caller applies the policy's failure action
-     * @param ready         every instance that matters is healthy now (for the caller's healthy-since clock)
-     * @param waiting       the update waits on health: look again soon
+     * @param waiting       what the update waits for now
      */
     public record Decision(long effectiveSize, List<InstanceDescription> replace, UpdateProgress progress,
-                           String failure, boolean ready, boolean waiting) {
+                           String failure, Wait waiting) {
     }
 
     private RollingUpdater() {
@@ -67,28 +100,29 @@ public final class RollingUpdater {
                 ? in.previous() : null;
         if (stale.isEmpty() && (prev == null || !prev.isRolling())) {
             // Nothing to roll: report a finished update as done, and nothing at all for a group never updated.
-            UpdateProgress p = prev == null ? null : prev.with(UpdateProgress.DONE, Math.min(done, desired), desired,
+            UpdateProgress p = prev == null ? null : prev.with(UpdateState.DONE, Math.min(done, desired), desired,
                     null);
-            return new Decision(desired, List.of(), p, null, true, false);
+            return new Decision(desired, List.of(), p, null, Wait.NONE);
         }
         if (prev == null) {
-            prev = new UpdateProgress(in.targetSha(), UpdateProgress.ROLLING, 0, desired, 0, null, null);
+            prev = new UpdateProgress(in.targetSha(), UpdateState.ROLLING, 0, desired, 0, null, null);
         }
         boolean pets = in.allocation().isPets();
         long surge = !pets && policy.surge() ? Math.min(policy.maxParallel(), stale.size()) : 0;
         long effective = desired + surge;
         long doneNow = Math.min(done, desired);
 
-        if (in.pausedReason() != null) {
-            String state = in.pausedByFailure() ? UpdateProgress.FAILED : UpdateProgress.PAUSED;
-            return new Decision(effective, List.of(), prev.with(state, doneNow, desired, in.pausedReason()), null,
-                    false, false);
+        PauseMarker pause = in.pause() != null && in.pause().holds(in.targetSha()) ? in.pause() : null;
+        if (pause != null) {
+            UpdateState state = pause.byFailure() ? UpdateState.FAILED : UpdateState.PAUSED;
+            return new Decision(effective, List.of(), prev.with(state, doneNow, desired, pause.reason()), null,
+                    Wait.STOPPED);
         }
 
         // Is every instance that matters healthy, and is nothing still to be created?
         InstanceDescription victim = pets ? nextPet(stale, in.health()) : null;
         String unhealthy = null;
-        String notYet = null;
+        String notHealthy = null; // the first instance that matters and is not healthy yet
         for (InstanceDescription d : gated(in.allocation(), in.targetSha(), in.observed())) {
             if (d == victim) {
                 continue; // the member about to be replaced need not be healthy
@@ -96,44 +130,46 @@ public final class RollingUpdater {
             Health h = in.health().getOrDefault(d.id(), Health.UNKNOWN);
             if (h == Health.UNHEALTHY && Planner.isCurrent(d, in.targetSha())) {
                 unhealthy = "Instance " + d.id() + " is unhealthy";
-            } else if (h != Health.HEALTHY && notYet == null) {
-                notYet = "waiting for " + d.id() + " to become healthy";
+            } else if (h != Health.HEALTHY && notHealthy == null) {
+                notHealthy = d.id();
             }
         }
-        if (notYet == null && in.observed().size() < effective) {
-            notYet = "waiting for " + (effective - in.observed().size()) + " new instances";
-        }
+        long missing = effective - in.observed().size();
+        // What the batch waits for, named once for both messages that mention it.
+        String awaited = notHealthy != null ? notHealthy : missing > 0 ? missing + " new instances" : null;
+        String waiting = notHealthy != null ? "waiting for " + notHealthy + " to become healthy"
+                : missing > 0 ? "waiting for " + missing + " new instances" : null;
         Instant started = prev.batchStarted() == null ? null : Instant.parse(prev.batchStarted());
-        if (unhealthy == null && notYet != null && started != null
+        if (unhealthy == null && awaited != null && started != null
                 && in.now().isAfter(started.plus(policy.healthDeadline()))) {
-            unhealthy = notYet.replace("waiting for ", "") + ": not healthy within " + human(policy.healthDeadline());
+            unhealthy = awaited + ": not healthy within " + human(policy.healthDeadline());
         }
         boolean carryOn = unhealthy != null && policy.onFailure() == UpdatePolicy.OnFailure.CONTINUE;
         if (unhealthy != null && !carryOn) {
-            return new Decision(effective, List.of(), prev.with(UpdateProgress.ROLLING, doneNow, desired, unhealthy),
-                    unhealthy, false, false);
+            return new Decision(effective, List.of(), prev.with(UpdateState.ROLLING, doneNow, desired, unhealthy),
+                    unhealthy, Wait.STOPPED);
         }
-        if (notYet != null && !carryOn) {
-            return new Decision(effective, List.of(), prev.with(UpdateProgress.ROLLING, doneNow, desired, notYet),
-                    null, false, true);
+        if (awaited != null && !carryOn) {
+            return new Decision(effective, List.of(), prev.with(UpdateState.ROLLING, doneNow, desired, waiting),
+                    null, Wait.HEALTH);
         }
         Duration healthyFor = in.healthySince() == null ? Duration.ZERO : Duration.between(in.healthySince(), in.now());
         if (!carryOn && prev.batch() > 0 && healthyFor.compareTo(policy.healthyFor()) < 0) {
-            return new Decision(effective, List.of(), prev.with(UpdateProgress.ROLLING, doneNow, desired,
-                    "healthy for " + human(healthyFor) + " of " + human(policy.healthyFor())), null, true, true);
+            return new Decision(effective, List.of(), prev.with(UpdateState.ROLLING, doneNow, desired,
+                    "healthy for " + human(healthyFor) + " of " + human(policy.healthyFor())), null, Wait.SOAK);
         }
         if (stale.isEmpty()) {
-            return new Decision(desired, List.of(), prev.with(UpdateProgress.DONE, doneNow, desired,
-                    carryOn ? "finished after: " + unhealthy : null), null, !carryOn, false);
+            return new Decision(desired, List.of(), prev.with(UpdateState.DONE, doneNow, desired,
+                    carryOn ? "finished after: " + unhealthy : null), null, Wait.NONE);
         }
         List<InstanceDescription> batch = nextBatch(pets, policy, stale, victim, in.observed().size() - desired);
         if (batch.isEmpty()) {
-            return new Decision(effective, List.of(), prev.with(UpdateProgress.ROLLING, doneNow, desired,
-                    "waiting for surge instances"), null, true, true);
+            return new Decision(effective, List.of(), prev.with(UpdateState.ROLLING, doneNow, desired,
+                    "waiting for surge instances"), null, Wait.SOAK);
         }
-        UpdateProgress next = new UpdateProgress(in.targetSha(), UpdateProgress.ROLLING, doneNow, desired,
+        UpdateProgress next = new UpdateProgress(in.targetSha(), UpdateState.ROLLING, doneNow, desired,
                 prev.batch() + 1, in.now().toString(), carryOn ? "continued after: " + unhealthy : null);
-        return new Decision(effective, batch, next, null, !carryOn, true);
+        return new Decision(effective, batch, next, null, carryOn ? Wait.HEALTH : Wait.SOAK);
     }
 
     private static List<InstanceDescription> nextBatch(boolean pets, UpdatePolicy policy,

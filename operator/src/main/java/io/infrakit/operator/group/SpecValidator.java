@@ -2,15 +2,12 @@ package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.group.UpdatePolicy;
-import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupProperties;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.group.PluginSpec;
 import io.infrakit.plugins.group.SpecFormatException;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.GroupSpec;
-import io.infrakit.plugins.spi.PluginException;
-import io.infrakit.plugins.spi.PluginName;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,8 +15,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks group specs. {@link #parse} is pure (structure, InfraKit's rules and ours); {@link #checkPlugins} asks the
- * named plugins, as InfraKit's CommitGroup does. Messages follow InfraKit's where it has them.
+ * Checks group specs: structure, InfraKit's rules and ours, without I/O (the plugins' own checks are
+ * {@code write.PluginCheck}'s). Messages follow InfraKit's where it has them.
  */
 public final class SpecValidator {
 
@@ -81,23 +78,6 @@ public final class SpecValidator {
             throw new SpecException("Invalid properties: " + e.getMessage());
         }
         return new GroupDefinition(id, spec, props, hash, revision, update);
-    }
-
-    /** Resolves both plugins and lets them validate their properties. */
-    public static void checkPlugins(GroupDefinition group, PluginLookup plugins) throws SpecException {
-        GroupProperties props = group.properties();
-        PluginName instanceName = props.instance().pluginName();
-        PluginName flavorName = props.flavor().pluginName();
-        try {
-            plugins.flavor(flavorName).validate(props.flavor().properties(), props.allocation());
-        } catch (PluginException e) {
-            throw new SpecException("Failed to find Flavor plugin '" + flavorName + "':" + e.getMessage());
-        }
-        try {
-            plugins.instance(instanceName).validate(props.instance().properties());
-        } catch (PluginException e) {
-            throw new SpecException("Failed to find Instance plugin '" + instanceName + "':" + e.getMessage());
-        }
     }
 
     private static void checkAllocation(Allocation allocation, boolean sizeWritten) throws SpecException {

@@ -1,5 +1,6 @@
 package io.infrakit.operator.group;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,23 +22,19 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpdateProgress(
         @JsonProperty("TargetSHA") String targetSha,
-        @JsonProperty("State") String state,
+        @JsonProperty("State") UpdateState state,
         @JsonProperty("Done") long done,
         @JsonProperty("Total") long total,
         @JsonProperty("Batch") long batch,
         @JsonProperty("BatchStarted") String batchStarted,
         @JsonProperty("Reason") String reason) {
 
-    public static final String ROLLING = "rolling";
-    public static final String PAUSED = "paused";
-    public static final String FAILED = "failed";
-    public static final String DONE = "done";
-
+    @JsonIgnore // derived from the state, not stored
     public boolean isRolling() {
-        return ROLLING.equals(state);
+        return state == UpdateState.ROLLING;
     }
 
-    UpdateProgress with(String newState, long newDone, long newTotal, String newReason) {
+    UpdateProgress with(UpdateState newState, long newDone, long newTotal, String newReason) {
         return new UpdateProgress(targetSha, newState, newDone, newTotal, batch, batchStarted, newReason);
     }
 }

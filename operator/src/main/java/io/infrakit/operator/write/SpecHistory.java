@@ -7,24 +7,29 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The last few specs of each group, at {@code <prefix>/history/<ID>}, so a rollback commits exactly the previous
- * spec even after etcd compacted its revisions. Written by the leader (fenced) when it first acts on a revision.
+ * spec even after etcd compacted its revisions. Every spec written through {@link GroupWrites} is recorded with the
+ * revision etcd gave it, and the leader records the revision it acts on (specs put with etcdctl). Writers
+ * compare-and-set the key, so concurrent ones keep each other's entries.
  */
 public final class SpecHistory {
 
     /** How many specs are kept per group. */
     public static final int KEEP = 5;
+    private static final int ATTEMPTS = 5;
 
     /** One remembered spec. */
     public record Entry(@JsonProperty("Revision") long revision, @JsonProperty("ConfigSHA") String configSha,
@@ -35,38 +40,57 @@ public final class SpecHistory {
 
     private final Store store;
     private final Keys keys;
-    private final Map<String, List<Entry>> cache = new ConcurrentHashMap<>();
+    /** Revisions known to be recorded, per group: a leader records each revision once, without reading. */
+    private final ConcurrentHashMap<String, Set<Long>> recorded = new ConcurrentHashMap<>();
 
     public SpecHistory(Store store, Keys keys) {
         this.store = store;
         this.keys = keys;
     }
 
-    public List<Entry> entries(String id) {
-        return cache.computeIfAbsent(id, k -> read(store, keys, k));
-    }
-
-    public boolean has(String id, long revision) {
-        return entries(id).stream().anyMatch(e -> e.revision() == revision);
-    }
-
-    /** Remembers the spec at this revision, once. */
-    public void record(String id, long revision, String configSha, JsonNode spec, LeaderTerm term) {
-        if (has(id, revision)) {
+    /**
+     * Remembers a spec, once per revision.
+     *
+     * @param term the leader's term to fence the write on, or null for a write on a user's behalf
+     * @throws LostLeadershipException when the fence failed
+     */
+    public void record(String id, Entry entry, LeaderTerm term) {
+        Set<Long> known = recorded.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+        if (known.contains(entry.revision())) {
             return;
         }
-        List<Entry> now = entries(id);
-        List<Entry> next = new ArrayList<>(now);
-        next.add(new Entry(revision, configSha, spec));
-        next.sort((a, b) -> Long.compare(a.revision(), b.revision()));
-        while (next.size() > KEEP) {
-            next.remove(0);
+        String key = keys.history(id);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<KeyValue> kv = store.get(key);
+            List<Entry> now = kv.map(v -> decode(v.value())).orElse(List.of());
+            if (now.stream().anyMatch(e -> e.revision() == entry.revision())) {
+                known.add(entry.revision());
+                return;
+            }
+            List<Entry> next = new ArrayList<>(now);
+            next.add(entry);
+            next.sort(Comparator.comparingLong(Entry::revision));
+            while (next.size() > KEEP) {
+                next.remove(0);
+            }
+            long revision = kv.map(KeyValue::modRevision).orElse(0L);
+            Txn txn = Txn.builder().when(revision == 0 ? Compare.absent(key) : Compare.modRevision(key, revision))
+                    .then(Op.put(key, Json.write(next))).build();
+            if (store.commit(term == null ? txn : term.fence(txn)).succeeded()) {
+                known.add(entry.revision());
+                return;
+            }
+            if (term != null && store.get(key).map(KeyValue::modRevision).orElse(0L) == revision) {
+                throw new LostLeadershipException("history write for " + id + " refused: no longer the leader");
+            }
         }
-        Txn txn = term.fence(Txn.builder().then(Op.put(keys.history(id), Json.write(next))).build());
-        if (!store.commit(txn).succeeded()) {
-            throw new LostLeadershipException("history write for " + id + " refused: no longer the leader");
-        }
-        cache.put(id, List.copyOf(next));
+        throw new IllegalStateException("the history of " + id + " kept changing; the spec of revision "
+                + entry.revision() + " is not recorded");
+    }
+
+    /** The recorded specs of a group, oldest first (none when the key is absent or unreadable). */
+    public List<Entry> entries(String id) {
+        return store.get(keys.history(id)).map(kv -> decode(kv.value())).orElse(List.of());
     }
 
     /** The newest spec before {@code revision} whose config differs from {@code configSha}. */
@@ -80,21 +104,18 @@ public final class SpecHistory {
         return Optional.ofNullable(found);
     }
 
+    /** Forgets what this process knows of the group's history (it left this leader's hands). */
     public void forget(String id) {
-        cache.remove(id);
+        recorded.remove(id);
     }
 
     public void clear() {
-        cache.clear();
+        recorded.clear();
     }
 
-    public static List<Entry> read(Store store, Keys keys, String id) {
-        Optional<KeyValue> kv = store.get(keys.history(id));
-        if (kv.isEmpty()) {
-            return List.of();
-        }
+    private static List<Entry> decode(String json) {
         try {
-            return List.copyOf(Json.mapper().readValue(kv.get().value(), LIST));
+            return List.copyOf(Json.mapper().readValue(json, LIST));
         } catch (Exception e) {
             return List.of();
         }

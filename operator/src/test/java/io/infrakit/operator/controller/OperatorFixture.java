@@ -1,7 +1,6 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
@@ -63,7 +62,7 @@ final class OperatorFixture implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
     }
 
     void awaitInstances(String group, int n) {

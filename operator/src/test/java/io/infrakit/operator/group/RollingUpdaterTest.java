@@ -42,8 +42,7 @@ class RollingUpdaterTest {
 
     private static RollingUpdater.Decision decide(UpdatePolicy p, Allocation a, List<InstanceDescription> observed,
                                                   Map<String, Health> health, UpdateProgress prev, Instant since) {
-        return RollingUpdater.decide(new RollingUpdater.Input(p, a, NEW, observed, health, prev, null, false, NOW,
-                since));
+        return RollingUpdater.decide(new RollingUpdater.Input(p, a, NEW, observed, health, prev, null, NOW, since));
     }
 
     @Test
@@ -58,7 +57,7 @@ class RollingUpdaterTest {
     void firstBatchReplacesOneOutOfDateInstanceByDefault() {
         var d = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), group(3, 0), Map.of(), null, null);
         assertThat(d.replace()).extracting(InstanceDescription::id).containsExactly("o0");
-        assertThat(d.progress().state()).isEqualTo(UpdateProgress.ROLLING);
+        assertThat(d.progress().state()).isEqualTo(UpdateState.ROLLING);
         assertThat(d.progress().batch()).isEqualTo(1);
         assertThat(d.progress().batchStarted()).isEqualTo(NOW.toString());
     }
@@ -66,11 +65,11 @@ class RollingUpdaterTest {
     @Test
     void nextBatchWaitsUntilNewInstancesAreHealthy() {
         List<InstanceDescription> g = group(2, 1);
-        UpdateProgress prev = new UpdateProgress(NEW, UpdateProgress.ROLLING, 1, 3, 1, NOW.minusSeconds(1).toString(),
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 1, 3, 1, NOW.minusSeconds(1).toString(),
                 null);
         var waiting = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), g, Map.of("n0", Health.UNKNOWN), prev, null);
         assertThat(waiting.replace()).isEmpty();
-        assertThat(waiting.waiting()).isTrue();
+        assertThat(waiting.waiting().poll()).isTrue();
         assertThat(waiting.failure()).isNull();
         var next = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), g, Map.of("n0", Health.HEALTHY), prev, NOW);
         assertThat(next.replace()).extracting(InstanceDescription::id).containsExactly("o0");
@@ -79,15 +78,15 @@ class RollingUpdaterTest {
 
     @Test
     void waitsForMissingReplacementsBeforeTheNextBatch() {
-        UpdateProgress prev = new UpdateProgress(NEW, UpdateProgress.ROLLING, 0, 3, 1, NOW.toString(), null);
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 0, 3, 1, NOW.toString(), null);
         var d = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), group(2, 0), Map.of(), prev, NOW);
         assertThat(d.replace()).isEmpty();
-        assertThat(d.waiting()).isTrue();
+        assertThat(d.waiting().poll()).isTrue();
     }
 
     @Test
     void unhealthyNewInstanceFailsTheBatch() {
-        UpdateProgress prev = new UpdateProgress(NEW, UpdateProgress.ROLLING, 1, 3, 1, NOW.toString(), null);
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 1, 3, 1, NOW.toString(), null);
         var d = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), group(2, 1), Map.of("n0", Health.UNHEALTHY),
                 prev, null);
         assertThat(d.failure()).contains("n0").contains("unhealthy");
@@ -98,7 +97,7 @@ class RollingUpdaterTest {
     void unknownHealthIsBoundedByTheDeadline() {
         UpdatePolicy p = new UpdatePolicy(1, false, Duration.ZERO, Duration.ofSeconds(30),
                 UpdatePolicy.OnFailure.PAUSE, false);
-        UpdateProgress prev = new UpdateProgress(NEW, UpdateProgress.ROLLING, 1, 3, 1,
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 1, 3, 1,
                 NOW.minusSeconds(31).toString(), null);
         var d = decide(p, Allocation.ofSize(3), group(2, 1), Map.of("n0", Health.UNKNOWN), prev, null);
         assertThat(d.failure()).contains("not healthy within 30s");
@@ -108,7 +107,7 @@ class RollingUpdaterTest {
     void continueCarriesOnPastAFailure() {
         UpdatePolicy p = new UpdatePolicy(1, false, Duration.ZERO, Duration.ofSeconds(30),
                 UpdatePolicy.OnFailure.CONTINUE, false);
-        UpdateProgress prev = new UpdateProgress(NEW, UpdateProgress.ROLLING, 1, 3, 1, NOW.toString(), null);
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 1, 3, 1, NOW.toString(), null);
         var d = decide(p, Allocation.ofSize(3), group(2, 1), Map.of("n0", Health.UNHEALTHY), prev, null);
         assertThat(d.failure()).isNull();
         assertThat(d.replace()).hasSize(1);
@@ -119,11 +118,11 @@ class RollingUpdaterTest {
     void healthyForDelaysTheNextBatch() {
         UpdatePolicy p = new UpdatePolicy(1, false, Duration.ofSeconds(5), Duration.ofMinutes(1),
                 UpdatePolicy.OnFailure.PAUSE, false);
-        UpdateProgress prev = new UpdateProgress(NEW, UpdateProgress.ROLLING, 1, 3, 1, NOW.toString(), null);
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 1, 3, 1, NOW.toString(), null);
         var early = decide(p, Allocation.ofSize(3), group(2, 1), Map.of("n0", Health.HEALTHY), prev,
                 NOW.minusSeconds(2));
         assertThat(early.replace()).isEmpty();
-        assertThat(early.ready()).isTrue();
+        assertThat(early.waiting().healthy()).isTrue();
         var late = decide(p, Allocation.ofSize(3), group(2, 1), Map.of("n0", Health.HEALTHY), prev,
                 NOW.minusSeconds(6));
         assertThat(late.replace()).hasSize(1);
@@ -151,27 +150,27 @@ class RollingUpdaterTest {
 
     @Test
     void finishedUpdateIsDoneOnceTheLastBatchIsHealthy() {
-        UpdateProgress prev = new UpdateProgress(NEW, UpdateProgress.ROLLING, 2, 3, 3, NOW.toString(), null);
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 2, 3, 3, NOW.toString(), null);
         List<InstanceDescription> g = group(0, 3);
         var waiting = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), g, Map.of(), prev, null);
-        assertThat(waiting.progress().state()).isEqualTo(UpdateProgress.ROLLING);
+        assertThat(waiting.progress().state()).isEqualTo(UpdateState.ROLLING);
         var done = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), g, all(g, Health.HEALTHY), prev, NOW);
-        assertThat(done.progress().state()).isEqualTo(UpdateProgress.DONE);
+        assertThat(done.progress().state()).isEqualTo(UpdateState.DONE);
         assertThat(done.progress().done()).isEqualTo(3);
     }
 
     @Test
     void pausedUpdateDoesNothingButReportsWhy() {
         var d = RollingUpdater.decide(new RollingUpdater.Input(UpdatePolicy.defaults(), Allocation.ofSize(3), NEW,
-                group(3, 0), Map.of(), null, "paused by user", false, NOW, null));
+                group(3, 0), Map.of(), null, PauseMarker.byUser(NOW), NOW, null));
         assertThat(d.replace()).isEmpty();
-        assertThat(d.progress().state()).isEqualTo(UpdateProgress.PAUSED);
+        assertThat(d.progress().state()).isEqualTo(UpdateState.PAUSED);
         assertThat(d.progress().reason()).isEqualTo("paused by user");
     }
 
     @Test
     void newTargetStartsANewUpdate() {
-        UpdateProgress old = new UpdateProgress("older", UpdateProgress.ROLLING, 1, 3, 4, NOW.toString(), null);
+        UpdateProgress old = new UpdateProgress("older", UpdateState.ROLLING, 1, 3, 4, NOW.toString(), null);
         var d = decide(UpdatePolicy.defaults(), Allocation.ofSize(3), group(3, 0), Map.of(), old, null);
         assertThat(d.progress().targetSha()).isEqualTo(NEW);
         assertThat(d.progress().batch()).isEqualTo(1);

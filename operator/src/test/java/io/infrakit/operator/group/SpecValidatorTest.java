@@ -3,6 +3,7 @@ package io.infrakit.operator.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginRegistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -104,12 +105,12 @@ class SpecValidatorTest {
         PluginRegistry plugins = PluginRegistry.builtins(dir);
         GroupDefinition def = SpecValidator.parse("web", spec("\"web\"", "{\"Size\":1}", "instance-nope",
                 "flavor-vanilla"), 1);
-        assertThatThrownBy(() -> SpecValidator.checkPlugins(def, plugins))
+        assertThatThrownBy(() -> PluginCheck.check(def, plugins))
                 .hasMessageStartingWith("Failed to find Instance plugin 'instance-nope':");
         GroupDefinition def2 = SpecValidator.parse("web", spec("\"web\"", "{\"Size\":1}", "file", "nope"), 1);
-        assertThatThrownBy(() -> SpecValidator.checkPlugins(def2, plugins))
+        assertThatThrownBy(() -> PluginCheck.check(def2, plugins))
                 .hasMessageStartingWith("Failed to find Flavor plugin 'nope':");
-        SpecValidator.checkPlugins(SpecValidator.parse("web", spec("\"web\"", "{\"Size\":1}", "file", "vanilla"), 1),
+        PluginCheck.check(SpecValidator.parse("web", spec("\"web\"", "{\"Size\":1}", "file", "vanilla"), 1),
                 plugins);
     }
 }

@@ -3,7 +3,6 @@ package io.infrakit.operator.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.ReplicaIdentity;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.ha.ReplicaProcess.Interval;
@@ -213,7 +212,7 @@ final class HaHarness implements BeforeEachCallback, AfterEachCallback {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
     }
 
     /** Waits until the status says converged at n and exactly n instances of the group exist. */

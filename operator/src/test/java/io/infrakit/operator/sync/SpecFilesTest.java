@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.infrakit.operator.group.FieldChange;
 import io.infrakit.operator.group.JsonDiff;
 import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.group.SyncAnnotations;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.json.Json;
 import java.nio.charset.StandardCharsets;

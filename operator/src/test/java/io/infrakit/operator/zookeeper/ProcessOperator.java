@@ -3,7 +3,6 @@ package io.infrakit.operator.zookeeper;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
@@ -85,7 +84,7 @@ final class ProcessOperator implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
     }
 
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {

@@ -1,4 +1,4 @@
-package io.infrakit.operator.sync;
+package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,7 +65,7 @@ public final class SyncAnnotations {
     }
 
     /** Splits annotations into sync's own ({@code infrakit.sync/*}) and the user's. */
-    static Map<String, String> own(Map<String, String> all, boolean sync) {
+    public static Map<String, String> own(Map<String, String> all, boolean sync) {
         Map<String, String> out = new TreeMap<>();
         all.forEach((k, v) -> {
             if (k.startsWith(PREFIX) == sync) {
@@ -76,7 +76,7 @@ public final class SyncAnnotations {
     }
 
     /** A short digest of a content, to notice later that a key was changed by hand. */
-    static String digest(JsonNode content) {
+    public static String digest(JsonNode content) {
         if (content == null) {
             return "invalid";
         }

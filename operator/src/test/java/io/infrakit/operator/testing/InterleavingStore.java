@@ -1,4 +1,4 @@
-package io.infrakit.operator.sync;
+package io.infrakit.operator.testing;
 
 import io.infrakit.store.ForwardingStore;
 import io.infrakit.store.Store;
@@ -10,15 +10,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * A real store that runs one action just before the next transaction: a concurrent writer (an {@code etcdctl put})
  * landing between a sync's read and its write, at a moment a test can rely on.
  */
-final class InterleavingStore extends ForwardingStore {
+public final class InterleavingStore extends ForwardingStore {
 
     private final AtomicReference<Runnable> beforeCommit = new AtomicReference<>();
 
-    InterleavingStore(Store store) {
+    public InterleavingStore(Store store) {
         super(store);
     }
 
-    void beforeNextCommit(Runnable action) {
+    public void beforeNextCommit(Runnable action) {
         beforeCommit.set(action);
     }
 
