@@ -1,5 +1,6 @@
 package io.infrakit.operator.controller;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.RollingUpdates;
 import io.infrakit.operator.controller.StatusWriter;
@@ -26,7 +27,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -222,13 +222,13 @@ public final class Controller implements LeaderWork, AutoCloseable {
                     case DONE -> t.queue.forget(id);
                     case REQUEUE -> {
                         t.queue.forget(id);
-                        t.queue.addAfter(id, config.backoffBase());
+                        t.queue.addAfter(id, config.requeue());
                     }
                     case POLL -> {
                         t.queue.forget(id);
                         t.queue.addAfter(id, config.healthPoll());
                     }
-                    case RETRY -> log.info("retrying in {} ms", t.queue.addWithBackoff(id).toMillis());
+                    case RETRY -> log.info("retrying in {} ms", t.queue.addRateLimited(id).toMillis());
                     default -> throw new IllegalStateException();
                 }
             } catch (LostLeadershipException e) {
@@ -237,7 +237,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addWithBackoff(id).toMillis(),
+                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(),
                         e.toString());
             } finally {
                 t.queue.done(id);
@@ -291,7 +291,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     private final class Term {
         final LeaderTerm term;
-        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.backoffBase(), config.backoffMax(),
+        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.retry().get(),
                 new WorkQueue.Listener<>() {
                     @Override
                     public void added(String key) {
@@ -359,11 +359,6 @@ public final class Controller implements LeaderWork, AutoCloseable {
     }
 
     private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new ThreadFactoryBuilder().setNameFormat(prefix + "-%d").setDaemon(true).build();
     }
 }
