@@ -1,5 +1,6 @@
 package io.infrakit.operator.election;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
@@ -43,11 +44,8 @@ public final class Replica implements AutoCloseable {
         this.work = work;
         this.identity = identity;
         this.marginNanos = margin.toNanos();
-        this.transitions = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "infrakit-leadership");
-            t.setDaemon(true);
-            return t;
-        });
+        this.transitions = Executors.newSingleThreadExecutor(
+                new ThreadFactoryBuilder().setNameFormat("infrakit-leadership").setDaemon(true).build());
         this.election = new Election(store, leaderPrefix, identity.toJson(), ttl.toSeconds(), margin,
                 new ElectionListener() {
                     @Override
