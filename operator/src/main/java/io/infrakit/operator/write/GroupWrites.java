@@ -107,7 +107,7 @@ public final class GroupWrites {
         }
         TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
                 .then(Op.delete(keys.free(id))), null);
-        history.record(id, new SpecHistory.Entry(r.revision(), def.configHash(), Json.toTree(def.spec())), null);
+        history.record(id, r.revision(), def.configHash(), () -> Json.toTree(def.spec()), null);
         log.info("{} committed {} (revision {}): {}", who, id, r.revision(), details);
         return new Commit(id, details, r.revision(), current, value, warning);
     }
@@ -167,8 +167,7 @@ public final class GroupWrites {
 
     /** The leader records the spec revision it acts on (specs put without this service have no history yet). */
     public void remember(GroupDefinition group, LeaderTerm term) {
-        history.record(group.id(), new SpecHistory.Entry(group.revision(), group.configHash(),
-                Json.toTree(group.spec())), term);
+        history.record(group.id(), group.revision(), group.configHash(), () -> Json.toTree(group.spec()), term);
     }
 
     /**
@@ -254,7 +253,7 @@ public final class GroupWrites {
         GroupDefinition def = validate(id, Json.write(entry.spec()));
         String value = keepOwner(GroupSpecs.toJson(def.spec()), Optional.of(current), Author.CONTROLLER);
         TxnResult r = commit(id, Optional.of(current), more.then(Op.put(keys.group(id), value)), term);
-        history.record(id, new SpecHistory.Entry(r.revision(), def.configHash(), entry.spec()), term);
+        history.record(id, r.revision(), def.configHash(), entry::spec, term);
         return r.revision();
     }
 

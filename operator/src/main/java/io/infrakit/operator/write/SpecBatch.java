@@ -74,8 +74,8 @@ public final class SpecBatch {
         TxnResult r = store.commit(txn.build());
         if (r.succeeded()) {
             for (GroupDefinition def : written) {
-                writes.history().record(def.id(), new SpecHistory.Entry(r.revision(), def.configHash(),
-                        Json.toTree(def.spec())), null);
+                writes.history().record(def.id(), r.revision(), def.configHash(), () -> Json.toTree(def.spec()),
+                        null);
             }
         }
         return r;
