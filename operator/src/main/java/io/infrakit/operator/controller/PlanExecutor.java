@@ -71,8 +71,8 @@ public final class PlanExecutor {
         }
         for (Plan.Destroy d : plan.destroys()) {
             steps.add(step(error, () -> {
-                destroy(group.properties().flavor(), d.drain() ? flavor : null, instances, d.instance(), d.reason(),
-                        d.rolling() ? "rolling_update" : "terminate", term);
+                destroy(group.properties().flavor(), d.cause().drain() ? flavor : null, instances, d.instance(),
+                        d.reason(), d.cause().pluginReason(), term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -90,7 +90,7 @@ public final class PlanExecutor {
         List<Callable<Void>> steps = new ArrayList<>();
         for (InstanceDescription d : observed) {
             steps.add(step(error, () -> {
-                destroy(flavorSpec, drainer, instances, d, "group deleted", "terminate", term);
+                destroy(flavorSpec, drainer, instances, d, "group deleted", Plan.Cause.TERMINATE.pluginReason(), term);
                 destroyed.incrementAndGet();
             }));
         }

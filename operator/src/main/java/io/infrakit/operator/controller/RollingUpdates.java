@@ -76,8 +76,8 @@ public final class RollingUpdates {
         List<InstanceDescription> remaining = observed.stream().filter(o -> !d.replace().contains(o)).toList();
         Allocation size = group.allocation().isPets() ? group.allocation() : Allocation.ofSize(d.effectiveSize());
         Plan plan = Planner.plan(size, group.configHash(), remaining).plus(d.replace().stream()
-                .map(r -> new Plan.Destroy(r, "rolling update to " + group.configHash(), true,
-                        !group.update().skipDrain()))
+                .map(r -> new Plan.Destroy(r, "rolling update to " + group.configHash(), group.update().skipDrain()
+                        ? Plan.Cause.ROLLING_UPDATE_UNDRAINED : Plan.Cause.ROLLING_UPDATE))
                 .toList());
         if (!d.replace().isEmpty()) {
             log.info("rolling update batch {}: replacing {}", d.progress().batch(),

@@ -23,14 +23,40 @@ public record Plan(List<Create> creates, List<Destroy> destroys, int outOfDate) 
     public record Create(String logicalId) {
     }
 
-    /**
-     * One instance to destroy: drained first unless {@code drain} is false; {@code rolling} when a rolling update
-     * replaces it (the instance plugin is told "rolling_update" rather than "terminate").
-     */
-    public record Destroy(InstanceDescription instance, String reason, boolean rolling, boolean drain) {
+    /** One instance to destroy, why (for the log), and how (what the instance plugin is told; drained or not). */
+    public record Destroy(InstanceDescription instance, String reason, Cause cause) {
 
+        /** Not wanted by the spec: drained, then destroyed as InfraKit's "terminate". */
         public Destroy(InstanceDescription instance, String reason) {
-            this(instance, reason, false, true);
+            this(instance, reason, Cause.TERMINATE);
+        }
+    }
+
+    /** How an instance leaves the group. */
+    public enum Cause {
+        /** Not wanted by the spec (scaled down, an unknown or duplicate logical ID, the group deleted). */
+        TERMINATE("terminate", true),
+        /** Replaced by a rolling update. */
+        ROLLING_UPDATE("rolling_update", true),
+        /** Replaced by a rolling update whose policy skips the drain ({@code SkipBeforeInstanceDestroy: drain}). */
+        ROLLING_UPDATE_UNDRAINED("rolling_update", false);
+
+        private final String pluginReason;
+        private final boolean drain;
+
+        Cause(String pluginReason, boolean drain) {
+            this.pluginReason = pluginReason;
+            this.drain = drain;
+        }
+
+        /** The reason InfraKit's Instance.Destroy is given. */
+        public String pluginReason() {
+            return pluginReason;
+        }
+
+        /** Whether Flavor.Drain is called first. */
+        public boolean drain() {
+            return drain;
         }
     }
 
