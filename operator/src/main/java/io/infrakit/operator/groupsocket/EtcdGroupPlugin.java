@@ -35,9 +35,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * InfraKit's Group SPI over the specs in etcd, for the group socket. It only reads specs and writes them (and free
- * markers) through {@link GroupWrites}, as {@code infrakit group commit/free/destroy} do, so any replica can serve it: the leader sees the change
- * through its watch and acts. A group is "watched" while its spec exists and it is not freed; otherwise the methods
+ * InfraKit's Group SPI over the specs in etcd, for the group socket. It reads specs, and writes them (and free
+ * markers) through {@link GroupWrites} under the rules {@code infrakit group commit/free/destroy} follow, so any
+ * replica can serve it: the leader sees the change through its watch and acts. A group is "watched" while its spec
+ * exists and it is not freed (destroy takes a freed group too: its spec is still there); otherwise the methods
  * answer InfraKit's {@code Group '<id>' is not being watched}.
  */
 public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
