@@ -5,15 +5,14 @@ import java.util.function.Supplier;
 
 /**
  * The plugin calls of a reconcile, named as the group's status names the one that failed: {@code "Provision
- * failed: <the plugin's error>"}, {@code "Destroy instance-3 failed: ..."}.
+ * failed: <the plugin's error>"}, {@code "Destroy instance-3 failed: ..."}. Flavor.Drain and Flavor.Healthy are not
+ * among them: a drain is best effort (as in InfraKit) and a health check that fails counts as unknown health.
  */
 public enum Step {
     DESCRIBE("DescribeInstances"),
     LABEL("Label"),
     PREPARE("Prepare"),
     PROVISION("Provision"),
-    HEALTHY("Healthy"),
-    DRAIN("Drain"),
     DESTROY("Destroy");
 
     private final String label;
