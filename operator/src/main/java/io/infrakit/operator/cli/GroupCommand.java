@@ -1,13 +1,10 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.write.Author;
 import io.infrakit.store.KeyValue;
-import io.infrakit.store.Op;
 import io.infrakit.store.Store;
-import io.infrakit.store.Txn;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,10 +37,8 @@ public final class GroupCommand {
             try (Store store = Stores.open(etcd)) {
                 Map<String, GroupStatus> statuses = new LinkedHashMap<>();
                 for (KeyValue kv : store.list(keys.statuses()).kvs()) {
-                    GroupStatus s = StatusWriter.decode(kv.value());
-                    if (s != null) {
-                        statuses.put(Keys.idUnder(keys.statuses(), kv.key()), s);
-                    }
+                    GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(Keys.idUnder(keys.statuses(),
+                            kv.key()), s));
                 }
                 List<Row> rows = new ArrayList<>();
                 for (KeyValue kv : store.list(keys.groups()).kvs()) {
@@ -53,7 +48,7 @@ public final class GroupCommand {
                     }
                     GroupStatus s = statuses.get(id);
                     rows.add(s == null ? new Row(id, null, null, "pending", null)
-                            : new Row(id, s.desired(), s.observed(), s.state(),
+                            : new Row(id, s.desired(), s.observed(), s.state().wireName(),
                             s.error() == null ? null : s.error().message()));
                 }
                 if (output.json()) {
@@ -74,9 +69,9 @@ public final class GroupCommand {
     static final class Free extends GroupIdCommand {
         @Override
         public Integer call() {
-            return onExistingGroup((store, keys) -> {
-                store.put(keys.free(id), "{\"Since\":\"" + Instant.now() + "\"}");
-                System.out.println("Freed " + id);
+            return write(groups -> {
+                groups.free(id, Author.USER);
+                return "Freed " + id;
             });
         }
     }
@@ -85,10 +80,9 @@ public final class GroupCommand {
     static final class Destroy extends GroupIdCommand {
         @Override
         public Integer call() {
-            return onExistingGroup((store, keys) -> {
-                // Deleting the free marker too: a destroyed group is managed until its instances are gone.
-                store.commit(Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))).build());
-                System.out.println("Destroy " + id + " initiated");
+            return write(groups -> {
+                warn(groups.destroy(id, Author.USER));
+                return "Destroy " + id + " initiated";
             });
         }
     }

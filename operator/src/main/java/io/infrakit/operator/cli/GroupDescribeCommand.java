@@ -1,11 +1,10 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.KeyValue;
@@ -40,7 +39,8 @@ final class GroupDescribeCommand implements Callable<Integer> {
         Keys keys = etcd.keys();
         try (Store store = Stores.open(etcd)) {
             Optional<KeyValue> spec = store.get(keys.group(id));
-            GroupStatus status = store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value())).orElse(null);
+            GroupStatus status = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()))
+                    .orElse(null);
             if (spec.isEmpty() && status == null) {
                 System.err.println("Group '" + id + "' is not being watched");
                 return 1;

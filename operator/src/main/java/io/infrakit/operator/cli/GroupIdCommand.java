@@ -1,9 +1,11 @@
 package io.infrakit.operator.cli;
 
-import io.infrakit.operator.Keys;
+import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.WriteException;
 import io.infrakit.store.Store;
+import java.time.Clock;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
@@ -16,16 +18,22 @@ abstract class GroupIdCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID")
     String id;
 
-    /** Runs the action if the group's spec exists; otherwise says so in InfraKit's words and fails. */
-    int onExistingGroup(BiConsumer<Store, Keys> action) {
-        Keys keys = etcd.keys();
+    /**
+     * Runs a write through the group write path and prints what it says; a refused write (a group that is not
+     * watched, a concurrent change, ...) is its message on stderr and exit code 1.
+     */
+    int write(Function<GroupWrites, String> action) {
         try (Store store = Stores.open(etcd)) {
-            if (store.get(keys.group(id)).isEmpty()) {
-                System.err.println("Group '" + id + "' is not being watched");
-                return 1;
-            }
-            action.accept(store, keys);
+            System.out.println(action.apply(new GroupWrites(store, etcd.keys(), null, Clock.systemUTC())));
+            return 0;
+        } catch (WriteException e) {
+            System.err.println(e.getMessage());
+            return 1;
         }
-        return 0;
+    }
+
+    /** A warning of the write path (the group belongs to a sync source), on stderr. */
+    static void warn(java.util.Optional<String> warning) {
+        warning.ifPresent(w -> System.err.println("warning: " + w));
     }
 }

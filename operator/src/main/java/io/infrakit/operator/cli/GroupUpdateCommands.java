@@ -1,17 +1,7 @@
 package io.infrakit.operator.cli;
 
-import io.infrakit.operator.Keys;
-import io.infrakit.operator.update.SpecHistory;
-import io.infrakit.plugins.json.Json;
-import io.infrakit.store.Compare;
-import io.infrakit.store.KeyValue;
-import io.infrakit.store.Op;
-import io.infrakit.store.Store;
-import io.infrakit.store.Txn;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
+import io.infrakit.operator.write.Author;
+import io.infrakit.operator.write.GroupWrites;
 import picocli.CommandLine.Command;
 
 /** {@code infrakit group pause|resume|rollback ID}: steer a group's rolling update. */
@@ -24,13 +14,9 @@ final class GroupUpdateCommands {
     static final class Pause extends GroupIdCommand {
         @Override
         public Integer call() {
-            return onExistingGroup((store, keys) -> {
-                Map<String, String> marker = new LinkedHashMap<>();
-                marker.put("Reason", "paused by user");
-                marker.put("By", "user");
-                marker.put("Since", Instant.now().toString());
-                store.put(keys.pause(id), Json.write(marker));
-                System.out.println("Paused " + id);
+            return write(groups -> {
+                groups.pause(id, Author.USER);
+                return "Paused " + id;
             });
         }
     }
@@ -39,9 +25,9 @@ final class GroupUpdateCommands {
     static final class Resume extends GroupIdCommand {
         @Override
         public Integer call() {
-            return onExistingGroup((store, keys) -> {
-                store.delete(keys.pause(id));
-                System.out.println("Resumed " + id);
+            return write(groups -> {
+                groups.resume(id, Author.USER);
+                return "Resumed " + id;
             });
         }
     }
@@ -50,35 +36,12 @@ final class GroupUpdateCommands {
     static final class Rollback extends GroupIdCommand {
         @Override
         public Integer call() {
-            Keys keys = etcd.keys();
-            try (Store store = Stores.open(etcd)) {
-                Optional<KeyValue> current = store.get(keys.group(id));
-                if (current.isEmpty()) {
-                    System.err.println("Group '" + id + "' is not being watched");
-                    return 1;
-                }
-                var entries = SpecHistory.read(store, keys, id);
-                String currentSha = entries.stream().filter(e -> e.revision() == current.get().modRevision())
-                        .map(SpecHistory.Entry::configSha).findFirst().orElse("");
-                Optional<SpecHistory.Entry> prev = SpecHistory.previous(entries, current.get().modRevision(),
-                        currentSha);
-                if (prev.isEmpty()) {
-                    System.err.println("No previous spec of " + id + " is recorded (the leader keeps the last "
-                            + SpecHistory.KEEP + ")");
-                    return 1;
-                }
-                // Fails if someone changed the spec since we read it: never roll back over a newer commit.
-                Txn txn = Txn.builder().when(Compare.modRevision(keys.group(id), current.get().modRevision()))
-                        .then(Op.put(keys.group(id), Json.write(prev.get().spec())))
-                        .then(Op.delete(keys.pause(id))).build();
-                if (!store.commit(txn).succeeded()) {
-                    System.err.println("The spec of " + id + " changed meanwhile; nothing rolled back");
-                    return 1;
-                }
-                System.out.println("Rolled back " + id + " to the spec of revision " + prev.get().revision()
-                        + " (config " + prev.get().configSha() + ")");
-            }
-            return 0;
+            return write(groups -> {
+                GroupWrites.Rollback r = groups.rollback(id, Author.USER);
+                warn(r.warning());
+                return "Rolled back " + id + " to the spec of revision " + r.fromRevision() + " (config "
+                        + r.configSha() + ")";
+            });
         }
     }
 }

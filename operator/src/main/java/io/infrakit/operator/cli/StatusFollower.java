@@ -1,9 +1,9 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateProgress;
+import io.infrakit.operator.group.UpdateState;
 import io.infrakit.store.Store;
 import java.time.Duration;
 import java.util.Objects;
@@ -35,7 +35,7 @@ final class StatusFollower {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            GroupStatus s = store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value())).orElse(null);
+            GroupStatus s = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value())).orElse(null);
             if (s != null && s.specRevision() >= revision) {
                 String line = describe(s);
                 if (print && !Objects.equals(line, last)) {
@@ -44,7 +44,7 @@ final class StatusFollower {
                     last = line;
                 }
                 UpdateProgress u = s.update();
-                if (u != null && (UpdateProgress.FAILED.equals(u.state()) || UpdateProgress.PAUSED.equals(u.state()))) {
+                if (u != null && u.state().stopped()) {
                     finish();
                     System.err.println("update " + u.state() + ": " + u.reason());
                     return 1;
@@ -69,7 +69,7 @@ final class StatusFollower {
 
     private static String describe(GroupStatus s) {
         UpdateProgress u = s.update();
-        if (u != null && !UpdateProgress.DONE.equals(u.state())) {
+        if (u != null && u.state() != UpdateState.DONE) {
             int width = 30;
             int filled = u.total() == 0 ? width : (int) (width * Math.min(u.done(), u.total()) / u.total());
             return String.format("%s [%s%s] %d/%d updated, batch %d, %s%s", s.id(), "#".repeat(filled),

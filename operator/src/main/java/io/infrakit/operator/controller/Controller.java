@@ -1,12 +1,15 @@
 package io.infrakit.operator.controller;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.controller.RollingUpdates;
+import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.operator.update.RollingUpdates;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import java.time.Clock;
@@ -24,7 +27,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -35,7 +37,7 @@ import org.slf4j.MDC;
  * Events, resyncs and plugin notifications only put group IDs into the work queue; each reconcile reads the whole
  * current state.
  */
-public final class Controller implements AutoCloseable {
+public final class Controller implements LeaderWork, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
@@ -81,12 +83,12 @@ public final class Controller implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.specs = new SpecCache(keys, this::enqueue);
-        this.status = new StatusWriter(store, keys, clock);
+        this.status = new StatusWriter(store, keys);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
                 new PlanExecutor(plugins, pluginPool, config.maxParallel()),
-                new RollingUpdates(store, keys, plugins, clock));
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock), plugins, clock), clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -107,12 +109,14 @@ public final class Controller implements AutoCloseable {
         return specs;
     }
 
+    @Override
     public boolean isLeading() {
         Term t = current;
         return t != null && t.term.isActive();
     }
 
     /** Starts reconciling for one leader term. Reads the stored statuses first, so nothing identical is rewritten. */
+    @Override
     public synchronized void lead(LeaderTerm term) {
         standDown();
         Term t = new Term(term);
@@ -136,6 +140,7 @@ public final class Controller implements AutoCloseable {
      * every plugin call they started: when this returns, this replica calls no plugin (unless a call ignores the
      * interrupt for longer than the wait; that is logged).
      */
+    @Override
     public synchronized void standDown() {
         Term t = current;
         if (t == null) {
@@ -217,13 +222,13 @@ public final class Controller implements AutoCloseable {
                     case DONE -> t.queue.forget(id);
                     case REQUEUE -> {
                         t.queue.forget(id);
-                        t.queue.addAfter(id, config.backoffBase());
+                        t.queue.addAfter(id, config.requeue());
                     }
                     case POLL -> {
                         t.queue.forget(id);
                         t.queue.addAfter(id, config.healthPoll());
                     }
-                    case RETRY -> log.info("retrying in {} ms", t.queue.addWithBackoff(id).toMillis());
+                    case RETRY -> log.info("retrying in {} ms", t.queue.addRateLimited(id).toMillis());
                     default -> throw new IllegalStateException();
                 }
             } catch (LostLeadershipException e) {
@@ -232,7 +237,7 @@ public final class Controller implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addWithBackoff(id).toMillis(),
+                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(),
                         e.toString());
             } finally {
                 t.queue.done(id);
@@ -286,7 +291,7 @@ public final class Controller implements AutoCloseable {
 
     private final class Term {
         final LeaderTerm term;
-        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.backoffBase(), config.backoffMax(),
+        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.retry().get(),
                 new WorkQueue.Listener<>() {
                     @Override
                     public void added(String key) {
@@ -354,11 +359,6 @@ public final class Controller implements AutoCloseable {
     }
 
     private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new ThreadFactoryBuilder().setNameFormat(prefix + "-%d").setDaemon(true).build();
     }
 }

@@ -1,9 +1,9 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
 import io.infrakit.store.WatchEvent;

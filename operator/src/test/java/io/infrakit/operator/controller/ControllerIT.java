@@ -4,7 +4,8 @@ import static io.infrakit.operator.controller.OperatorFixture.cattle;
 import static io.infrakit.operator.controller.OperatorFixture.pets;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.group.GroupState;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
@@ -51,7 +52,7 @@ class ControllerIT {
         op.put("web", cattle("web", 3, "hello"));
         op.awaitInstances("web", 3);
         GroupStatus s = op.awaitConverged("web", 3);
-        assertThat(s.state()).isEqualTo(GroupStatus.CONVERGED);
+        assertThat(s.state()).isEqualTo(GroupState.CONVERGED);
         assertThat(s.error()).isNull();
         InstanceDescription one = op.files.describeInstances(Map.of(Tags.GROUP, "web"), true).get(0);
         assertThat(one.tags()).containsEntry("tier", "web").containsEntry(Tags.CONFIG_SHA, s.configSha());
@@ -118,7 +119,7 @@ class ControllerIT {
         op.put("web", cattle("web", 2, "x"));
         op.awaitConverged("web", 2);
         op.store.put(op.keys.free("web"), "{}");
-        op.awaitStatus("web", s -> GroupStatus.FREE.equals(s.state()), "free status");
+        op.awaitStatus("web", s -> (s.state() == GroupState.FREE), "free status");
         Files.delete(dir.resolve(op.instances("web").get(0).id()));
         op.put("web", cattle("web", 5, "x"));
         Thread.sleep(1000); // several resyncs: nothing may happen to a freed group
@@ -136,7 +137,7 @@ class ControllerIT {
         op.put("web", "{\"ID\":\"web\", this is not json");
         op.put("api", cattle("api", 3, "y"));
         GroupStatus s = op.awaitStatus("web", x -> x.error() != null, "error status");
-        assertThat(s.state()).isEqualTo(GroupStatus.ERROR);
+        assertThat(s.state()).isEqualTo(GroupState.ERROR);
         assertThat(s.converged()).isFalse();
         op.awaitConverged("api", 3);
         op.put("web", cattle("web", -4, "x"));

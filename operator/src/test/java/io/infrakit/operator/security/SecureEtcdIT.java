@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.metrics.MeteredOperator;
-import io.infrakit.operator.status.StatusWriter;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdServer;
@@ -85,7 +85,7 @@ class SecureEtcdIT {
                 PluginRegistry.builtins(dir.resolve("files")), "secure-1").start()) {
             Await.until(Duration.ofSeconds(10), "leads", op.replica::isLeader);
             Await.until(Duration.ofSeconds(15), "web converged", () -> op.store.get(new Keys(PREFIX).status("web"))
-                    .map(kv -> StatusWriter.decode(kv.value())).filter(s -> s.converged() && s.observed() == 2)
+                    .flatMap(kv -> GroupStatus.fromJson(kv.value())).filter(s -> s.converged() && s.observed() == 2)
                     .isPresent());
         }
         Run ls = infrakit(List.of("group", "ls"), secure("password"));

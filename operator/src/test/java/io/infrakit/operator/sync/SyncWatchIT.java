@@ -1,11 +1,10 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.FieldChange;
-
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.FieldChange;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;

@@ -2,7 +2,7 @@ package io.infrakit.plugins.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.json.ObjectFields;
-import io.infrakit.plugins.rpc.GoDuration;
+import io.infrakit.plugins.json.GoDuration;
 import io.infrakit.plugins.spi.PluginException;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.infrakit.plugins.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.GoDuration;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.JsonFormatException;
 import io.infrakit.plugins.spi.PluginException;

@@ -1,5 +1,6 @@
 package io.infrakit.store.etcd;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -24,7 +25,6 @@ import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import io.infrakit.store.WatchListener;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +60,8 @@ public final class EtcdStore implements Store {
         this.calls = new Calls(endpoints, config.requestTimeout());
         this.client = clientBuilder(config).build();
         this.kv = client.getKVClient();
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("infrakit-store-timer"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                new ThreadFactoryBuilder().setNameFormat("infrakit-store-timer-%d").setDaemon(true).build());
         timer.setRemoveOnCancelPolicy(true);
         this.timer = timer;
         Reconnect reconnect = Reconnect.of(client);

@@ -1,0 +1,66 @@
+package io.infrakit.operator.controller;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.election.LostLeadershipException;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Op;
+import io.infrakit.store.Store;
+import io.infrakit.store.Txn;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes group status to etcd, only when it changed, always fenced on the leader's term. Keeps what it last wrote
+ * (or read) per group, so a resync that changes nothing costs no etcd request.
+ */
+public final class StatusWriter {
+
+    private final Store store;
+    private final Keys keys;
+    private final Map<String, GroupStatus> written = new ConcurrentHashMap<>();
+
+    public StatusWriter(Store store, Keys keys) {
+        this.store = store;
+        this.keys = keys;
+    }
+
+    /** Reads every stored status, so the first pass after taking over does not rewrite identical ones. */
+    public Map<String, GroupStatus> load() {
+        written.clear();
+        for (KeyValue kv : store.list(keys.statuses()).kvs()) {
+            String id = Keys.idUnder(keys.statuses(), kv.key());
+            if (id != null) {
+                GroupStatus.fromJson(kv.value()).ifPresent(s -> written.put(id, s));
+            }
+        }
+        return Map.copyOf(written);
+    }
+
+    public Optional<GroupStatus> last(String id) {
+        return Optional.ofNullable(written.get(id));
+    }
+
+    /** Writes the status unless it equals the last one written. Returns whether a write happened. */
+    public boolean write(GroupStatus status, LeaderTerm term) {
+        if (status.equals(written.get(status.id()))) {
+            return false;
+        }
+        Txn txn = term.fence(Txn.builder().then(Op.put(keys.status(status.id()), status.toJson())).build());
+        if (!store.commit(txn).succeeded()) {
+            throw new LostLeadershipException("status write for " + status.id() + " refused: no longer the leader");
+        }
+        written.put(status.id(), status);
+        return true;
+    }
+
+    public void delete(String id, LeaderTerm term) {
+        Txn txn = term.fence(Txn.builder().then(Op.delete(keys.status(id))).build());
+        if (!store.commit(txn).succeeded()) {
+            throw new LostLeadershipException("status delete for " + id + " refused: no longer the leader");
+        }
+        written.remove(id);
+    }
+}

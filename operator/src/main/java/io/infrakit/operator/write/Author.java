@@ -1,0 +1,34 @@
+package io.infrakit.operator.write;
+
+/**
+ * Who asks for a write: the ownership rule and the logs depend on it.
+ *
+ * @param kind who writes
+ * @param name the sync source's name (for {@link Kind#SYNC}); otherwise a label for the logs
+ */
+public record Author(Kind kind, String name) {
+
+    public enum Kind {
+        /** A person through {@code infrakit group ...}. */
+        USER,
+        /** InfraKit's Group API on the group socket. */
+        GROUP_SOCKET,
+        /** A GitOps source ({@code infrakit sync}): may write only the groups it owns or adopts. */
+        SYNC,
+        /** The leader's controller: a rolling update's failure action. */
+        CONTROLLER
+    }
+
+    public static final Author USER = new Author(Kind.USER, "infrakit group");
+    public static final Author GROUP_SOCKET = new Author(Kind.GROUP_SOCKET, "the group socket");
+    public static final Author CONTROLLER = new Author(Kind.CONTROLLER, "the controller");
+
+    public static Author sync(String source) {
+        return new Author(Kind.SYNC, source);
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.SYNC ? "sync source '" + name + "'" : name;
+    }
+}
