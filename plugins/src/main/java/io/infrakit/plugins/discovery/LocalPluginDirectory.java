@@ -1,5 +1,6 @@
 package io.infrakit.plugins.discovery;
 
+import io.infrakit.plugins.InfraKitHome;
 import io.infrakit.plugins.PluginNotFoundException;
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.PluginTransportException;
@@ -43,7 +44,7 @@ public final class LocalPluginDirectory {
     /** The variable naming the plugin directory. */
     public static final String PLUGINS_DIR_ENV = "INFRAKIT_PLUGINS_DIR";
     /** The variable naming InfraKit's home; the plugin directory is {@code plugins} in it. */
-    public static final String HOME_ENV = "INFRAKIT_HOME";
+    public static final String HOME_ENV = InfraKitHome.ENV;
     static final String LISTEN_SUFFIX = ".listen";
 
     private final Path directory;
@@ -65,7 +66,7 @@ public final class LocalPluginDirectory {
 
     /** The directory InfraKit would use in this process's environment. */
     public static LocalPluginDirectory fromEnvironment() {
-        return new LocalPluginDirectory(resolve(System.getenv(), Path.of(System.getProperty("user.home"))));
+        return new LocalPluginDirectory(resolve(System.getenv(), InfraKitHome.userHome(System.getenv())));
     }
 
     /** {@code $INFRAKIT_PLUGINS_DIR}, else {@code $INFRAKIT_HOME/plugins}, else {@code ~/.infrakit/plugins}. */

@@ -4,6 +4,7 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.InfraKitHome;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
@@ -75,9 +76,9 @@ public final class FileInstancePlugin implements InstancePlugin {
         }
     }
 
-    /** {@code ~/.infrakit/instances/file}. */
+    /** {@code instances/file} in InfraKit's home ({@link InfraKitHome}). */
     public static Path defaultDirectory() {
-        return Path.of(System.getProperty("user.home"), ".infrakit", "instances", "file");
+        return InfraKitHome.dir().resolve("instances").resolve("file");
     }
 
     public Path directory() {

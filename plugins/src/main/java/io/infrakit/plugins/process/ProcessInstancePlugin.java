@@ -1,6 +1,7 @@
 package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
@@ -85,9 +86,9 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         return exits;
     }
 
-    /** {@code ~/.infrakit/instances/process}. */
+    /** {@code instances/process} in InfraKit's home ({@link InfraKitHome}). */
     public static Path defaultDirectory() {
-        return Path.of(System.getProperty("user.home"), ".infrakit", "instances", "process");
+        return InfraKitHome.dir().resolve("instances").resolve("process");
     }
 
     public Path directory() {

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.infrakit.plugins.InfraKitHome;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -252,7 +253,7 @@ class FileInstancePluginTest {
 
         assertThat(nested.directory()).isDirectory();
         assertThat(FileInstancePlugin.defaultDirectory())
-                .isEqualTo(Path.of(System.getProperty("user.home"), ".infrakit", "instances", "file"));
+                .isEqualTo(InfraKitHome.dir().resolve("instances").resolve("file"));
     }
 
     private List<String> warnings() {
