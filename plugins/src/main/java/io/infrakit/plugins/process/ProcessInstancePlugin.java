@@ -8,18 +8,15 @@ import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.state.PrivateFiles;
 import io.infrakit.plugins.supervision.ChangeListeners;
 import io.infrakit.plugins.supervision.CrashLoops;
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each instance has a state file {@code <state dir>/<id>.json} with its pid, its start time from
  * {@code /proc} and its tags, written atomically. An instance exists while that pid runs with that start time, so
  * a recycled pid is never taken for the instance, and a new plugin on the same directory (an operator restart)
- * finds the processes again. A process that exits is reported through {@link #onChange} at once.
+ * finds the processes again. A process that exits is reported through {@link #onChange} at once. State files and
+ * logs are 0600 and a state directory the plugin creates 0700: scripts and their output carry secrets.
  */
 public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseable {
 
@@ -64,7 +62,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     public ProcessInstancePlugin(Path stateDir) {
         this.dir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath();
         try {
-            Files.createDirectories(this.dir);
+            PrivateFiles.createDirectories(this.dir);
         } catch (IOException e) {
             throw new PluginException("cannot create the process state directory " + this.dir + ": " + e, e);
         }
@@ -111,6 +109,11 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         ProcessProperties props = ProcessProperties.parse(spec.properties());
         String id = newId();
         Path log = logFile(id);
+        try {
+            PrivateFiles.createFile(log); // the child appends to it: created here, so with our mode, not the umask's
+        } catch (IOException e) {
+            throw new PluginException("cannot create the log of instance " + id + ": " + e, e);
+        }
         ProcessBuilder builder = new ProcessBuilder("setsid", "/bin/sh", "-c", props.script(spec.init()))
                 .directory(props.dir().isEmpty() ? dir.toFile() : new File(props.dir()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -272,7 +275,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     private ProcessRecord readRecord(Path file) {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = PrivateFiles.readBounded(file, PrivateFiles.MAX_RECORD_BYTES);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -308,22 +311,11 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         throw new PluginException("cannot find a free instance ID in " + dir);
     }
 
-    /** A hidden temporary file, flushed, then renamed over the target: readers see the old or the new file. */
+    /** Written atomically, mode 0600: readers see the old or the new file. */
     private void write(Path target, byte[] content) {
-        Path temp = dir.resolve("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.writeAtomically(target, content);
         } catch (IOException e) {
-            delete(temp);
             throw new PluginException("cannot write " + target + ": " + e, e);
         }
     }
