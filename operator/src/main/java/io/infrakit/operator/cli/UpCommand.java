@@ -104,6 +104,10 @@ final class UpCommand implements Callable<Integer> {
         Duration margin = leaderMargin != null ? leaderMargin
                 : Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 4));
         checkLeaseTimings(margin);
+        LocalPluginDirectory pluginDir = pluginOptions.trustedPluginDirectory().orElse(null);
+        if (pluginDir == null) {
+            return 1;
+        }
         EtcdServer dev = null;
         if (!etcd.explicit()) {
             try {
@@ -122,7 +126,6 @@ final class UpCommand implements Callable<Integer> {
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
-        LocalPluginDirectory pluginDir = pluginOptions.pluginDirectory();
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
