@@ -58,6 +58,11 @@ public final class EtcdOptions {
             description = "File holding the etcd user's password (env INFRAKIT_ETCD_PASSWORD_FILE).")
     Path passwordFile;
 
+    @Option(names = "--allow-plaintext", defaultValue = "${env:INFRAKIT_ALLOW_PLAINTEXT:-false}",
+            description = "Send the etcd password over plain http:// to another host (env INFRAKIT_ALLOW_PLAINTEXT); "
+                    + "without it that is refused. Loopback never leaves the host and needs no flag.")
+    boolean allowPlaintext;
+
     /** Where the password comes from when there is no file (tests replace it). */
     Function<String, String> environment = System::getenv;
 
@@ -73,7 +78,15 @@ public final class EtcdOptions {
     /** The endpoints to use: given ones, else the running dev-mode etcd, else the standard local port. */
     public List<String> endpoints() {
         if (explicit()) {
-            return Arrays.stream(etcd.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            List<String> given = Arrays.stream(etcd.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            for (String endpoint : given) {
+                if (endpoint.indexOf('@') >= 0) {
+                    throw new IllegalArgumentException("--etcd " + StoreConfig.redact(endpoint) + ": a user and "
+                            + "password do not go in the URL, where ps, logs and error messages show them; use "
+                            + "--etcd-user USER with --etcd-password-file FILE");
+                }
+            }
+            return given;
         }
         return List.of(DevEtcdFile.read(Home.dir()).orElse("http://127.0.0.1:2379"));
     }
@@ -100,9 +113,16 @@ public final class EtcdOptions {
             throw new IllegalArgumentException("an etcd password was given (" + (passwordFile != null
                     ? "--etcd-password-file" : PASSWORD_ENV) + ") without --etcd-user");
         }
-        return StoreConfig.builder().endpoints(endpoints().toArray(String[]::new)).requestTimeout(timeout)
-                .caCert(caCert).clientCert(cert, key)
+        StoreConfig config = StoreConfig.builder().endpoints(endpoints().toArray(String[]::new))
+                .requestTimeout(timeout).caCert(caCert).clientCert(cert, key)
                 .credentials(hasUser ? user : null, hasUser ? password : null).build();
+        if (hasUser && !config.tls() && !allowPlaintext) {
+            config.endpoints().stream().filter(e -> !StoreConfig.isLoopback(e)).findFirst().ifPresent(e -> {
+                throw new IllegalArgumentException("the etcd password would cross the network in plaintext to " + e
+                        + ": use https:// (with --etcd-cacert), or accept it with --allow-plaintext");
+            });
+        }
+        return config;
     }
 
     private String password() {
