@@ -57,7 +57,7 @@ public final class EtcdStore implements Store {
     public EtcdStore(StoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = String.join(",", config.endpoints());
-        this.calls = new Calls(endpoints, config.requestTimeout());
+        this.calls = new Calls(endpoints, config.requestTimeout(), new EndpointProbe(config)::diagnose);
         this.client = clientBuilder(config).build();
         this.kv = client.getKVClient();
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("infrakit-store-timer"));
