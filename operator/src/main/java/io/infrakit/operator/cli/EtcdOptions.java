@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -75,6 +76,11 @@ public final class EtcdOptions {
         return etcd != null && !etcd.isBlank();
     }
 
+    /** The running dev-mode etcd's endpoint, when no etcd was named. */
+    Optional<String> devEndpoint() {
+        return explicit() ? Optional.empty() : DevEtcdFile.read(Home.dir());
+    }
+
     /** The endpoints to use: given ones, else the running dev-mode etcd, else the standard local port. */
     public List<String> endpoints() {
         if (explicit()) {
@@ -88,7 +94,7 @@ public final class EtcdOptions {
             }
             return given;
         }
-        return List.of(DevEtcdFile.read(Home.dir()).orElse("http://127.0.0.1:2379"));
+        return List.of(devEndpoint().orElse("http://127.0.0.1:2379"));
     }
 
     /**
@@ -97,12 +103,29 @@ public final class EtcdOptions {
      * @throws IllegalArgumentException when the security options do not fit together or a file cannot be read
      */
     public StoreConfig storeConfig() {
-        if ((cert == null) != (key == null)) {
+        Path ca = caCert;
+        Path clientCert = cert;
+        Path clientKey = key;
+        Optional<String> dev = devEndpoint();
+        if (dev.isPresent() && dev.get().startsWith("https://")) {
+            // The dev etcd takes only its own client certificate: found here, so no command needs a flag for it.
+            DevCertificates certs = DevCertificates.in(Home.dir());
+            for (Path f : List.of(certs.ca(), certs.clientCert(), certs.clientKey())) {
+                if (!Files.isReadable(f)) {
+                    throw new IllegalArgumentException("cannot read " + f + ": the dev-mode etcd takes only the "
+                            + "client certificate of the user who started it");
+                }
+            }
+            ca = certs.ca();
+            clientCert = certs.clientCert();
+            clientKey = certs.clientKey();
+        }
+        if ((clientCert == null) != (clientKey == null)) {
             throw new IllegalArgumentException("--etcd-cert and --etcd-key go together");
         }
-        readable(caCert, "--etcd-cacert");
-        readable(cert, "--etcd-cert");
-        readable(key, "--etcd-key");
+        readable(ca, "--etcd-cacert");
+        readable(clientCert, "--etcd-cert");
+        readable(clientKey, "--etcd-key");
         String password = password();
         boolean hasUser = user != null && !user.isBlank();
         if (hasUser && password == null) {
@@ -114,7 +137,7 @@ public final class EtcdOptions {
                     ? "--etcd-password-file" : PASSWORD_ENV) + ") without --etcd-user");
         }
         StoreConfig config = StoreConfig.builder().endpoints(endpoints().toArray(String[]::new))
-                .requestTimeout(timeout).caCert(caCert).clientCert(cert, key)
+                .requestTimeout(timeout).caCert(ca).clientCert(clientCert, clientKey)
                 .credentials(hasUser ? user : null, hasUser ? password : null).build();
         if (hasUser && !config.tls() && !allowPlaintext) {
             config.endpoints().stream().filter(e -> !StoreConfig.isLoopback(e)).findFirst().ifPresent(e -> {
