@@ -256,7 +256,7 @@ public final class EtcdStore implements Store {
 
     static KeyValue keyValue(io.etcd.jetcd.KeyValue k) {
         return new KeyValue(text(k.getKey()), text(k.getValue()), k.getCreateRevision(), k.getModRevision(),
-                k.getVersion());
+                k.getVersion(), k.getValue().size());
     }
 
     /** The smallest key greater than every key with this prefix ("\0" = end of the key space, as etcd has it). */
