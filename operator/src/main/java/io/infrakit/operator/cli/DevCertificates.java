@@ -122,7 +122,8 @@ record DevCertificates(Path dir) {
         KeyPair server = keyPair();
         X509v3CertificateBuilder serverBuilder = leaf(caName, "infrakit dev etcd", server);
         serverBuilder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost")}));
         // The peer port takes the same certificate, in both roles.
         serverBuilder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
                 KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));

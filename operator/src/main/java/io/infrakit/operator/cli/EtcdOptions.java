@@ -76,9 +76,15 @@ public final class EtcdOptions {
         return etcd != null && !etcd.isBlank();
     }
 
+    /** The dev-mode etcd that this process started ({@code up}); others find it through {@link DevEtcdFile}. */
+    String startedDevEtcd;
+
     /** The running dev-mode etcd's endpoint, when no etcd was named. */
     Optional<String> devEndpoint() {
-        return explicit() ? Optional.empty() : DevEtcdFile.read(Home.dir());
+        if (explicit()) {
+            return Optional.empty();
+        }
+        return startedDevEtcd != null ? Optional.of(startedDevEtcd) : DevEtcdFile.read(Home.dir());
     }
 
     /** The endpoints to use: given ones, else the running dev-mode etcd, else the standard local port. */

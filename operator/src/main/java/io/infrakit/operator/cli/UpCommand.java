@@ -116,13 +116,16 @@ final class UpCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return 2;
             }
+            etcd.startedDevEtcd = dev.clientUrl();
             DevEtcdFile.write(Home.dir(), dev.clientUrl());
             String self = launcher();
             System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
                     + DevEtcd.dataDir(Home.dir()) + "); only this user can reach it, with the client certificate in "
                     + DevCertificates.in(Home.dir()).dir());
-            System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self + " env)\"");
-            System.out.println("  then:  etcdctl put " + etcd.keys().group("web") + " \"$(cat docs/examples/web.json)\"");
+            System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self
+                    + " env)\"");
+            System.out.println("  then:  etcdctl put " + etcd.keys().group("web")
+                    + " \"$(cat docs/examples/web.json)\"");
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);

@@ -87,7 +87,8 @@ final class OtherUser {
      */
     Process plant(Path work, Path capture, Path... sockets) throws IOException, InterruptedException {
         Path source = work.resolve("PlantedPlugin.java");
-        try (InputStream in = Objects.requireNonNull(OtherUser.class.getResourceAsStream("/security/PlantedPlugin.java"))) {
+        try (InputStream in = Objects.requireNonNull(
+                OtherUser.class.getResourceAsStream("/security/PlantedPlugin.java"))) {
             Files.copy(in, source);
         }
         Files.setPosixFilePermissions(source, PosixFilePermissions.fromString("rw-r--r--"));

@@ -37,7 +37,8 @@ class PluginDirectoryTrustIT {
     private static final String SECRET = "s3cret-token-41";
     private static final String SPEC = "{\"ID\":\"web\",\"Properties\":{\"Allocation\":{\"Size\":1},"
             + "\"Instance\":{\"Plugin\":\"instance-cloud\",\"Properties\":{}},"
-            + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Init\":[\"export TOKEN=" + SECRET + "\"]}}}}";
+            + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Init\":[\"export TOKEN=" + SECRET
+            + "\"]}}}}";
 
     @TempDir(factory = ShortTempDir.class)
     Path dir;
@@ -58,7 +59,8 @@ class PluginDirectoryTrustIT {
         Path plugins = Files.createDirectory(dir.resolve("plugins"));
         chmod("1777", plugins);
         Path capture = other.directory(dir.resolve("other")).resolve("capture");
-        planted = other.plant(dir.resolve("other"), capture, plugins.resolve("instance-cloud"), plugins.resolve("group"));
+        planted = other.plant(dir.resolve("other"), capture, plugins.resolve("instance-cloud"),
+                plugins.resolve("group"));
         Keys keys = commit("trust-open");
 
         CliProcess.Result refused = CliProcess.run(dir.resolve("refused.log"), Map.of("INFRAKIT_HOME",

@@ -127,10 +127,12 @@ public final class PrivateFiles {
     public static int removeLeftoverTemporaries(Path dir, Duration age) throws IOException {
         FileTime before = FileTime.from(Instant.now().minus(age));
         int removed = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, p -> isTemporary(p.getFileName().toString()))) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir,
+                p -> isTemporary(p.getFileName().toString()))) {
             for (Path p : entries) {
                 try {
-                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
                     if (a.isRegularFile() && a.lastModifiedTime().compareTo(before) < 0 && Files.deleteIfExists(p)) {
                         removed++;
                     }

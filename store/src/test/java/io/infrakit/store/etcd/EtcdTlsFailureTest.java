@@ -33,7 +33,8 @@ class EtcdTlsFailureTest {
     static void start() {
         certs = TestCertificates.create(dir.resolve("pki"));
         stranger = TestCertificates.create(dir.resolve("other-pki"));
-        TestCertificates elsewhere = TestCertificates.create(dir.resolve("elsewhere-pki"), "DNS:etcd.elsewhere.example");
+        TestCertificates elsewhere = TestCertificates.create(dir.resolve("elsewhere-pki"),
+                "DNS:etcd.elsewhere.example");
         tls = EtcdServer.builder("tls", dir.resolve("tls")).fastTimings(true)
                 .tls(new EtcdServer.Tls(certs.serverCert(), certs.serverKey(), certs.ca())).build();
         misnamed = EtcdServer.builder("misnamed", dir.resolve("misnamed")).fastTimings(true)
