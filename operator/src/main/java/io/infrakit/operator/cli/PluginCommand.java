@@ -107,7 +107,11 @@ public final class PluginCommand {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            Path dir = pluginOptions.pluginDirectory().directory();
+            Optional<LocalPluginDirectory> trusted = pluginOptions.trustedPluginDirectory();
+            if (trusted.isEmpty()) {
+                return 1;
+            }
+            Path dir = trusted.get().directory();
             List<PluginServer> servers = new ArrayList<>();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -215,7 +219,12 @@ public final class PluginCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            Path dir = pluginOptions.pluginDirectory().directory();
+            // A pid file in a directory others can write could name any process of ours.
+            Optional<LocalPluginDirectory> trusted = pluginOptions.trustedPluginDirectory();
+            if (trusted.isEmpty()) {
+                return 1;
+            }
+            Path dir = trusted.get().directory();
             int rc = 0;
             for (String name : names) {
                 rc = Math.max(rc, stop(dir, name));

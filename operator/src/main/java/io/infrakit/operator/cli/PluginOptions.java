@@ -6,7 +6,9 @@ import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.maas.MaasInstancePlugin;
+import io.infrakit.plugins.spi.PluginException;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the built-in plugins keep their state, and where plugins in other processes are found. */
@@ -21,6 +23,12 @@ public final class PluginOptions {
             description = "Directory of plugin sockets (default: env INFRAKIT_PLUGINS_DIR, else "
                     + "$INFRAKIT_HOME/plugins, else ~/.infrakit/plugins).")
     Path pluginsDir;
+
+    @Option(names = "--allow-foreign-plugins", defaultValue = "${env:INFRAKIT_ALLOW_FOREIGN_PLUGINS:-false}",
+            description = "Use plugin sockets that other users own, and a plugin directory that others may write "
+                    + "(env INFRAKIT_ALLOW_FOREIGN_PLUGINS). Without it both are refused: whoever can put a socket "
+                    + "there receives the operator's calls, init scripts included.")
+    boolean allowForeignPlugins;
 
     @Option(names = "--process-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_PROCESS_DIR}",
             description = "State directory of the process instance plugin (env INFRAKIT_PROCESS_DIR, "
@@ -67,7 +75,24 @@ public final class PluginOptions {
 
     /** The plugin directory, as InfraKit resolves it unless {@code --plugins-dir} says otherwise. */
     public LocalPluginDirectory pluginDirectory() {
-        return pluginsDir != null ? new LocalPluginDirectory(pluginsDir) : LocalPluginDirectory.fromEnvironment();
+        return pluginsDir != null ? new LocalPluginDirectory(pluginsDir, allowForeignPlugins)
+                : LocalPluginDirectory.fromEnvironment(allowForeignPlugins);
+    }
+
+    /**
+     * The plugin directory, refused (with the reason on stderr) when others may write it.
+     *
+     * @return empty when refused
+     */
+    public Optional<LocalPluginDirectory> trustedPluginDirectory() {
+        LocalPluginDirectory dir = pluginDirectory();
+        try {
+            dir.checkTrusted();
+            return Optional.of(dir);
+        } catch (PluginException e) {
+            System.err.println("error: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The built-in plugins, made on first use; close it to stop their watchers and clients. */

@@ -104,6 +104,10 @@ final class UpCommand implements Callable<Integer> {
         Duration margin = leaderMargin != null ? leaderMargin
                 : Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 4));
         checkLeaseTimings(margin);
+        LocalPluginDirectory pluginDir = pluginOptions.trustedPluginDirectory().orElse(null);
+        if (pluginDir == null) {
+            return 1;
+        }
         EtcdServer dev = null;
         if (!etcd.explicit()) {
             try {
@@ -112,17 +116,19 @@ final class UpCommand implements Callable<Integer> {
                 System.err.println(e.getMessage());
                 return 2;
             }
-            etcd.etcd = dev.clientUrl();
+            etcd.startedDevEtcd = dev.clientUrl();
             DevEtcdFile.write(Home.dir(), dev.clientUrl());
+            String self = launcher();
             System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
-                    + DevEtcd.dataDir(Home.dir()) + ")");
-            System.out.println("  use it with:  export ETCDCTL_ENDPOINTS=" + dev.clientUrl());
-            System.out.println("  then:         etcdctl put " + etcd.keys().group("web")
+                    + DevEtcd.dataDir(Home.dir()) + "); only this user can reach it, with the client certificate in "
+                    + DevCertificates.in(Home.dir()).dir());
+            System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self
+                    + " env)\"");
+            System.out.println("  then:  etcdctl put " + etcd.keys().group("web")
                     + " \"$(cat docs/examples/web.json)\"");
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
-        LocalPluginDirectory pluginDir = pluginOptions.pluginDirectory();
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
@@ -190,6 +196,12 @@ final class UpCommand implements Callable<Integer> {
         campaigning.set(true);
         stopped.await();
         return 0;
+    }
+
+    /** How the user ran this command ({@code ./infrakit} sets it), for lines they can paste. */
+    private static String launcher() {
+        String self = System.getenv("INFRAKIT_LAUNCHER");
+        return self == null || self.isBlank() ? "infrakit" : EnvCommand.quote(self);
     }
 
     /** Serves metrics and health. A busy default port costs only the endpoint; a busy chosen one is an error. */

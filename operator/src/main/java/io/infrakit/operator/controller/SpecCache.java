@@ -160,6 +160,7 @@ public final class SpecCache {
         Entry old = entries.get(id);
         GroupDefinition lastValid = old == null ? null : old.lastValid();
         try {
+            SpecValidator.checkSize(kv.valueSize());
             GroupDefinition def = SpecValidator.parse(id, kv.value(), kv.modRevision());
             entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false));
         } catch (SpecException e) {

@@ -37,10 +37,7 @@ public final class SpecValidator {
         if (json == null || json.isBlank()) {
             throw new SpecException("Spec is empty");
         }
-        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > MAX_SPEC_BYTES) {
-            throw new SpecException("Spec is " + bytes + " bytes, over the limit of " + MAX_SPEC_BYTES + " (1 MiB)");
-        }
+        checkSize(json.getBytes(StandardCharsets.UTF_8).length);
         GroupSpec spec;
         GroupProperties props;
         try {
@@ -78,6 +75,16 @@ public final class SpecValidator {
             throw new SpecException("Invalid properties: " + e.getMessage());
         }
         return new GroupDefinition(id, spec, props, hash, revision, update);
+    }
+
+    /**
+     * Refuses a spec of more than {@link #MAX_SPEC_BYTES}. A stored spec is measured as etcd holds it
+     * ({@code KeyValue.valueSize()}): bytes that are not UTF-8 grow when decoded.
+     */
+    public static void checkSize(int bytes) throws SpecException {
+        if (bytes > MAX_SPEC_BYTES) {
+            throw new SpecException("Spec is " + bytes + " bytes, over the limit of " + MAX_SPEC_BYTES + " (1 MiB)");
+        }
     }
 
     private static void checkAllocation(Allocation allocation, boolean sizeWritten) throws SpecException {

@@ -102,6 +102,21 @@ class PluginCommandIT {
     }
 
     @Test
+    void withoutInfraKitVariablesEverythingGoesUnderHome() {
+        Path home = sockets.resolve("h");
+        try (CliProcess plugin = CliProcess.start(logs.resolve("home.log"), Map.of("HOME", home.toString()),
+                "plugin", "start", "file")) {
+            awaitServing(plugin, "instance-file");
+            Path socket = home.resolve(".infrakit/plugins/instance-file");
+            assertThat(socket).exists();
+            RemoteInstancePlugin file = new RemoteInstancePlugin(
+                    new RpcClient(new PluginAddress.Unix(socket), Duration.ofSeconds(5)), "");
+            String id = file.provision(new InstanceSpec(null, Map.of(), "", null, null));
+            assertThat(home.resolve(".infrakit/instances/file").resolve(id)).exists();
+        }
+    }
+
+    @Test
     void usageErrorsAndStalePidFiles() throws IOException {
         String dir = "--plugins-dir=" + sockets;
         assertThat(Main.run("plugin", "start", "file", "vanilla", "--name", "x", dir)).isEqualTo(2);

@@ -102,6 +102,18 @@ class SecureEtcdIT {
     }
 
     @Test
+    void aPasswordInTheUrlIsRefusedAndNeverPrinted() {
+        List<String> args = new ArrayList<>(secure("password"));
+        args.set(args.indexOf(etcd.clientUrl()), etcd.clientUrl().replace("://", "://infrakit:" + PASSWORD + "@"));
+        args.subList(args.indexOf("--etcd-user"), args.size()).clear();
+        Run run = infrakit(List.of("group", "ls"), args);
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.err).contains("https://***@127.0.0.1:" + etcd.clientPort())
+                .contains("--etcd-user USER with --etcd-password-file FILE");
+        assertThat(run.out + run.err).doesNotContain(PASSWORD);
+    }
+
+    @Test
     void theRoleGrantsOnlyThePrefix() {
         List<String> args = new ArrayList<>(secure("password"));
         args.set(args.indexOf(PREFIX), "/other");

@@ -1,7 +1,7 @@
 package io.infrakit.plugins.qemu;
 
 import io.infrakit.plugins.spi.PluginException;
-import io.infrakit.plugins.supervision.StateFiles;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ final class VmStates {
     }
 
     void write(VmFiles files, VmRecord record) {
-        StateFiles.write(files.record(), record.toBytes());
+        PrivateFiles.writeRecord(files.record(), record.toBytes());
     }
 
     /** The state file first (so the VM is gone for every reader), then all but the logs. */

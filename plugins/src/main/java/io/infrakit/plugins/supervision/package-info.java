@@ -1,5 +1,5 @@
 /**
  * What instance plugins share to supervise what they run: telling a crash loop from instances that were killed,
- * telling their listeners, and keeping their state files.
+ * telling their listeners.
  */
 package io.infrakit.plugins.supervision;

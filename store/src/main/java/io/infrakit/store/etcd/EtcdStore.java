@@ -57,7 +57,7 @@ public final class EtcdStore implements Store {
     public EtcdStore(StoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = String.join(",", config.endpoints());
-        this.calls = new Calls(endpoints, config.requestTimeout());
+        this.calls = new Calls(endpoints, config.requestTimeout(), new EndpointProbe(config)::diagnose);
         this.client = clientBuilder(config).build();
         this.kv = client.getKVClient();
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
@@ -257,7 +257,7 @@ public final class EtcdStore implements Store {
 
     static KeyValue keyValue(io.etcd.jetcd.KeyValue k) {
         return new KeyValue(text(k.getKey()), text(k.getValue()), k.getCreateRevision(), k.getModRevision(),
-                k.getVersion());
+                k.getVersion(), k.getValue().size());
     }
 
     /** The smallest key greater than every key with this prefix ("\0" = end of the key space, as etcd has it). */
