@@ -4,6 +4,7 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
 import io.infrakit.operator.http.HttpAddress;
@@ -133,8 +134,10 @@ final class UpCommand implements Callable<Integer> {
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.open(etcd));
+        // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
+        GroupRouting routing = GroupRouting.own(java.nio.file.Path.of(groupSocket).getFileName().toString());
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
-                Clock.systemUTC(), metrics.reconciles());
+                Clock.systemUTC(), metrics.reconciles(), routing);
         metrics.bind(controller);
         ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
         Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
@@ -176,7 +179,7 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader)).ifPresent(s -> {
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, routing)).ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
                         });

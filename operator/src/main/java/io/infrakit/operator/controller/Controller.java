@@ -8,6 +8,7 @@ import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
@@ -77,12 +78,18 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
                       ReconcileListener listener) {
+        this(store, keys, plugins, config, clock, listener, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (the leader forwards those to it) */
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
+                      ReconcileListener listener, GroupRouting routing) {
         this.store = store;
         this.keys = keys;
         this.plugins = plugins;
         this.config = config;
         this.listener = listener;
-        this.specs = new SpecCache(keys, this::enqueue);
+        this.specs = new SpecCache(keys, routing, this::enqueue);
         this.status = new StatusWriter(store, keys);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
