@@ -20,8 +20,13 @@ import picocli.CommandLine.Mixin;
                 GroupUpdateCommands.Pause.class, GroupUpdateCommands.Resume.class, GroupUpdateCommands.Rollback.class})
 public final class GroupCommand {
 
-    /** One row of {@code group ls}. */
-    public record Row(String id, Long desired, Long observed, String state, String error) {
+    /**
+     * One row of {@code group ls}.
+     *
+     * @param desired     null when not known (no status yet, or a group another group plugin holds)
+     * @param groupPlugin the group plugin holding the group, null for the operator's own
+     */
+    public record Row(String id, Long desired, Long observed, String state, String error, String groupPlugin) {
     }
 
     @Command(name = "ls", description = "List groups with their status.")
@@ -47,17 +52,18 @@ public final class GroupCommand {
                         continue;
                     }
                     GroupStatus s = statuses.get(id);
-                    rows.add(s == null ? new Row(id, null, null, "pending", null)
-                            : new Row(id, s.desired(), s.observed(), s.state().wireName(),
-                            s.error() == null ? null : s.error().message()));
+                    rows.add(s == null ? new Row(id, null, null, "pending", null, null)
+                            : new Row(id, s.groupPlugin() == null ? s.desired() : null, s.observed(),
+                            s.state().wireName(), s.error() == null ? null : s.error().message(), s.groupPlugin()));
                 }
                 if (output.json()) {
                     System.out.println(OutputOptions.toJson(rows));
                 } else {
-                    System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
+                    String line = "%-24s %-8s %-9s %-11s %-14s %s%n";
+                    System.out.printf(line, "ID", "DESIRED", "OBSERVED", "STATE", "GROUP-PLUGIN", "ERROR");
                     for (Row r : rows) {
-                        System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
-                                r.state(), r.error() == null ? "" : r.error());
+                        System.out.printf(line, r.id(), dash(r.desired()), dash(r.observed()), r.state(),
+                                r.groupPlugin() == null ? "-" : r.groupPlugin(), r.error() == null ? "" : r.error());
                     }
                 }
             }

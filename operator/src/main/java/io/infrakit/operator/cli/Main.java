@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "infrakit", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Declarative, self-healing infrastructure: InfraKit groups kept converged from etcd.",
         subcommands = {UpCommand.class, GroupCommand.class, LeaderCommand.class, SyncCommand.class, PluginCommand.class,
-                EnvCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+                InstanceCommand.class, FlavorCommand.class, EnvCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
