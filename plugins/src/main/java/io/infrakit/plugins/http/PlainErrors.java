@@ -1,8 +1,5 @@
 package io.infrakit.plugins.http;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -24,11 +21,8 @@ final class PlainErrors implements Request.Handler {
             status = HttpStatus.NOT_IMPLEMENTED_501;
             response.setStatus(status);
         }
-        String reason = HttpStatus.getMessage(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        response.write(true, ByteBuffer.wrap((status + " " + reason + "\n").getBytes(StandardCharsets.UTF_8)),
-                callback);
+        Answers.text(response, callback, status, status + " " + HttpStatus.getMessage(status) + "\n");
         return true;
     }
 }

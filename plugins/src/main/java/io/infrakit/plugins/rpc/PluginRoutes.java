@@ -1,7 +1,7 @@
 package io.infrakit.plugins.rpc;
 
+import io.infrakit.plugins.http.Answers;
 import io.infrakit.plugins.http.RequestBodies;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -28,7 +28,6 @@ final class PluginRoutes extends Handler.Abstract {
     static final String FUNCTIONS_PATH = "/info/functions.json";
 
     private static final String JSON = "application/json; charset=utf-8";
-    private static final String TEXT = "text/plain; charset=utf-8";
     private static final byte[] NO_FUNCTIONS = "{}".getBytes(StandardCharsets.UTF_8);
 
     private final RpcDispatcher dispatcher;
@@ -100,16 +99,12 @@ final class PluginRoutes extends Handler.Abstract {
     }
 
     private static void text(Response response, Callback callback, int status, String message) {
-        answer(response, callback, status, TEXT, message.getBytes(StandardCharsets.UTF_8));
+        answer(response, callback, status, Answers.TEXT, message.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** As Go's server: every answer says nosniff. */
     private static void answer(Response response, Callback callback, int status, String contentType, byte[] body) {
-        response.setStatus(status);
-        if (contentType != null) {
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        }
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-        response.write(true, ByteBuffer.wrap(body), callback);
+        Answers.send(response, callback, status, contentType, body);
     }
 }
