@@ -17,22 +17,25 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * The HTTP exchanges of {@link RpcClient}: one Jetty {@link HttpClient} for the whole process, its transport chosen
- * per request (a Unix socket, or TCP). Every call is one exchange on a fresh connection, closed after the answer,
- * so a plugin that restarts on the same socket is simply reached again, and the operator keeps no idle connection
- * on a plugin's socket that the plugin could close under it. Requests look like Go's client's ({@code POST /},
- * {@code Host: h}, {@code Accept-Encoding: gzip}).
+ * per request (a Unix socket, or TCP). As Go's client does, connections are kept between calls (for
+ * {@link #KEEP_IDLE}, well under a plugin server's own idle timeout), which halves a call's cost; a plugin that
+ * restarts closes them, and the next call connects to the new socket. A call that fails before its request was sent
+ * (the plugin closed a kept connection just then) is sent once more on a new connection: nothing reached the plugin,
+ * so nothing can happen twice. Requests look like Go's client's ({@code POST /}, {@code Host: h},
+ * {@code Accept-Encoding: gzip}).
  */
 final class PluginHttp {
 
     /** Go's client posts to {@code http://h}: InfraKit's servers ignore the host, and so do ours. */
     private static final String HOST = "h";
+    /** How long an unused connection is kept: shorter than any server's idle timeout, so the client closes first. */
+    static final long KEEP_IDLE = TimeUnit.SECONDS.toMillis(10);
 
     private PluginHttp() {
     }
@@ -70,6 +73,7 @@ final class PluginHttp {
             client.setFollowRedirects(false);
             client.setHttpCookieStore(new HttpCookieStore.Empty());
             client.setMaxConnectionsPerDestination(256);
+            client.setIdleTimeout(KEEP_IDLE);
             client.setDestinationIdleTimeout(TimeUnit.MINUTES.toMillis(1)); // forget the sockets of gone plugins
             try {
                 client.start();
@@ -87,6 +91,18 @@ final class PluginHttp {
      */
     static Answer exchange(SocketAddress target, String path, byte[] body, long deadline, int maxResponseBytes)
             throws Failure {
+        try {
+            return once(target, path, body, deadline, maxResponseBytes);
+        } catch (Failure f) {
+            if (f.connected || f.timedOut || f.interrupted || deadline - System.nanoTime() <= 0) {
+                throw f;
+            }
+            return once(target, path, body, deadline, maxResponseBytes); // nothing was sent: safe to send again
+        }
+    }
+
+    private static Answer once(SocketAddress target, String path, byte[] body, long deadline, int maxResponseBytes)
+            throws Failure {
         AtomicBoolean committed = new AtomicBoolean();
         Request request;
         if (target instanceof UnixDomainSocketAddress unix) {
@@ -96,7 +112,6 @@ final class PluginHttp {
             request = Shared.CLIENT.newRequest(inet.getHostString(), inet.getPort()).path(path);
         }
         request.method(body == null ? HttpMethod.GET : HttpMethod.POST)
-                .headers(h -> h.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()))
                 .timeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
                 .onRequestCommit(r -> committed.set(true));
         if (body != null) {

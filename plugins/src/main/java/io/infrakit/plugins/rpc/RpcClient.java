@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a plugin's JSON-RPC methods: one HTTP/1.1 exchange on a fresh connection per call (see {@link PluginHttp}),
- * so a plugin that restarts on the same socket is simply reached again, and a hung one costs the caller one
- * timeout. Thread-safe and holding no resources between calls.
+ * Calls a plugin's JSON-RPC methods: one HTTP/1.1 exchange per call through the process's one HTTP client (see
+ * {@link PluginHttp}), so a plugin that restarts on the same socket is simply reached again, and a hung one costs
+ * the caller one timeout. Thread-safe; holds nothing itself (the shared client keeps connections for a few seconds).
  */
 public final class RpcClient {
 
