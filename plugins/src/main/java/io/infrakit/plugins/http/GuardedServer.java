@@ -51,11 +51,6 @@ public final class GuardedServer implements AutoCloseable {
         return guard;
     }
 
-    /** Jetty's server, for what this class does not say (mounting more is done by the handler given). */
-    public Server jetty() {
-        return server;
-    }
-
     /**
      * Stops accepting, lets requests in progress finish within the stop timeout, then closes every connection and,
      * when the pool is the server's own, its threads.

@@ -17,25 +17,24 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * The HTTP exchanges of {@link RpcClient}: one Jetty {@link HttpClient} for the whole process, its transport chosen
- * per request (a Unix socket, or TCP). As Go's client does, connections are kept between calls (for
- * {@link #KEEP_IDLE}, well under a plugin server's own idle timeout), which halves a call's cost; a plugin that
- * restarts closes them, and the next call connects to the new socket. A call that fails before its request was sent
- * (the plugin closed a kept connection just then) is sent once more on a new connection: nothing reached the plugin,
- * so nothing can happen twice. Requests look like Go's client's ({@code POST /}, {@code Host: h},
+ * per request (a Unix socket, or TCP). Every call is one exchange on a connection of its own, closed after the
+ * answer. Keeping connections between calls, as Go's client does, would halve a call's cost (docs/benchmarks.md),
+ * but a plugin server with a thread per connection (Python's {@code socketserver}, the example in docs/plugins.md)
+ * would keep a thread waiting on each, and could not stop until they closed. A connection per call also means that a
+ * plugin restarted on the same socket is simply reached again. Requests look like Go's client's ({@code POST /}, {@code Host: h},
  * {@code Accept-Encoding: gzip}).
  */
 final class PluginHttp {
 
     /** Go's client posts to {@code http://h}: InfraKit's servers ignore the host, and so do ours. */
     private static final String HOST = "h";
-    /** How long an unused connection is kept: shorter than any server's idle timeout, so the client closes first. */
-    static final long KEEP_IDLE = TimeUnit.SECONDS.toMillis(10);
 
     private PluginHttp() {
     }
@@ -73,7 +72,6 @@ final class PluginHttp {
             client.setFollowRedirects(false);
             client.setHttpCookieStore(new HttpCookieStore.Empty());
             client.setMaxConnectionsPerDestination(256);
-            client.setIdleTimeout(KEEP_IDLE);
             client.setDestinationIdleTimeout(TimeUnit.MINUTES.toMillis(1)); // forget the sockets of gone plugins
             try {
                 client.start();
@@ -84,24 +82,17 @@ final class PluginHttp {
         }
     }
 
+    /** Starts the shared client if it is not running yet, so that its start counts against no call's deadline. */
+    static void start() {
+        Shared.CLIENT.isStarted();
+    }
+
     /**
      * One exchange, all of it (connecting included) before the deadline ({@link System#nanoTime()}).
      *
      * @param body the JSON body to POST, or null for a GET
      */
     static Answer exchange(SocketAddress target, String path, byte[] body, long deadline, int maxResponseBytes)
-            throws Failure {
-        try {
-            return once(target, path, body, deadline, maxResponseBytes);
-        } catch (Failure f) {
-            if (f.connected || f.timedOut || f.interrupted || deadline - System.nanoTime() <= 0) {
-                throw f;
-            }
-            return once(target, path, body, deadline, maxResponseBytes); // nothing was sent: safe to send again
-        }
-    }
-
-    private static Answer once(SocketAddress target, String path, byte[] body, long deadline, int maxResponseBytes)
             throws Failure {
         AtomicBoolean committed = new AtomicBoolean();
         Request request;
@@ -112,6 +103,7 @@ final class PluginHttp {
             request = Shared.CLIENT.newRequest(inet.getHostString(), inet.getPort()).path(path);
         }
         request.method(body == null ? HttpMethod.GET : HttpMethod.POST)
+                .headers(h -> h.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()))
                 .timeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
                 .onRequestCommit(r -> committed.set(true));
         if (body != null) {

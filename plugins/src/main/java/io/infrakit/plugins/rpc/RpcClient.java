@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a plugin's JSON-RPC methods: one HTTP/1.1 exchange per call through the process's one HTTP client (see
- * {@link PluginHttp}), so a plugin that restarts on the same socket is simply reached again, and a hung one costs
- * the caller one timeout. Thread-safe; holds nothing itself (the shared client keeps connections for a few seconds).
+ * Calls a plugin's JSON-RPC methods: one HTTP/1.1 exchange on a connection of its own per call, through the
+ * process's one HTTP client (see {@link PluginHttp}), so a plugin that restarts on the same socket is simply reached
+ * again, and a hung one costs the caller one timeout. Thread-safe and holding no resources between calls.
  */
 public final class RpcClient {
 
@@ -47,6 +47,7 @@ public final class RpcClient {
             throw new IllegalArgumentException("timeout must be positive");
         }
         this.timeout = timeout;
+        PluginHttp.start();
     }
 
     /**
