@@ -13,6 +13,7 @@ import io.infrakit.operator.metrics.OperatorMetrics;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
+import io.infrakit.plugins.http.HttpThreads;
 import io.infrakit.store.Store;
 import io.infrakit.store.etcd.EtcdServer;
 import java.io.IOException;
@@ -23,6 +24,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -140,7 +143,11 @@ final class UpCommand implements Callable<Integer> {
         Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
         metrics.bind(replica);
         AtomicBoolean campaigning = new AtomicBoolean();
-        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning);
+        // One small pool for the operator's HTTP servers (--http and the group socket): their requests are few and
+        // short, and the operator's footprint counts (see HttpThreads). Started here, stopped after both.
+        QueuedThreadPool httpThreads = HttpThreads.pool("infrakit-http", 16);
+        httpThreads.start();
+        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
         AtomicReference<GroupSocket> socket = new AtomicReference<>();
@@ -159,6 +166,7 @@ final class UpCommand implements Callable<Integer> {
             if (endpoint != null) {
                 endpoint.close();
             }
+            stopQuietly(httpThreads);
             metrics.close();
             store.close();
             if (devServer != null) {
@@ -176,7 +184,7 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader)).ifPresent(s -> {
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader), httpThreads).ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
                         });
@@ -206,12 +214,13 @@ final class UpCommand implements Callable<Integer> {
 
     /** Serves metrics and health. A busy default port costs only the endpoint; a busy chosen one is an error. */
     private OperatorEndpoint startHttp(HttpAddress address, OperatorMetrics metrics, Store store,
-                                       Controller controller, AtomicBoolean campaigning) {
+                                       Controller controller, AtomicBoolean campaigning, ThreadPool threads) {
         if (address == null) {
             return null;
         }
         try {
-            return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get);
+            return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get,
+                    b -> b.threads(threads));
         } catch (java.io.IOException e) {
             if (http == null) {
                 log.warn("no metrics or health endpoint: cannot listen on {} ({}); choose another with --http",
@@ -219,6 +228,14 @@ final class UpCommand implements Callable<Integer> {
                 return null;
             }
             throw new IllegalStateException("cannot listen on --http " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void stopQuietly(QueuedThreadPool pool) {
+        try {
+            pool.stop();
+        } catch (Exception e) {
+            log.debug("stopping the HTTP threads: {}", e.toString());
         }
     }
 
