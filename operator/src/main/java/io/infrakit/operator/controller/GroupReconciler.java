@@ -116,7 +116,7 @@ public final class GroupReconciler {
         }
         long now = observed.size() + result.created() - result.destroyed();
         GroupStatus s = statusOf(group, now, step.plan().outOfDate() + step.decision().replace().size())
-                .withUpdate(step.decision().progress());
+                .withUpdate(step.decision().progress()).withNotes(flavorNotes(group));
         if (result.firstError() != null) {
             report(s.withError(status.error(id, result.firstError())), term);
             return Outcome.RETRY;
@@ -126,6 +126,17 @@ public final class GroupReconciler {
             return Outcome.REQUEUE;
         }
         return step.decision().waiting() ? Outcome.POLL : Outcome.DONE;
+    }
+
+    /** What the flavor did on its own for the group; never a reason for a pass to fail. */
+    private List<String> flavorNotes(GroupDefinition group) {
+        try {
+            return plugins.flavor(group.properties().flavor().pluginName()).notes(group.id(),
+                    group.properties().flavor().properties(), group.allocation());
+        } catch (RuntimeException e) {
+            log.debug("no flavor notes: {}", e.toString());
+            return List.of();
+        }
     }
 
     /** Lists the group's instances; adopts those tagged for bootstrap first, as InfraKit does. */
