@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,7 +58,6 @@ final class ReplacedManagers implements AutoCloseable {
     }
 
     private final SwarmLocator locator;
-    private final DockerConnections docker;
     private final Clock clock;
     private final Map<String, Watched> groups = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -68,9 +66,8 @@ final class ReplacedManagers implements AutoCloseable {
         return t;
     });
 
-    ReplacedManagers(SwarmLocator locator, DockerConnections docker, Clock clock) {
+    ReplacedManagers(SwarmLocator locator, Clock clock) {
         this.locator = locator;
-        this.docker = docker;
         this.clock = clock;
     }
 
@@ -136,13 +133,15 @@ final class ReplacedManagers implements AutoCloseable {
 
     /** One look at the swarm, and the removals it calls for. Returns whether the group's managers are settled. */
     private boolean checkOnce(String group, Watched w, SwarmSpec spec, Allocation allocation) {
-        Optional<SwarmLocator.Answer> manager = locator.manager(spec, allocation);
-        if (manager.isEmpty()) {
-            LOG.debug("managers of {}: no manager engine answered", group);
+        SwarmLocator.Listing listing;
+        try {
+            listing = locator.listNodes(spec, allocation);
+        } catch (RuntimeException e) {
+            LOG.debug("managers of {}: no manager engine answered: {}", group, e.toString());
             return false;
         }
-        DockerClient client = docker.client(manager.get().engine());
-        List<SwarmNode> listed = client.listSwarmNodesCmd().exec();
+        DockerClient client = listing.client();
+        List<SwarmNode> listed = listing.nodes();
         List<ManagerRemovals.Node> nodes = listed.stream().map(ManagerRemovals.Node::of).toList();
         locator.heardOf(spec.docker(), listed.stream().filter(n -> n.getManagerStatus() != null)
                 .map(n -> n.getManagerStatus().getAddr()).toList());
@@ -186,7 +185,7 @@ final class ReplacedManagers implements AutoCloseable {
 
     private String removal(ManagerRemovals.Remove r) {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS) + " removed manager node " + r.node().describe()
-                + " from the swarm: down since " + r.node().since().truncatedTo(ChronoUnit.SECONDS)
+                + " from the swarm: down at least since " + r.node().since().truncatedTo(ChronoUnit.SECONDS)
                 + (r.successor() == null ? ", the group whole without it" : ", replaced by " + r.successor().id());
     }
 

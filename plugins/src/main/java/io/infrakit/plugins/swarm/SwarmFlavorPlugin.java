@@ -65,6 +65,8 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     public static final String SWARM_ID_TAG = "swarm-id";
 
     static final String NO_DOCKER = "no docker connect info";
+    /** How long one call to a swarm engine may take: each is a quick read or a single raft write. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
     static final String ODD_MANAGERS = "must have odd number for quorum";
 
     private static final Logger LOG = LoggerFactory.getLogger(SwarmFlavorPlugin.class);
@@ -87,7 +89,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         this.role = Objects.requireNonNull(role, "role");
         this.docker = new DockerConnections(Objects.requireNonNull(connector, "connector"));
         this.locator = new SwarmLocator(docker);
-        this.managers = new ReplacedManagers(locator, docker, Clock.systemUTC());
+        this.managers = new ReplacedManagers(locator, Clock.systemUTC());
     }
 
     public SwarmRole role() {
@@ -146,15 +148,14 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
                 ? SwarmInitScript.DEFAULT_BODY : SwarmInitScript.load(swarm.initScriptTemplateUrl());
         String logicalId = spec.logicalId() == null ? "" : spec.logicalId();
         boolean seed = role == SwarmRole.MANAGER && !logicalId.isEmpty() && logicalId.equals(swarm.swarmJoinIp());
-        SwarmLocator.Answers found = locator.locate(swarm, allocation, logicalId.isEmpty() ? null : logicalId, seed);
+        SwarmLocator.Answers found = logicalId.isEmpty() ? locator.locate(swarm, allocation, null, false)
+                : locator.locate(swarm, allocation, logicalId, true);
 
         SwarmInitScript.Action action;
         SwarmState state;
-        SwarmSpec.Docker through = swarm.docker();
         String token = null;
         if (found.joinable().isPresent()) {
             state = found.joinable().get().state();
-            through = found.joinable().get().engine();
             action = SwarmInitScript.Action.JOIN;
             token = role == SwarmRole.MANAGER ? state.managerToken() : state.workerToken();
         } else if (seed && found.noSwarmAnywhere()) {
@@ -167,7 +168,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         String context = "swarm::" + swarmId + "::" + role.wireName();
         String group = spec.tagsOrEmpty().getOrDefault(Tags.GROUP, "");
         if (role == SwarmRole.WORKER) {
-            sweeper.sweepNowAndLater(docker.client(through), context, group);
+            sweeper.sweepNowAndLater(() -> locator.listNodes(swarm, allocation).client(), context, group);
         }
 
         Map<String, String> link = new LinkedHashMap<>();
@@ -249,7 +250,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         }
         SwarmSpec spec = SwarmSpec.parse(properties);
         try {
-            List<SwarmNode> nodes = nodesWithLabel(docker.client(spec.docker()), LINK_TAG, link);
+            List<SwarmNode> nodes = withLabel(locator.listNodes(spec, null).nodes(), LINK_TAG, link);
             for (SwarmNode node : nodes) {
                 if (node.getStatus() != null && node.getStatus().getState() == SwarmNodeState.READY) {
                     return Health.HEALTHY;
@@ -279,17 +280,18 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             throw new PluginException("instance " + instance.id() + " has no " + LINK_TAG + " tag: cannot find its node");
         }
         SwarmSpec spec = SwarmSpec.parse(properties);
-        DockerClient client = docker.client(spec.docker());
-        List<SwarmNode> nodes;
+        SwarmLocator.Listing listing;
         try {
-            nodes = nodesWithLabel(client, LINK_TAG, link);
+            listing = locator.listNodes(spec, null);
         } catch (RuntimeException e) {
             throw new PluginException("cannot list the swarm's nodes at " + DockerConnections.describe(spec.docker())
                     + ": " + e.getMessage(), e);
         }
+        DockerClient client = listing.client();
+        List<SwarmNode> nodes = withLabel(listing.nodes(), LINK_TAG, link);
         String context = instance.tag(LINK_CONTEXT_TAG);
         if (context != null && !context.isEmpty()) {
-            DeadWorkerSweeper.sweep(client, context, instance.tagsOrEmpty().getOrDefault(Tags.GROUP, ""));
+            DeadWorkerSweeper.sweep(() -> client, context, instance.tagsOrEmpty().getOrDefault(Tags.GROUP, ""));
         }
         if (nodes.isEmpty()) {
             LOG.info("drain {}: no swarm node with {}={}; already gone", instance.id(), LINK_TAG, link);
@@ -311,8 +313,12 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
      * labels too, but the client library cannot send it, so the nodes are filtered here.
      */
     static List<SwarmNode> nodesWithLabel(DockerClient client, String key, String value) {
+        return withLabel(client.listSwarmNodesCmd().exec(), key, value);
+    }
+
+    static List<SwarmNode> withLabel(List<SwarmNode> nodes, String key, String value) {
         List<SwarmNode> found = new ArrayList<>();
-        for (SwarmNode node : client.listSwarmNodesCmd().exec()) {
+        for (SwarmNode node : nodes) {
             Map<String, String> labels = node.getDescription() == null || node.getDescription().getEngine() == null
                     ? null : node.getDescription().getEngine().getLabels();
             if (labels != null && value.equals(labels.get(key))) {
@@ -322,10 +328,12 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         return found;
     }
 
-    /** {@link DockerClients#connect(String, com.github.dockerjava.core.SSLConfig)}, which takes the older type. */
-    @SuppressWarnings("deprecation")
+    /**
+     * A client for a swarm engine. Its calls give up after {@link #CALL_TIMEOUT}: managers are machines that die and
+     * come back at the same address, and a pooled connection to one that died would hang a call for a minute.
+     */
     static DockerClient connect(String host, SSLConfig ssl) {
-        return DockerClients.connect(host, ssl);
+        return DockerClients.connect(host, ssl, CALL_TIMEOUT);
     }
 
     static String newLink() {

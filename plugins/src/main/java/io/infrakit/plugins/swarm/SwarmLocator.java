@@ -1,5 +1,7 @@
 package io.infrakit.plugins.swarm;
 
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.SwarmNode;
 import io.infrakit.plugins.spi.Allocation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,9 +90,9 @@ final class SwarmLocator implements AutoCloseable {
      * Asks {@code Docker.Host}, and the group's other managers when it holds no joinable swarm.
      *
      * @param own    the logical ID of the instance being prepared (its own engine is no witness), or null
-     * @param atOnce ask every engine at once rather than {@code Docker.Host} first: for a seed, which must hear
-     *               from all of them before it may start a swarm, and whose own engine (often {@code Docker.Host})
-     *               may take a connect timeout to fail
+     * @param atOnce ask every engine at once rather than {@code Docker.Host} first: for pets, whose engines are
+     *               few and may be machines being (re)created (an address nobody holds takes seconds to fail), and
+     *               a seed must hear from all of them before it may start a swarm
      */
     Answers locate(SwarmSpec spec, Allocation allocation, String own, boolean atOnce) {
         SwarmSpec.Docker configured = spec.docker();
@@ -118,6 +120,28 @@ final class SwarmLocator implements AutoCloseable {
     /** The first engine that is a manager of a working swarm, {@code Docker.Host} first; empty when none is. */
     Optional<Answer> manager(SwarmSpec spec, Allocation allocation) {
         return locate(spec, allocation, null, false).joinable();
+    }
+
+    /** The swarm's nodes, and the client of the manager that listed them. */
+    record Listing(DockerClient client, List<SwarmNode> nodes) {
+    }
+
+    /**
+     * The swarm's nodes as {@code Docker.Host} lists them, else (its machine is down, say) as another manager the
+     * locator finds lists them.
+     *
+     * @throws RuntimeException Docker.Host's failure, when no other manager answers either
+     */
+    Listing listNodes(SwarmSpec spec, Allocation allocation) {
+        DockerClient configured = docker.client(spec.docker());
+        try {
+            return new Listing(configured, configured.listSwarmNodesCmd().exec());
+        } catch (RuntimeException e) {
+            SwarmSpec.Docker other = manager(spec, allocation).map(SwarmLocator.Answer::engine)
+                    .filter(engine -> !engine.equals(spec.docker())).orElseThrow(() -> e);
+            DockerClient client = docker.client(other);
+            return new Listing(client, client.listSwarmNodesCmd().exec());
+        }
     }
 
     /** Records manager addresses ({@code host:port} or hosts) of the swarm reached through {@code configured}. */
