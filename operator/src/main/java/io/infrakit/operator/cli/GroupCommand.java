@@ -7,6 +7,7 @@ import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code infrakit group ...}: manage group specs in etcd. */
 @Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
@@ -83,13 +85,31 @@ public final class GroupCommand {
 
     @Command(name = "destroy", description = "Delete a group's spec: the operator destroys all its instances.")
     static final class Destroy extends GroupIdCommand {
+        @Option(names = "--wait", description = "Wait until the operator has destroyed every instance of the group "
+                + "(its status is gone); exit 1 if that takes longer than --timeout.")
+        boolean await;
+
+        @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
+                paramLabel = "DURATION", description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+        Duration waitTimeout;
+
         @Override
         public Integer call() {
-            return onExistingGroup((store, keys) -> {
+            int[] exit = {0};
+            int found = onExistingGroup((store, keys) -> {
                 // Deleting the free marker too: a destroyed group is managed until its instances are gone.
                 store.commit(Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))).build());
                 System.out.println("Destroy " + id + " initiated");
+                if (await) {
+                    try {
+                        exit[0] = new StatusFollower(store, keys, id, 0, waitTimeout, true).followDeletion();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        exit[0] = 1;
+                    }
+                }
             });
+            return found != 0 ? found : exit[0];
         }
     }
 
