@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,6 +119,9 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
                     + DevEtcd.dataDir(Home.dir()) + ")");
             System.out.println("  use it with:  export ETCDCTL_ENDPOINTS=" + dev.clientUrl());
+            if (!dev.clientUrl().endsWith(":2379")) {
+                System.out.println("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)");
+            }
             System.out.println("  then:         etcdctl put " + etcd.keys().group("web")
                     + " \"$(cat docs/examples/web.json)\"");
         }
@@ -130,11 +135,13 @@ final class UpCommand implements Callable<Integer> {
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
                 Clock.systemUTC(), metrics.reconciles());
         metrics.bind(controller);
-        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
+        AtomicBoolean campaigning = new AtomicBoolean();
+        List<String> warnings = new ArrayList<>();
+        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, warnings);
+        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString())
+                .withWarnings(warnings);
         Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
         metrics.bind(replica);
-        AtomicBoolean campaigning = new AtomicBoolean();
-        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
         AtomicReference<GroupSocket> socket = new AtomicReference<>();
@@ -192,21 +199,29 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Serves metrics and health. A busy default port costs only the endpoint; a busy chosen one is an error. */
+    /**
+     * Serves metrics and health. A port that cannot be had costs only the endpoint, never the replica: every
+     * replica of a deployment has the same port, and exiting would take them all down. What it runs without goes
+     * into {@code warnings} (shown by {@code infrakit leader}) and the log.
+     */
     private OperatorEndpoint startHttp(HttpAddress address, OperatorMetrics metrics, Store store,
-                                       Controller controller, AtomicBoolean campaigning) {
+                                       Controller controller, AtomicBoolean campaigning, List<String> warnings) {
         if (address == null) {
             return null;
         }
         try {
             return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get);
         } catch (java.io.IOException e) {
+            String warning = "no /metrics, /healthz or /readyz: cannot listen on " + address + " ("
+                    + e.getMessage() + ")";
+            warnings.add(warning);
             if (http == null) {
-                log.warn("no metrics or health endpoint: cannot listen on {} ({}); choose another with --http",
-                        address, e.getMessage());
-                return null;
+                log.warn("{}; choose another address with --http", warning);
+            } else {
+                log.error("{}; running without them (health checks on that port fail): free the port or choose "
+                        + "another with --http", warning);
             }
-            throw new IllegalStateException("cannot listen on --http " + address + ": " + e.getMessage(), e);
+            return null;
         }
     }
 
