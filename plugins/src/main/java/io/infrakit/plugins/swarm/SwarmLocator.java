@@ -98,13 +98,21 @@ final class SwarmLocator implements AutoCloseable {
         SwarmSpec.Docker configured = spec.docker();
         List<SwarmSpec.Docker> engines = new ArrayList<>();
         engines.add(configured);
+        engines.addAll(others(configured, allocation, own));
         if (!atOnce) {
             Answer first = ask(configured, configured);
             if (first.state().joinable()) {
                 return new Answers(List.of(first));
             }
+            List<Answer> answers = new ArrayList<>(List.of(first));
+            answers.addAll(askAll(configured, engines.subList(1, engines.size())));
+            return new Answers(answers);
         }
-        engines.addAll(others(configured, allocation, own));
+        return new Answers(askAll(configured, engines));
+    }
+
+    /** Asks the engines at once; one that does not answer within {@link #ANSWER_TIMEOUT} counts as unreachable. */
+    private List<Answer> askAll(SwarmSpec.Docker configured, List<SwarmSpec.Docker> engines) {
         List<CompletableFuture<Answer>> asked = new ArrayList<>();
         for (SwarmSpec.Docker engine : engines) {
             asked.add(CompletableFuture.supplyAsync(() -> ask(configured, engine), pool));
@@ -114,12 +122,7 @@ final class SwarmLocator implements AutoCloseable {
         for (int i = 0; i < asked.size(); i++) {
             answers.add(await(asked.get(i), engines.get(i), deadline));
         }
-        return new Answers(answers);
-    }
-
-    /** The first engine that is a manager of a working swarm, {@code Docker.Host} first; empty when none is. */
-    Optional<Answer> manager(SwarmSpec spec, Allocation allocation) {
-        return locate(spec, allocation, null, false).joinable();
+        return answers;
     }
 
     /** The swarm's nodes, and the client of the manager that listed them. */
@@ -137,8 +140,8 @@ final class SwarmLocator implements AutoCloseable {
         try {
             return new Listing(configured, configured.listSwarmNodesCmd().exec());
         } catch (RuntimeException e) {
-            SwarmSpec.Docker other = manager(spec, allocation).map(SwarmLocator.Answer::engine)
-                    .filter(engine -> !engine.equals(spec.docker())).orElseThrow(() -> e);
+            SwarmSpec.Docker other = new Answers(askAll(spec.docker(), others(spec.docker(), allocation, null)))
+                    .joinable().map(Answer::engine).orElseThrow(() -> e);
             DockerClient client = docker.client(other);
             return new Listing(client, client.listSwarmNodesCmd().exec());
         }
