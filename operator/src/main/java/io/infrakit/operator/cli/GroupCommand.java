@@ -5,6 +5,7 @@ import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.write.Author;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code infrakit group ...}: manage group specs in etcd. */
 @Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
@@ -78,12 +80,29 @@ public final class GroupCommand {
 
     @Command(name = "destroy", description = "Delete a group's spec: the operator destroys all its instances.")
     static final class Destroy extends GroupIdCommand {
+        @Option(names = "--wait", description = "Wait until the operator has destroyed every instance of the group "
+                + "(its status is gone); exit 1 if that takes longer than --timeout.")
+        boolean await;
+
+        @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
+                paramLabel = "DURATION", description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+        Duration waitTimeout;
+
         @Override
         public Integer call() {
-            return write(groups -> {
+            int written = write(groups -> {
                 warn(groups.destroy(id, Author.USER));
                 return "Destroy " + id + " initiated";
             });
+            if (written != 0 || !await) {
+                return written;
+            }
+            try (Store store = Stores.open(etcd)) {
+                return new StatusFollower(store, etcd.keys(), id, 0, waitTimeout, true).followDeletion();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
         }
     }
 

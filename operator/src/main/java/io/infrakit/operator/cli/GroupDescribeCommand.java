@@ -76,6 +76,7 @@ final class GroupDescribeCommand implements Callable<Integer> {
                 if (status.error() != null) {
                     System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
                 }
+                status.notes().forEach(n -> System.out.println("Note: " + n));
             }
             System.out.printf("%-28s %-16s %s%n", "ID", "LOGICAL", "TAGS");
             for (InstanceDescription d : instances) {

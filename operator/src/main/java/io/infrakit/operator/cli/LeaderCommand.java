@@ -48,6 +48,7 @@ final class LeaderCommand implements Callable<Integer> {
                 ReplicaIdentity r = (ReplicaIdentity) row.get("Replica");
                 System.out.printf("%-8s %-28s %-20s %-8d %-10s %s%n", row.get("Role"), r.id(), r.host(), r.pid(),
                         r.version(), r.since());
+                r.warnings().forEach(w -> System.out.printf("%-8s warning: %s%n", "", w));
             }
         }
         return 0;

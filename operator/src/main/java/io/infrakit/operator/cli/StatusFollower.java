@@ -10,7 +10,9 @@ import java.util.Objects;
 
 /**
  * Follows a group's status after a commit until it converges at that spec revision (exit 0), its update fails or
- * is paused (exit 1), or time runs out (exit 1). A progress bar on a terminal, plain lines otherwise.
+ * is paused (exit 1), or time runs out (exit 1); or, after a destroy, until the status is gone (exit 0: the leader
+ * deletes it once every instance is destroyed) or time runs out (exit 1). A progress bar on a terminal, plain lines
+ * otherwise.
  */
 final class StatusFollower {
 
@@ -58,6 +60,34 @@ final class StatusFollower {
         }
         finish();
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + " to converge");
+        return 1;
+    }
+
+    /** Waits until the group's status is gone: the leader has destroyed every instance and then the status. */
+    int followDeletion() throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            GroupStatus s = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value())).orElse(null);
+            if (s == null) {
+                finish();
+                if (print) {
+                    System.out.println("Destroyed " + id + ": no instance left");
+                }
+                return 0;
+            }
+            String line = String.format("%s: %s, %d instance%s left%s", s.id(), s.state(), s.observed(),
+                    s.observed() == 1 ? "" : "s", s.error() == null ? "" : " (error: " + s.error().message() + ")");
+            if (print && !Objects.equals(line, last)) {
+                System.out.print(terminal ? "\r\033[K" + line : line + "\n");
+                System.out.flush();
+                last = line;
+            }
+            Thread.sleep(200);
+        }
+        finish();
+        System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + "'s instances to be "
+                + "destroyed (is an operator running?)");
         return 1;
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import io.infrakit.plugins.json.Json;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,10 +21,11 @@ import java.util.Optional;
  * <p>Fields: {@code desired} and {@code observed} instances; {@code outOfDate} instances whose config differs from
  * the spec's (a rolling update replaces them); {@code specRevision} the etcd mod revision of the spec this status
  * reflects; {@code instancePlugin} the group's instance plugin (lets a restarted leader clean up a group deleted
- * while no leader ran); {@code update} the rolling update, once the group has had one; {@code error} the last error.
+ * while no leader ran); {@code update} the rolling update, once the group has had one; {@code error} the last error;
+ * {@code notes} what the group's flavor did on its own lately (a swarm manager it removed), oldest first.
  */
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
-        "InstancePlugin", "Update", "Error"})
+        "InstancePlugin", "Update", "Error", "Notes"})
 @JsonDeserialize(builder = GroupStatus.Builder.class)
 public final class GroupStatus {
 
@@ -48,6 +50,7 @@ public final class GroupStatus {
     private final String instancePlugin;
     private final UpdateProgress update;
     private final LastError error;
+    private final List<String> notes;
 
     private GroupStatus(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -60,6 +63,7 @@ public final class GroupStatus {
         this.instancePlugin = b.instancePlugin;
         this.update = b.update;
         this.error = b.error;
+        this.notes = b.notes == null ? List.of() : List.copyOf(b.notes);
     }
 
     public static Builder builder(String id) {
@@ -68,7 +72,8 @@ public final class GroupStatus {
 
     public Builder toBuilder() {
         return builder(id).state(state).desired(desired).observed(observed).outOfDate(outOfDate).configSha(configSha)
-                .specRevision(specRevision).instancePlugin(instancePlugin).update(update).error(error);
+                .specRevision(specRevision).instancePlugin(instancePlugin).update(update).error(error)
+                .notes(notes);
     }
 
     @JsonProperty("ID")
@@ -128,6 +133,12 @@ public final class GroupStatus {
         return error;
     }
 
+    @JsonProperty("Notes")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<String> notes() {
+        return notes;
+    }
+
     /** The JSON stored at {@code <prefix>/status/<ID>}. */
     public String toJson() {
         return Json.write(this);
@@ -147,13 +158,13 @@ public final class GroupStatus {
         return o instanceof GroupStatus s && id.equals(s.id) && state == s.state && desired == s.desired
                 && observed == s.observed && outOfDate == s.outOfDate && Objects.equals(configSha, s.configSha)
                 && specRevision == s.specRevision && Objects.equals(instancePlugin, s.instancePlugin)
-                && Objects.equals(update, s.update) && Objects.equals(error, s.error);
+                && Objects.equals(update, s.update) && Objects.equals(error, s.error) && notes.equals(s.notes);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin, update,
-                error);
+                error, notes);
     }
 
     @Override
@@ -177,6 +188,7 @@ public final class GroupStatus {
         private String instancePlugin;
         private UpdateProgress update;
         private LastError error;
+        private List<String> notes;
 
         private Builder() {
         }
@@ -238,6 +250,12 @@ public final class GroupStatus {
         @JsonProperty("Error")
         public Builder error(LastError v) {
             error = v;
+            return this;
+        }
+
+        @JsonProperty("Notes")
+        public Builder notes(List<String> v) {
+            notes = v;
             return this;
         }
 
