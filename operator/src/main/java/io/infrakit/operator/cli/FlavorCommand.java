@@ -26,7 +26,7 @@ import picocli.CommandLine.ScopeType;
  * {@code infrakit flavor --name P ...}: InfraKit's Flavor API of one plugin in the plugin directory, called
  * directly, as InfraKit's CLI does to test and debug a plugin.
  */
-@Command(name = "flavor", mixinStandardHelpOptions = true,
+@Command(name = "flavor",
         description = "Call a flavor plugin directly: validate, prepare, healthy.",
         subcommands = {FlavorCommand.Validate.class, FlavorCommand.Prepare.class, FlavorCommand.Healthy.class})
 public final class FlavorCommand {
@@ -63,7 +63,7 @@ public final class FlavorCommand {
         OutputOptions output;
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true,
+    @Command(name = "validate",
             description = "Validate flavor properties (a JSON file, or - for standard input) for an allocation.")
     static final class Validate extends Call {
         @Mixin
@@ -81,7 +81,7 @@ public final class FlavorCommand {
         }
     }
 
-    @Command(name = "prepare", mixinStandardHelpOptions = true,
+    @Command(name = "prepare",
             description = "Show the instance spec the flavor makes of FLAVOR_FILE's properties and INSTANCE_FILE's "
                     + "spec (what a group would provision).")
     static final class Prepare extends Call {
@@ -108,7 +108,7 @@ public final class FlavorCommand {
         }
     }
 
-    @Command(name = "healthy", mixinStandardHelpOptions = true,
+    @Command(name = "healthy",
             description = "Ask whether each instance is healthy, by the flavor's properties in FLAVOR_FILE.")
     static final class Healthy extends Call {
         @Option(names = "--tags", paramLabel = "K=V[,K=V...]", description = "The instances' tags.")

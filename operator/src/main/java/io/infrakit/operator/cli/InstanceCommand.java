@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
  * {@code infrakit instance --name P ...}: InfraKit's Instance API of one plugin in the plugin directory, called
  * directly, as InfraKit's CLI does to test and debug a plugin.
  */
-@Command(name = "instance", mixinStandardHelpOptions = true,
+@Command(name = "instance",
         description = "Call an instance plugin directly: validate, provision, destroy, describe.",
         subcommands = {InstanceCommand.Validate.class, InstanceCommand.Provision.class,
                 InstanceCommand.Destroy.class, InstanceCommand.Describe.class})
@@ -48,7 +48,7 @@ public final class InstanceCommand {
         OutputOptions output;
     }
 
-    @Command(name = "validate", mixinStandardHelpOptions = true,
+    @Command(name = "validate",
             description = "Validate instance properties (a JSON file, or - for standard input).")
     static final class Validate extends Call {
         @Parameters(paramLabel = "FILE")
@@ -64,7 +64,7 @@ public final class InstanceCommand {
         }
     }
 
-    @Command(name = "provision", mixinStandardHelpOptions = true,
+    @Command(name = "provision",
             description = "Provision an instance from an instance spec (JSON: Properties, Tags, Init, LogicalID, "
                     + "Attachments); prints its ID.")
     static final class Provision extends Call {
@@ -87,7 +87,7 @@ public final class InstanceCommand {
         }
     }
 
-    @Command(name = "destroy", mixinStandardHelpOptions = true, description = "Destroy instances by ID.")
+    @Command(name = "destroy", description = "Destroy instances by ID.")
     static final class Destroy extends Call {
         @Parameters(paramLabel = "ID", arity = "1..*")
         List<String> ids;
@@ -121,7 +121,7 @@ public final class InstanceCommand {
         }
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true,
+    @Command(name = "describe",
             description = "List the plugin's instances that carry all the given tags.")
     static final class Describe extends Call {
         @Option(names = "--tags", paramLabel = "K=V[,K=V...]", description = "Only instances with these tags.")

@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code infrakit plugin info P}: the interfaces and versions a plugin implements, as its handshake says. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info",
         description = "Show the interfaces and versions a plugin in the plugin directory implements (its handshake), "
                 + "with their sub-types and the plugin's vendor.")
 final class PluginInfoCommand implements Callable<Integer> {

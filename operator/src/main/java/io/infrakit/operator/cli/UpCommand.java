@@ -14,16 +14,21 @@ import io.infrakit.operator.metrics.OperatorMetrics;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
+import io.infrakit.plugins.http.HttpThreads;
 import io.infrakit.store.Store;
 import io.infrakit.store.etcd.EtcdServer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -125,6 +130,9 @@ final class UpCommand implements Callable<Integer> {
                     + DevCertificates.in(Home.dir()).dir());
             System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self
                     + " env)\"");
+            if (!dev.clientUrl().endsWith(":2379")) {
+                System.out.println("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)");
+            }
             System.out.println("  then:  etcdctl put " + etcd.keys().group("web")
                     + " \"$(cat docs/examples/web.json)\"");
         }
@@ -139,11 +147,18 @@ final class UpCommand implements Callable<Integer> {
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
                 Clock.systemUTC(), metrics.reconciles(), routing);
         metrics.bind(controller);
-        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
+        AtomicBoolean campaigning = new AtomicBoolean();
+        // One small pool for the operator's HTTP servers (--http and the group socket): their requests are few and
+        // short, and the operator's footprint counts (see HttpThreads). Started here, stopped after both.
+        QueuedThreadPool httpThreads = HttpThreads.pool("infrakit-http", 16);
+        httpThreads.start();
+        List<String> warnings = new ArrayList<>();
+        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads,
+                warnings);
+        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString())
+                .withWarnings(warnings);
         Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
         metrics.bind(replica);
-        AtomicBoolean campaigning = new AtomicBoolean();
-        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
         AtomicReference<GroupSocket> socket = new AtomicReference<>();
@@ -162,6 +177,7 @@ final class UpCommand implements Callable<Integer> {
             if (endpoint != null) {
                 endpoint.close();
             }
+            stopQuietly(httpThreads);
             metrics.close();
             store.close();
             if (devServer != null) {
@@ -179,7 +195,8 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, routing)).ifPresent(s -> {
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, routing), httpThreads)
+                        .ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
                         });
@@ -207,21 +224,39 @@ final class UpCommand implements Callable<Integer> {
         return self == null || self.isBlank() ? "infrakit" : EnvCommand.quote(self);
     }
 
-    /** Serves metrics and health. A busy default port costs only the endpoint; a busy chosen one is an error. */
+    /**
+     * Serves metrics and health. A port that cannot be had costs only the endpoint, never the replica: every
+     * replica of a deployment has the same port, and exiting would take them all down. What it runs without goes
+     * into {@code warnings} (shown by {@code infrakit leader}) and the log.
+     */
     private OperatorEndpoint startHttp(HttpAddress address, OperatorMetrics metrics, Store store,
-                                       Controller controller, AtomicBoolean campaigning) {
+                                       Controller controller, AtomicBoolean campaigning, ThreadPool threads,
+                                       List<String> warnings) {
         if (address == null) {
             return null;
         }
         try {
-            return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get);
+            return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get,
+                    b -> b.threads(threads));
         } catch (java.io.IOException e) {
+            String warning = "no /metrics, /healthz or /readyz: cannot listen on " + address + " ("
+                    + e.getMessage() + ")";
+            warnings.add(warning);
             if (http == null) {
-                log.warn("no metrics or health endpoint: cannot listen on {} ({}); choose another with --http",
-                        address, e.getMessage());
-                return null;
+                log.warn("{}; choose another address with --http", warning);
+            } else {
+                log.error("{}; running without them (health checks on that port fail): free the port or choose "
+                        + "another with --http", warning);
             }
-            throw new IllegalStateException("cannot listen on --http " + address + ": " + e.getMessage(), e);
+            return null;
+        }
+    }
+
+    private static void stopQuietly(QueuedThreadPool pool) {
+        try {
+            pool.stop();
+        } catch (Exception e) {
+            log.debug("stopping the HTTP threads: {}", e.toString());
         }
     }
 

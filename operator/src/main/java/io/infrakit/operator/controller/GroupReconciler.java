@@ -126,7 +126,8 @@ public final class GroupReconciler {
         }
         long now = observed.size() + result.created() - result.destroyed();
         GroupStatus.Builder s = serving(group, now,
-                pass.plan().outOfDate() + pass.decision().replace().size(), pass.decision().progress());
+                pass.plan().outOfDate() + pass.decision().replace().size(), pass.decision().progress())
+                .notes(flavorNotes(group));
         if (result.firstFailure() != null) {
             reportError(id, s, result.firstFailure().getMessage(), term);
             return Outcome.RETRY;
@@ -136,6 +137,17 @@ public final class GroupReconciler {
             return Outcome.REQUEUE;
         }
         return pass.decision().waiting().poll() ? Outcome.POLL : Outcome.DONE;
+    }
+
+    /** What the flavor did on its own for the group; never a reason for a pass to fail. */
+    private List<String> flavorNotes(GroupDefinition group) {
+        try {
+            return plugins.flavor(group.properties().flavor().pluginName()).notes(group.id(),
+                    group.properties().flavor().properties(), group.allocation());
+        } catch (RuntimeException e) {
+            log.debug("no flavor notes: {}", e.toString());
+            return List.of();
+        }
     }
 
     /** Lists the group's instances; adopts those tagged for bootstrap first, as InfraKit does. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import io.infrakit.plugins.json.Json;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,10 +23,11 @@ import java.util.Optional;
  * reflects; {@code instancePlugin} the group's instance plugin (lets a restarted leader clean up a group deleted
  * while no leader ran); {@code groupPlugin} the group plugin that holds a delegated group (its spec names it; its
  * {@code DescribeGroup} gives the instances and whether it converged; {@code desired} is then unknown, 0);
- * {@code update} the rolling update, once the group has had one; {@code error} the last error.
+ * {@code update} the rolling update, once the group has had one; {@code error} the last error;
+ * {@code notes} what the group's flavor did on its own lately (a swarm manager it removed), oldest first.
  */
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
-        "InstancePlugin", "GroupPlugin", "Update", "Error"})
+        "InstancePlugin", "GroupPlugin", "Update", "Error", "Notes"})
 @JsonDeserialize(builder = GroupStatus.Builder.class)
 public final class GroupStatus {
 
@@ -51,6 +53,7 @@ public final class GroupStatus {
     private final String groupPlugin;
     private final UpdateProgress update;
     private final LastError error;
+    private final List<String> notes;
 
     private GroupStatus(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -64,6 +67,7 @@ public final class GroupStatus {
         this.groupPlugin = b.groupPlugin;
         this.update = b.update;
         this.error = b.error;
+        this.notes = b.notes == null ? List.of() : List.copyOf(b.notes);
     }
 
     public static Builder builder(String id) {
@@ -73,7 +77,7 @@ public final class GroupStatus {
     public Builder toBuilder() {
         return builder(id).state(state).desired(desired).observed(observed).outOfDate(outOfDate).configSha(configSha)
                 .specRevision(specRevision).instancePlugin(instancePlugin).groupPlugin(groupPlugin).update(update)
-                .error(error);
+                .error(error).notes(notes);
     }
 
     @JsonProperty("ID")
@@ -139,6 +143,12 @@ public final class GroupStatus {
         return error;
     }
 
+    @JsonProperty("Notes")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<String> notes() {
+        return notes;
+    }
+
     /** The JSON stored at {@code <prefix>/status/<ID>}. */
     public String toJson() {
         return Json.write(this);
@@ -159,13 +169,13 @@ public final class GroupStatus {
                 && observed == s.observed && outOfDate == s.outOfDate && Objects.equals(configSha, s.configSha)
                 && specRevision == s.specRevision && Objects.equals(instancePlugin, s.instancePlugin)
                 && Objects.equals(groupPlugin, s.groupPlugin)
-                && Objects.equals(update, s.update) && Objects.equals(error, s.error);
+                && Objects.equals(update, s.update) && Objects.equals(error, s.error) && notes.equals(s.notes);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin,
-                groupPlugin, update, error);
+                groupPlugin, update, error, notes);
     }
 
     @Override
@@ -191,6 +201,7 @@ public final class GroupStatus {
         private String groupPlugin;
         private UpdateProgress update;
         private LastError error;
+        private List<String> notes;
 
         private Builder() {
         }
@@ -258,6 +269,12 @@ public final class GroupStatus {
         @JsonProperty("Error")
         public Builder error(LastError v) {
             error = v;
+            return this;
+        }
+
+        @JsonProperty("Notes")
+        public Builder notes(List<String> v) {
+            notes = v;
             return this;
         }
 
