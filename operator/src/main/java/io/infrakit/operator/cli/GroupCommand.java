@@ -1,5 +1,6 @@
 package io.infrakit.operator.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.infrakit.operator.Keys;
@@ -34,7 +35,8 @@ public final class GroupCommand {
     @JsonPropertyOrder({"ID", "Desired", "Observed", "State", "Error", "GroupPlugin"})
     public record Row(@JsonProperty("ID") String id, @JsonProperty("Desired") Long desired,
                       @JsonProperty("Observed") Long observed, @JsonProperty("State") String state,
-                      @JsonProperty("Error") String error, @JsonProperty("GroupPlugin") String groupPlugin) {
+                      @JsonProperty("Error") String error, @JsonProperty("GroupPlugin") @JsonInclude(JsonInclude.Include.NON_NULL)
+                      String groupPlugin) {
     }
 
     @Command(name = "ls", description = "List groups with their status.")

@@ -4,10 +4,12 @@ import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.WriteException;
@@ -93,6 +95,13 @@ class DelegatedToOperatorIT {
                 + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Init\":[\"echo hi\"]}}}}";
     }
 
+    /** {@code infrakit ARGS} in this JVM, on the first operator's etcd prefix. */
+    private InProcessCli.Run cli(String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        all.addAll(java.util.List.of("--etcd", String.join(",", ETCD.endpoints()), "--prefix", op.keys.prefix()));
+        return InProcessCli.run(all.toArray(String[]::new));
+    }
+
     private long otherRevision(String id) {
         return other.store.get(other.keys.group(id)).map(KeyValue::modRevision).orElse(0L);
     }
@@ -127,6 +136,17 @@ class DelegatedToOperatorIT {
         writes.commit(spec("web", OTHER, 3), Author.USER, false);
         awaitHeld("web", 3);
         assertThat(files(instances)).hasSize(3);
+
+        // The CLI shows it beside the others, with the plugin that holds it and the instances it describes.
+        JsonNode listed = Json.parse(cli("group", "ls", "-o", "json").out());
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).path("GroupPlugin").asText()).isEqualTo(OTHER);
+        assertThat(listed.get(0).path("Observed").asLong()).isEqualTo(3);
+        assertThat(listed.get(0).path("Desired").isNull()).isTrue();
+        InProcessCli.Run described = cli("group", "describe", "web", "--plugins-dir", sockets.toString());
+        assertThat(described.exitCode()).as(described.err()).isZero();
+        assertThat(described.out().lines().toList()).hasSize(5)
+                .startsWith("Group web: converged, 3 instances, held by group plugin ops-group");
 
         // Free: FreeGroup there (its instances stay), free here.
         writes.free("web", Author.USER);

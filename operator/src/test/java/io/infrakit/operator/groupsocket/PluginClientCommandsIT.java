@@ -3,14 +3,12 @@ package io.infrakit.operator.groupsocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.testing.InProcessCli;
+import io.infrakit.operator.testing.InProcessCli.Run;
 import io.infrakit.operator.testing.InfraKitGo;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.testing.Await;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,26 +34,11 @@ class PluginClientCommandsIT {
     @TempDir
     Path work;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    /** The CLI in this JVM, its standard output and error captured. */
+    /** The CLI in this JVM, with the test's plugin directory. */
     private Run infrakit(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--plugins-dir=" + sockets);
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int rc = Main.run(all.toArray(String[]::new));
-            return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return InProcessCli.run(all.toArray(String[]::new));
     }
 
     private String file(String name, String json) throws IOException {
