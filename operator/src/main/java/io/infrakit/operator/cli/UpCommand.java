@@ -131,16 +131,19 @@ final class UpCommand implements Callable<Integer> {
             etcd.startedDevEtcd = dev.clientUrl();
             DevEtcdFile.write(Home.dir(), dev.clientUrl());
             String self = launcher();
-            System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
-                    + DevEtcd.dataDir(Home.dir()) + "); only this user can reach it, with the client certificate in "
-                    + DevCertificates.in(Home.dir()).dir());
-            System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self
-                    + " env)\"");
+            // One write, so a reader that sees the first line sees the hints too.
+            StringBuilder hint = new StringBuilder("dev mode: started etcd at ").append(dev.clientUrl())
+                    .append(" (data in ").append(DevEtcd.dataDir(Home.dir()))
+                    .append("); only this user can reach it, with the client certificate in ")
+                    .append(DevCertificates.in(Home.dir()).dir()).append('\n')
+                    .append("  infrakit commands find it by themselves; for etcdctl:  eval \"$(").append(self)
+                    .append(" env)\"\n");
             if (!dev.clientUrl().endsWith(":2379")) {
-                System.out.println("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)");
+                hint.append("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)\n");
             }
-            System.out.println("  then:  etcdctl put " + etcd.keys().group("web")
-                    + " \"$(cat docs/examples/web.json)\"");
+            hint.append("  then:  etcdctl put ").append(etcd.keys().group("web"))
+                    .append(" \"$(cat docs/examples/web.json)\"");
+            System.out.println(hint);
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
