@@ -42,12 +42,16 @@ class CliCommandsIT {
     private Keys keys;
     private Controller controller;
 
+    private static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ");
+
     record Run(int code, String out, String err) {
-        /** The JSON printed (the test class path logs to stdout: skip log lines before it). */
+        /**
+         * The JSON printed. The test class path logs to stdout, and the controller in this JVM may log while a
+         * command prints: its lines (they start with a time) are left out.
+         */
         JsonNode json() {
-            int at = out.lines().takeWhile(l -> !l.startsWith("[") && !l.startsWith("{"))
-                    .mapToInt(l -> l.length() + 1).sum();
-            return Json.parse(out.substring(at));
+            return Json.parse(out.lines().filter(l -> !LOG_LINE.matcher(l).lookingAt())
+                    .collect(java.util.stream.Collectors.joining("\n")));
         }
     }
 
