@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.SecretSpec;
 import com.github.dockerjava.api.model.Swarm;
 import com.github.dockerjava.api.model.SwarmDispatcherConfig;
@@ -37,6 +36,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.testcontainers.containers.Network;
 
 /**
  * The design goal on one machine: a Docker Swarm whose nodes are instances. Each node is a container running its
@@ -54,7 +54,6 @@ class SwarmClusterIT {
     static final EtcdCluster ETCD = EtcdCluster.single();
 
     private static final String NETWORK = "infrakit-swarm-cluster-it";
-    private static final String LABEL = "io.infrakit.test";
     private static final Path EXAMPLES = Path.of("..", "docs", "examples");
     /** The tutorial's network: the managers' fixed addresses, and cattle in the upper half. */
     private static final String SUBNET = "10.213.60.0/24";
@@ -63,8 +62,8 @@ class SwarmClusterIT {
     private static final List<String> MANAGERS = List.of(SEED, "10.213.60.11", "10.213.60.12");
     private static final Duration FORMS = Duration.ofSeconds(150);
 
-    private static DockerClient host;
     private static String image;
+    private static Network network;
 
     @TempDir
     Path dir;
@@ -75,19 +74,15 @@ class SwarmClusterIT {
 
     @BeforeAll
     static void network() {
-        host = DockerEngine.client();
-        image = TestImages.node(host);
-        removeNetwork();
-        host.createNetworkCmd().withName(NETWORK).withLabels(Map.of(LABEL, NETWORK))
-                .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(SUBNET)
-                        .withIpRange(DYNAMIC_RANGE))).exec();
+        image = TestImages.node(DockerEngine.client());
+        network = DockerEngine.network(NETWORK, SUBNET, DYNAMIC_RANGE);
+        network.getId(); // made now: the groups' specs only name it
     }
 
     @AfterAll
     static void removeNetwork() {
-        if (host != null) {
-            host.listNetworksCmd().withNameFilter(NETWORK).exec().stream().filter(n -> n.getName().equals(NETWORK))
-                    .forEach(n -> host.removeNetworkCmd(n.getId()).exec());
+        if (network != null) {
+            network.close();
         }
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.api.model.Network;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -28,6 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 
 /** The docker instance plugin against a real engine ({@code DOCKER_HOST}), with a busybox image built locally. */
 @Tag("docker")
@@ -36,6 +38,7 @@ class DockerInstancePluginIT {
     private static final String NETWORK = "infrakit-it-pets";
     private static DockerClient docker;
     private static String image;
+    private static Network pets;
 
     private DockerInstancePlugin plugin;
     private String group;
@@ -63,10 +66,8 @@ class DockerInstancePluginIT {
 
     @AfterAll
     static void removeNetwork() {
-        if (docker != null) {
-            docker.listNetworksCmd().withNameFilter(NETWORK).exec().stream()
-                    .filter(n -> n.getName().equals(NETWORK))
-                    .forEach(n -> docker.removeNetworkCmd(n.getId()).exec());
+        if (pets != null) {
+            pets.close();
         }
     }
 
@@ -153,8 +154,8 @@ class DockerInstancePluginIT {
 
     @Test
     void aPetKeepsItsNameAndItsLogicalIdAsAddress() {
-        docker.createNetworkCmd().withName(NETWORK).withIpam(new Network.Ipam()
-                .withConfig(new Network.Ipam.Config().withSubnet("10.231.7.0/24"))).exec();
+        pets = DockerEngine.network(NETWORK, "10.231.7.0/24", null);
+        pets.getId(); // made now: the plugin only names it
         String props = "{\"Config\":{\"Image\":\"" + image + "\",\"Cmd\":[\"sleep\",\"300\"]},"
                 + "\"NetworkAttachments\":[{\"Name\":\"" + NETWORK + "\"}]}";
         String first = plugin.provision(spec(props, "", "10.231.7.21"));
@@ -166,13 +167,14 @@ class DockerInstancePluginIT {
                 .extracting(InstanceDescription::logicalId).containsExactly("10.231.7.21");
 
         // A container of someone else's holding a pet's name is never touched, stopped or not.
-        String foreign = docker.createContainerCmd(image).withName("10.231.7.22").withCmd("true").exec().getId();
-        try {
+        try (GenericContainer<?> foreign = DockerEngine.container(image).withCommand("true")
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy())
+                .withCreateContainerCmdModifier(cmd -> cmd.withName("10.231.7.22"))) {
+            foreign.start(); // and done: a stopped container
             assertThatThrownBy(() -> plugin.provision(spec(props, "", "10.231.7.22")))
                     .isInstanceOf(PluginException.class).hasMessageContaining("not a container of group");
-            assertThat(docker.inspectContainerCmd(foreign).exec().getId()).isEqualTo(foreign);
-        } finally {
-            docker.removeContainerCmd(foreign).withForce(true).exec();
+            assertThat(docker.inspectContainerCmd(foreign.getContainerId()).exec().getState().getStatus())
+                    .isEqualTo("exited");
         }
 
         // A live pet's name is never taken over...

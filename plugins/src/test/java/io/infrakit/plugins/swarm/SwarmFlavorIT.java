@@ -8,10 +8,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.LocalNodeState;
-import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Swarm;
 import com.github.dockerjava.api.model.SwarmDispatcherConfig;
 import com.github.dockerjava.api.model.SwarmNode;
@@ -27,6 +25,7 @@ import io.infrakit.plugins.testing.DockerEngine;
 import io.infrakit.plugins.testing.TestImages;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
 
 /**
  * A real swarm of node containers (each runs its own engine) on a private bridge network: the seed manager's script
@@ -61,6 +62,8 @@ class SwarmFlavorIT {
 
     private static DockerClient host;
     private static String image;
+    private static Network network;
+    private static final List<GenericContainer<?>> NODES = new ArrayList<>();
     private static DockerClient seedEngine;
     private static SwarmFlavorPlugin managers;
     private static SwarmFlavorPlugin workers;
@@ -70,8 +73,7 @@ class SwarmFlavorIT {
         host = DockerEngine.client();
         image = TestImages.node(host);
         cleanUp();
-        host.createNetworkCmd().withName(NETWORK).withDriver("bridge").withLabels(Map.of(LABEL, LABEL_VALUE))
-                .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(SUBNET))).exec();
+        network = DockerEngine.network(NETWORK, SUBNET, null);
         seedEngine = DockerClients.connect("tcp://" + SEED + ":2375");
         managers = new SwarmFlavorPlugin(SwarmRole.MANAGER);
         workers = new SwarmFlavorPlugin(SwarmRole.WORKER);
@@ -86,17 +88,16 @@ class SwarmFlavorIT {
         if (seedEngine != null) {
             seedEngine.close();
         }
-        if (host != null) {
-            cleanUp();
+        NODES.forEach(GenericContainer::close);
+        if (network != null) {
+            network.close();
         }
     }
 
+    /** Nodes a killed run left behind (there is no reaper): their names and addresses would be taken. */
     private static void cleanUp() {
-        List<String> label = List.of(LABEL + "=" + LABEL_VALUE);
-        host.listContainersCmd().withShowAll(true).withLabelFilter(label).exec()
+        host.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, LABEL_VALUE)).exec()
                 .forEach(c -> host.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec());
-        host.listNetworksCmd().withFilter("label", label).exec()
-                .forEach(n -> host.removeNetworkCmd(n.getId()).exec());
     }
 
     private static JsonNode properties() {
@@ -188,13 +189,17 @@ class SwarmFlavorIT {
 
     /** A machine whose entry script is the instance's init script, given the engine's command line as "$@". */
     private static String startNode(String name, String ip, String script) {
-        HostConfig hostConfig = HostConfig.newHostConfig().withCapAdd(Capability.ALL).withCapDrop(Capability.SYS_RESOURCE)
-                .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined")).withNetworkMode(NETWORK);
-        String id = host.createContainerCmd(image).withName("infrakit-swarm-it-" + name).withHostName(name)
-                .withLabels(Map.of(LABEL, LABEL_VALUE)).withHostConfig(hostConfig).withIpv4Address(ip)
-                .withEntrypoint("/bin/sh", "-c", script, "init").withCmd(ENGINE).exec().getId();
-        host.startContainerCmd(id).exec();
-        return id;
+        GenericContainer<?> node = DockerEngine.container(image).withNetwork(network).withLabel(LABEL, LABEL_VALUE)
+                .withCommand(ENGINE.toArray(String[]::new))
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withName("infrakit-swarm-it-" + name).withHostName(name).withIpv4Address(ip)
+                            .withEntrypoint("/bin/sh", "-c", script, "init");
+                    cmd.getHostConfig().withCapAdd(Capability.ALL).withCapDrop(Capability.SYS_RESOURCE)
+                            .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined"));
+                });
+        NODES.add(node);
+        node.start();
+        return node.getContainerId();
     }
 
     /** Makes nodes that stop answering count as down within seconds instead of the default quarter minute. */
