@@ -1,6 +1,7 @@
 package io.infrakit.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
@@ -12,7 +13,6 @@ import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +72,7 @@ class CliCommandsIT {
         controller = new Controller(store, keys, PluginRegistry.builtins(tmp.resolve("files")),
                 ControllerConfig.defaults().withResync(Duration.ofSeconds(30)));
         controller.start();
-        Await.until(Duration.ofSeconds(10), "synced", controller::isSynced);
+        await("synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         controller.lead(LeaderTerm.standalone());
     }
 
@@ -172,7 +172,7 @@ class CliCommandsIT {
         assertThat(destroy.json().path("Action").asText()).isEqualTo("destroy");
         assertThat(infrakit("wait", "db", "--for", "deleted", "--timeout", "60s").code()).isZero();
         List<String> kinds = new ArrayList<>();
-        Await.until(Duration.ofSeconds(10), "the controller's events", () -> {
+        await("the controller's events").atMost(Duration.ofSeconds(10)).until(() -> {
             kinds.clear();
             infrakit("events", "db", "-o", "json").json().forEach(e -> kinds.add(e.path("Kind").asText()));
             return kinds.contains("delete") && kinds.stream().filter("destroy"::equals).count() == 2;
@@ -261,18 +261,18 @@ class CliCommandsIT {
         try (CliProcess ls = CliProcess.start(tmp.resolve("ls.log"), Map.of(), args.toArray(String[]::new));
              CliProcess follow = CliProcess.start(tmp.resolve("events.log"), Map.of(),
                      events.toArray(String[]::new))) {
-            Await.until(Duration.ofSeconds(60), "the first drawing: " + ls.output(),
+            await("the first drawing: " + ls.output()).atMost(Duration.ofSeconds(60)).until(
                     () -> ls.output().lines().anyMatch(l -> l.equals("[]")));
             Thread.sleep(1000); // the follower is set up too
             infrakit("group", "commit", spec("web", 1).toString());
-            Await.until(Duration.ofSeconds(30), "redrawn with web: " + ls.output(),
+            await("redrawn with web: " + ls.output()).atMost(Duration.ofSeconds(30)).until(
                     () -> ls.output().lines().anyMatch(l -> l.contains("\"ID\":\"web\"")));
-            Await.until(Duration.ofSeconds(30), "the commit followed: " + follow.output(),
+            await("the commit followed: " + follow.output()).atMost(Duration.ofSeconds(30)).until(
                     () -> follow.output().lines().anyMatch(l -> l.contains("\"Kind\":\"commit\"")));
             long drawings = ls.output().lines().filter(l -> l.startsWith("[")).count();
-            Thread.sleep(1500);
-            assertThat(ls.output().lines().filter(l -> l.startsWith("[")).count()).as("no redraw without a change")
-                    .isEqualTo(drawings);
+            await("no redraw without a change").during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(ls.output().lines().filter(l -> l.startsWith("[")).count())
+                            .isEqualTo(drawings));
         }
     }
 }

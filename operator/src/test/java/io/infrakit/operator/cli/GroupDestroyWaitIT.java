@@ -1,6 +1,7 @@
 package io.infrakit.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
@@ -14,7 +15,6 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,10 +81,10 @@ class GroupDestroyWaitIT {
                     ControllerConfig.defaults().withResync(Duration.ofSeconds(1)).withMaxParallel(1));
             try {
                 controller.start();
-                Await.until(Duration.ofSeconds(10), "synced", controller::isSynced);
+                await("synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
                 controller.lead(LeaderTerm.standalone());
                 store.put(keys.group("web"), spec(3));
-                Await.until(Duration.ofSeconds(20), "3 instances",
+                await("3 instances").atMost(Duration.ofSeconds(20)).until(
                         () -> plain.describeInstances(Map.of(Tags.GROUP, "web"), false).size() == 3
                                 && store.get(keys.status("web")).isPresent());
 

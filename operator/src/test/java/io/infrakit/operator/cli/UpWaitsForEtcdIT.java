@@ -1,11 +1,11 @@
 package io.infrakit.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.groupsocket.CliProcess;
 import io.infrakit.store.etcd.EtcdServer;
 import io.infrakit.store.etcd.LocalPorts;
-import io.infrakit.store.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,13 +27,14 @@ class UpWaitsForEtcdIT {
         try (CliProcess up = CliProcess.start(dir.resolve("up.log"), Map.of("INFRAKIT_HOME", dir.toString()),
                 "up", "--etcd", url, "--prefix", "/waits", "--http", "off", "--no-group-socket", "--etcd-timeout",
                 "1s", "--file-dir", dir.resolve("files").toString())) {
-            Await.until(Duration.ofSeconds(30), "a retry in the log", () -> up.output().contains("trying again in"));
+            await("a retry in the log").atMost(Duration.ofSeconds(30))
+                    .until(() -> up.output().contains("trying again in"));
             assertThat(up.isAlive()).as(up.output()).isTrue();
 
             try (EtcdServer etcd = EtcdServer.builder("late", dir.resolve("etcd")).ports(ports[0], ports[1])
                     .fastTimings(true).build()) {
                 etcd.start();
-                Await.until(Duration.ofSeconds(60), "watching", () -> {
+                await("watching").atMost(Duration.ofSeconds(60)).until(() -> {
                     assertThat(up.isAlive()).as(up.output()).isTrue();
                     return up.output().contains("watching /waits/groups/");
                 });

@@ -1,10 +1,10 @@
 package io.infrakit.operator.controller;
 
 import static io.infrakit.operator.controller.OperatorFixture.cattle;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.StoreException;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.etcd.EtcdStore;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class ControllerEtcdTroubleIT {
         try (EtcdStore others = new EtcdStore(StoreConfig.builder().endpoints(etcd.endpoints().subList(1, 3))
                 .requestTimeout(Duration.ofSeconds(3)).build())) {
             // The killed member may have been raft leader: wait until the other two accept writes.
-            Await.until(Duration.ofSeconds(20), "quorum without member 0", () -> {
+            await("quorum without member 0").atMost(Duration.ofSeconds(20)).until(() -> {
                 try {
                     others.put(op.keys.prefix() + "/noise", "first");
                     return true;

@@ -1,13 +1,13 @@
 package io.infrakit.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.events.Event;
 import io.infrakit.operator.events.EventKind;
 import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.write.SpecHistory;
 import io.infrakit.plugins.spi.InstanceDescription;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +40,7 @@ class ControllerEventsIT {
             op.put("web", OperatorFixture.cattle("web", 2, "a"));
             op.awaitConverged("web", 2);
             List<InstanceDescription> first = op.instances("web");
-            Await.until(Duration.ofSeconds(10), "provisions and the state recorded", () -> {
+            await("provisions and the state recorded").atMost(Duration.ofSeconds(10)).until(() -> {
                 List<Event> e = events(op, "web");
                 return e.stream().filter(x -> x.kind() == EventKind.PROVISION).count() == 2
                         && has(e, EventKind.STATE, "converged");
@@ -56,7 +56,7 @@ class ControllerEventsIT {
 
             op.store.delete(op.keys.group("web"));
             op.awaitInstances("web", 0);
-            Await.until(Duration.ofSeconds(15), "destroys and the delete recorded", () -> {
+            await("destroys and the delete recorded").atMost(Duration.ofSeconds(15)).until(() -> {
                 List<Event> all = events(op, "web");
                 return all.stream().filter(x -> x.kind() == EventKind.DESTROY).count() == 2
                         && has(all, EventKind.DELETE, "status removed");
@@ -69,7 +69,7 @@ class ControllerEventsIT {
         try (OperatorFixture op = new OperatorFixture(ETCD, "ctl-events-bad", files, Duration.ofSeconds(30))
                 .start()) {
             op.put("bad", "{\"ID\":\"bad\",\"Properties\":{\"Allocation\":{\"Size\":-1}}}");
-            Await.until(Duration.ofSeconds(10), "an error event", () -> events(op, "bad").stream()
+            await("an error event").atMost(Duration.ofSeconds(10)).until(() -> events(op, "bad").stream()
                     .anyMatch(x -> x.kind() == EventKind.ERROR));
         }
     }

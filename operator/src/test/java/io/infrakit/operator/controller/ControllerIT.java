@@ -3,6 +3,7 @@ package io.infrakit.operator.controller;
 import static io.infrakit.operator.controller.OperatorFixture.cattle;
 import static io.infrakit.operator.controller.OperatorFixture.pets;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.group.GroupState;
@@ -11,7 +12,6 @@ import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ class ControllerIT {
         op.awaitConverged("web", 3);
         String victim = op.instances("web").get(0).id();
         Files.delete(dir.resolve(victim));
-        Await.until(Duration.ofSeconds(5), "replacement", () -> {
+        await("replacement").atMost(Duration.ofSeconds(5)).until(() -> {
             List<InstanceDescription> now = op.instances("web");
             return now.size() == 3 && now.stream().noneMatch(d -> d.id().equals(victim));
         });
@@ -112,7 +112,7 @@ class ControllerIT {
         op.awaitConverged("web", 4);
         op.store.delete(op.keys.group("web"));
         op.awaitInstances("web", 0);
-        Await.until(Duration.ofSeconds(5), "status removed", () -> op.status("web").isEmpty());
+        await("status removed").atMost(Duration.ofSeconds(5)).until(() -> op.status("web").isEmpty());
     }
 
     @Test
@@ -124,8 +124,8 @@ class ControllerIT {
         op.awaitStatus("web", s -> (s.state() == GroupState.FREE), "free status");
         Files.delete(dir.resolve(op.instances("web").get(0).id()));
         op.put("web", cattle("web", 5, "x"));
-        Thread.sleep(1000); // several resyncs: nothing may happen to a freed group
-        assertThat(op.instances("web")).hasSize(1);
+        await("a freed group left alone over several resyncs").during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(op.instances("web")).hasSize(1));
         op.store.delete(op.keys.free("web"));
         op.awaitConverged("web", 5);
     }
@@ -147,8 +147,8 @@ class ControllerIT {
         op.put("web", cattle("web", 2, "x").replace("instance-file", "instance-missing"));
         op.awaitStatus("web", x -> x.error() != null && x.error().message().contains("instance-missing"),
                 "unknown plugin");
-        Thread.sleep(700);
-        assertThat(ids(op.instances("web"))).isEqualTo(before);
+        await("a group in error left alone").during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(ids(op.instances("web"))).isEqualTo(before));
         op.put("web", cattle("web", 2, "x"));
         GroupStatus healed = op.awaitConverged("web", 2);
         assertThat(healed.error()).isNull();

@@ -1,5 +1,7 @@
 package io.infrakit.operator.controller;
 
+import static org.awaitility.Awaitility.await;
+
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupStatus;
@@ -8,12 +10,12 @@ import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** One operator replica (controller + file plugin in a temp dir) on a test's own key prefix. */
@@ -43,7 +45,7 @@ final class OperatorFixture implements AutoCloseable {
     OperatorFixture start() {
         controller = new Controller(store, keys, plugins, config);
         controller.start();
-        Await.until(Duration.ofSeconds(10), "spec cache synced", controller::isSynced);
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         controller.lead(LeaderTerm.standalone());
         return this;
     }
@@ -66,11 +68,13 @@ final class OperatorFixture implements AutoCloseable {
     }
 
     void awaitInstances(String group, int n) {
-        Await.until(Duration.ofSeconds(15), group + " has " + n + " instances", () -> instances(group).size() == n);
+        await(group + " has " + n + " instances").atMost(Duration.ofSeconds(15))
+                .until(() -> instances(group).size() == n);
     }
 
     GroupStatus awaitStatus(String id, java.util.function.Predicate<GroupStatus> condition, String what) {
-        return Await.value(Duration.ofSeconds(15), what, () -> status(id).filter(condition).orElse(null));
+        return await(what).atMost(Duration.ofSeconds(15))
+                .until(() -> status(id).filter(condition).orElse(null), Objects::nonNull);
     }
 
     GroupStatus awaitConverged(String id, long n) {

@@ -1,16 +1,17 @@
 package io.infrakit.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.cli.Main;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.UpdateState;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,8 +66,8 @@ class RollingUpdateIT {
     }
 
     private GroupStatus awaitUpdate(String id, UpdateState state) {
-        return Await.value(Duration.ofSeconds(60), id + " update " + state, () -> op.status(id)
-                .filter(s -> s.update() != null && s.update().state() == state).orElse(null));
+        return await(id + " update " + state).atMost(Duration.ofSeconds(60)).until(() -> op.status(id)
+                .filter(s -> s.update() != null && s.update().state() == state).orElse(null), Objects::nonNull);
     }
 
     /** Samples the group while it rolls: the most instances at the target config that were not yet healthy. */
@@ -122,7 +123,7 @@ class RollingUpdateIT {
         int rc = Main.run("group", "rollback", "web", "--etcd", String.join(",", ETCD.endpoints()), "--prefix",
                 op.keys.prefix());
         assertThat(rc).isZero();
-        Await.until(Duration.ofSeconds(30), "back at v1", () -> atConfig("web", s1.configSha()) == 4
+        await("back at v1").atMost(Duration.ofSeconds(30)).until(() -> atConfig("web", s1.configSha()) == 4
                 && op.status("web").map(GroupStatus::converged).orElse(false));
     }
 
@@ -133,7 +134,7 @@ class RollingUpdateIT {
         op.put("web", spec("web", "{\"Size\":3}", flavor("v1", 0), upd));
         GroupStatus s1 = op.awaitConverged("web", 3);
         op.put("web", spec("web", "{\"Size\":3}", "{\"Init\":[\"v2\"],\"Unhealthy\":true}", upd));
-        Await.until(Duration.ofSeconds(30), "rolled back", () -> atConfig("web", s1.configSha()) == 3
+        await("rolled back").atMost(Duration.ofSeconds(30)).until(() -> atConfig("web", s1.configSha()) == 3
                 && op.status("web").map(s -> s.converged() && s.configSha().equals(s1.configSha())).orElse(false));
     }
 
@@ -143,10 +144,11 @@ class RollingUpdateIT {
         op.put("web", spec("web", "{\"Size\":6}", flavor("v1", 0), null));
         op.awaitConverged("web", 6);
         op.put("web", spec("web", "{\"Size\":6}", flavor("v2", 400), null));
-        Await.until(Duration.ofSeconds(20), "v2 half way", () -> op.status("web")
+        await("v2 half way").atMost(Duration.ofSeconds(20)).until(() -> op.status("web")
                 .map(s -> s.update() != null && s.update().batch() >= 2).orElse(false));
         op.put("web", spec("web", "{\"Size\":9}", flavor("v3", 100), null));
-        Await.until(Duration.ofSeconds(5), "scale to 9 without waiting for the roll", () -> ids("web").size() == 9);
+        await("scale to 9 without waiting for the roll").atMost(Duration.ofSeconds(5))
+                .until(() -> ids("web").size() == 9);
         GroupStatus done = awaitUpdate("web", UpdateState.DONE);
         assertThat(done.desired()).isEqualTo(9);
         assertThat(atConfig("web", done.configSha())).isEqualTo(9);
@@ -163,8 +165,9 @@ class RollingUpdateIT {
         GroupStatus paused = awaitUpdate("web", UpdateState.PAUSED);
         java.nio.file.Files.delete(dir.resolve(op.instances("web").get(0).id()));
         op.awaitInstances("web", 4);
-        Thread.sleep(500);
-        assertThat(atConfig("web", paused.configSha())).as("only the replacement is new").isEqualTo(1);
+        await("a paused update rolls nothing").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(atConfig("web", paused.configSha())).as("only the replacement is new")
+                        .isEqualTo(1));
         assertThat(Main.run("group", "resume", "web", "--etcd", endpoints, "--prefix", op.keys.prefix())).isZero();
         GroupStatus done = awaitUpdate("web", UpdateState.DONE);
         assertThat(atConfig("web", done.configSha())).isEqualTo(4);
@@ -212,8 +215,8 @@ class RollingUpdateIT {
         op.put("web", spec("web", "{\"Size\":6}", flavor("v1", 0), null));
         op.awaitConverged("web", 6);
         op.put("web", spec("web", "{\"Size\":6}", flavor("v2", 300), null));
-        GroupStatus mid = Await.value(Duration.ofSeconds(20), "two batches", () -> op.status("web")
-                .filter(s -> s.update() != null && s.update().batch() >= 3).orElse(null));
+        GroupStatus mid = await("two batches").atMost(Duration.ofSeconds(20)).until(() -> op.status("web")
+                .filter(s -> s.update() != null && s.update().batch() >= 3).orElse(null), Objects::nonNull);
         op.controller.close(); // the leader dies mid-update
         Set<String> finished = op.instances("web").stream()
                 .filter(d -> mid.configSha().equals(d.tag(Tags.CONFIG_SHA))).map(InstanceDescription::id)

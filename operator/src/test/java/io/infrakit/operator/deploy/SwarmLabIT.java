@@ -1,6 +1,7 @@
 package io.infrakit.operator.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
@@ -10,7 +11,6 @@ import io.infrakit.plugins.testing.DockerEngine;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdStore;
-import io.infrakit.store.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -76,10 +77,10 @@ class SwarmLabIT {
         try (EtcdStore store = new EtcdStore(StoreConfig.builder().endpoints(endpoints().split(","))
                 .caCert(labDir.resolve("pki/ca.crt"))
                 .clientCert(labDir.resolve("pki/client.crt"), labDir.resolve("pki/client.key")).build())) {
-            KeyValue leader = Await.value(LEADER, "a leader", () -> leaderKey(store));
+            KeyValue leader = await("a leader").atMost(LEADER).until(() -> leaderKey(store), Objects::nonNull);
             ReplicaIdentity first = ReplicaIdentity.parse(leader.value());
             assertThat(first.id()).as("replicas are named after their nodes").matches("mgr-[123]");
-            Await.until(LEADER, "a replica on each node", () -> candidates(store).size() == 3);
+            await("a replica on each node").atMost(LEADER).until(() -> candidates(store).size() == 3);
 
             store.put(KEYS.group("web"), spec(3));
             awaitConverged(store, 3);
@@ -93,16 +94,17 @@ class SwarmLabIT {
 
             long killed = System.nanoTime();
             docker("kill", LAB + "-" + first.id());
-            KeyValue next = Await.value(FAILOVER, "a leader on another node", () -> {
+            KeyValue next = await("a leader on another node").atMost(FAILOVER).until(() -> {
                 KeyValue k = leaderKey(store);
                 return k != null && !ReplicaIdentity.parse(k.value()).id().equals(first.id()) ? k : null;
-            });
+            }, Objects::nonNull);
             long failoverMs = millisSince(killed);
             ReplicaIdentity second = ReplicaIdentity.parse(next.value());
             assertThat(second.id()).matches("mgr-[123]").isNotEqualTo(first.id());
             // The file plugin is per host: the new leader's node has none of the old one's files, so it makes its
             // own three. What must follow the leader needs a plugin whose instances live off the replicas' hosts.
-            Await.until(FAILOVER, "three instance files on " + second.id(), () -> instanceFiles(second.id()) == 3);
+            await("three instance files on " + second.id()).atMost(FAILOVER)
+                    .until(() -> instanceFiles(second.id()) == 3);
             long ownInstancesMs = millisSince(killed);
             awaitConverged(store, 3);
             System.out.printf("[lab] ha-lab.sh up %d ms; leader %s, group converged %d ms after starting; "
@@ -152,7 +154,7 @@ class SwarmLabIT {
     }
 
     private static void awaitConverged(EtcdStore store, int size) {
-        Await.until(LEADER, "web converged at " + size, () -> {
+        await("web converged at " + size).atMost(LEADER).until(() -> {
             JsonNode s = store.get(KEYS.status("web")).map(kv -> Json.parse(kv.value())).orElse(null);
             return s != null && s.path("Desired").asInt() == size && s.path("Observed").asInt() == size
                     && s.path("Converged").asBoolean();

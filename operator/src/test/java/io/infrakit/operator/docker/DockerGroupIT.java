@@ -1,13 +1,13 @@
 package io.infrakit.operator.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Container;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.testing.DockerEngine;
 import io.infrakit.plugins.testing.TestImages;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +75,7 @@ class DockerGroupIT {
         List<String> victims = before.stream().sorted().limit(3).toList();
         long killed = System.nanoTime();
         victims.parallelStream().forEach(id -> op.docker.killContainerCmd(id).exec());
-        Await.until(Duration.ofSeconds(20), "3 replacements", () -> {
+        await("3 replacements").atMost(Duration.ofSeconds(20)).until(() -> {
             Set<String> now = ids("web");
             return now.size() == 8 && now.stream().noneMatch(victims::contains);
         });
@@ -94,7 +94,7 @@ class DockerGroupIT {
         op.awaitConverged("api", Duration.ofSeconds(60), 4);
         op.put("api", spec("api", 2, image));
         op.awaitConverged("api", Duration.ofSeconds(30), 2);
-        Await.until(Duration.ofSeconds(10), "2 containers left", () -> ids("api").size() == 2);
+        await("2 containers left").atMost(Duration.ofSeconds(10)).until(() -> ids("api").size() == 2);
         Set<String> kept = ids("api");
 
         // No Config at all: the plugin rejects the spec; the containers and the other group are untouched.

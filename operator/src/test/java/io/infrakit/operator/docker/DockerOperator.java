@@ -1,5 +1,7 @@
 package io.infrakit.operator.docker;
 
+import static org.awaitility.Awaitility.await;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.infrakit.operator.Keys;
@@ -11,16 +13,17 @@ import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.testing.DockerEngine;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One operator (an in-process controller on a real etcd) with the built-ins, the docker plugin on the test engine.
@@ -41,7 +44,7 @@ final class DockerOperator implements AutoCloseable {
         this.plugins = PluginRegistry.builtins(dir.resolve("files"), dir.resolve("processes"), DockerEngine.host());
         this.controller = new Controller(store, keys, plugins, config);
         controller.start();
-        Await.until(Duration.ofSeconds(10), "spec cache synced", controller::isSynced);
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         controller.lead(LeaderTerm.standalone());
     }
 
@@ -62,8 +65,8 @@ final class DockerOperator implements AutoCloseable {
     /** Fails with the group's last status in the message, which says why it did not get there. */
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
         try {
-            return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
-        } catch (AssertionError e) {
+            return await(what).atMost(timeout).until(() -> status(id).filter(condition).orElse(null), Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "; last status: " + status(id).orElse(null), e);
         }
     }

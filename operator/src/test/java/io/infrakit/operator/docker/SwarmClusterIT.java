@@ -1,6 +1,7 @@
 package io.infrakit.operator.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
@@ -16,7 +17,6 @@ import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.testing.DockerEngine;
 import io.infrakit.plugins.testing.TestImages;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +26,11 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,14 +252,14 @@ class SwarmClusterIT {
         long seedKilled = System.nanoTime();
         op.docker.killContainerCmd(seedContainer.getId()).exec();
         DockerClient survivor = engines.get("10.213.60.11");
-        String secret = Await.value(FORMS, "a write to the swarm with two of three managers", () -> {
+        String secret = await("a write to the swarm with two of three managers").atMost(FORMS).until(() -> {
             try {
                 return survivor.createSecretCmd(new SecretSpec().withName("infrakit-it-" + System.nanoTime())
                         .withData(java.util.Base64.getEncoder().encodeToString("quorum".getBytes()))).exec().getId();
             } catch (RuntimeException e) {
                 return null; // the raft is electing a new leader
             }
-        });
+        }, Objects::nonNull);
         System.out.printf("swarm: seed killed (group freed) -> the swarm took a write after %d ms%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - seedKilled));
         assertThat(secret).isNotBlank();
@@ -299,11 +301,11 @@ class SwarmClusterIT {
         }
     }
 
-    /** {@link Await#until}, with the swarm's nodes in the failure message. */
+    /** Awaits {@code condition}, with the swarm's nodes in the failure message. */
     private void until(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
         try {
-            Await.until(timeout, what, condition);
-        } catch (AssertionError e) {
+            await(what).atMost(timeout).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "; nodes: " + describe(nodes()), e);
         }
     }

@@ -2,6 +2,7 @@ package io.infrakit.operator.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
@@ -9,7 +10,6 @@ import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.store.Compare;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +113,7 @@ class EventStoreIT {
             for (int i = 0; i < 50; i++) {
                 recorder.record(event(i % 2 == 0 ? "web" : "db", "e" + i));
             }
-            Await.until(Duration.ofSeconds(10), "50 events followed", () -> seen.size() == 50);
+            await("50 events followed").atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 50);
             // 50 events of two groups in a few transactions (two or three flushes, each one or two), not 50.
             long revisions = store.list(keys.eventCounters()).revision() - before;
             assertThat(revisions).isLessThanOrEqualTo(6);

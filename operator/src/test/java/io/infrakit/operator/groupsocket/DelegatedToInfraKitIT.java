@@ -3,6 +3,7 @@ package io.infrakit.operator.groupsocket;
 import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
@@ -17,7 +18,6 @@ import io.infrakit.plugins.discovery.RemotePluginLookup;
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.RemoteGroupPlugin;
 import io.infrakit.plugins.rpc.RpcClient;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,15 +136,15 @@ class DelegatedToInfraKitIT {
         // Free: InfraKit's plugin forgets the group and leaves its instances.
         writes.free("web", Author.USER);
         op.awaitStatus("web", WAIT, "free", s -> s.state() == GroupState.FREE);
-        Await.until(WAIT, "freed in InfraKit's plugin", () -> direct().inspectGroups().isEmpty());
+        await("freed in InfraKit's plugin").atMost(WAIT).until(() -> direct().inspectGroups().isEmpty());
         assertThat(files(instances)).hasSize(3);
         writes.commit(spec("web", 3), Author.USER, false);
         awaitHeld("web", 3);
 
         // Deleted: DestroyGroup, and InfraKit's plugin destroys the instances.
         writes.destroy("web", Author.USER);
-        Await.until(WAIT, "instances destroyed by InfraKit's plugin", () -> files(instances).isEmpty());
-        Await.until(WAIT, "status removed", () -> op.status("web").isEmpty());
+        await("instances destroyed by InfraKit's plugin").atMost(WAIT).until(() -> files(instances).isEmpty());
+        await("status removed").atMost(WAIT).until(() -> op.status("web").isEmpty());
         assertThat(direct().inspectGroups()).isEmpty();
     }
 }

@@ -3,6 +3,7 @@ package io.infrakit.operator.groupsocket;
 import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.election.LeaderTerm;
@@ -21,7 +22,6 @@ import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.rpc.PluginServer;
 import io.infrakit.store.KeyValue;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -151,17 +151,20 @@ class DelegatedToOperatorIT {
         // Free: FreeGroup there (its instances stay), free here.
         writes.free("web", Author.USER);
         op.awaitStatus("web", WAIT, "free", s -> s.state() == GroupState.FREE && OTHER.equals(s.groupPlugin()));
-        Await.until(WAIT, "freed on the other operator", () -> other.store.get(other.keys.free("web")).isPresent());
+        await("freed on the other operator").atMost(WAIT)
+                .until(() -> other.store.get(other.keys.free("web")).isPresent());
         assertThat(files(instances)).hasSize(3);
         writes.commit(spec("web", OTHER, 3), Author.USER, false);
-        Await.until(WAIT, "taken back on the other operator", () -> other.store.get(other.keys.free("web")).isEmpty());
+        await("taken back on the other operator").atMost(WAIT)
+                .until(() -> other.store.get(other.keys.free("web")).isEmpty());
         awaitHeld("web", 3);
 
         // Deleting the spec: DestroyGroup there, which destroys the instances; the status goes.
         writes.destroy("web", Author.USER);
-        Await.until(WAIT, "instances destroyed by the other operator", () -> files(instances).isEmpty());
-        Await.until(WAIT, "status removed", () -> op.status("web").isEmpty());
-        Await.until(WAIT, "spec gone from the other operator", () -> other.store.get(other.keys.group("web")).isEmpty());
+        await("instances destroyed by the other operator").atMost(WAIT).until(() -> files(instances).isEmpty());
+        await("status removed").atMost(WAIT).until(() -> op.status("web").isEmpty());
+        await("spec gone from the other operator").atMost(WAIT)
+                .until(() -> other.store.get(other.keys.group("web")).isEmpty());
     }
 
     @Test
@@ -204,7 +207,7 @@ class DelegatedToOperatorIT {
         // A new leader term commits every delegated spec once, then only describes.
         op.controller().standDown();
         op.controller().lead(LeaderTerm.standalone());
-        Await.until(WAIT, "committed by the new leader", () -> otherRevision("api") > committed);
+        await("committed by the new leader").atMost(WAIT).until(() -> otherRevision("api") > committed);
         long recommitted = otherRevision("api");
         LocalOperator.pause(2500); // two resyncs
         assertThat(otherRevision("api")).as("committed once").isEqualTo(recommitted);

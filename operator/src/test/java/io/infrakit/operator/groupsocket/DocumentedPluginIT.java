@@ -2,6 +2,7 @@ package io.infrakit.operator.groupsocket;
 
 import static io.infrakit.operator.groupsocket.LocalOperator.cattle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.infrakit.plugins.PluginRegistry;
@@ -11,7 +12,6 @@ import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.RemoteInstancePlugin;
 import io.infrakit.plugins.rpc.RpcClient;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ class DocumentedPluginIT {
         try {
             RemoteInstancePlugin direct = new RemoteInstancePlugin(
                     new RpcClient(new PluginAddress.Unix(socket), Duration.ofSeconds(5)), "");
-            Await.until(Duration.ofSeconds(20), "the python plugin answering", () -> {
+            await("the python plugin answering").atMost(Duration.ofSeconds(20)).until(() -> {
                 try {
                     direct.describeInstances(Map.of(), false);
                     return true;

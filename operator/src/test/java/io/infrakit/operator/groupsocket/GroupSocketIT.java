@@ -8,6 +8,7 @@ import static io.infrakit.operator.groupsocket.RawRpc.json;
 import static io.infrakit.operator.groupsocket.RawRpc.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
@@ -18,13 +19,13 @@ import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.GoJson;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,10 +83,10 @@ class GroupSocketIT {
     }
 
     private JsonNode awaitDescribedConverged(String id, int n) {
-        return Await.value(WAIT, id + " described as converged with " + n + " instances", () -> {
+        return await(id + " described as converged with " + n + " instances").atMost(WAIT).until(() -> {
             JsonNode d = describe(id).path("result").path("Description");
             return d.path("Converged").asBoolean() && d.path("Instances").size() == n ? d : null;
-        });
+        }, Objects::nonNull);
     }
 
     @Test
@@ -145,7 +146,7 @@ class GroupSocketIT {
 
         assertThat(call(group, "Group.DestroyGroup", "{\"ID\":\"web\"}")).isEqualTo(result("{\"OK\":true}"));
         assertThat(op.store.get(op.keys.group("web"))).isEmpty();
-        Await.until(WAIT, "web's instances destroyed", () -> files(instances).isEmpty());
+        await("web's instances destroyed").atMost(WAIT).until(() -> files(instances).isEmpty());
         assertThat(call(group, "Group.DestroyGroup", "{\"ID\":\"web\"}"))
                 .isEqualTo(error("Group 'web' is not being watched"));
     }

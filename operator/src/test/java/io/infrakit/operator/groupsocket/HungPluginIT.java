@@ -3,12 +3,12 @@ package io.infrakit.operator.groupsocket;
 import static io.infrakit.operator.groupsocket.LocalOperator.cattle;
 import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -52,7 +52,7 @@ class HungPluginIT {
                     + sockets.resolve("instance-hung")).contains("did not answer").contains("within 500ms");
 
             // A is retried (each time against the hung socket); B still converges, at once, meanwhile.
-            Await.until(Duration.ofSeconds(20), "a retried twice more", () -> hung.accepted() >= 3);
+            await("a retried twice more").atMost(Duration.ofSeconds(20)).until(() -> hung.accepted() >= 3);
             long start = System.nanoTime();
             op.put("b", cattle("b", 6, "instance-file", "vanilla"));
             op.awaitConverged("b", 6, Duration.ofSeconds(15));

@@ -1,5 +1,7 @@
 package io.infrakit.operator.groupsocket;
 
+import static org.awaitility.Awaitility.await;
+
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
@@ -8,7 +10,6 @@ import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ final class LocalOperator implements AutoCloseable {
 
     LocalOperator start() {
         controller.start();
-        Await.until(Duration.ofSeconds(10), "spec cache synced", controller::isSynced);
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         controller.lead(LeaderTerm.standalone());
         return this;
     }

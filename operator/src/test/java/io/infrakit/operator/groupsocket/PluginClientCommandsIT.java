@@ -1,13 +1,13 @@
 package io.infrakit.operator.groupsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.operator.testing.InProcessCli.Run;
 import io.infrakit.operator.testing.InfraKitGo;
 import io.infrakit.plugins.json.Json;
-import io.infrakit.store.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ class PluginClientCommandsIT {
         try (CliProcess served = CliProcess.start(work.resolve("start.log"),
                 Map.of("INFRAKIT_PLUGINS_DIR", sockets.toString()), "plugin", "start", "file", "vanilla",
                 "--file-dir", files.toString())) {
-            Await.until(Duration.ofSeconds(30), "plugins served; output:\n" + served.output(),
+            await("plugins served; output:\n" + served.output()).atMost(Duration.ofSeconds(30)).until(
                     () -> served.output().lines().filter(l -> l.startsWith("serving ")).count() == 2);
             exercise("infrakit-java-instance-file");
         }

@@ -1,6 +1,7 @@
 package io.infrakit.operator.groupsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.cli.Main;
@@ -10,7 +11,6 @@ import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.RemoteInstancePlugin;
 import io.infrakit.plugins.rpc.RpcClient;
 import io.infrakit.plugins.spi.InstanceSpec;
-import io.infrakit.store.testing.Await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class PluginCommandIT {
     }
 
     private void awaitServing(CliProcess p, String... names) {
-        Await.until(Duration.ofSeconds(30), "serving " + List.of(names) + "; output:\n" + p.output(),
+        await("serving " + List.of(names) + "; output:\n" + p.output()).atMost(Duration.ofSeconds(30)).until(
                 () -> p.output().lines().filter(l -> l.startsWith("serving ")).count() == names.length);
     }
 

@@ -3,13 +3,13 @@ package io.infrakit.operator.groupsocket;
 import static io.infrakit.operator.groupsocket.LocalOperator.cattle;
 import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.RpcClient;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +45,7 @@ class RemotePluginProcessIT {
                 "plugin", "start", "file", "vanilla", "--file-dir", files.toString());
         for (String name : List.of("instance-file", "flavor-vanilla")) {
             RpcClient client = new RpcClient(new PluginAddress.Unix(sockets.resolve(name)), Duration.ofSeconds(2));
-            Await.until(Duration.ofSeconds(30), name + " answering; output:\n" + p.output(), () -> {
+            await(name + " answering; output:\n" + p.output()).atMost(Duration.ofSeconds(30)).until(() -> {
                 try {
                     return !client.implementedInterfaces().isEmpty();
                 } catch (RuntimeException e) {

@@ -5,15 +5,16 @@ import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static io.infrakit.operator.groupsocket.RawRpc.call;
 import static io.infrakit.operator.groupsocket.RawRpc.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,7 +52,7 @@ class UpGroupSocketIT {
     }
 
     private static void awaitAnswer(Path socket, String answer, CliProcess p) {
-        Await.until(WAIT, socket + " answering " + answer.strip() + "; output:\n" + p.output(), () -> {
+        await(socket + " answering " + answer.strip() + "; output:\n" + p.output()).atMost(WAIT).until(() -> {
             try {
                 return Files.exists(socket) && call(socket, "Manager.IsLeader", "{}").equals(answer);
             } catch (RuntimeException e) {
@@ -75,11 +76,11 @@ class UpGroupSocketIT {
                 assertThat(call(second, "Group.CommitGroup",
                         "{\"Spec\":" + cattle("web", 2, "instance-file", "flavor-vanilla") + ",\"Pretend\":false}"))
                         .isEqualTo(result("{\"Details\":\"Managing 2 instances\"}"));
-                JsonNode described = Await.value(WAIT, "web converged, described through the standby", () -> {
+                JsonNode described = await("web converged, described through the standby").atMost(WAIT).until(() -> {
                     JsonNode d = RawRpc.json(second, "Group.DescribeGroup", "{\"ID\":\"web\"}")
                             .path("result").path("Description");
                     return d.path("Converged").asBoolean() ? d : null;
-                });
+                }, Objects::nonNull);
                 assertThat(described.path("Instances")).hasSize(2);
                 assertThat(files(files)).hasSize(2);
                 assertThat(RawRpc.json(first, "Group.InspectGroups", "{}").path("result").path("Groups")
@@ -91,7 +92,7 @@ class UpGroupSocketIT {
                 assertThat(sockets.resolve("group.pid")).doesNotExist();
                 awaitAnswer(second, leads, r2);
                 assertThat(call(second, "Group.DestroyGroup", "{\"ID\":\"web\"}")).isEqualTo(result("{\"OK\":true}"));
-                Await.until(WAIT, "web's instances destroyed by the new leader", () -> files(files).isEmpty());
+                await("web's instances destroyed by the new leader").atMost(WAIT).until(() -> files(files).isEmpty());
 
                 r2.term();
                 assertThat(r2.awaitExit(WAIT)).isTrue();

@@ -1,6 +1,7 @@
 package io.infrakit.operator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.metrics.Http;
@@ -8,7 +9,6 @@ import io.infrakit.operator.metrics.MeteredOperator;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdStore;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +54,7 @@ class HealthIT {
                         .isLessThan(3_000);
 
                 etcd.restart(0);
-                Await.until(Duration.ofSeconds(15), "healthy again",
+                await("healthy again").atMost(Duration.ofSeconds(15)).until(
                         () -> Http.get(op.url("/healthz")).status() == 200);
                 assertThat(Http.get(op.url("/metrics")).contentType()).startsWith("text/plain");
                 assertThat(Http.get(op.url("/nothing")).status()).isEqualTo(404);

@@ -1,6 +1,7 @@
 package io.infrakit.operator.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +9,6 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.metrics.Http;
 import io.infrakit.operator.metrics.PrometheusText;
 import io.infrakit.store.etcd.LocalPorts;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,7 +44,7 @@ class UpCommandHttpIT {
         Process up = up(log, "--prefix", keys.prefix(), "--id", "u1", "--http", "127.0.0.1:" + port,
                 "--log-format", "json", "--lease-ttl", "2s", "--file-dir", dir.resolve("files").toString());
         try {
-            Await.until(Duration.ofSeconds(60), "ready", () -> {
+            await("ready").atMost(Duration.ofSeconds(60)).until(() -> {
                 assertThat(up.isAlive()).as("up exited: " + read(log)).isTrue();
                 try {
                     return Http.get(base + "/readyz").status() == 200;
@@ -57,11 +58,11 @@ class UpCommandHttpIT {
                         + "\"Instance\":{\"Plugin\":\"instance-file\",\"Properties\":{}},"
                         + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{}}}}");
             }
-            PrometheusText m = Await.value(Duration.ofSeconds(20), "web observed 2", () -> {
+            PrometheusText m = await("web observed 2").atMost(Duration.ofSeconds(20)).until(() -> {
                 PrometheusText t = new PrometheusText(Http.get(base + "/metrics").body());
                 return t.value("infrakit_group_instances", Map.of("group", "web", "kind", "observed"))
                         .orElse(0) == 2 ? t : null;
-            });
+            }, Objects::nonNull);
             assertThat(m.require("leader_election_master_status", Map.of("name", "infrakit"))).isEqualTo(1.0);
             assertThat(m.require("infrakit_plugin_call_duration_seconds_count",
                     Map.of("plugin", "instance-file", "method", "Instance.Provision"))).isEqualTo(2.0);
@@ -101,8 +102,8 @@ class UpCommandHttpIT {
             try {
                 String expected = "no /metrics, /healthz or /readyz: cannot listen on 127.0.0.1:" + busy.getLocalPort();
                 Path out = dir.resolve("leader.out");
-                Await.until(Duration.ofSeconds(60), "infrakit leader shows the replica leading, with the warning",
-                        () -> {
+                await("infrakit leader shows the replica leading, with the warning").atMost(Duration.ofSeconds(60))
+                        .until(() -> {
                             assertThat(up.isAlive()).as("up exited: " + read(log)).isTrue();
                             return cli(out, "leader", "--prefix", prefix) == 0
                                     && read(out).matches("(?s).*leader\\s+busy-1\\s.*\\n\\s+warning: "

@@ -1,13 +1,13 @@
 package io.infrakit.operator.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.metrics.MeteredOperator;
 import io.infrakit.plugins.PluginRegistry;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -43,7 +43,7 @@ class JsonLogsIT {
                         + "\"Instance\":{\"Plugin\":\"instance-file\",\"Properties\":{}},"
                         + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{}}}}");
                 // Wait for the log lines, not the files: a file exists just before its line is written.
-                Await.until(Duration.ofSeconds(15), "two provisions logged", () -> captured
+                await("two provisions logged").atMost(Duration.ofSeconds(15)).until(() -> captured
                         .toString(StandardCharsets.UTF_8).split("\"provisioned ", -1).length == 3);
             }
         } finally {

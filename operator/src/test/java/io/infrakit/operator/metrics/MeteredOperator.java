@@ -1,5 +1,7 @@
 package io.infrakit.operator.metrics;
 
+import static org.awaitility.Awaitility.await;
+
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
@@ -9,7 +11,6 @@ import io.infrakit.operator.http.HttpAddress;
 import io.infrakit.operator.http.OperatorEndpoint;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -50,7 +51,7 @@ public final class MeteredOperator implements AutoCloseable {
     /** Starts watching and campaigning; returns once the spec cache is filled. */
     public MeteredOperator start() {
         controller.start();
-        Await.until(Duration.ofSeconds(10), "spec cache synced", controller::isSynced);
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         replica.start();
         campaigning.set(true);
         return this;

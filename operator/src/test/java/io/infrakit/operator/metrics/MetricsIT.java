@@ -1,6 +1,7 @@
 package io.infrakit.operator.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
@@ -11,12 +12,12 @@ import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,7 +51,7 @@ class MetricsIT {
     void reconcileMetricsFollowAKnownReconcile() {
         Keys keys = new Keys(EtcdCluster.uniquePrefix("metrics"));
         first = new MeteredOperator(ETCD.newStore(), keys, plugins(), "m1").start();
-        Await.until(Duration.ofSeconds(10), "m1 leads", first.replica::isLeader);
+        await("m1 leads").atMost(Duration.ofSeconds(10)).until(first.replica::isLeader);
         awaitMetric(first, "infrakit_leader_transitions_total", Map.of(), 1.0);
 
         first.store.put(keys.group("web"), cattle("web", 3, "instance-file"));
@@ -105,7 +106,7 @@ class MetricsIT {
 
         // A deleted group's gauges go with it.
         first.store.delete(keys.group("web"));
-        Await.until(Duration.ofSeconds(15), "web's gauges removed", () -> first.scrape()
+        await("web's gauges removed").atMost(Duration.ofSeconds(15)).until(() -> first.scrape()
                 .value("infrakit_group_instances", Map.of("group", "web", "kind", "desired")).isEmpty());
         assertThat(first.scrape().require("infrakit_plugin_call_duration_seconds_count",
                 Map.of("plugin", "instance-file", "method", "Instance.Destroy"))).isEqualTo(3.0);
@@ -115,7 +116,7 @@ class MetricsIT {
     void leaderStatusMovesToTheStandby() {
         Keys keys = new Keys(EtcdCluster.uniquePrefix("leader-metrics"));
         first = new MeteredOperator(ETCD.newStore(), keys, plugins(), "a").start();
-        Await.until(Duration.ofSeconds(10), "a leads", first.replica::isLeader);
+        await("a leads").atMost(Duration.ofSeconds(10)).until(first.replica::isLeader);
         second = new MeteredOperator(ETCD.newStore(), keys, plugins(), "b").start();
         first.store.put(keys.group("web"), cattle("web", 2, "instance-file"));
         awaitMetric(first, "infrakit_group_instances", Map.of("group", "web", "kind", "observed"), 2.0);
@@ -141,16 +142,16 @@ class MetricsIT {
 
     private static PrometheusText awaitMetric(MeteredOperator op, String name, Map<String, String> labels,
                                               double atLeast) {
-        return Await.value(Duration.ofSeconds(15), name + labels + " >= " + atLeast, () -> {
+        return await(name + labels + " >= " + atLeast).atMost(Duration.ofSeconds(15)).until(() -> {
             PrometheusText m = op.scrape();
             return m.value(name, labels).orElse(Double.NaN) >= atLeast ? m : null;
-        });
+        }, Objects::nonNull);
     }
 
     private static GroupStatus awaitStatus(Store store, Keys keys, String id,
                                            java.util.function.Predicate<GroupStatus> ok) {
-        return Await.value(Duration.ofSeconds(15), id + " status", () -> store.get(keys.status(id))
-                .flatMap(kv -> GroupStatus.fromJson(kv.value())).filter(ok).orElse(null));
+        return await(id + " status").atMost(Duration.ofSeconds(15)).until(() -> store.get(keys.status(id))
+                .flatMap(kv -> GroupStatus.fromJson(kv.value())).filter(ok).orElse(null), Objects::nonNull);
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

@@ -1,18 +1,19 @@
 package io.infrakit.operator.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.testing.GuestImage;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -77,9 +78,9 @@ class QemuGroupIT {
         long pid = qemu.pid(victim).orElseThrow();
         long killed = System.nanoTime();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL to QEMU
-        String successor = Await.value(Duration.ofSeconds(10), "db-1 replaced", () -> op.instances("db").stream()
+        String successor = await("db-1 replaced").atMost(Duration.ofSeconds(10)).until(() -> op.instances("db").stream()
                 .filter(d -> "db-1".equals(d.logicalId()) && !d.id().equals(victim))
-                .map(InstanceDescription::id).findFirst().orElse(null));
+                .map(InstanceDescription::id).findFirst().orElse(null), Objects::nonNull);
         long replacedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         assertThat(replacedMs).as("replaced through the exit report, not the %s resync", RESYNC).isLessThan(5_000);
         assertThat(GuestImage.awaitConsole(qemu.consoleLog(successor), "db-1 journal written", BOOT))
@@ -90,7 +91,7 @@ class QemuGroupIT {
                 .containsExactlyInAnyOrder(successor, byLogicalId.get("db-2"));
 
         op.delete("db");
-        Await.until(Duration.ofSeconds(60), "both VMs destroyed", () -> op.instances("db").isEmpty());
+        await("both VMs destroyed").atMost(Duration.ofSeconds(60)).until(() -> op.instances("db").isEmpty());
         assertThat(Files.readString(qemu.consoleLog(successor))).contains("Power down");
         assertThat(qemu.petDisk("db-1")).exists();
         assertThat(qemu.petDisk("db-2")).exists();

@@ -1,5 +1,7 @@
 package io.infrakit.operator.qemu;
 
+import static org.awaitility.Awaitility.await;
+
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
@@ -12,14 +14,15 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.testing.GuestImage;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One operator (an in-process controller on a real etcd) with the built-ins and the qemu plugin on a test's
@@ -40,7 +43,7 @@ final class QemuOperator implements AutoCloseable {
         this.plugins = PluginRegistry.builtins(dir.resolve("files"), dir.resolve("processes")).withQemu(vmDir);
         this.controller = new Controller(store, keys, plugins, config);
         controller.start();
-        Await.until(Duration.ofSeconds(10), "spec cache synced", controller::isSynced);
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         controller.lead(LeaderTerm.standalone());
     }
 
@@ -67,8 +70,8 @@ final class QemuOperator implements AutoCloseable {
     /** Fails with the group's last status in the message, which says why it did not get there. */
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
         try {
-            return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
-        } catch (AssertionError e) {
+            return await(what).atMost(timeout).until(() -> status(id).filter(condition).orElse(null), Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "; last status: " + status(id).orElse(null), e);
         }
     }

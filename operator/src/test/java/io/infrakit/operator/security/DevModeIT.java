@@ -1,11 +1,11 @@
 package io.infrakit.operator.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.groupsocket.CliProcess;
 import io.infrakit.operator.groupsocket.ShortTempDir;
 import io.infrakit.plugins.state.PrivateFiles;
-import io.infrakit.store.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -82,7 +83,7 @@ class DevModeIT {
                     "export ETCDCTL_CERT=" + pki.resolve("client.crt") + "\n",
                     "export ETCDCTL_KEY=" + pki.resolve("client.key") + "\n", "unset ETCDCTL_USER\n");
             String eval = lines.output();
-            Await.until(Duration.ofSeconds(60), "web converged, read with etcdctl", () ->
+            await("web converged, read with etcdctl").atMost(Duration.ofSeconds(60)).until(() ->
                     shell(dir, eval + "etcdctl get --print-value-only /infrakit/status/web").contains(
                             "\"Observed\":2"));
             assertThat(shell(dir, eval + "etcdctl put /infrakit/groups/probe '{}' && echo wrote")).contains("wrote");
@@ -155,12 +156,12 @@ class DevModeIT {
     }
 
     private static String started(CliProcess up) {
-        return Await.value(Duration.ofSeconds(90), "the dev etcd started", () -> {
+        return await("the dev etcd started").atMost(Duration.ofSeconds(90)).until(() -> {
             assertThat(up.isAlive()).as("up exited: " + up.output()).isTrue();
             String out = up.output();
             Matcher m = STARTED.matcher(out);
             return m.find() && out.contains("etcdctl put ") ? m.group(1) : null;
-        });
+        }, Objects::nonNull);
     }
 
     /** Runs a script in bash, as a user types it; its output and errors together. */

@@ -1,13 +1,13 @@
 package io.infrakit.operator.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.groupsocket.CliProcess;
 import io.infrakit.operator.groupsocket.ShortTempDir;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.store.etcd.EtcdStore;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,8 +75,8 @@ class PluginDirectoryTrustIT {
         // that the refusal stops is real.
         try (CliProcess allowed = CliProcess.start(dir.resolve("allowed.log"), Map.of("INFRAKIT_HOME",
                 dir.resolve("home").toString()), append(up(keys, plugins), "--allow-foreign-plugins"))) {
-            Await.until(Duration.ofSeconds(90), "the planted plugin provisioned; operator:\n" + allowed.output(),
-                    () -> captured(capture).contains("Instance.Provision"));
+            await("the planted plugin provisioned; operator:\n" + allowed.output()).atMost(Duration.ofSeconds(90))
+                    .until(() -> captured(capture).contains("Instance.Provision"));
             assertThat(captured(capture)).contains(SECRET);
         }
     }
@@ -94,9 +95,9 @@ class PluginDirectoryTrustIT {
         try (CliProcess up = CliProcess.start(dir.resolve("up.log"), Map.of("INFRAKIT_HOME",
                 dir.resolve("home").toString()), up(keys, plugins));
              EtcdStore store = ETCD.newStore()) {
-            GroupStatus status = Await.value(Duration.ofSeconds(90), "web in error; operator:\n" + up.output(),
+            GroupStatus status = await("web in error; operator:\n" + up.output()).atMost(Duration.ofSeconds(90)).until(
                     () -> store.get(keys.status("web")).flatMap(kv -> GroupStatus.fromJson(kv.value()))
-                            .filter(s -> s.error() != null).orElse(null));
+                            .filter(s -> s.error() != null).orElse(null), Objects::nonNull);
             assertThat(status.error().message())
                     .contains("plugin socket " + plugins.resolve("instance-cloud") + " belongs to user '"
                             + OtherUser.NAME + "' (uid " + other.uid() + ")")

@@ -1,6 +1,7 @@
 package io.infrakit.operator.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupStatus;
@@ -10,7 +11,6 @@ import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdServer;
 import io.infrakit.store.etcd.EtcdStore;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,8 +81,9 @@ class SecureEtcdIT {
                 .clientCert(certs.clientCert(), certs.clientKey()).credentials("infrakit", PASSWORD).build();
         try (MeteredOperator op = new MeteredOperator(new EtcdStore(config), new Keys(PREFIX),
                 PluginRegistry.builtins(dir.resolve("files")), "secure-1").start()) {
-            Await.until(Duration.ofSeconds(10), "leads", op.replica::isLeader);
-            Await.until(Duration.ofSeconds(15), "web converged", () -> op.store.get(new Keys(PREFIX).status("web"))
+            await("leads").atMost(Duration.ofSeconds(10)).until(op.replica::isLeader);
+            await("web converged").atMost(Duration.ofSeconds(15))
+                    .until(() -> op.store.get(new Keys(PREFIX).status("web"))
                     .flatMap(kv -> GroupStatus.fromJson(kv.value())).filter(s -> s.converged() && s.observed() == 2)
                     .isPresent());
         }

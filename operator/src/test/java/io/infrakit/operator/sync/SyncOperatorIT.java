@@ -3,6 +3,7 @@ package io.infrakit.operator.sync;
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static io.infrakit.operator.sync.GitRepo.cattleYaml;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
@@ -14,12 +15,12 @@ import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,7 +53,7 @@ class SyncOperatorIT {
         FileInstancePlugin instances = new FileInstancePlugin(files);
         controller = new Controller(store, keys, plugins, ControllerConfig.defaults().withResync(Duration.ofMillis(300)));
         controller.start();
-        Await.until(Duration.ofSeconds(10), "spec cache synced", controller::isSynced);
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         controller.lead(LeaderTerm.standalone());
 
         try (GitRepo repo = GitRepo.init(tmp.resolve("repo"))) {
@@ -61,10 +62,10 @@ class SyncOperatorIT {
             Syncer syncer = new Syncer(store, keys, GitSource.builder(repo.dir.toString()).build(),
                     SyncOptions.of("infra"), plugins, null);
             assertThat(syncer.sync(false).status()).isEqualTo(SyncResult.Status.APPLIED);
-            List<InstanceDescription> first = Await.value(Duration.ofSeconds(15), "two instances", () -> {
+            List<InstanceDescription> first = await("two instances").atMost(Duration.ofSeconds(15)).until(() -> {
                 List<InstanceDescription> now = instances.describeInstances(Map.of(Tags.GROUP, "web"), false);
                 return now.size() == 2 ? now : null;
-            });
+            }, Objects::nonNull);
             String plainHash = SpecValidator.parse("web", cattle("web", 2), 1).configHash();
             assertThat(first).allSatisfy(d -> assertThat(d.tags()).containsEntry(Tags.CONFIG_SHA, plainHash));
 
@@ -75,10 +76,11 @@ class SyncOperatorIT {
             assertThat(moved.plan().changes()).extracting(GroupChange::kind)
                     .containsExactly(GroupChange.Kind.RELABEL);
             long specRevision = store.get(keys.group("web")).orElseThrow().modRevision();
-            com.fasterxml.jackson.databind.JsonNode status = Await.value(Duration.ofSeconds(15),
-                    "status at the new spec revision", () -> store.get(keys.status("web"))
+            com.fasterxml.jackson.databind.JsonNode status = await("status at the new spec revision")
+                    .atMost(Duration.ofSeconds(15)).until(() -> store.get(keys.status("web"))
                             .map(kv -> io.infrakit.plugins.json.Json.parse(kv.value()))
-                            .filter(s -> s.path("SpecRevision").asLong() == specRevision).orElse(null));
+                            .filter(s -> s.path("SpecRevision").asLong() == specRevision).orElse(null),
+                            Objects::nonNull);
             assertThat(status.path("ConfigSHA").asText()).isEqualTo(plainHash);
             assertThat(status.path("OutOfDate").asInt()).isZero();
             assertThat(instances.describeInstances(Map.of(Tags.GROUP, "web"), false))

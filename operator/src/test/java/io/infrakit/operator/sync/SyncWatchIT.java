@@ -2,13 +2,13 @@ package io.infrakit.operator.sync;
 
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.FieldChange;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -84,7 +84,7 @@ class SyncWatchIT {
     /** Waits for {@code n} more syncs to finish. */
     private void awaitSyncs(int n) {
         int target = results.size() + n;
-        Await.until(WAIT, n + " more syncs", () -> results.size() >= target);
+        await(n + " more syncs").atMost(WAIT).until(() -> results.size() >= target);
     }
 
     @Test
@@ -92,7 +92,7 @@ class SyncWatchIT {
         repo.write("web.json", cattle("web", 1));
         repo.commit("first");
         watch(SyncOptions.of("infra").withRevertDrift(false), Duration.ofMillis(200));
-        Await.until(WAIT, "first sync", () -> size("web") == 1);
+        await("first sync").atMost(WAIT).until(() -> size("web") == 1);
 
         // Nothing changes: the following syncs make no etcd write at all.
         awaitSyncs(1);
@@ -102,8 +102,8 @@ class SyncWatchIT {
 
         repo.write("web.json", cattle("web", 4)).write("db.json", cattle("db", 2));
         String second = repo.commit("second");
-        Await.until(WAIT, "new commit applied", () -> size("web") == 4 && size("db") == 2);
-        Await.until(WAIT, "record of the new commit", () -> second.equals(record().commit()));
+        await("new commit applied").atMost(WAIT).until(() -> size("web") == 4 && size("db") == 2);
+        await("record of the new commit").atMost(WAIT).until(() -> second.equals(record().commit()));
         assertThat(record().result()).isEqualTo(SyncRecord.SYNCED);
     }
 
@@ -113,8 +113,8 @@ class SyncWatchIT {
         repo.commit("first");
         SyncWatcher w = watch(SyncOptions.of("infra"), Duration.ofHours(1));
         webhook = SyncWebhook.start(new InetSocketAddress("127.0.0.1", 0), "s3cret", PushFilter.ANY, w::trigger);
-        Await.until(WAIT, "first sync", () -> size("web") == 1);
-        Await.until(WAIT, "first result", () -> results.size() == 1);
+        await("first sync").atMost(WAIT).until(() -> size("web") == 1);
+        await("first result").atMost(WAIT).until(() -> results.size() == 1);
         int syncs = results.size();
 
         repo.write("web.json", cattle("web", 2));
@@ -129,7 +129,7 @@ class SyncWatchIT {
         assertThat(size("web")).isEqualTo(1);
 
         assertThat(post(http, uri, "s3cret", null).statusCode()).isEqualTo(202);
-        Await.until(WAIT, "sync on webhook", () -> size("web") == 2);
+        await("sync on webhook").atMost(WAIT).until(() -> size("web") == 2);
 
         // GitHub signs the body with the secret instead of sending it.
         repo.write("web.json", cattle("web", 3));
@@ -140,7 +140,7 @@ class SyncWatchIT {
         String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
         assertThat(post(http, uri, null, "sha256=" + "0".repeat(64), body).statusCode()).isEqualTo(401);
         assertThat(post(http, uri, null, signature, body).statusCode()).isEqualTo(202);
-        Await.until(WAIT, "sync on signed webhook", () -> size("web") == 3);
+        await("sync on signed webhook").atMost(WAIT).until(() -> size("web") == 3);
     }
 
     private static HttpResponse<String> post(HttpClient http, URI uri, String token, String signature)
@@ -165,11 +165,11 @@ class SyncWatchIT {
         repo.write("web.json", cattle("web", 2));
         repo.commit("first");
         SyncWatcher reporting = watch(SyncOptions.of("infra").withRevertDrift(false), Duration.ofMillis(200));
-        Await.until(WAIT, "first sync", () -> size("web") == 2);
+        await("first sync").atMost(WAIT).until(() -> size("web") == 2);
 
         String handEdit = cattle("web", 8);
         store.put(keys.group("web"), handEdit);
-        Await.until(WAIT, "drift reported", () -> record().drift().equals(List.of("web")));
+        await("drift reported").atMost(WAIT).until(() -> record().drift().equals(List.of("web")));
         assertThat(record().result()).isEqualTo(SyncRecord.DRIFT);
         awaitSyncs(3);
         assertThat(store.get(keys.group("web")).map(KeyValue::value)).contains(handEdit);
@@ -180,8 +180,8 @@ class SyncWatchIT {
         reporting.close();
 
         watch(SyncOptions.of("infra").withRevertDrift(true), Duration.ofMillis(200));
-        Await.until(WAIT, "drift reverted", () -> size("web") == 2);
-        Await.until(WAIT, "record clean", () -> record().drift().isEmpty()
+        await("drift reverted").atMost(WAIT).until(() -> size("web") == 2);
+        await("record clean").atMost(WAIT).until(() -> record().drift().isEmpty()
                 && SyncRecord.SYNCED.equals(record().result()));
     }
 
@@ -190,11 +190,11 @@ class SyncWatchIT {
         repo.write("web.json", cattle("web", 2));
         String good = repo.commit("first");
         watch(SyncOptions.of("infra").withPrune(true), Duration.ofMillis(200));
-        Await.until(WAIT, "first sync", () -> size("web") == 2);
+        await("first sync").atMost(WAIT).until(() -> size("web") == 2);
 
         repo.write("web.json", cattle("web", 5)).write("bad.json", "[{\"ID\": \"bad\"}]");
         repo.commit("broken");
-        Await.until(WAIT, "error recorded", () -> SyncRecord.ERROR.equals(record().result()));
+        await("error recorded").atMost(WAIT).until(() -> SyncRecord.ERROR.equals(record().result()));
         assertThat(record().error()).contains("bad.json:1: element 0: group 'bad'");
         assertThat(record().commit()).isEqualTo(good);
         awaitSyncs(2);
@@ -202,7 +202,7 @@ class SyncWatchIT {
 
         repo.delete("bad.json");
         String fixed = repo.commit("fixed");
-        Await.until(WAIT, "fixed commit applied", () -> size("web") == 5 && fixed.equals(record().commit()));
+        await("fixed commit applied").atMost(WAIT).until(() -> size("web") == 5 && fixed.equals(record().commit()));
         assertThat(record().error()).isNull();
     }
 }

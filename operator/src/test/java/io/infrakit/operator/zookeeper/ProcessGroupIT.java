@@ -1,10 +1,10 @@
 package io.infrakit.operator.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.plugins.spi.InstanceDescription;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +68,7 @@ class ProcessGroupIT {
         for (long pid : pids) {
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL
         }
-        Await.until(Duration.ofSeconds(10), "5 replacements", () -> {
+        await("5 replacements").atMost(Duration.ofSeconds(10)).until(() -> {
             Set<String> now = ids("procs");
             return now.size() == 20 && now.stream().noneMatch(victims::contains);
         });
@@ -91,7 +91,7 @@ class ProcessGroupIT {
         String victim = after.stream().sorted().findFirst().orElseThrow();
         long start = System.nanoTime();
         ProcessHandle.of(op.pid(victim)).orElseThrow().destroyForcibly();
-        Await.until(Duration.ofSeconds(10), "replacement after restart", () -> {
+        await("replacement after restart").atMost(Duration.ofSeconds(10)).until(() -> {
             Set<String> now = ids("procs");
             return now.size() == 20 && !now.contains(victim);
         });

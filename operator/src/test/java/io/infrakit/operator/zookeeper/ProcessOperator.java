@@ -1,5 +1,7 @@
 package io.infrakit.operator.zookeeper;
 
+import static org.awaitility.Awaitility.await;
+
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
@@ -12,7 +14,6 @@ import io.infrakit.plugins.process.ProcessInstancePlugin;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.store.Store;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -53,7 +55,7 @@ final class ProcessOperator implements AutoCloseable {
         plugins = PluginRegistry.builtins(processDir.resolveSibling("files"), processDir);
         controller = new Controller(store, keys, plugins, config);
         controller.start();
-        Await.until(Duration.ofSeconds(10), "spec cache synced", controller::isSynced);
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
         controller.lead(LeaderTerm.standalone());
         return this;
     }
@@ -88,7 +90,7 @@ final class ProcessOperator implements AutoCloseable {
     }
 
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
-        return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
+        return await(what).atMost(timeout).until(() -> status(id).filter(condition).orElse(null), Objects::nonNull);
     }
 
     private void stopController() {

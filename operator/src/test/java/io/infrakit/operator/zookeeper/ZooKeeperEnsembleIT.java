@@ -1,13 +1,13 @@
 package io.infrakit.operator.zookeeper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.UpdateState;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -74,7 +75,7 @@ class ZooKeeperEnsembleIT {
         long start = System.nanoTime();
         op.put("zk", spec(500));
         op.awaitStatus("zk", Duration.ofSeconds(30), s -> s.converged() && s.observed() == 3, "3 members");
-        Await.until(Duration.ofSeconds(60), "quorum",
+        await("quorum").atMost(Duration.ofSeconds(60)).until(
                 () -> modes().values().stream().filter(Srvr::serving).count() == 3);
         System.out.printf("zookeeper: ensemble serving %d ms after the commit%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -104,12 +105,12 @@ class ZooKeeperEnsembleIT {
             Thread.sleep(500);
             long killed = System.nanoTime();
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9
-            InstanceDescription replacement = Await.value(Duration.ofSeconds(10), "a replacement", () -> {
+            InstanceDescription replacement = await("a replacement").atMost(Duration.ofSeconds(10)).until(() -> {
                 InstanceDescription d = member(follower);
                 return d != null && !d.id().equals(old.id()) ? d : null;
-            });
+            }, Objects::nonNull);
             long replacedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-            Await.until(Duration.ofSeconds(60), "the replacement serves",
+            await("the replacement serves").atMost(Duration.ofSeconds(60)).until(
                     () -> Srvr.serving(Srvr.ask(follower, port)));
             long servingMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
             Thread.sleep(500);
@@ -147,7 +148,8 @@ class ZooKeeperEnsembleIT {
                     && UpdateState.DONE.equals(s.update().state()) && s.converged(), "the roll done");
             rollMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long okAtEnd = writer.succeeded();
-            Await.until(Duration.ofSeconds(20), "writes after the roll", () -> writer.succeeded() > okAtEnd + 10);
+            await("writes after the roll").atMost(Duration.ofSeconds(20))
+                    .until(() -> writer.succeeded() > okAtEnd + 10);
             samples = probe.stop();
             writer.check();
             System.out.printf("zookeeper: tickTime roll of 3 members in %d ms; client: %d ok, %d failed, "

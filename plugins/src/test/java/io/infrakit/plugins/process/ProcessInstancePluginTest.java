@@ -13,12 +13,14 @@ import io.infrakit.plugins.state.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,8 +184,9 @@ class ProcessInstancePluginTest {
         assertThat(read(p.logFile(stubborn))).contains("got TERM");
         assertThat(ProcStat.read(stubbornPid).filter(ProcStat::running)).isEmpty();
         assertThat(p.describeInstances(Map.of(), false)).isEmpty();
-        Thread.sleep(2 * ProcessInstancePlugin.CHECK_PERIOD.toMillis());
-        assertThat(changes).hasValue(0);
+        Duration twoChecks = ProcessInstancePlugin.CHECK_PERIOD.multipliedBy(2);
+        Awaitility.await("no change reported over two checks").during(twoChecks).atMost(twoChecks.multipliedBy(2))
+                .untilAsserted(() -> assertThat(changes).hasValue(0));
         assertThatThrownBy(() -> p.destroy(stubborn, "again")).hasMessageContaining("not found");
     }
 

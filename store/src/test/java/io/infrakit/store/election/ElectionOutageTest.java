@@ -1,7 +1,6 @@
 package io.infrakit.store.election;
 
 import io.infrakit.store.etcd.EtcdStore;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingElectionListener;
 import org.junit.jupiter.api.Test;
@@ -9,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A leader that loses etcd must step down before its lease could expire, and the election must recover. */
 class ElectionOutageTest {
@@ -26,7 +26,7 @@ class ElectionOutageTest {
                 ea.campaign();
                 a.awaitElected(1, Duration.ofSeconds(5));
                 eb.campaign();
-                Await.until(Duration.ofSeconds(5), "b waiting", () -> eb.waitingFor().isPresent());
+                await("b waiting").atMost(Duration.ofSeconds(5)).until(() -> eb.waitingFor().isPresent());
                 long deadline = ea.leaseDeadlineNanos();
 
                 long killedAt = System.nanoTime();
@@ -45,7 +45,7 @@ class ElectionOutageTest {
                 RecordingElectionListener.Call next = b.awaitElected(1, Duration.ofSeconds(ttl + 8));
                 System.out.printf("election: new leader %d ms after etcd came back%n",
                         (next.nanos() - restartedAt) / 1_000_000);
-                Await.until(Duration.ofSeconds(5), "a back in line", () -> eb.candidates().size() == 2);
+                await("a back in line").atMost(Duration.ofSeconds(5)).until(() -> eb.candidates().size() == 2);
                 assertThat(ea.isLeader()).isFalse();
                 assertThat(eb.currentLeader().orElseThrow().value()).isEqualTo("b");
             }

@@ -3,7 +3,6 @@ package io.infrakit.store.election;
 import io.infrakit.store.Op;
 import io.infrakit.store.Txn;
 import io.infrakit.store.etcd.EtcdStore;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingElectionListener;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class ElectionTest {
 
@@ -53,10 +53,11 @@ class ElectionTest {
         for (Replica r : replicas) {
             int before = Election.candidates(r.store(), prefix).size();
             r.election().campaign();
-            Await.until(WAIT, "candidate key", () -> Election.candidates(r.store(), prefix).size() == before + 1);
+            await("candidate key").atMost(WAIT)
+                    .until(() -> Election.candidates(r.store(), prefix).size() == before + 1);
         }
         replicas.get(0).events().awaitElected(1, WAIT);
-        Await.until(WAIT, "followers waiting", () -> replicas.get(1).election().waitingFor().isPresent()
+        await("followers waiting").atMost(WAIT).until(() -> replicas.get(1).election().waitingFor().isPresent()
                 && replicas.get(2).election().waitingFor().isPresent());
         return replicas;
     }
@@ -120,7 +121,7 @@ class ElectionTest {
 
         assertThat(demoted.reason()).containsAnyOf("deleted", "expired", "gone");
         // The old leader campaigns again, now at the back of the line.
-        Await.until(WAIT, "old leader back as candidate", () -> r.get(0).election().candidates().size() == 3);
+        await("old leader back as candidate").atMost(WAIT).until(() -> r.get(0).election().candidates().size() == 3);
         List<Candidate> candidates = r.get(1).election().candidates();
         assertThat(candidates).extracting(Candidate::value)
                 .containsExactly("{\"id\":\"r1\"}", "{\"id\":\"r2\"}", "{\"id\":\"r0\"}");
@@ -153,7 +154,7 @@ class ElectionTest {
         a.election().campaign();
         LeaderKey key = a.events().awaitElected(1, WAIT).key();
         b.election().campaign();
-        Await.until(WAIT, "b waiting", () -> b.election().waitingFor().isPresent());
+        await("b waiting").atMost(WAIT).until(() -> b.election().waitingFor().isPresent());
         String status = prefix + "-status";
 
         Txn write = Txn.builder().when(key.fence()).then(Op.put(status, "from a")).build();

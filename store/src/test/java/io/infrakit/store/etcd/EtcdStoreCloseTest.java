@@ -3,7 +3,6 @@ package io.infrakit.store.etcd;
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
 import io.infrakit.store.election.Election;
-import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingElectionListener;
 import io.infrakit.store.testing.RecordingWatchListener;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class EtcdStoreCloseTest {
 
@@ -39,7 +39,7 @@ class EtcdStoreCloseTest {
         lease.close();
         store.close(); // also stops the watch nobody closed
 
-        Await.until(Duration.ofSeconds(5), "client threads to end, left: " + leftover(before),
+        await("client threads to end, left: " + leftover(before)).atMost(Duration.ofSeconds(5)).until(
                 () -> before.containsAll(clientThreads()));
     }
 
