@@ -4,7 +4,7 @@ package io.infrakit.operator;
  * The etcd key layout under one prefix (default {@code /infrakit}):
  * {@code groups/<ID>} specs, {@code status/<ID>} status, {@code free/<ID>} groups released from management,
  * {@code pause/<ID>} paused rolling updates, {@code history/<ID>} the last specs (for rollback), {@code leader/}
- * election keys.
+ * election keys, {@code policy} the spec admission policy (written by an administrator only).
  */
 public record Keys(String prefix) {
 
@@ -61,6 +61,11 @@ public record Keys(String prefix) {
 
     public String leader() {
         return prefix + "/leader/";
+    }
+
+    /** The spec admission policy: one key, which only an administrator's etcd role may write. */
+    public String policy() {
+        return prefix + "/policy";
     }
 
     /** The group ID a key under {@code dir} names, or null when the key is not directly under it. */

@@ -4,6 +4,7 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.WriteException;
@@ -56,15 +57,21 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
      * @param leader  whether this replica leads, for {@code Manager.IsLeader}
      */
     public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader) {
-        this(store, keys, plugins, leader, Clock.systemUTC());
+        this(store, keys, plugins, Admission.none(), leader, Clock.systemUTC());
     }
 
-    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock) {
+    /** @param admission the policy a committed spec must pass, as the controller applies it */
+    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader) {
+        this(store, keys, plugins, admission, leader, Clock.systemUTC());
+    }
+
+    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader,
+                    Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
-        this.writes = new GroupWrites(store, keys, plugins, clock);
+        this.writes = new GroupWrites(store, keys, plugins, admission, clock);
     }
 
     /** Commits through the group write path, as {@code infrakit group commit} does. */

@@ -9,6 +9,8 @@ import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.group.SyncAnnotations;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.Json;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The one way group specs (and their free and pause markers) are written, whoever asks: the CLI, the group socket,
  * GitOps sync, the controller's rolling updates. One set of rules for all of them:
  * <ul>
- *   <li><b>validated</b>: a spec is parsed and checked, and its plugins asked, before it is written;</li>
+ *   <li><b>validated</b>: a spec is parsed and checked, admitted by the policy, and its plugins asked, before it
+ *       is written;</li>
  *   <li><b>compare-and-set</b>: every write is guarded on the spec's mod revision as it was read, so of two
  *       concurrent writers one wins and the other gets a {@link WriteException.Reason#CONFLICT};</li>
  *   <li><b>history kept</b>: each spec written is recorded with its revision in {@link SpecHistory};</li>
@@ -61,14 +64,24 @@ public final class GroupWrites {
     private final Store store;
     private final Keys keys;
     private final PluginLookup plugins;
+    private final Admission admission;
     private final Clock clock;
     private final SpecHistory history;
 
-    /** @param plugins asked to validate every spec written; null checks structure only */
+    /** Without a policy: see {@link #GroupWrites(Store, Keys, PluginLookup, Admission, Clock)}. */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
+        this(store, keys, plugins, Admission.none(), clock);
+    }
+
+    /**
+     * @param plugins   asked to validate every spec written; null checks structure only
+     * @param admission the policy every spec written must pass, before the plugins are asked
+     */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Admission admission, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = plugins;
+        this.admission = Objects.requireNonNull(admission, "admission");
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.history = new SpecHistory(store, keys);
     }
@@ -210,14 +223,20 @@ public final class GroupWrites {
         return new SpecBatch(this, store, who);
     }
 
-    /** Structure, then the plugins; the error in the user's words. {@code id}: the key's ID, if known. */
+    /**
+     * Structure, then the policy (before any plugin is asked: a plugin's validation may fetch what the spec names),
+     * then the plugins; the error in the user's words. {@code id}: the key's ID, if known.
+     */
     GroupDefinition validate(String id, String json) {
         try {
             GroupDefinition def = SpecValidator.parse(id, json, 0);
+            admission.check(def);
             if (plugins != null) {
                 PluginCheck.check(def, plugins);
             }
             return def;
+        } catch (PolicyException e) {
+            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
         } catch (SpecException e) {
             throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
         }
