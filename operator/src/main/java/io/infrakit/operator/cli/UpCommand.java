@@ -200,10 +200,11 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 EtcdGroupPlugin groups = new EtcdGroupPlugin(store, etcd.keys(), plugins, admission, replica::isLeader);
-                GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(), groups, httpThreads).ifPresent(s -> {
-                    socket.set(s);
-                    log.info("serving InfraKit's Group API at {}", s.path());
-                });
+                GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(), groups, httpThreads)
+                        .ifPresent(s -> {
+                            socket.set(s);
+                            log.info("serving InfraKit's Group API at {}", s.path());
+                        });
             } catch (IOException e) {
                 System.err.println("error: cannot serve the group socket: " + e.getMessage()
                         + " (use --group-socket to name another, or --no-group-socket)");

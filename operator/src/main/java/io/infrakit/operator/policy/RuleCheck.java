@@ -4,6 +4,7 @@ import io.infrakit.plugins.access.BuiltinCatalog.Builtin;
 import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.access.HostRequest.Kind;
 import io.infrakit.plugins.spi.PluginName;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -126,7 +127,8 @@ final class RuleCheck {
     }
 
     private static boolean sameAddress(String a, String b) {
-        return a.equals(b) || HostPatterns.literal(a) != null && HostPatterns.literal(a).equals(HostPatterns.literal(b));
+        InetAddress address = HostPatterns.literal(a);
+        return a.equals(b) || address != null && address.equals(HostPatterns.literal(b));
     }
 
     /** A URL fetched here: its scheme, then its file's path or its host. */

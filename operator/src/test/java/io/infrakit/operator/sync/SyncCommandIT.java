@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.testing.CliRun;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Store;
 import io.infrakit.store.testing.EtcdCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +31,6 @@ class SyncCommandIT {
     private Keys keys;
     private GitRepo repo;
 
-    private record Run(int code, String out, String err) {
-    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,26 +44,14 @@ class SyncCommandIT {
         repo.close();
     }
 
-    private Run infrakit(String... args) {
+    private CliRun infrakit(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         int at = all.indexOf("status") == 1 ? 2 : 1;
         all.addAll(at, List.of("--etcd", String.join(",", ETCD.endpoints()), "--prefix", keys.prefix()));
         if (at == 1) {
             all.addAll(List.of("--file-dir", tmp.resolve("files").toString()));
         }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(all.toArray(String[]::new));
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return CliRun.of(all);
     }
 
     @Test
@@ -77,7 +60,7 @@ class SyncCommandIT {
         String first = repo.commit("first");
         String git = repo.dir.toString();
 
-        Run dry = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        CliRun dry = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
         assertThat(dry.code()).as(dry.err()).isEqualTo(3);
         assertThat(dry.out()).contains("source infra-groups: " + git + " @ HEAD " + first.substring(0, 12))
                 .contains("+ create  old  (groups/old.json)")
@@ -85,17 +68,17 @@ class SyncCommandIT {
                 .contains("Out of sync: 2 to create, 0 unchanged. Dry run: nothing was written.");
         assertThat(store.list(keys.groups()).kvs()).isEmpty();
 
-        Run apply = infrakit("sync", "--git", git, "--path", "groups");
+        CliRun apply = infrakit("sync", "--git", git, "--path", "groups");
         assertThat(apply.code()).as(apply.err()).isZero();
         assertThat(apply.out()).contains("Applied: 2 created, 0 unchanged (1 transaction");
-        Run inSync = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        CliRun inSync = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
         assertThat(inSync.code()).isZero();
         assertThat(inSync.out()).contains("In sync: 2 unchanged. Dry run: nothing was written.");
 
         // A pull request that scales web and removes old: what --prune would do is shown loudly.
         repo.write("groups/web.json", cattle("web", 5)).delete("groups/old.json");
         repo.commit("scale web, drop old");
-        Run pr = infrakit("sync", "--git", git, "--path", "groups", "--dry-run", "--prune");
+        CliRun pr = infrakit("sync", "--git", git, "--path", "groups", "--dry-run", "--prune");
         assertThat(pr.code()).isEqualTo(3);
         assertThat(pr.out()).contains("~ update  web  (groups/web.json)")
                 .contains("      ~ Properties.Allocation.Size: 3 -> 5")
@@ -103,14 +86,14 @@ class SyncCommandIT {
                         + "operator DESTROYS ALL ITS INSTANCES")
                 .contains("!!! --prune would DELETE 1 group: the operator DESTROYS ALL THEIR INSTANCES: old")
                 .contains("Out of sync: 1 to update, 1 to DELETE, 0 unchanged.");
-        Run noPrune = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        CliRun noPrune = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
         assertThat(noPrune.code()).isEqualTo(3);
         assertThat(noPrune.out()).contains("? orphan  old").doesNotContain("DELETE");
 
         // An invalid spec in the pull request fails the check with the file and line.
         repo.write("groups/web.json", cattle("web", 5).replace("\"Size\":5", "\"Size\":\"five\""));
         repo.commit("typo");
-        Run bad = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        CliRun bad = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("Sync failed; nothing was applied:")
                 .contains("groups/web.json:1: group 'web': Invalid properties: ");
@@ -122,7 +105,7 @@ class SyncCommandIT {
     void jsonOutputAndStatus() throws Exception {
         repo.write("web.json", cattle("web", 1));
         String commit = repo.commit("first");
-        Run run = infrakit("sync", "--git", repo.url(), "--name", "infra", "-o", "json",
+        CliRun run = infrakit("sync", "--git", repo.url(), "--name", "infra", "-o", "json",
                 "--git-cache", tmp.resolve("cache").toString());
         assertThat(run.code()).as(run.err()).isZero();
         JsonNode report = Json.parse(run.out());
@@ -130,14 +113,14 @@ class SyncCommandIT {
         assertThat(report.get("Commit").asText()).isEqualTo(commit);
         assertThat(report.at("/Changes/0/Kind").asText()).isEqualTo("CREATE");
 
-        Run status = infrakit("sync", "status");
+        CliRun status = infrakit("sync", "status");
         assertThat(status.code()).isZero();
         assertThat(status.out()).contains("infra").contains("Synced").contains(commit.substring(0, 12))
                 .contains(repo.url());
-        Run one = infrakit("sync", "status", "infra");
+        CliRun one = infrakit("sync", "status", "infra");
         assertThat(one.out()).contains("Commit:     " + commit).contains("Result:     Synced")
                 .contains("web  web.json");
-        Run json = infrakit("sync", "status", "infra", "-o", "json");
+        CliRun json = infrakit("sync", "status", "infra", "-o", "json");
         assertThat(Json.parse(json.out()).get("Commit").asText()).isEqualTo(commit);
         assertThat(infrakit("sync", "status", "nope").code()).isEqualTo(1);
     }
@@ -157,7 +140,7 @@ class SyncCommandIT {
         repo.commit("first");
         Path secret = java.nio.file.Files.writeString(tmp.resolve("secret"), " \n\t\n");
 
-        Run run = infrakit("sync", "--git", repo.dir.toString(), "--watch", "--webhook-listen", "127.0.0.1:0",
+        CliRun run = infrakit("sync", "--git", repo.dir.toString(), "--watch", "--webhook-listen", "127.0.0.1:0",
                 "--webhook-secret-file", secret.toString());
 
         assertThat(run.code()).isEqualTo(2);

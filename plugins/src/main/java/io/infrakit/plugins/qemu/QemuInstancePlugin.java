@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
 
-    /** Kernel and initramfs files, the QEMU program, user-mode networking and forwarded ports: see {@link QemuProperties}. */
+    /** Kernel and initramfs files, the QEMU program, user-mode network, forwarded ports: see {@link QemuProperties}. */
     public static final HostAccess HOST_ACCESS = properties -> QemuProperties.parse(properties).hostRequests();
 
     private static final Logger LOG = LoggerFactory.getLogger(QemuInstancePlugin.class);
