@@ -1,5 +1,6 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.WriteException;
 import io.infrakit.store.Store;
@@ -24,12 +25,18 @@ abstract class GroupIdCommand implements Callable<Integer> {
      */
     int write(Function<GroupWrites, String> action) {
         try (Store store = Stores.open(etcd)) {
-            System.out.println(action.apply(new GroupWrites(store, etcd.keys(), null, Clock.systemUTC())));
+            System.out.println(action.apply(new GroupWrites(store, etcd.keys(), null, admission(store),
+                    Clock.systemUTC())));
             return 0;
         } catch (WriteException e) {
             System.err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /** The policy a spec this command writes must pass; those that write no spec need none. */
+    Admission admission(Store store) {
+        return Admission.none();
     }
 
     /** A warning of the write path (the group belongs to a sync source), on stderr. */

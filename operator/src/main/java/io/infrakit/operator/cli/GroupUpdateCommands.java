@@ -1,8 +1,11 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.store.Store;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** {@code infrakit group pause|resume|rollback ID}: steer a group's rolling update. */
 final class GroupUpdateCommands {
@@ -34,6 +37,15 @@ final class GroupUpdateCommands {
 
     @Command(name = "rollback", description = "Commit the group's previous spec (a rolling update back to it).")
     static final class Rollback extends GroupIdCommand {
+        @Mixin
+        PolicyOptions policy;
+
+        /** The spec it restores must pass today's policy: it may predate it. Nothing is made to check it. */
+        @Override
+        Admission admission(Store store) {
+            return policy.admission(store, etcd, new PluginOptions().builtins());
+        }
+
         @Override
         public Integer call() {
             return write(groups -> {

@@ -78,6 +78,10 @@ class SecureEtcdIT {
         etcdctl("role", "grant-permission", "sync", "read", PREFIX + "/policy");
         etcdctl("user", "add", "sync", "--new-user-password=" + PASSWORD);
         etcdctl("user", "grant-role", "sync", "sync");
+        etcdctl("role", "add", "policy-admin");
+        etcdctl("role", "grant-permission", "policy-admin", "readwrite", PREFIX + "/policy");
+        etcdctl("user", "add", "policy-admin", "--new-user-password=" + PASSWORD);
+        etcdctl("user", "grant-role", "policy-admin", "policy-admin");
         etcdctl("auth", "enable");
         Files.writeString(dir.resolve("password"), PASSWORD + "\n");
         Files.writeString(dir.resolve("wrong"), WRONG + "\n");
@@ -122,7 +126,7 @@ class SecureEtcdIT {
         String policy = "{\"Default\":{\"Plugins\":{\"Instance\":[\"instance-file\"]}}}";
         assertThat(etcdctlAs("author", "put", PREFIX + "/policy", "{}")).contains("permission denied");
         try {
-            etcdctl("--user=root:" + ROOT_PASSWORD, "put", PREFIX + "/policy", policy);
+            assertThat(etcdctlAs("policy-admin", "put", PREFIX + "/policy", policy)).contains("OK");
             CliRun refused = infrakit(List.of("group", "commit", spec.toString()), as("author"));
             assertThat(refused.code()).as(refused.toString()).isEqualTo(1);
             assertThat(refused.err()).startsWith("Refused by the spec policy (etcd key " + PREFIX + "/policy (revision")
@@ -148,7 +152,7 @@ class SecureEtcdIT {
                     dir.resolve("sync-files").toString()), as("sync"));
             assertThat(adopted.code()).as(adopted.toString()).isZero();
         } finally {
-            etcdctl("--user=root:" + ROOT_PASSWORD, "del", PREFIX + "/policy");
+            etcdctlAs("policy-admin", "del", PREFIX + "/policy");
             etcdctl("--user=root:" + ROOT_PASSWORD, "del", PREFIX + "/groups/cloud");
         }
     }

@@ -210,6 +210,12 @@ class SpecPolicyIT {
                 open.put("m", "file", spec);
                 Await.until(Duration.ofSeconds(30), "a connection to " + host, () -> connections.get() > 0);
             }
+            // A connection the open operator began before it closed may still be accepted: wait for quiet.
+            int before;
+            do {
+                before = connections.get();
+                Thread.sleep(1000);
+            } while (connections.get() != before);
             connections.set(0);
 
             try (PolicyOperator op = new PolicyOperator(ETCD, "closed", builtins("closed"), DEFAULT)) {
@@ -270,6 +276,39 @@ class SpecPolicyIT {
                     "--policy", allow.toString());
             assertThat(allowed.err()).contains("answered HTTP 404");
             assertThat(probed.get()).isPositive();
+        }
+    }
+
+    @Test
+    void aRollbackToASpecThatTodaysPolicyRefusesWritesNothing() throws Exception {
+        Keys keys = new Keys(EtcdCluster.uniquePrefix("rollback"));
+        String[] etcd = {"--etcd", ETCD.endpoints().get(0), "--prefix", keys.prefix()};
+        Path commands = Files.writeString(dir.resolve("commands.json"), "{\"Default\":{\"Commands\":true}}");
+        Path old = Files.writeString(dir.resolve("old.json"), spec("rb", "{\"Size\":1}", "process", "{}", "vanilla",
+                "{\"Init\":[\"id > " + dir.resolve("ran") + "\"]}"));
+        Path current = Files.writeString(dir.resolve("new.json"), spec("rb", "{\"Size\":1}", "file", "{}", "vanilla",
+                "{}"));
+        // Written while a policy allowed commands, then replaced by a spec the default allows.
+        CliRun first = CliRun.of(append(append(new String[] {"group", "commit", old.toString(), "--file-dir",
+            dir.resolve("cli").toString(), "--process-dir", dir.resolve("proc").toString()}, etcd), "--policy",
+                commands.toString()));
+        assertThat(first.code()).as(first.toString()).isZero();
+        CliRun second = CliRun.of(append(new String[] {"group", "commit", current.toString(), "--file-dir",
+            dir.resolve("cli").toString()}, etcd));
+        assertThat(second.code()).as(second.toString()).isZero();
+
+        try (EtcdStore store = ETCD.newStore()) {
+            long written = store.get(keys.group("rb")).orElseThrow().modRevision();
+            CliRun refused = CliRun.of(append(new String[] {"group", "rollback", "rb"}, etcd));
+            assertThat(refused.code()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.err()).startsWith("Refused by the spec policy (the built-in default (no --policy,"
+                    + " nothing at " + keys.policy() + "), rule default): Instance.Plugin process");
+            assertThat(store.get(keys.group("rb")).orElseThrow().modRevision()).isEqualTo(written);
+
+            CliRun allowed = CliRun.of(append(new String[] {"group", "rollback", "rb", "--policy",
+                commands.toString()}, etcd));
+            assertThat(allowed.code()).as(allowed.toString()).isZero();
+            assertThat(store.get(keys.group("rb")).orElseThrow().value()).contains("\"process\"");
         }
     }
 
