@@ -56,8 +56,8 @@ final class GroupCommitCommand implements Callable<Integer> {
         try (Store store = Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
             Admission admission = policy.admission(store, etcd, builtins);
             builtins.guardedBy(new PolicyGuard(admission.source()));
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.lookup(builtins), admission,
-                    Clock.systemUTC());
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.lookup(builtins),
+                    Clock.systemUTC()).admitting(admission);
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);

@@ -7,7 +7,13 @@ import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventRecorder;
+import io.infrakit.operator.events.EventStore;
+import io.infrakit.operator.events.StatusEvents;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.policy.PolicyKey;
@@ -56,6 +62,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
     private final List<Store.Watch> watches = new ArrayList<>();
     private final ReconcileListener listener;
     private final Admission admission;
+    private final EventRecorder events;
+    private final Clock clock;
 
     private volatile Term current;
 
@@ -80,7 +88,13 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
                       ReconcileListener listener) {
-        this(store, keys, plugins, config, clock, listener, Admission.none());
+        this(store, keys, plugins, config, clock, listener, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (the leader forwards those to it) */
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
+                      ReconcileListener listener, GroupRouting routing) {
+        this(store, keys, plugins, config, clock, listener, routing, Admission.none());
     }
 
     /**
@@ -88,21 +102,23 @@ public final class Controller implements LeaderWork, AutoCloseable {
      *                  commits); a policy kept in etcd is watched, and every group looked at again when it changes
      */
     public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
-                      ReconcileListener listener, Admission admission) {
+                      ReconcileListener listener, GroupRouting routing, Admission admission) {
         this.store = store;
         this.admission = admission;
         this.keys = keys;
         this.plugins = plugins;
         this.config = config;
         this.listener = listener;
-        this.specs = new SpecCache(keys, this::enqueue);
-        this.status = new StatusWriter(store, keys);
+        this.clock = clock;
+        this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
+        this.specs = new SpecCache(keys, routing, this::enqueue);
+        this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
-                new PlanExecutor(plugins, pluginPool, config.maxParallel()),
-                new RollingUpdates(new GroupWrites(store, keys, plugins, admission, clock), plugins, clock), admission,
-                clock);
+                new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock),
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events).admitting(admission), plugins,
+                        clock), admission, clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -141,6 +157,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         current = t;
         Set<String> known = new HashSet<>(status.load().keySet());
         known.addAll(specs.ids());
+        events.lead(term);
         ThreadFactory workerThreads = daemon("infrakit-worker");
         for (int i = 0; i < config.workers(); i++) {
             Thread w = workerThreads.newThread(() -> work(t));
@@ -185,6 +202,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        events.standDown();
         reconciler.reset();
     }
 
@@ -257,6 +275,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
                 listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
                 log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(),
                         e.toString());
+                events.record(Event.of(clock.instant(), id, EventKind.ERROR, null, StatusEvents.CONTROLLER,
+                        "reconcile failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
             } finally {
                 t.queue.done(id);
                 MDC.remove("group");
@@ -306,6 +326,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
             }
         }
         pluginSubscriptions.clear();
+        events.close();
         scheduler.shutdownNow();
         pluginPool.shutdownNow();
     }

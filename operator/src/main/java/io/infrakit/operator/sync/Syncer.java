@@ -88,7 +88,7 @@ public final class Syncer {
         try {
             snapshot = source.read();
             Admission policy = admission.pinned();
-            GroupWrites groups = new GroupWrites(store, keys, plugins, policy, clock);
+            GroupWrites groups = new GroupWrites(store, keys, plugins, clock).admitting(policy);
             List<DesiredGroup> desired = SpecFiles.parse(snapshot.files(), policy, plugins);
             List<KeyValue> stored = store.list(keys.groups()).kvs();
             String recordKey = recordKey(keys, options.name());

@@ -1,6 +1,7 @@
 package io.infrakit.operator.security;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
@@ -47,7 +48,8 @@ final class PolicyOperator implements AutoCloseable {
         this.admission = Admission.of(policy, plugins, keys);
         plugins.guardedBy(new PolicyGuard(policy));
         this.controller = new Controller(store, keys, plugins, ControllerConfig.defaults()
-                .withResync(Duration.ofSeconds(2)), Clock.systemUTC(), Controller.ReconcileListener.NONE, admission);
+                .withResync(Duration.ofSeconds(2)), Clock.systemUTC(), Controller.ReconcileListener.NONE,
+                GroupRouting.DEFAULT, admission);
         controller.start();
         Await.until(Duration.ofSeconds(10), "spec cache and policy read", controller::isSynced);
         controller.lead(LeaderTerm.standalone());

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.metrics.MeteredOperator;
-import io.infrakit.operator.testing.CliRun;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdServer;
@@ -100,8 +100,8 @@ class SecureEtcdIT {
         Files.writeString(spec, "{\"ID\":\"web\",\"Properties\":{\"Allocation\":{\"Size\":2},"
                 + "\"Instance\":{\"Plugin\":\"instance-file\",\"Properties\":{}},"
                 + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Init\":[\"echo hi\"]}}}}");
-        CliRun commit = infrakit(List.of("group", "commit", spec.toString()), secure("password"));
-        assertThat(commit.code()).as(commit.toString()).isZero();
+        InProcessCli.Run commit = infrakit(List.of("group", "commit", spec.toString()), secure("password"));
+        assertThat(commit.exitCode()).as(commit.toString()).isZero();
 
         StoreConfig config = StoreConfig.builder().endpoints(etcd.clientUrl()).caCert(certs.ca())
                 .clientCert(certs.clientCert(), certs.clientKey()).credentials("infrakit", PASSWORD).build();
@@ -112,8 +112,8 @@ class SecureEtcdIT {
                     .flatMap(kv -> GroupStatus.fromJson(kv.value())).filter(s -> s.converged() && s.observed() == 2)
                     .isPresent());
         }
-        CliRun ls = infrakit(List.of("group", "ls"), secure("password"));
-        assertThat(ls.code()).as(ls.toString()).isZero();
+        InProcessCli.Run ls = infrakit(List.of("group", "ls"), secure("password"));
+        assertThat(ls.exitCode()).as(ls.toString()).isZero();
         assertThat(ls.out()).contains("web").contains("converged");
     }
 
@@ -127,30 +127,31 @@ class SecureEtcdIT {
         assertThat(etcdctlAs("author", "put", PREFIX + "/policy", "{}")).contains("permission denied");
         try {
             assertThat(etcdctlAs("policy-admin", "put", PREFIX + "/policy", policy)).contains("OK");
-            CliRun refused = infrakit(List.of("group", "commit", spec.toString()), as("author"));
-            assertThat(refused.code()).as(refused.toString()).isEqualTo(1);
+            InProcessCli.Run refused = infrakit(List.of("group", "commit", spec.toString()), as("author"));
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
             assertThat(refused.err()).startsWith("Refused by the spec policy (etcd key " + PREFIX + "/policy (revision")
                     .contains("Instance.Plugin instance-cloud is not in Plugins.Instance");
 
-            CliRun blind = infrakit(List.of("group", "commit", spec.toString()), as("author-blind"));
-            assertThat(blind.code()).isEqualTo(1);
+            InProcessCli.Run blind = infrakit(List.of("group", "commit", spec.toString()), as("author-blind"));
+            assertThat(blind.exitCode()).isEqualTo(1);
             assertThat(blind.err()).contains("cannot read the spec policy at " + PREFIX + "/policy")
                     .contains("needs read access to it");
 
             Path source = Files.createDirectories(dir.resolve("source"));
             Files.copy(spec, source.resolve("cloud.json"));
-            CliRun synced = infrakit(List.of("sync", "--dir", source.toString(), "--name", "specs"), as("sync"));
-            assertThat(synced.code()).isEqualTo(1);
+            InProcessCli.Run synced = infrakit(List.of("sync", "--dir", source.toString(), "--name", "specs"),
+                    as("sync"));
+            assertThat(synced.exitCode()).isEqualTo(1);
             assertThat(synced.out()).contains("cloud.json:1: group 'cloud': Refused by the spec policy");
 
             Files.writeString(spec, Files.readString(spec).replace("instance-cloud", "instance-file"));
-            CliRun admitted = infrakit(List.of("group", "commit", spec.toString(), "--file-dir",
+            InProcessCli.Run admitted = infrakit(List.of("group", "commit", spec.toString(), "--file-dir",
                     dir.resolve("author-files").toString()), as("author"));
-            assertThat(admitted.code()).as(admitted.toString()).isZero();
+            assertThat(admitted.exitCode()).as(admitted.toString()).isZero();
             Files.copy(spec, source.resolve("cloud.json"), StandardCopyOption.REPLACE_EXISTING);
-            CliRun adopted = infrakit(List.of("sync", "--dir", source.toString(), "--name", "specs", "--file-dir",
-                    dir.resolve("sync-files").toString()), as("sync"));
-            assertThat(adopted.code()).as(adopted.toString()).isZero();
+            InProcessCli.Run adopted = infrakit(List.of("sync", "--dir", source.toString(), "--name", "specs",
+                    "--file-dir", dir.resolve("sync-files").toString()), as("sync"));
+            assertThat(adopted.exitCode()).as(adopted.toString()).isZero();
         } finally {
             etcdctlAs("policy-admin", "del", PREFIX + "/policy");
             etcdctl("--user=root:" + ROOT_PASSWORD, "del", PREFIX + "/groups/cloud");
@@ -159,8 +160,8 @@ class SecureEtcdIT {
 
     @Test
     void wrongPasswordIsAClearAuthenticationErrorThatDoesNotPrintIt() {
-        CliRun run = infrakit(List.of("group", "ls"), secure("wrong"));
-        assertThat(run.code()).isEqualTo(1);
+        InProcessCli.Run run = infrakit(List.of("group", "ls"), secure("wrong"));
+        assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("error: ").contains(etcd.clientUrl()).contains("authentication failed");
         assertThat(run.out() + run.err()).doesNotContain(WRONG).doesNotContain(PASSWORD);
     }
@@ -170,8 +171,8 @@ class SecureEtcdIT {
         List<String> args = new ArrayList<>(secure("password"));
         args.set(args.indexOf(etcd.clientUrl()), etcd.clientUrl().replace("://", "://infrakit:" + PASSWORD + "@"));
         args.subList(args.indexOf("--etcd-user"), args.size()).clear();
-        CliRun run = infrakit(List.of("group", "ls"), args);
-        assertThat(run.code()).isEqualTo(1);
+        InProcessCli.Run run = infrakit(List.of("group", "ls"), args);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("https://***@127.0.0.1:" + etcd.clientPort())
                 .contains("--etcd-user USER with --etcd-password-file FILE");
         assertThat(run.out() + run.err()).doesNotContain(PASSWORD);
@@ -181,8 +182,8 @@ class SecureEtcdIT {
     void theRoleGrantsOnlyThePrefix() {
         List<String> args = new ArrayList<>(secure("password"));
         args.set(args.indexOf(PREFIX), "/other");
-        CliRun run = infrakit(List.of("group", "ls"), args);
-        assertThat(run.code()).isEqualTo(1);
+        InProcessCli.Run run = infrakit(List.of("group", "ls"), args);
+        assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("not allowed").contains("permission denied");
         assertThat(run.out() + run.err()).doesNotContain(PASSWORD);
     }
@@ -192,15 +193,15 @@ class SecureEtcdIT {
         List<String> noCert = new ArrayList<>(secure("password"));
         int at = noCert.indexOf("--etcd-cert");
         noCert.subList(at, at + 4).clear(); // --etcd-cert C --etcd-key K
-        CliRun run = infrakit(List.of("group", "ls"), withTimeout(noCert));
-        assertThat(run.code()).isEqualTo(1);
+        InProcessCli.Run run = infrakit(List.of("group", "ls"), withTimeout(noCert));
+        assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains(etcd.clientUrl());
 
         List<String> noPassword = new ArrayList<>(secure("password"));
         at = noPassword.indexOf("--etcd-password-file");
         noPassword.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), noPassword);
-        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--etcd-user infrakit needs a password")
                 .contains("--etcd-password-file").contains("INFRAKIT_ETCD_PASSWORD");
 
@@ -208,7 +209,7 @@ class SecureEtcdIT {
         at = halfPair.indexOf("--etcd-key");
         halfPair.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), halfPair);
-        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--etcd-cert and --etcd-key go together");
     }
 
@@ -245,10 +246,10 @@ class SecureEtcdIT {
     }
 
 
-    private static CliRun infrakit(List<String> command, List<String> options) {
+    private static InProcessCli.Run infrakit(List<String> command, List<String> options) {
         List<String> all = new ArrayList<>(command);
         all.addAll(options);
-        return CliRun.of(all);
+        return InProcessCli.run(all.toArray(String[]::new));
     }
 
     private static void etcdctl(String... args) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.groupsocket.CliProcess;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
@@ -16,7 +17,7 @@ import io.infrakit.operator.sync.SourceLimits;
 import io.infrakit.operator.sync.SyncOptions;
 import io.infrakit.operator.sync.SyncResult;
 import io.infrakit.operator.sync.Syncer;
-import io.infrakit.operator.testing.CliRun;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.rpc.PluginAddress;
@@ -239,7 +240,8 @@ class SpecPolicyIT {
                 "{\"InitScriptTemplateURL\":\"" + url + "\",\"Docker\":{\"Host\":\"unix:///var/run/docker.sock\"}}");
         try (PolicyOperator op = new PolicyOperator(ETCD, "writes", builtins("writes"), DEFAULT);
              GroupSocket socket = GroupSocket.start(sockets, GroupSocket.DEFAULT_NAME, "r1",
-                     new EtcdGroupPlugin(op.store, op.keys, op.plugins, op.admission, () -> true)).orElseThrow()) {
+                     new EtcdGroupPlugin(op.store, op.keys, op.plugins, op.admission, () -> true,
+                             GroupRouting.DEFAULT)).orElseThrow()) {
             // InfraKit's Group API on the group socket.
             RemoteGroupPlugin groups = new RemoteGroupPlugin(new RpcClient(new PluginAddress.Unix(socket.path())));
             assertThatThrownBy(() -> groups.commitGroup(GroupSpecs.parse(spec), false))
@@ -259,9 +261,9 @@ class SpecPolicyIT {
 
             // infrakit group commit on a real etcd, no --policy, nothing at <prefix>/policy: the built-in default.
             Files.writeString(dir.resolve("w.json"), spec);
-            CliRun commit = CliRun.of("group", "commit", dir.resolve("w.json").toString(), "--etcd",
+            InProcessCli.Run commit = InProcessCli.run("group", "commit", dir.resolve("w.json").toString(), "--etcd",
                     ETCD.endpoints().get(0), "--prefix", op.keys.prefix(), "--file-dir", dir.resolve("cli").toString());
-            assertThat(commit.code()).as(commit.toString()).isEqualTo(1);
+            assertThat(commit.exitCode()).as(commit.toString()).isEqualTo(1);
             assertThat(commit.err()).startsWith("Refused by the spec policy (the built-in default (no --policy,"
                     + " nothing at " + op.keys.policy() + "), rule default): Flavor.Properties.InitScriptTemplateURL");
 
@@ -271,7 +273,7 @@ class SpecPolicyIT {
             // With a policy file that allows the host, the same commit goes through and asks the plugin.
             Path allow = Files.writeString(dir.resolve("allow.json"),
                     "{\"Default\":{\"URLs\":{\"Hosts\":[\"127.0.0.1\"]}}}");
-            CliRun allowed = CliRun.of("group", "commit", dir.resolve("w.json").toString(), "--etcd",
+            InProcessCli.Run allowed = InProcessCli.run("group", "commit", dir.resolve("w.json").toString(), "--etcd",
                     ETCD.endpoints().get(0), "--prefix", op.keys.prefix(), "--file-dir", dir.resolve("cli").toString(),
                     "--policy", allow.toString());
             assertThat(allowed.err()).contains("answered HTTP 404");
@@ -289,25 +291,25 @@ class SpecPolicyIT {
         Path current = Files.writeString(dir.resolve("new.json"), spec("rb", "{\"Size\":1}", "file", "{}", "vanilla",
                 "{}"));
         // Written while a policy allowed commands, then replaced by a spec the default allows.
-        CliRun first = CliRun.of(append(append(new String[] {"group", "commit", old.toString(), "--file-dir",
-            dir.resolve("cli").toString(), "--process-dir", dir.resolve("proc").toString()}, etcd), "--policy",
-                commands.toString()));
-        assertThat(first.code()).as(first.toString()).isZero();
-        CliRun second = CliRun.of(append(new String[] {"group", "commit", current.toString(), "--file-dir",
-            dir.resolve("cli").toString()}, etcd));
-        assertThat(second.code()).as(second.toString()).isZero();
+        InProcessCli.Run first = InProcessCli.run(append(append(new String[] {"group", "commit", old.toString(),
+            "--file-dir", dir.resolve("cli").toString(), "--process-dir", dir.resolve("proc").toString()}, etcd),
+                "--policy", commands.toString()));
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        InProcessCli.Run second = InProcessCli.run(append(new String[] {"group", "commit", current.toString(),
+            "--file-dir", dir.resolve("cli").toString()}, etcd));
+        assertThat(second.exitCode()).as(second.toString()).isZero();
 
         try (EtcdStore store = ETCD.newStore()) {
             long written = store.get(keys.group("rb")).orElseThrow().modRevision();
-            CliRun refused = CliRun.of(append(new String[] {"group", "rollback", "rb"}, etcd));
-            assertThat(refused.code()).as(refused.toString()).isEqualTo(1);
+            InProcessCli.Run refused = InProcessCli.run(append(new String[] {"group", "rollback", "rb"}, etcd));
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
             assertThat(refused.err()).startsWith("Refused by the spec policy (the built-in default (no --policy,"
                     + " nothing at " + keys.policy() + "), rule default): Instance.Plugin process");
             assertThat(store.get(keys.group("rb")).orElseThrow().modRevision()).isEqualTo(written);
 
-            CliRun allowed = CliRun.of(append(new String[] {"group", "rollback", "rb", "--policy",
+            InProcessCli.Run allowed = InProcessCli.run(append(new String[] {"group", "rollback", "rb", "--policy",
                 commands.toString()}, etcd));
-            assertThat(allowed.code()).as(allowed.toString()).isZero();
+            assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
             assertThat(store.get(keys.group("rb")).orElseThrow().value()).contains("\"process\"");
         }
     }

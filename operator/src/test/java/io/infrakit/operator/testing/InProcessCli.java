@@ -4,16 +4,18 @@ import io.infrakit.operator.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
-/** {@code infrakit ARGS} run in this JVM, its exit code and what it printed on stdout and stderr. */
-public record CliRun(int code, String out, String err) {
+/** {@code infrakit ARGS...} run in this JVM, its standard output and error captured. */
+public final class InProcessCli {
 
-    public static CliRun of(List<String> args) {
-        return of(args.toArray(String[]::new));
+    private InProcessCli() {
     }
 
-    public static synchronized CliRun of(String... args) {
+    /** An exit code and what was printed. */
+    public record Run(int exitCode, String out, String err) {
+    }
+
+    public static synchronized Run run(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -21,8 +23,8 @@ public record CliRun(int code, String out, String err) {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new CliRun(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+            int rc = Main.run(args);
+            return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
             System.setErr(err);
