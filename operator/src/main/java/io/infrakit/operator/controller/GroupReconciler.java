@@ -70,7 +70,7 @@ public final class GroupReconciler {
         this.executor = executor;
         this.updates = updates;
         this.admission = admission;
-        this.delegated = new DelegatedGroups(specs, plugins, status, clock);
+        this.delegated = new DelegatedGroups(specs, plugins, status, admission, clock);
         this.clock = clock;
     }
 

@@ -1,6 +1,7 @@
 package io.infrakit.operator.policy;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.plugins.access.BuiltinCatalog;
@@ -65,18 +66,45 @@ public final class Admission {
      * @throws SpecException   when a plugin cannot read its properties (the spec is invalid)
      */
     public void check(GroupDefinition group) throws SpecException {
+        AdmissionPolicy policy = usable();
+        if (policy == null) {
+            return;
+        }
+        AdmissionPolicy.Rule rule = policy.ruleFor(keys.prefix(), group.id());
+        RuleCheck.PluginUse instance = use("Instance", group.properties().instance(), catalog::builtinInstance);
+        RuleCheck.PluginUse flavor = use("Flavor", group.properties().flavor(), catalog::builtinFlavor);
+        refuse(policy, rule, RuleCheck.refusals(rule.profile(), instance, flavor));
+    }
+
+    /**
+     * A spec naming another group plugin: its rule's {@code Plugins.Group} must name that plugin. What the plugin
+     * does with the spec's properties is its own (it runs in another process, under its own user and policy).
+     *
+     * @throws PolicyException naming the policy, the rule and the refusal
+     */
+    public void check(DelegatedGroup group) throws PolicyException {
+        AdmissionPolicy policy = usable();
+        if (policy != null) {
+            AdmissionPolicy.Rule rule = policy.ruleFor(keys.prefix(), group.id());
+            refuse(policy, rule, RuleCheck.refusals(rule.profile(), group.pluginName()));
+        }
+    }
+
+    /** The policy in force, null when it admits everything; a policy that cannot be used refuses everything. */
+    private AdmissionPolicy usable() throws PolicyException {
         AdmissionPolicy policy = source.current();
         if (!policy.enforcing()) {
-            return;
+            return null;
         }
         if (policy.broken() != null) {
             throw new PolicyException("Refused: the spec policy " + policy.source() + " cannot be used ("
                     + policy.broken() + "); nothing is admitted until it is fixed");
         }
-        AdmissionPolicy.Rule rule = policy.ruleFor(keys.prefix(), group.id());
-        RuleCheck.PluginUse instance = use("Instance", group.properties().instance(), catalog::builtinInstance);
-        RuleCheck.PluginUse flavor = use("Flavor", group.properties().flavor(), catalog::builtinFlavor);
-        List<String> refusals = RuleCheck.refusals(rule.profile(), instance, flavor);
+        return policy;
+    }
+
+    private static void refuse(AdmissionPolicy policy, AdmissionPolicy.Rule rule, List<String> refusals)
+            throws PolicyException {
         if (!refusals.isEmpty()) {
             throw new PolicyException("Refused by the spec policy (" + policy.source() + ", rule " + rule.name()
                     + "): " + String.join("; ", refusals));

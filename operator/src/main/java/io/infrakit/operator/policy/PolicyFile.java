@@ -68,9 +68,10 @@ public final class PolicyFile {
         r.only(r.path.isEmpty() || r.path.equals("Default") ? PROFILE : RULE);
         Reader p = r.object("Plugins");
         Profile.Plugins plugins = p == null ? base.plugins() : new Profile.Plugins(
-                p.strings("Instance", base.plugins().instance()), p.strings("Flavor", base.plugins().flavor()));
+                p.strings("Instance", base.plugins().instance()), p.strings("Flavor", base.plugins().flavor()),
+                p.strings("Group", base.plugins().group()));
         if (p != null) {
-            p.only(Set.of("Instance", "Flavor"));
+            p.only(Set.of("Instance", "Flavor", "Group"));
         }
         Reader h = r.object("HostPaths");
         Profile.HostPaths paths = base.hostPaths();

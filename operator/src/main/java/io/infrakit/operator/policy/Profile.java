@@ -24,10 +24,11 @@ record Profile(Plugins plugins, Commands commands, HostPaths hostPaths, Containe
      * Globs on the names a spec gives ({@code swarm/*}); a built-in matches by any of its names. A built-in that does
      * not say what its properties ask of the host matches only a pattern other than {@code *}.
      */
-    record Plugins(List<String> instance, List<String> flavor) {
+    record Plugins(List<String> instance, List<String> flavor, List<String> group) {
         Plugins {
             instance = List.copyOf(instance);
             flavor = List.copyOf(flavor);
+            group = List.copyOf(group);
         }
     }
 
@@ -84,7 +85,7 @@ record Profile(Plugins plugins, Commands commands, HostPaths hostPaths, Containe
      * http(s) URLs to hosts that are not internal, the local Docker socket only, ports on any address, and no way
      * into the host's loopback.
      */
-    static final Profile RESTRICTED = new Profile(new Plugins(List.of("*"), List.of("*")), Commands.NONE,
+    static final Profile RESTRICTED = new Profile(new Plugins(List.of("*"), List.of("*"), List.of("*")), Commands.NONE,
             new HostPaths(List.of(), List.of()),
             new Containers(false, List.of(), List.of(), List.of(), List.of(), List.of()),
             new Urls(List.of("https", "http"), List.of("*")), List.of("unix:///var/run/docker.sock"), List.of("*"),

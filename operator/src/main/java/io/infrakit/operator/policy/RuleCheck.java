@@ -66,6 +66,16 @@ final class RuleCheck {
                 : use.section() + ".Properties." + r.field();
     }
 
+    /**
+     * A spec for another group plugin: that plugin, in another process, decides what its properties do, so it is
+     * judged by its name only.
+     */
+    static List<String> refusals(Profile p, PluginName group) {
+        List<String> out = new ArrayList<>();
+        plugin(out, new PluginUse("Group", group, Optional.empty(), List.of()), p.plugins().group());
+        return out;
+    }
+
     /** The plugin's name against the rule's list. */
     private static void plugin(List<String> out, PluginUse use, List<String> allowed) {
         Set<String> names = new TreeSet<>(use.builtin().map(Builtin::names).orElse(Set.of()));

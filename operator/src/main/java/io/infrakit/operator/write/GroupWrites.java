@@ -167,11 +167,16 @@ public final class GroupWrites {
     }
 
     /**
-     * A spec for another group plugin: that plugin validates it (a pretend commit, whose details are the answer),
-     * then it is written with its properties as they are; the leader forwards it.
+     * A spec for another group plugin: the policy names the plugins it may go to; that plugin validates it (a
+     * pretend commit, whose details are the answer), then it is written with its properties as they are; the leader forwards it.
      */
     private Commit commit(DelegatedGroup group, Author who, boolean pretend) {
         String id = group.id();
+        try {
+            admission.check(group); // before the plugin sees it
+        } catch (PolicyException e) {
+            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
+        }
         String details = plugins == null ? "Delegated to group plugin " + group.plugin()
                 : GroupPluginCheck.pretend(group, plugins);
         Optional<StoredSpec> current = read(id);

@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,7 +192,8 @@ class SpecPolicyIT {
         try (ServerSocket endpoint = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread accept = new Thread(() -> {
                 while (!endpoint.isClosed()) {
-                    try (Socket s = endpoint.accept()) {
+                    try {
+                        endpoint.accept().close(); // counted, then hung up on
                         connections.incrementAndGet();
                     } catch (IOException e) {
                         return;
@@ -311,6 +311,29 @@ class SpecPolicyIT {
                 commands.toString()}, etcd));
             assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
             assertThat(store.get(keys.group("rb")).orElseThrow().value()).contains("\"process\"");
+        }
+    }
+
+    @Test
+    void aSpecForAGroupPluginThePolicyDoesNotNameIsNotWrittenNorShownToThePlugin() throws Exception {
+        Keys keys = new Keys(EtcdCluster.uniquePrefix("delegated"));
+        Path spec = Files.writeString(dir.resolve("d.json"), "{\"ID\":\"d\",\"Plugin\":\"their-group\","
+                + "\"Properties\":{\"Allocation\":{\"Size\":1}}}");
+        Path opsOnly = Files.writeString(dir.resolve("ops.json"), "{\"Default\":{\"Plugins\":{\"Group\":"
+                + "[\"ops-*\"]}}}");
+        // No plugin named their-group runs: a spec the policy admits would fail on asking it.
+        InProcessCli.Run refused = InProcessCli.run("group", "commit", spec.toString(), "--etcd",
+                ETCD.endpoints().get(0), "--prefix", keys.prefix(), "--plugins-dir", sockets.toString(), "--policy",
+                opsOnly.toString());
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("Refused by the spec policy (" + opsOnly + ", rule Default):"
+                + " Group.Plugin their-group is not in Plugins.Group");
+        InProcessCli.Run asked = InProcessCli.run("group", "commit", spec.toString(), "--etcd",
+                ETCD.endpoints().get(0), "--prefix", keys.prefix(), "--plugins-dir", sockets.toString());
+        assertThat(asked.exitCode()).isEqualTo(1);
+        assertThat(asked.err()).doesNotContain("Refused").contains("their-group");
+        try (EtcdStore store = ETCD.newStore()) {
+            assertThat(store.get(keys.group("d"))).isEmpty();
         }
     }
 
