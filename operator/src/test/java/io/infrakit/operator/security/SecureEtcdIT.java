@@ -64,6 +64,8 @@ class SecureEtcdIT {
             etcdctl("role", "grant-permission", role, "--prefix=true", "readwrite", PREFIX + "/free/");
             etcdctl("role", "grant-permission", role, "--prefix=true", "readwrite", PREFIX + "/pause/");
             etcdctl("role", "grant-permission", role, "--prefix=true", "readwrite", PREFIX + "/history/");
+            etcdctl("role", "grant-permission", role, "--prefix=true", "readwrite", PREFIX + "/events/");
+            etcdctl("role", "grant-permission", role, "--prefix=true", "readwrite", PREFIX + "/event-seq/");
             etcdctl("role", "grant-permission", role, "--prefix=true", "read", PREFIX + "/status/");
             etcdctl("role", "grant-permission", role, "--prefix=true", "read", PREFIX + "/sync/");
             etcdctl("user", "add", role, "--new-user-password=" + PASSWORD);
@@ -72,7 +74,7 @@ class SecureEtcdIT {
         etcdctl("role", "grant-permission", "author", "read", PREFIX + "/policy");
         // A sync job as docs/security.md grants one.
         etcdctl("role", "add", "sync");
-        for (String d : List.of("groups", "history", "sync")) {
+        for (String d : List.of("groups", "history", "sync", "events", "event-seq")) {
             etcdctl("role", "grant-permission", "sync", "--prefix=true", "readwrite", PREFIX + "/" + d + "/");
         }
         etcdctl("role", "grant-permission", "sync", "read", PREFIX + "/policy");
@@ -148,6 +150,10 @@ class SecureEtcdIT {
             InProcessCli.Run admitted = infrakit(List.of("group", "commit", spec.toString(), "--file-dir",
                     dir.resolve("author-files").toString()), as("author"));
             assertThat(admitted.exitCode()).as(admitted.toString()).isZero();
+            // The author's commit is in the events log, as the roles let it write there.
+            InProcessCli.Run events = infrakit(List.of("events", "cloud"), as("author"));
+            assertThat(events.exitCode()).as(events.toString()).isZero();
+            assertThat(events.out()).contains("committed");
             Files.copy(spec, source.resolve("cloud.json"), StandardCopyOption.REPLACE_EXISTING);
             InProcessCli.Run adopted = infrakit(List.of("sync", "--dir", source.toString(), "--name", "specs",
                     "--file-dir", dir.resolve("sync-files").toString()), as("sync"));
