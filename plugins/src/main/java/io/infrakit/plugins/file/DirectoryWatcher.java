@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@link #QUIET_MILLIS} (at most {@link #MAX_DELAY_MILLIS}). Hidden files (temporary files) and events the owner
  * declares its own are ignored. Closing stops the thread; no call starts after {@link #close()} returns.
  */
-final class DirectoryWatcher implements AutoCloseable {
+public final class DirectoryWatcher implements AutoCloseable {
 
     static final long QUIET_MILLIS = 20;
     static final long MAX_DELAY_MILLIS = 200;
@@ -40,7 +40,7 @@ final class DirectoryWatcher implements AutoCloseable {
      * @param ownChange says which (kind, file name) events the owner caused itself and wants ignored
      * @throws IOException when the platform cannot watch the directory
      */
-    DirectoryWatcher(Path dir, Runnable listener, BiPredicate<WatchEvent.Kind<?>, String> ownChange) throws IOException {
+    public DirectoryWatcher(Path dir, Runnable listener, BiPredicate<WatchEvent.Kind<?>, String> ownChange) throws IOException {
         this.dir = dir;
         this.listener = listener;
         this.ownChange = ownChange;
