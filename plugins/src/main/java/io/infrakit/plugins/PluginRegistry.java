@@ -9,6 +9,9 @@ import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.swarm.SwarmFlavorPlugin;
 import io.infrakit.plugins.swarm.SwarmRole;
+import io.infrakit.plugins.terraform.TerraformInstancePlugin;
+import io.infrakit.plugins.vagrant.VagrantInstancePlugin;
+import io.infrakit.plugins.vagrant.VagrantSettings;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
 import java.nio.file.Path;
@@ -45,6 +48,12 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** InfraKit's name for the Swarm flavor, typed {@code /manager} or {@code /worker}; {@code swarm} works too. */
     public static final String SWARM = "flavor-swarm";
     public static final String SWARM_ALIAS = "swarm";
+    /** InfraKit's name for the terraform instance plugin (OpenTofu or Terraform); {@code terraform} works too. */
+    public static final String TERRAFORM = "instance-terraform";
+    public static final String TERRAFORM_ALIAS = "terraform";
+    /** InfraKit's name for the vagrant instance plugin; {@code vagrant} works too. */
+    public static final String VAGRANT = "instance-vagrant";
+    public static final String VAGRANT_ALIAS = "vagrant";
 
     private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
     private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
@@ -85,6 +94,16 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
         Objects.requireNonNull(dockerHost, "dockerHost");
         return builtins(fileInstanceDir, processStateDir)
                 .registerInstance(DOCKER, () -> DockerInstancePlugin.connect(dockerHost), DOCKER_ALIAS);
+    }
+
+    /** Adds the terraform instance plugin on {@code dir}, running {@code binary} (made on first use). */
+    public PluginRegistry withTerraform(Path dir, String binary) {
+        return registerInstance(TERRAFORM, () -> new TerraformInstancePlugin(dir, binary), TERRAFORM_ALIAS);
+    }
+
+    /** Adds the vagrant instance plugin (made on first use). */
+    public PluginRegistry withVagrant(VagrantSettings settings) {
+        return registerInstance(VAGRANT, () -> new VagrantInstancePlugin(settings), VAGRANT_ALIAS);
     }
 
     /**

@@ -3,10 +3,10 @@ package io.infrakit.operator.cli;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.DiscoveredPlugin;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
-import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.rpc.InterfaceSpec;
 import io.infrakit.plugins.rpc.PluginServer;
 import io.infrakit.plugins.rpc.PluginServerBuilder;
+import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -50,6 +50,10 @@ public final class PluginCommand {
             case PluginRegistry.FILE, PluginRegistry.FILE_ALIAS -> Optional.of(new Builtin(PluginRegistry.FILE, true));
             case PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS ->
                     Optional.of(new Builtin(PluginRegistry.VANILLA, false));
+            case PluginRegistry.TERRAFORM, PluginRegistry.TERRAFORM_ALIAS ->
+                    Optional.of(new Builtin(PluginRegistry.TERRAFORM, true));
+            case PluginRegistry.VAGRANT, PluginRegistry.VAGRANT_ALIAS ->
+                    Optional.of(new Builtin(PluginRegistry.VAGRANT, true));
             default -> Optional.empty();
         };
     }
@@ -61,7 +65,8 @@ public final class PluginCommand {
         PluginOptions pluginOptions;
 
         @Parameters(paramLabel = "PLUGIN", arity = "1..*",
-                description = "instance-file (or file), flavor-vanilla (or vanilla).")
+                description = "instance-file (or file), flavor-vanilla (or vanilla), instance-terraform (or "
+                        + "terraform), instance-vagrant (or vagrant).")
         List<String> names;
 
         @Option(names = "--name", paramLabel = "SOCKET",
@@ -90,7 +95,8 @@ public final class PluginCommand {
             Set<String> sockets = new HashSet<>();
             for (String name : names) {
                 Builtin b = builtin(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "no built-in plugin '" + name + "': known are instance-file (file), flavor-vanilla (vanilla)"));
+                        "no built-in plugin '" + name + "': known are instance-file (file), flavor-vanilla (vanilla), "
+                                + "instance-terraform (terraform), instance-vagrant (vagrant)"));
                 if (!sockets.add(b.socket())) {
                     throw new ParameterException(spec.commandLine(), b.socket() + " named twice");
                 }
@@ -102,18 +108,20 @@ public final class PluginCommand {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             Path dir = pluginOptions.pluginDirectory().directory();
+            PluginRegistry registry = pluginOptions.builtins();
             List<PluginServer> servers = new ArrayList<>();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 synchronized (servers) {
                     servers.forEach(PluginServer::close); // removes each socket and pid file
                 }
+                registry.close();
                 stopped.countDown();
             }, "infrakit-plugin-shutdown"));
             for (Builtin b : plugins) {
                 Path socket = dir.resolve(socketName != null ? socketName : b.socket());
                 try {
-                    PluginServer server = builder(b).start(socket);
+                    PluginServer server = builder(b, registry).start(socket);
                     synchronized (servers) {
                         servers.add(server);
                     }
@@ -128,11 +136,11 @@ public final class PluginCommand {
             return 0;
         }
 
-        private PluginServerBuilder builder(Builtin b) {
+        private PluginServerBuilder builder(Builtin b, PluginRegistry registry) {
             PluginServerBuilder builder = PluginServer.builder().instanceVersion(instanceVersion)
                     .flavorVersion(flavorVersion);
             builder.vendor("infrakit-java-" + b.socket(), VersionCommand.version(), "");
-            return b.instance() ? builder.instance(new FileInstancePlugin(pluginOptions.fileDir()))
+            return b.instance() ? builder.instance(registry.instance(PluginName.parse(b.socket())))
                     : builder.flavor(new VanillaFlavorPlugin());
         }
     }

@@ -5,7 +5,13 @@ import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
 import io.infrakit.plugins.docker.DockerClients;
+import io.infrakit.plugins.terraform.TerraformInstancePlugin;
+import io.infrakit.plugins.vagrant.VagrantSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Where the built-in plugins keep their state, and where plugins in other processes are found. */
@@ -31,6 +37,30 @@ public final class PluginOptions {
                     + DockerClients.DEFAULT_HOST + ").")
     String dockerHost;
 
+    @Option(names = "--terraform-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_TERRAFORM_DIR}",
+            description = "Working directory of the terraform instance plugin: instance files, state, your own .tf "
+                    + "files (env INFRAKIT_TERRAFORM_DIR, default <home>/instances/terraform).")
+    Path terraformDir;
+
+    @Option(names = TerraformInstancePlugin.BINARY_OPTION, paramLabel = "BINARY",
+            description = "OpenTofu or Terraform binary of the terraform plugin (default: tofu if on PATH, else "
+                    + "terraform).")
+    String terraformBin;
+
+    @Option(names = "--vagrant-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_VAGRANT_DIR}",
+            description = "Machine directories of the vagrant instance plugin (env INFRAKIT_VAGRANT_DIR, default "
+                    + "<home>/instances/vagrant).")
+    Path vagrantDir;
+
+    @Option(names = "--vagrant-bin", paramLabel = "BINARY", defaultValue = "vagrant",
+            description = "Vagrant binary of the vagrant plugin (default ${DEFAULT-VALUE}).")
+    String vagrantBin;
+
+    @Option(names = "--vagrant-template", paramLabel = "FILE",
+            description = "Vagrantfile template of the vagrant plugin, in InfraKit's form ({{.Properties.Box}}, "
+                    + "{{.NetworkOptions}}, {{.ID}}; default: built in).")
+    Path vagrantTemplate;
+
     public String dockerHost() {
         return dockerHost != null && !dockerHost.isBlank() ? dockerHost : DockerClients.DEFAULT_HOST;
     }
@@ -50,7 +80,21 @@ public final class PluginOptions {
 
     /** The built-in plugins, made on first use; close it to stop their watchers and clients. */
     public PluginRegistry builtins() {
-        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost());
+        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost())
+                .withTerraform(terraformDir != null ? terraformDir : Home.dir().resolve("instances/terraform"),
+                        terraformBin != null ? terraformBin : TerraformInstancePlugin.defaultBinary())
+                .withVagrant(vagrantSettings());
+    }
+
+    private VagrantSettings vagrantSettings() {
+        VagrantSettings s = VagrantSettings.defaults(vagrantDir != null ? vagrantDir
+                : Home.dir().resolve("instances/vagrant")).withBinary(vagrantBin)
+                .withEnvironment(Map.of("DOCKER_HOST", dockerHost())); // for Vagrant's docker provider
+        try {
+            return vagrantTemplate == null ? s : s.withTemplate(Files.readString(vagrantTemplate));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Vagrantfile template " + vagrantTemplate, e);
+        }
     }
 
     /**
