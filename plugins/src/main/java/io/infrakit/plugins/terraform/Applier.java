@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>finds instance files whose resources are gone from the state (destroyed or removed outside the plugin), or
- *   tainted (half-created before a crash): they are destroyed with the batch's removals, or just forgotten;</li>
+ *   tainted (half-made): they are destroyed with the batch's removals, or just forgotten;</li>
  *   <li>destroys the removed instances with one targeted {@code destroy}, so their destroy-time provisioners run,
  *   then deletes their files;</li>
  *   <li>writes the new and relabelled files and runs one {@code apply}. An instance whose resources are all in the
@@ -175,19 +175,40 @@ final class Applier implements AutoCloseable {
         }
     }
 
-    /** Destroys the instances' resources still in the state, then forgets the instances whose resources are gone. */
-    private TofuState destroy(Set<String> ids, TofuState state, List<Remove> asked, Map<Change, RuntimeException> failed) {
+    /**
+     * Destroys the instances' resources still in the state, then forgets the instances whose resources are gone. A
+     * tainted resource (its creation failed half-way) is untainted first: OpenTofu runs no destroy-time provisioner
+     * for a tainted resource, and those provisioners are what removes the half-made thing. One that still cannot be
+     * destroyed is tainted again, so it is never listed, and tried again with the next change.
+     */
+    private TofuState destroy(Set<String> ids, TofuState state, List<Remove> asked,
+                              Map<Change, RuntimeException> failed) {
         Map<String, List<String>> addresses = new LinkedHashMap<>();
         List<String> targets = new ArrayList<>();
+        List<String> tainted = new ArrayList<>();
         for (String id : ids) {
             List<String> a = dir.addresses(id);
             addresses.put(id, a);
-            a.stream().filter(state::has).forEach(targets::add);
+            for (String address : a) {
+                if (state.has(address)) {
+                    targets.add(address);
+                    if (!state.live(address)) {
+                        tainted.add(address);
+                    }
+                }
+            }
         }
         ToolRun run = null;
         if (!targets.isEmpty()) {
+            tainted.forEach(tofu::untaint);
             run = tofu.destroy(targets);
             state = dir.readState();
+            TofuState now = state;
+            List<String> stuck = tainted.stream().filter(now::has).toList();
+            if (!stuck.isEmpty()) {
+                stuck.forEach(tofu::taint);
+                state = dir.readState();
+            }
         }
         for (String id : ids) {
             TofuState now = state;

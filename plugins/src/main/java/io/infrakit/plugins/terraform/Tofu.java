@@ -66,6 +66,23 @@ final class Tofu {
         return withInit(args.toArray(String[]::new));
     }
 
+    /** Marks a resource as made after all (so that a destroy runs its destroy-time provisioners). */
+    void untaint(String address) {
+        stateCommand("untaint", address);
+    }
+
+    /** Marks a resource as half-made: never listed, replaced or destroyed by the next change. */
+    void taint(String address) {
+        stateCommand("taint", address);
+    }
+
+    private void stateCommand(String command, String address) {
+        ToolRun run = withInit(command, "-no-color", LOCK_TIMEOUT, address);
+        if (!run.ok()) {
+            LOG.warn("{} failed: {}", run.command(), run.failure());
+        }
+    }
+
     private ToolRun withInit(String... args) {
         writeConfig();
         if (!initialised) {

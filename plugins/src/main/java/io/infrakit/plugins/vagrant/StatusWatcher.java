@@ -2,6 +2,8 @@ package io.infrakit.plugins.vagrant;
 
 import io.infrakit.plugins.spi.PluginException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks Vagrant for each machine's state, one machine at a time, each at most once per interval, from a daemon
- * thread. A machine that is no longer up (its container or VM was removed, stopped or powered off behind the
- * plugin's back) is handed to {@code gone} with its state; a directory without tags that nobody is making (a provision cut short by
- * a crash) to {@code leftover}. A state Vagrant cannot tell is logged and asked again next time: an error is never
- * taken for a machine that is gone.
+ * Asks for each machine's state, each at most once per interval, from a daemon thread: Vagrant, one machine at a
+ * time, or for the docker provider's machines the engine, all at once ({@link DockerProviderStates}). A machine that
+ * is no longer up (its container or VM was removed, stopped or powered off behind the plugin's back) is handed to
+ * {@code gone} with its state; a directory without tags that nobody is making (a provision cut short by a crash) to
+ * {@code leftover}. A state that cannot be told is logged and asked again next time: an error is never taken for a
+ * machine that is gone.
  */
 final class StatusWatcher implements AutoCloseable {
 
@@ -33,16 +36,19 @@ final class StatusWatcher implements AutoCloseable {
     private final Predicate<String> busy;
     private final BiConsumer<String, String> gone;
     private final Consumer<String> leftover;
+    private final DockerProviderStates dockerStates;
     private final Map<String, Long> checkedNanos = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
     /**
-     * @param busy     machines the plugin is making or destroying right now: not asked about
+     * @param dockerStates asks the engine about the docker provider's machines, all at once; null: Vagrant is asked
+     * @param busy         machines the plugin is making or destroying right now: not asked about
      */
-    StatusWatcher(Machines machines, Vagrant vagrant, Duration interval, Predicate<String> busy,
-                  BiConsumer<String, String> gone, Consumer<String> leftover) {
+    StatusWatcher(Machines machines, Vagrant vagrant, DockerProviderStates dockerStates, Duration interval,
+                  Predicate<String> busy, BiConsumer<String, String> gone, Consumer<String> leftover) {
         this.machines = machines;
+        this.dockerStates = dockerStates;
         this.vagrant = vagrant;
         this.interval = interval;
         this.busy = busy;
@@ -82,7 +88,7 @@ final class StatusWatcher implements AutoCloseable {
     }
 
     private void round() {
-        long now = System.nanoTime();
+        Map<String, String> docker = new LinkedHashMap<>(); // machine -> container, for one docker inspect
         for (String id : machines.ids()) {
             if (closed) {
                 return;
@@ -91,28 +97,44 @@ final class StatusWatcher implements AutoCloseable {
                 continue;
             }
             if (machines.tags(id) == null) {
-                if (!busy.test(id)) {
-                    leftover.accept(id);
-                }
+                leftover.accept(id);
                 continue;
             }
             Long last = checkedNanos.get(id);
-            if (last != null && now - last < interval.toNanos()) {
+            if (last != null && System.nanoTime() - last < interval.toNanos()) {
+                continue;
+            }
+            String container = dockerStates == null ? null : DockerProviderStates.containerId(machines.machine(id));
+            if (container != null) {
+                docker.put(id, container);
                 continue;
             }
             try {
-                String state = vagrant.state(machines.machine(id));
-                checkedNanos.put(id, System.nanoTime());
-                if (DOWN.contains(state) && !busy.test(id)) {
-                    LOG.warn("machine {} is {}: it is gone", id, state);
-                    gone.accept(id, state);
-                }
+                judge(id, vagrant.state(machines.machine(id)));
             } catch (PluginException e) {
                 checkedNanos.put(id, System.nanoTime());
                 LOG.warn("cannot tell the state of machine {}: {}", id, e.getMessage());
             }
         }
+        if (!docker.isEmpty()) {
+            Map<String, String> states = dockerStates.states(List.copyOf(docker.values()));
+            docker.forEach((id, container) -> {
+                if (states.containsKey(container)) {
+                    judge(id, states.get(container));
+                } else {
+                    LOG.warn("cannot tell the state of machine {} (container {})", id, container);
+                }
+            });
+        }
         checkedNanos.keySet().retainAll(machines.ids());
+    }
+
+    private void judge(String id, String state) {
+        checkedNanos.put(id, System.nanoTime());
+        if (DOWN.contains(state) && !busy.test(id)) {
+            LOG.warn("machine {} is {}: it is gone", id, state);
+            gone.accept(id, state);
+        }
     }
 
     @Override

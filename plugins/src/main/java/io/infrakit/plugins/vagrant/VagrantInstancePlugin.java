@@ -9,6 +9,7 @@ import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
 import io.infrakit.plugins.supervision.ChangeListeners;
+import io.infrakit.plugins.tool.CommandLineTool;
 import io.infrakit.plugins.tool.ToolRun;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * The {@code vagrant} instance plugin, as InfraKit's: each instance is a Vagrant machine in a directory of its own
  * ({@link Machines}) with a Vagrantfile made from a template ({@link VagrantTemplate}) and the group's properties
  * ({@link VagrantProperties}); {@code vagrant up} makes it, {@code vagrant destroy -f} removes it. Listing reads the
- * directories; whether each machine is still up is asked of Vagrant ({@code vagrant status}) in the background, every
- * machine at most once per {@link VagrantSettings#statusInterval()}, and a machine found down is reported through
- * {@link #onChange}, left out of listings and destroyed.
+ * directories; whether each machine is still up is asked in the background ({@link StatusWatcher}: {@code vagrant
+ * status}, or the engine for the docker provider), every machine at most once per
+ * {@link VagrantSettings#statusInterval()}, and a machine found down is reported through {@link #onChange}, left out
+ * of listings and destroyed.
  *
  * <p>Cattle IDs are {@code infrakit-<random>}, as InfraKit's; a pet's ID is its logical ID (characters other than
  * letters, digits, {@code .}, {@code _} and {@code -} made {@code -}), its hostname and, with the docker provider,
@@ -182,7 +184,10 @@ public final class VagrantInstancePlugin implements InstancePlugin, AutoCloseabl
             throw new PluginException("the vagrant plugin on " + machines.path() + " is closed");
         }
         if (watcher == null) {
-            watcher = new StatusWatcher(machines, vagrant, settings.statusInterval(), this::busy, this::wentDown,
+            DockerProviderStates engine = new DockerProviderStates(new CommandLineTool("docker", "PATH",
+                    settings.environment(), machines.path().resolve(".infrakit").resolve("status.log")));
+            watcher = new StatusWatcher(machines, vagrant, settings.engineStatus() && engine.available() ? engine
+                    : null, settings.statusInterval(), this::busy, this::wentDown,
                     id -> withLockIfFree(id, () -> cleanUp(id, "it was never finished")));
         }
         return watcher;

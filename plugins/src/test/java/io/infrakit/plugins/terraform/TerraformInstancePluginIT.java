@@ -134,10 +134,12 @@ class TerraformInstancePluginIT {
                     .cause().hasMessageContaining("local-exec provisioner error").hasMessageContaining("boom")
                     .hasMessageContaining("exit status 3");
             assertThat(group("mixed")).extracting(InstanceDescription::id).containsExactly(goodId);
-            String failedId = Files.list(markers).map(p -> p.getFileName().toString().substring("created-".length()))
+            String failedId = Files.list(markers).map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("created-")).map(n -> n.substring("created-".length()))
                     .filter(n -> !n.equals(goodId)).findFirst().orElseThrow();
-            // Tainted by the failed provisioner, destroyed at once (OpenTofu runs no destroy-time provisioner for a
-            // tainted resource), its file deleted: the next apply does not try it again.
+            // Tainted by the failed provisioner, then destroyed with its destroy-time provisioner (untainted first:
+            // OpenTofu runs none for a tainted resource) and its file deleted: the next apply does not try it again.
+            assertThat(markers.resolve("destroyed-" + failedId)).exists();
             assertThat(dir.resolve("tf").resolve(failedId + ".tf.json")).doesNotExist();
             assertThat(Files.readString(dir.resolve("tf/terraform.tfstate"))).doesNotContain(failedId);
         } finally {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -52,7 +54,8 @@ class VagrantInstancePluginIT {
 
     private VagrantSettings settings(String binary) {
         return VagrantSettings.defaults(dir.resolve("machines")).withBinary(binary)
-                .withStatusInterval(Duration.ofSeconds(1))
+                .withStatusInterval(Duration.ofSeconds(1)).withEngineStatus(false) // vagrant status; the group
+                // scenario (VagrantGroupIT) asks the engine
                 .withEnvironment(Map.of("DOCKER_HOST", DockerEngine.host(),
                         "VAGRANT_HOME", dir.resolve("vagrant.d").toString()));
     }
@@ -97,9 +100,9 @@ class VagrantInstancePluginIT {
         assertThat(inspected.getState().getRunning()).isTrue();
         var logs = new StringBuilder();
         docker.logContainerCmd(container).withStdOut(true).withStdErr(true)
-                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                .exec(new ResultCallback.Adapter<Frame>() {
                     @Override
-                    public void onNext(com.github.dockerjava.api.model.Frame f) {
+                    public void onNext(Frame f) {
                         logs.append(new String(f.getPayload()));
                     }
                 }).awaitCompletion(10, TimeUnit.SECONDS);
