@@ -103,8 +103,14 @@ final class InstanceDirectory {
         return s.state();
     }
 
-    /** Reads the state file; a file another process is writing is read again a few times. */
+    /**
+     * Reads the state file; a file another process is writing is read again a few times.
+     *
+     * @throws PluginException also when the directory uses a backend other than the local one: its state is not in
+     *                         the file, and reading none would have the whole group made again
+     */
     TofuState readState() {
+        checkLocalBackend();
         IOException last = null;
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             try {
@@ -121,6 +127,23 @@ final class InstanceDirectory {
         }
         throw new PluginException("cannot read the state " + dir.resolve(STATE) + ": "
                 + (last == null ? "interrupted" : last.getMessage()), last);
+    }
+
+    private void checkLocalBackend() {
+        Path backend = dir.resolve(".terraform").resolve(STATE);
+        if (!Files.exists(backend)) {
+            return;
+        }
+        String type;
+        try {
+            type = Json.parse(Files.readAllBytes(backend)).path("backend").path("type").asText("local");
+        } catch (IOException | JsonFormatException e) {
+            throw new PluginException("cannot read " + backend + ": " + e.getMessage(), e);
+        }
+        if (!type.equals("local")) {
+            throw new PluginException("the terraform directory " + dir + " keeps its state in the '" + type
+                    + "' backend; the terraform plugin reads the local terraform.tfstate only");
+        }
     }
 
     private Object fingerprint() {

@@ -193,6 +193,14 @@ class TerraformInstancePluginIT {
     }
 
     @Test
+    void aRemoteBackendIsRefusedRatherThanListedAsEmpty() throws IOException {
+        Path backend = Files.createDirectories(dir.resolve("tf/.terraform")).resolve("terraform.tfstate");
+        Files.writeString(backend, "{\"version\": 3, \"backend\": {\"type\": \"s3\", \"config\": {}}}");
+        assertThatThrownBy(() -> plugin.describeInstances(Map.of(), false)).isInstanceOf(PluginException.class)
+                .hasMessageContaining("'s3' backend");
+    }
+
+    @Test
     void aMissingBinaryIsAClearError() {
         try (TerraformInstancePlugin missing = new TerraformInstancePlugin(dir.resolve("other"),
                 "/nonexistent/tofu")) {
