@@ -39,10 +39,13 @@ final class InstanceDirectory {
     private final Path dir;
     private final Path own;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile Snapshot snapshot = new Snapshot(TofuState.EMPTY, null);
+    private volatile Snapshot snapshot = new Snapshot(TofuState.EMPTY, null, Set.of());
 
-    /** The state and the file attributes it was read with (null: not read from the file yet). */
-    private record Snapshot(TofuState state, Object fingerprint) {
+    /**
+     * The state, the state file's attributes it was read with (null: not read from the file yet), and the instance
+     * files there were then.
+     */
+    private record Snapshot(TofuState state, Object fingerprint, Set<String> files) {
     }
 
     InstanceDirectory(Path dir) {
@@ -80,7 +83,16 @@ final class InstanceDirectory {
 
     /** Makes the state after a change the one listings use. */
     void publish(TofuState state) {
-        snapshot = new Snapshot(state, fingerprint());
+        snapshot = new Snapshot(state, fingerprint(), instanceIds());
+    }
+
+    /**
+     * Whether the state file or the instance files changed since they were last read: someone else changed them (the
+     * plugin's own changes are published as they are made, so its file events find nothing new).
+     */
+    boolean changedBehindItsBack() {
+        Snapshot s = snapshot;
+        return !Objects.equals(fingerprint(), s.fingerprint()) || !instanceIds().equals(s.files());
     }
 
     /**
@@ -92,8 +104,9 @@ final class InstanceDirectory {
         if (lock.tryLock()) {
             try {
                 Object now = fingerprint();
-                if (!Objects.equals(now, s.fingerprint())) {
-                    s = new Snapshot(readState(), now);
+                Set<String> files = instanceIds();
+                if (!Objects.equals(now, s.fingerprint()) || !files.equals(s.files())) {
+                    s = new Snapshot(Objects.equals(now, s.fingerprint()) ? s.state() : readState(), now, files);
                     snapshot = s;
                 }
             } finally {

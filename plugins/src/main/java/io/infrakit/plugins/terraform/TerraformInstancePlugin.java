@@ -165,9 +165,13 @@ public final class TerraformInstancePlugin implements InstancePlugin, AutoClosea
         }
         if (watcher == null) {
             try {
-                watcher = new DirectoryWatcher(dir.path(), listeners::fire, (kind, name) ->
-                        !(name.equals(InstanceDirectory.STATE) || InstanceFile.idOf(name) != null)
-                                || dir.busy());
+                // Events of the plugin's own changes come in after them: only a difference from what it last saw
+                // is reported, or a failing Provision would be retried on its own events, in a loop.
+                watcher = new DirectoryWatcher(dir.path(), () -> {
+                    if (!dir.busy() && dir.changedBehindItsBack()) {
+                        listeners.fire();
+                    }
+                }, (kind, name) -> !(name.equals(InstanceDirectory.STATE) || InstanceFile.idOf(name) != null));
             } catch (IOException e) {
                 LOG.warn("cannot watch {}: changes made by hand are seen at the next resync ({})", dir.path(),
                         e.toString());
