@@ -169,6 +169,7 @@ public final class TerraformInstancePlugin implements InstancePlugin, AutoClosea
                 // is reported, or a failing Provision would be retried on its own events, in a loop.
                 watcher = new DirectoryWatcher(dir.path(), () -> {
                     if (!dir.busy() && dir.changedBehindItsBack()) {
+                        LOG.info("the state or the instance files in {} changed outside the plugin", dir.path());
                         listeners.fire();
                     }
                 }, (kind, name) -> !(name.equals(InstanceDirectory.STATE) || InstanceFile.idOf(name) != null));
