@@ -39,7 +39,10 @@ final class InstanceDirectory {
     private final Path dir;
     private final Path own;
     private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean changing;
     private volatile Snapshot snapshot = new Snapshot(TofuState.EMPTY, null, Set.of());
+    /** The state file's attributes and the instance files when last changed by the plugin or reported changed. */
+    private volatile List<Object> reported = List.of();
 
     /**
      * The state, the state file's attributes it was read with (null: not read from the file yet), and the instance
@@ -65,6 +68,7 @@ final class InstanceDirectory {
     /** Runs a change holding this process's lock and the directory's file lock. */
     void locked(Runnable change) {
         lock.lock();
+        changing = true;
         try (FileChannel channel = FileChannel.open(own.resolve("lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
              FileLock ignored = channel.lock()) {
@@ -72,27 +76,35 @@ final class InstanceDirectory {
         } catch (IOException e) {
             throw new PluginException("cannot lock " + own.resolve("lock") + ": " + e.getMessage(), e);
         } finally {
+            changing = false;
             lock.unlock();
         }
     }
 
-    /** Whether a change is under way in this process. */
+    /** Whether a change is under way in this process (a listing reading the state is not one). */
     boolean busy() {
-        return lock.isLocked();
+        return changing;
     }
 
     /** Makes the state after a change the one listings use. */
     void publish(TofuState state) {
-        snapshot = new Snapshot(state, fingerprint(), instanceIds());
+        Snapshot s = new Snapshot(state, fingerprint(), instanceIds());
+        snapshot = s;
+        reported = List.of(String.valueOf(s.fingerprint()), s.files());
     }
 
     /**
-     * Whether the state file or the instance files changed since they were last read: someone else changed them (the
-     * plugin's own changes are published as they are made, so its file events find nothing new).
+     * Whether the state file or the instance files changed since the plugin last changed them or this last said so:
+     * someone else changed them. The plugin's own changes are recorded as they are made, so the file events they
+     * cause find nothing new; a listing that read the change meanwhile does not hide it.
      */
-    boolean changedBehindItsBack() {
-        Snapshot s = snapshot;
-        return !Objects.equals(fingerprint(), s.fingerprint()) || !instanceIds().equals(s.files());
+    synchronized boolean changedBehindItsBack() {
+        List<Object> now = List.of(String.valueOf(fingerprint()), instanceIds());
+        if (now.equals(reported)) {
+            return false;
+        }
+        reported = now;
+        return true;
     }
 
     /**

@@ -159,6 +159,14 @@ class TerraformInstancePluginIT {
         String kept = plugin.provision(spec(properties(""), "web", null));
         String victim = plugin.provision(spec(properties(""), "web", null));
         CountDownLatch changed = new CountDownLatch(1);
+        // Listings all the while (other groups' reconciles) read the change first; they must not hide it.
+        java.util.concurrent.atomic.AtomicBoolean listing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread lister = new Thread(() -> {
+            while (listing.get()) {
+                plugin.describeInstances(Map.of(), false);
+            }
+        });
+        lister.start();
         try (AutoCloseable ignored = plugin.onChange(changed::countDown)) {
             ProcessBuilder pb = new ProcessBuilder(Tools.tofu().toString(), "destroy", "-auto-approve", "-no-color",
                     "-target=terraform_data." + victim).directory(dir.resolve("tf").toFile())
@@ -166,6 +174,9 @@ class TerraformInstancePluginIT {
             pb.environment().put("TF_CLI_CONFIG_FILE", dir.resolve("tf/.infrakit/tofurc").toString());
             assertThat(pb.start().waitFor()).as(Files.readString(dir.resolve("by-hand.log"))).isZero();
             assertThat(changed.await(10, TimeUnit.SECONDS)).as("change reported").isTrue();
+        } finally {
+            listing.set(false);
+            lister.join();
         }
         assertThat(group("web")).extracting(InstanceDescription::id).containsExactly(kept);
 
