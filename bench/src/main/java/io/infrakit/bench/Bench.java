@@ -19,12 +19,14 @@ public final class Bench {
             case "latency" -> LatencyBench.putToProvision(Options.parse(rest));
             case "heal" -> LatencyBench.heal(Options.parse(rest));
             case "heal-docker" -> DockerHealBench.run(Options.parse(rest));
+            case "heal-qemu" -> QemuHealBench.run(Options.parse(rest));
             case "terraform" -> ToolBench.terraform(Options.parse(rest));
             case "vagrant" -> ToolBench.vagrant(Options.parse(rest));
             case "scale" -> ScaleBench.run(Options.parse(rest));
             case "resync" -> ResyncBench.run(Options.parse(rest));
             case "roll" -> RollBench.run(Options.parse(rest));
             case "churn" -> ChurnBench.run(Options.parse(rest));
+            case "rpc" -> RpcBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -39,6 +41,8 @@ public final class Bench {
                   heal       instance lost → replacement Provision, in-memory and file plugins (--n 200)
                   heal-docker  docker kill of a container → replacement Provision and running again, docker
                              plugin (--n 30 --image infrakit-test/busybox:2 --host $DOCKER_HOST)
+                  heal-qemu  the qemu tutorial's 2 VMs: spec put → booted, kill -9 of a VM → replacement
+                             booted, QEMU's RSS (--n 5 --guest /tmp/infrakit-qemu-guest)
                   terraform  spec put → instance running, and removal by hand (tofu destroy -target) →
                              replacement running, OpenTofu making containers (--n 20 --size 1 --tofu tofu
                              --image infrakit-test/busybox:2 --host $DOCKER_HOST)
@@ -50,6 +54,8 @@ public final class Bench {
                   roll       a rolling update of N instances with an always-healthy flavor (--instances 100)
                   churn      spec updates at a fixed rate over many groups; reconcile lag (--groups 200
                              --rate 200 --seconds 30)
+                  rpc        a plugin call (DescribeInstances) over a Unix socket: latency, then throughput
+                             with several callers (--n 20000 --threads 4)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

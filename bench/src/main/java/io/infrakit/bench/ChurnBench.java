@@ -3,8 +3,7 @@ package io.infrakit.bench;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Store;
 import io.infrakit.store.WatchEvent;
@@ -59,7 +58,7 @@ final class ChurnBench {
                 public void onEvent(WatchEvent event) {
                     String id = Keys.idUnder(p.keys.statuses(), event.key());
                     GroupStatus s = id == null || event.type() != WatchEvent.Type.PUT ? null
-                            : StatusWriter.decode(event.kv().value());
+                            : GroupStatus.fromJson(event.kv().value()).orElse(null);
                     if (s != null) {
                         seen.merge(id, new Seen(s.specRevision(), System.nanoTime()),
                                 (a, b) -> a.specRevision() >= b.specRevision() ? a : b);

@@ -2,7 +2,8 @@ package io.infrakit.bench;
 
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateState;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,8 +28,8 @@ final class RollBench {
             p.timed.insideNanos.reset();
             long t0 = System.nanoTime();
             p.store.put(p.keys.group("web"), InProcess.spec("web", n, "memory").replace("echo hi", "echo v2"));
-            LatencyBench.await(() -> p.store.get(p.keys.status("web")).map(kv -> StatusWriter.decode(kv.value()))
-                    .map(s -> s.update() != null && "done".equals(s.update().state())).orElse(false));
+            LatencyBench.await(() -> p.store.get(p.keys.status("web")).flatMap(kv -> GroupStatus.fromJson(kv.value()))
+                    .map(s -> s.update() != null && s.update().state() == UpdateState.DONE).orElse(false));
             double wall = (System.nanoTime() - t0) / 1e6;
             System.out.printf("rolling update of %d instances, one at a time: %.0f ms; reconciling %.0f ms (%.1f %%),"
                     + " inside the plugin %.0f ms%n", n, wall, reconcileNanos.sum() / 1e6,

@@ -2,7 +2,9 @@ package io.infrakit.plugins;
 
 import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.maas.MaasInstancePlugin;
 import io.infrakit.plugins.process.ProcessInstancePlugin;
+import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginException;
@@ -48,6 +50,12 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** InfraKit's name for the Swarm flavor, typed {@code /manager} or {@code /worker}; {@code swarm} works too. */
     public static final String SWARM = "flavor-swarm";
     public static final String SWARM_ALIAS = "swarm";
+    /** The QEMU instance plugin (each instance a virtual machine); {@link #QEMU_ALIAS} is accepted too. */
+    public static final String QEMU = "instance-qemu";
+    public static final String QEMU_ALIAS = "qemu";
+    /** InfraKit's name for the MAAS instance plugin (machines of a MAAS server); {@link #MAAS_ALIAS} works too. */
+    public static final String MAAS = "instance-maas";
+    public static final String MAAS_ALIAS = "maas";
     /** InfraKit's name for the terraform instance plugin (OpenTofu or Terraform); {@code terraform} works too. */
     public static final String TERRAFORM = "instance-terraform";
     public static final String TERRAFORM_ALIAS = "terraform";
@@ -96,13 +104,31 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
                 .registerInstance(DOCKER, () -> DockerInstancePlugin.connect(dockerHost), DOCKER_ALIAS);
     }
 
+    /** Adds the QEMU instance plugin, keeping its VMs' state and pets' disks in {@code stateDir}. */
+    public PluginRegistry withQemu(Path stateDir) {
+        Objects.requireNonNull(stateDir, "stateDir");
+        return registerInstance(QEMU, () -> new QemuInstancePlugin(stateDir), QEMU_ALIAS);
+    }
+
+    /**
+     * Adds the MAAS instance plugin. It connects on first use, so a registry without MAAS settings still starts; a
+     * group naming the plugin then gets an error that says which settings are missing.
+     */
+    public PluginRegistry withMaas(MaasInstancePlugin.MaasSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return registerInstance(MAAS, () -> MaasInstancePlugin.connect(settings), MAAS_ALIAS);
+    }
+
     /** Adds the terraform instance plugin on {@code dir}, running {@code binary} (made on first use). */
     public PluginRegistry withTerraform(Path dir, String binary) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(binary, "binary");
         return registerInstance(TERRAFORM, () -> new TerraformInstancePlugin(dir, binary), TERRAFORM_ALIAS);
     }
 
     /** Adds the vagrant instance plugin (made on first use). */
     public PluginRegistry withVagrant(VagrantSettings settings) {
+        Objects.requireNonNull(settings, "settings");
         return registerInstance(VAGRANT, () -> new VagrantInstancePlugin(settings), VAGRANT_ALIAS);
     }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.maas.MaasInstancePlugin;
 import io.infrakit.plugins.memory.InMemoryInstancePlugin;
+import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginException;
@@ -33,6 +35,26 @@ class PluginRegistryTest {
         assertThat(vanilla).isInstanceOf(VanillaFlavorPlugin.class).isSameAs(registry.flavor(PluginName.parse("vanilla")));
         assertThat(registry.instanceNames()).containsExactly("file", "instance-file");
         assertThat(registry.flavorNames()).containsExactly("flavor-vanilla", "vanilla");
+    }
+
+    @Test
+    void theQemuPluginIsAddedUnderBothNames() {
+        PluginRegistry registry = PluginRegistry.builtins(dir.resolve("files")).withQemu(dir.resolve("vms"));
+
+        InstancePlugin qemu = registry.instance(PluginName.parse("instance-qemu"));
+        assertThat(qemu).isInstanceOf(QemuInstancePlugin.class).isSameAs(registry.instance(PluginName.parse("qemu")));
+        assertThat(((QemuInstancePlugin) qemu).directory()).isEqualTo(dir.resolve("vms").toAbsolutePath());
+        registry.close();
+    }
+
+    @Test
+    void theMaasPluginWithoutSettingsIsAnErrorThatSaysWhichAreMissing() {
+        PluginRegistry registry = PluginRegistry.builtins(dir.resolve("files"))
+                .withMaas(new MaasInstancePlugin.MaasSettings(null, null, null));
+
+        assertThat(registry.instanceNames()).contains("instance-maas", "maas");
+        assertThatThrownBy(() -> registry.instance(PluginName.parse("maas"))).isInstanceOf(PluginException.class)
+                .hasMessageContaining("--maas-url URL --maas-api-key-file FILE");
     }
 
     @Test

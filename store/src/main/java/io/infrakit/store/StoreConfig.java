@@ -1,6 +1,7 @@
 package io.infrakit.store;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,17 +71,35 @@ public record StoreConfig(
                 + "]";
     }
 
+    /**
+     * The endpoint as it may be printed: whatever stands between {@code ://} (or the start) and the last {@code @}
+     * is masked, since that is where a URL carries a user and password.
+     */
+    public static String redact(String endpoint) {
+        int at = endpoint.lastIndexOf('@');
+        if (at < 0) {
+            return endpoint;
+        }
+        int scheme = endpoint.indexOf("://");
+        int from = scheme >= 0 && scheme < at ? scheme + 3 : 0;
+        return endpoint.substring(0, from) + "***" + endpoint.substring(at);
+    }
+
     private static String normalize(String endpoint) {
         Objects.requireNonNull(endpoint, "endpoint");
         String url = endpoint.strip();
+        if (url.indexOf('@') >= 0) {
+            throw new IllegalArgumentException("etcd endpoint '" + redact(url) + "' carries a user or password: "
+                    + "give them apart from the URL, where they would be printed and logged");
+        }
         if (!url.contains("://")) {
             url = "http://" + url;
         }
         URI uri;
         try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad etcd endpoint '" + endpoint + "': " + e.getMessage(), e);
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("bad etcd endpoint '" + endpoint + "': " + e.getReason(), e);
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
                 || uri.getHost() == null || uri.getPort() <= 0) {
@@ -88,6 +107,16 @@ public record StoreConfig(
                     "bad etcd endpoint '" + endpoint + "': expected http(s)://host:port");
         }
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /** Whether every byte to this endpoint stays on this host: a loopback address, or {@code localhost}. */
+    public static boolean isLoopback(String endpoint) {
+        String host = URI.create(normalize(endpoint)).getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return host.equals("localhost") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1")
+                || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     }
 
     private static Duration positive(Duration d, String name) {

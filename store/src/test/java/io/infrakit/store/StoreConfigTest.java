@@ -34,6 +34,18 @@ class StoreConfigTest {
     }
 
     @Test
+    void credentialsInAnEndpointAreRefusedAndNeverPrinted() {
+        for (String endpoint : new String[] {"https://ops:s3cret@etcd-1:2379", "ops:s3cret@etcd-1:2379",
+                "https://ops:s3 cret@etcd-1", "https://ops:s3cret@"}) {
+            assertThatThrownBy(() -> StoreConfig.of(endpoint)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("***@").hasMessageNotContaining("s3cret").hasMessageNotContaining("s3 cret")
+                    .hasMessageNotContaining("ops:");
+        }
+        assertThat(StoreConfig.redact("https://ops:s3cret@etcd-1:2379")).isEqualTo("https://***@etcd-1:2379");
+        assertThat(StoreConfig.redact("https://etcd-1:2379")).isEqualTo("https://etcd-1:2379");
+    }
+
+    @Test
     void toStringHidesThePasswordAndToBuilderKeepsEverything() {
         StoreConfig c = StoreConfig.builder().endpoints("a:1").credentials("root", "s3cret")
                 .caCert(Path.of("ca.pem")).clientCert(Path.of("c.pem"), Path.of("k.pem"))

@@ -1,5 +1,6 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.plugins.state.PrivateFiles;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.etcd.EtcdServer;
 import io.infrakit.store.etcd.LocalPorts;
@@ -14,6 +15,9 @@ import java.util.stream.Stream;
 /**
  * Dev mode's private etcd: the {@code etcd} on PATH, else one unpacked from Debian's {@code etcd-server} package
  * under {@code <home>/etcd-dist} (fetched without root on Debian and Ubuntu), with data in {@code <home>/etcd}.
+ * It is reachable only by the user who started it: it speaks TLS and takes only the client certificate in
+ * {@code <home>/etcd/pki} ({@link DevCertificates}), on its client and its peer port, and {@code <home>/etcd} is
+ * 0700. Without that, every local user could write specs, and a spec runs commands as this user.
  */
 final class DevEtcd {
 
@@ -35,10 +39,19 @@ final class DevEtcd {
 
     /** Starts etcd, on the standard client port when it is free (so plain etcdctl works), else on a free one. */
     static EtcdServer start(Path home) throws Unavailable {
+        DevCertificates certs;
+        try {
+            PrivateFiles.createDirectories(home);
+            PrivateFiles.privateDirectory(home.resolve("etcd"));
+            certs = DevCertificates.in(home).ensure();
+        } catch (IOException e) {
+            throw new Unavailable("dev mode: cannot prepare " + home.resolve("etcd") + ": " + e.getMessage());
+        }
         Path binary = binary(home);
         int[] ports = LocalPorts.free(2);
         int client = LocalPorts.isFree(STANDARD_PORT) ? STANDARD_PORT : ports[0];
         EtcdServer server = EtcdServer.builder("infrakit-dev", dataDir(home)).binary(binary)
+                .tls(new EtcdServer.Tls(certs.serverCert(), certs.serverKey(), certs.ca())).peerTls(true)
                 .ports(client, ports[1]).startTimeout(Duration.ofSeconds(30)).detached(true).build();
         try {
             server.start();

@@ -1,6 +1,8 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,8 +22,9 @@ public final class DevEtcdFile {
 
     public static void write(Path home, String endpoint) throws IOException {
         Path f = file(home);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, endpoint + " " + ProcessHandle.current().pid() + "\n");
+        PrivateFiles.createDirectories(f.getParent());
+        PrivateFiles.writeAtomically(f, (endpoint + " " + ProcessHandle.current().pid() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     public static void delete(Path home) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -58,6 +59,11 @@ public final class EtcdOptions {
             description = "File holding the etcd user's password (env INFRAKIT_ETCD_PASSWORD_FILE).")
     Path passwordFile;
 
+    @Option(names = "--allow-plaintext", defaultValue = "${env:INFRAKIT_ALLOW_PLAINTEXT:-false}",
+            description = "Send the etcd password over plain http:// to another host (env INFRAKIT_ALLOW_PLAINTEXT); "
+                    + "without it that is refused. Loopback never leaves the host and needs no flag.")
+    boolean allowPlaintext;
+
     /** Where the password comes from when there is no file (tests replace it). */
     Function<String, String> environment = System::getenv;
 
@@ -70,12 +76,31 @@ public final class EtcdOptions {
         return etcd != null && !etcd.isBlank();
     }
 
+    /** The dev-mode etcd that this process started ({@code up}); others find it through {@link DevEtcdFile}. */
+    String startedDevEtcd;
+
+    /** The running dev-mode etcd's endpoint, when no etcd was named. */
+    Optional<String> devEndpoint() {
+        if (explicit()) {
+            return Optional.empty();
+        }
+        return startedDevEtcd != null ? Optional.of(startedDevEtcd) : DevEtcdFile.read(Home.dir());
+    }
+
     /** The endpoints to use: given ones, else the running dev-mode etcd, else the standard local port. */
     public List<String> endpoints() {
         if (explicit()) {
-            return Arrays.stream(etcd.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            List<String> given = Arrays.stream(etcd.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            for (String endpoint : given) {
+                if (endpoint.indexOf('@') >= 0) {
+                    throw new IllegalArgumentException("--etcd " + StoreConfig.redact(endpoint) + ": a user and "
+                            + "password do not go in the URL, where ps, logs and error messages show them; use "
+                            + "--etcd-user USER with --etcd-password-file FILE");
+                }
+            }
+            return given;
         }
-        return List.of(DevEtcdFile.read(Home.dir()).orElse("http://127.0.0.1:2379"));
+        return List.of(devEndpoint().orElse("http://127.0.0.1:2379"));
     }
 
     /**
@@ -84,12 +109,29 @@ public final class EtcdOptions {
      * @throws IllegalArgumentException when the security options do not fit together or a file cannot be read
      */
     public StoreConfig storeConfig() {
-        if ((cert == null) != (key == null)) {
+        Path ca = caCert;
+        Path clientCert = cert;
+        Path clientKey = key;
+        Optional<String> dev = devEndpoint();
+        if (dev.isPresent() && dev.get().startsWith("https://")) {
+            // The dev etcd takes only its own client certificate: found here, so no command needs a flag for it.
+            DevCertificates certs = DevCertificates.in(Home.dir());
+            for (Path f : List.of(certs.ca(), certs.clientCert(), certs.clientKey())) {
+                if (!Files.isReadable(f)) {
+                    throw new IllegalArgumentException("cannot read " + f + ": the dev-mode etcd takes only the "
+                            + "client certificate of the user who started it");
+                }
+            }
+            ca = certs.ca();
+            clientCert = certs.clientCert();
+            clientKey = certs.clientKey();
+        }
+        if ((clientCert == null) != (clientKey == null)) {
             throw new IllegalArgumentException("--etcd-cert and --etcd-key go together");
         }
-        readable(caCert, "--etcd-cacert");
-        readable(cert, "--etcd-cert");
-        readable(key, "--etcd-key");
+        readable(ca, "--etcd-cacert");
+        readable(clientCert, "--etcd-cert");
+        readable(clientKey, "--etcd-key");
         String password = password();
         boolean hasUser = user != null && !user.isBlank();
         if (hasUser && password == null) {
@@ -100,9 +142,16 @@ public final class EtcdOptions {
             throw new IllegalArgumentException("an etcd password was given (" + (passwordFile != null
                     ? "--etcd-password-file" : PASSWORD_ENV) + ") without --etcd-user");
         }
-        return StoreConfig.builder().endpoints(endpoints().toArray(String[]::new)).requestTimeout(timeout)
-                .caCert(caCert).clientCert(cert, key)
+        StoreConfig config = StoreConfig.builder().endpoints(endpoints().toArray(String[]::new))
+                .requestTimeout(timeout).caCert(ca).clientCert(clientCert, clientKey)
                 .credentials(hasUser ? user : null, hasUser ? password : null).build();
+        if (hasUser && !config.tls() && !allowPlaintext) {
+            config.endpoints().stream().filter(e -> !StoreConfig.isLoopback(e)).findFirst().ifPresent(e -> {
+                throw new IllegalArgumentException("the etcd password would cross the network in plaintext to " + e
+                        + ": use https:// (with --etcd-cacert), or accept it with --allow-plaintext");
+            });
+        }
+        return config;
     }
 
     private String password() {

@@ -1,13 +1,13 @@
 package io.infrakit.operator.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.write.Author;
 import io.infrakit.store.KeyValue;
-import io.infrakit.store.Op;
 import io.infrakit.store.Store;
-import io.infrakit.store.Txn;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,16 +15,21 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code infrakit group ...}: manage group specs in etcd. */
-@Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
+@Command(name = "group", description = "Manage groups: commit specs, list, describe, get, history, free, destroy.",
         subcommands = {GroupCommitCommand.class, GroupDiffCommand.class, GroupCommand.Ls.class,
-                GroupDescribeCommand.class, GroupCommand.Free.class, GroupCommand.Destroy.class,
-                GroupUpdateCommands.Pause.class, GroupUpdateCommands.Resume.class, GroupUpdateCommands.Rollback.class})
+                GroupDescribeCommand.class, GroupGetCommand.class, GroupHistoryCommand.class, GroupCommand.Free.class,
+                GroupCommand.Destroy.class, GroupUpdateCommands.Pause.class, GroupUpdateCommands.Resume.class,
+                GroupUpdateCommands.Rollback.class})
 public final class GroupCommand {
 
     /** One row of {@code group ls}. */
-    public record Row(String id, Long desired, Long observed, String state, String error) {
+    @JsonPropertyOrder({"ID", "Desired", "Observed", "State", "Error"})
+    public record Row(@JsonProperty("ID") String id, @JsonProperty("Desired") Long desired,
+                      @JsonProperty("Observed") Long observed, @JsonProperty("State") String state,
+                      @JsonProperty("Error") String error) {
     }
 
     @Command(name = "ls", description = "List groups with their status.")
@@ -33,38 +38,46 @@ public final class GroupCommand {
         EtcdOptions etcd;
         @Mixin
         OutputOptions output;
+        @Mixin
+        WatchOption watch;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             Keys keys = etcd.keys();
             try (Store store = Stores.open(etcd)) {
-                Map<String, GroupStatus> statuses = new LinkedHashMap<>();
-                for (KeyValue kv : store.list(keys.statuses()).kvs()) {
-                    GroupStatus s = StatusWriter.decode(kv.value());
-                    if (s != null) {
-                        statuses.put(Keys.idUnder(keys.statuses(), kv.key()), s);
-                    }
+                if (watch.watch) {
+                    return Redraw.loop(KeyWatch.prefixes(store, keys.groups(), keys.statuses()), output.json(),
+                            () -> print(store, keys, true));
                 }
-                List<Row> rows = new ArrayList<>();
-                for (KeyValue kv : store.list(keys.groups()).kvs()) {
-                    String id = Keys.idUnder(keys.groups(), kv.key());
-                    if (id == null) {
-                        continue;
-                    }
-                    GroupStatus s = statuses.get(id);
-                    rows.add(s == null ? new Row(id, null, null, "pending", null)
-                            : new Row(id, s.desired(), s.observed(), s.state(),
-                            s.error() == null ? null : s.error().message()));
+                return print(store, keys, false);
+            }
+        }
+
+        private int print(Store store, Keys keys, boolean oneLine) {
+            Map<String, GroupStatus> statuses = new LinkedHashMap<>();
+            for (KeyValue kv : store.list(keys.statuses()).kvs()) {
+                GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(Keys.idUnder(keys.statuses(),
+                        kv.key()), s));
+            }
+            List<Row> rows = new ArrayList<>();
+            for (KeyValue kv : store.list(keys.groups()).kvs()) {
+                String id = Keys.idUnder(keys.groups(), kv.key());
+                if (id == null) {
+                    continue;
                 }
-                if (output.json()) {
-                    System.out.println(OutputOptions.toJson(rows));
-                } else {
-                    System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
-                    for (Row r : rows) {
-                        System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
-                                r.state(), r.error() == null ? "" : r.error());
-                    }
-                }
+                GroupStatus s = statuses.get(id);
+                rows.add(s == null ? new Row(id, null, null, "pending", null)
+                        : new Row(id, s.desired(), s.observed(), s.state().wireName(),
+                        s.error() == null ? null : s.error().message()));
+            }
+            if (output.json()) {
+                OutputOptions.printJson(rows, oneLine);
+                return 0;
+            }
+            System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
+            for (Row r : rows) {
+                System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
+                        r.state(), r.error() == null ? "" : r.error());
             }
             return 0;
         }
@@ -74,22 +87,36 @@ public final class GroupCommand {
     static final class Free extends GroupIdCommand {
         @Override
         public Integer call() {
-            return onExistingGroup((store, keys) -> {
-                store.put(keys.free(id), "{\"Since\":\"" + Instant.now() + "\"}");
-                System.out.println("Freed " + id);
+            return write("free", groups -> {
+                groups.free(id, Author.USER);
+                return new Done("Freed " + id, null);
             });
         }
     }
 
     @Command(name = "destroy", description = "Delete a group's spec: the operator destroys all its instances.")
     static final class Destroy extends GroupIdCommand {
+        @Option(names = "--wait", description = "Wait until the operator has destroyed every instance of the group "
+                + "(its status is gone); exit 1 if that takes longer than --timeout.")
+        boolean await;
+
+        @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class,
+                paramLabel = "DURATION", description = "How long --wait waits (default ${DEFAULT-VALUE}).")
+        Duration waitTimeout;
+
         @Override
         public Integer call() {
-            return onExistingGroup((store, keys) -> {
-                // Deleting the free marker too: a destroyed group is managed until its instances are gone.
-                store.commit(Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))).build());
-                System.out.println("Destroy " + id + " initiated");
-            });
+            int written = write("destroy", groups -> new Done("Destroy " + id + " initiated",
+                    groups.destroy(id, Author.USER).orElse(null)));
+            if (written != 0 || !await) {
+                return written;
+            }
+            try (Store store = Stores.open(etcd)) {
+                return new StatusFollower(store, etcd.keys(), id, 0, waitTimeout, true).followDeletion();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
         }
     }
 

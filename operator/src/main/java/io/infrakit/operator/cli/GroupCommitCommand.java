@@ -1,24 +1,19 @@
 package io.infrakit.operator.cli;
 
-import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.CommitDetails;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
-import io.infrakit.plugins.group.GroupSpecs;
-import io.infrakit.store.KeyValue;
-import io.infrakit.store.Op;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.write.Author;
+import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.StoredSpec;
+import io.infrakit.operator.write.WriteException;
 import io.infrakit.store.Store;
-import io.infrakit.store.Txn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.infrakit.operator.spec.FieldChange;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,42 +48,35 @@ final class GroupCommitCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                 : Files.readString(Path.of(file));
-        GroupDefinition def;
-        try {
-            def = SpecValidator.parse(null, json, 0);
-            SpecValidator.checkPlugins(def, pluginOptions.registry());
-        } catch (SpecException e) {
-            System.err.println("Invalid spec: " + e.getMessage());
-            return 1;
-        }
-        Keys keys = etcd.keys();
-        String canonical = GroupSpecs.toJson(def.spec());
         try (Store store = Stores.open(etcd)) {
-            Optional<KeyValue> current = store.get(keys.group(def.id()));
-            String details = CommitDetails.explain(def, current.map(KeyValue::value).orElse(null));
-            long revision = 0;
-            if (!pretend) {
-                Txn txn = Txn.builder().then(Op.put(keys.group(def.id()), canonical))
-                        .then(Op.delete(keys.free(def.id()))).build();
-                revision = store.commit(txn).revision();
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.registry(), Clock.systemUTC());
+            GroupWrites.Commit c;
+            try {
+                c = groups.commit(json, Author.USER, pretend);
+            } catch (WriteException e) {
+                System.err.println((e.reason() == WriteException.Reason.INVALID ? "Invalid spec: " : "")
+                        + e.getMessage());
+                return 1;
             }
-            List<FieldChange> diff = GroupDiffCommand.diff(current, canonical);
+            GroupIdCommand.warn(c.warning());
+            List<FieldChange> diff = GroupDiffCommand.diff(c.previous().map(StoredSpec::value), c.written());
             if (output.json()) {
                 Map<String, Object> out = new LinkedHashMap<>();
-                out.put("ID", def.id());
-                out.put("Details", details);
+                out.put("ID", c.id());
+                out.put("Details", c.details());
                 out.put("Pretend", pretend);
-                out.put("Revision", revision);
+                out.put("Revision", c.revision());
                 out.put("Diff", diff.stream().map(FieldChange::describe).toList());
                 System.out.println(OutputOptions.toJson(out));
             } else if (pretend) {
-                System.out.println("Committing " + def.id() + " would involve: " + details);
-                diff.forEach(c -> System.out.println("  " + c.describe()));
+                System.out.println("Committing " + c.id() + " would involve: " + c.details());
+                diff.forEach(d -> System.out.println("  " + d.describe()));
             } else {
-                System.out.println("Committed " + def.id() + ": " + details);
+                System.out.println("Committed " + c.id() + ": " + c.details());
             }
             if (await && !pretend) {
-                return new StatusFollower(store, keys, def.id(), revision, waitTimeout, !output.json()).follow();
+                return new StatusFollower(store, etcd.keys(), c.id(), c.revision(), waitTimeout, !output.json())
+                        .follow();
             }
         }
         return 0;

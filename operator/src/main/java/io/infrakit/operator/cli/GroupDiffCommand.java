@@ -1,10 +1,10 @@
 package io.infrakit.operator.cli;
 
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.FieldChange;
-import io.infrakit.operator.spec.JsonDiff;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.JsonDiff;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
@@ -21,8 +21,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code infrakit group diff FILE}: what committing the file would change in the stored spec, field by field. */
-@Command(name = "diff", description = "Show the field-level difference between a spec file and the stored spec.")
+@Command(name = "diff", description = "Show the field-level difference between a spec file and the stored spec.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no differences", "1:failure (an invalid spec, etcd unreachable)", "2:usage error",
+                "3:the file differs from the stored spec"})
 final class GroupDiffCommand implements Callable<Integer> {
+
+    /** Exit code when there are differences, as {@code diff(1)} says 1 and {@code sync --dry-run} says 3. */
+    static final int DIFFERENT = 3;
 
     @Mixin
     EtcdOptions etcd;
@@ -44,7 +50,8 @@ final class GroupDiffCommand implements Callable<Integer> {
             return 1;
         }
         try (Store store = Stores.open(etcd)) {
-            List<FieldChange> diff = diff(store.get(etcd.keys().group(def.id())), GroupSpecs.toJson(def.spec()));
+            List<FieldChange> diff = diff(store.get(etcd.keys().group(def.id())).map(KeyValue::value),
+                    GroupSpecs.toJson(def.spec()));
             if (output.json()) {
                 System.out.println(OutputOptions.toJson(diff.stream().map(FieldChange::describe).toList()));
             } else if (diff.isEmpty()) {
@@ -52,13 +59,13 @@ final class GroupDiffCommand implements Callable<Integer> {
             } else {
                 diff.forEach(c -> System.out.println(c.describe()));
             }
+            return diff.isEmpty() ? 0 : DIFFERENT;
         }
-        return 0;
     }
 
     /** The diff from the stored spec (absent: everything is added) to the new canonical spec. */
-    static List<FieldChange> diff(Optional<KeyValue> current, String canonical) {
-        return JsonDiff.diff(current.map(kv -> safeParse(kv.value())).orElse(null), Json.parse(canonical));
+    static List<FieldChange> diff(Optional<String> current, String canonical) {
+        return JsonDiff.diff(current.map(GroupDiffCommand::safeParse).orElse(null), Json.parse(canonical));
     }
 
     private static com.fasterxml.jackson.databind.JsonNode safeParse(String json) {

@@ -1,18 +1,15 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.plugins.state.InfraKitHome;
 import java.nio.file.Path;
 
-/** InfraKit's home directory: {@code $INFRAKIT_HOME}, else {@code ~/.infrakit}. */
+/** InfraKit's home directory: {@code $INFRAKIT_HOME}, else {@code $HOME/.infrakit}. */
 public final class Home {
 
     private Home() {
     }
 
     public static Path dir() {
-        String env = System.getenv("INFRAKIT_HOME");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Path.of(System.getProperty("user.home"), ".infrakit");
+        return InfraKitHome.dir();
     }
 }

@@ -41,6 +41,33 @@ import picocli.CommandLine.Spec;
         subcommands = {PluginCommand.Start.class, PluginCommand.Ls.class, PluginCommand.Stop.class})
 public final class PluginCommand {
 
+    /**
+     * A plugin built into this program: {@code infrakit up} uses it by name without a socket; {@code plugin start}
+     * serves the {@code servable} ones on a socket for InfraKit's own tools.
+     */
+    record BuiltinPlugin(String name, String alias, String kind, boolean servable) {
+    }
+
+    static final List<BuiltinPlugin> BUILTINS = List.of(
+            new BuiltinPlugin(PluginRegistry.FILE, PluginRegistry.FILE_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.PROCESS, PluginRegistry.PROCESS_ALIAS, "Instance", false),
+            new BuiltinPlugin(PluginRegistry.DOCKER, PluginRegistry.DOCKER_ALIAS, "Instance", false),
+            new BuiltinPlugin(PluginRegistry.QEMU, PluginRegistry.QEMU_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.MAAS, PluginRegistry.MAAS_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.TERRAFORM, PluginRegistry.TERRAFORM_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.VAGRANT, PluginRegistry.VAGRANT_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS, "Flavor", true),
+            new BuiltinPlugin(PluginRegistry.ZOOKEEPER, PluginRegistry.ZOOKEEPER_ALIAS, "Flavor", false),
+            new BuiltinPlugin(PluginRegistry.SWARM, PluginRegistry.SWARM_ALIAS, "Flavor", false));
+
+    /** The names {@code plugin start} takes, for completion. */
+    static final class Builtins implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return BUILTINS.stream().filter(BuiltinPlugin::servable).map(BuiltinPlugin::alias).iterator();
+        }
+    }
+
     /** A built-in plugin {@code plugin start} serves, under InfraKit's socket name for it. */
     private record Builtin(String socket, boolean instance) {
     }
@@ -48,6 +75,8 @@ public final class PluginCommand {
     private static Optional<Builtin> builtin(String name) {
         return switch (name) {
             case PluginRegistry.FILE, PluginRegistry.FILE_ALIAS -> Optional.of(new Builtin(PluginRegistry.FILE, true));
+            case PluginRegistry.QEMU, PluginRegistry.QEMU_ALIAS -> Optional.of(new Builtin(PluginRegistry.QEMU, true));
+            case PluginRegistry.MAAS, PluginRegistry.MAAS_ALIAS -> Optional.of(new Builtin(PluginRegistry.MAAS, true));
             case PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS ->
                     Optional.of(new Builtin(PluginRegistry.VANILLA, false));
             case PluginRegistry.TERRAFORM, PluginRegistry.TERRAFORM_ALIAS ->
@@ -64,9 +93,10 @@ public final class PluginCommand {
         @Mixin
         PluginOptions pluginOptions;
 
-        @Parameters(paramLabel = "PLUGIN", arity = "1..*",
-                description = "instance-file (or file), flavor-vanilla (or vanilla), instance-terraform (or "
-                        + "terraform), instance-vagrant (or vagrant).")
+        @Parameters(paramLabel = "PLUGIN", arity = "1..*", completionCandidates = Builtins.class,
+                description = "instance-file (or file), instance-qemu (or qemu), instance-maas (or maas), "
+                        + "instance-terraform (or terraform), instance-vagrant (or vagrant), flavor-vanilla (or "
+                        + "vanilla).")
         List<String> names;
 
         @Option(names = "--name", paramLabel = "SOCKET",
@@ -95,8 +125,9 @@ public final class PluginCommand {
             Set<String> sockets = new HashSet<>();
             for (String name : names) {
                 Builtin b = builtin(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "no built-in plugin '" + name + "': known are instance-file (file), flavor-vanilla (vanilla), "
-                                + "instance-terraform (terraform), instance-vagrant (vagrant)"));
+                        "no built-in plugin '" + name + "': known are instance-file (file), instance-qemu (qemu), "
+                                + "instance-maas (maas), instance-terraform (terraform), instance-vagrant (vagrant), "
+                                + "flavor-vanilla (vanilla)"));
                 if (!sockets.add(b.socket())) {
                     throw new ParameterException(spec.commandLine(), b.socket() + " named twice");
                 }
@@ -107,7 +138,11 @@ public final class PluginCommand {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            Path dir = pluginOptions.pluginDirectory().directory();
+            Optional<LocalPluginDirectory> trusted = pluginOptions.trustedPluginDirectory();
+            if (trusted.isEmpty()) {
+                return 1;
+            }
+            Path dir = trusted.get().directory();
             PluginRegistry registry = pluginOptions.builtins();
             List<PluginServer> servers = new ArrayList<>();
             CountDownLatch stopped = new CountDownLatch(1);
@@ -145,7 +180,8 @@ public final class PluginCommand {
         }
     }
 
-    @Command(name = "ls", description = "List the plugins in the plugin directory with the interfaces each "
+    @Command(name = "ls", description = "List the plugins: those built into infrakit (marked built in: infrakit up "
+            + "uses them by name, no socket needed) and those in the plugin directory, with the interfaces each "
             + "implements (asked by handshake).")
     static final class Ls implements Callable<Integer> {
         @Mixin
@@ -166,9 +202,18 @@ public final class PluginCommand {
             Map<String, DiscoveredPlugin> found = dir.describeAll(timeout);
             if (output.json()) {
                 List<Map<String, Object>> out = new ArrayList<>();
+                for (BuiltinPlugin b : BUILTINS) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("Name", b.name());
+                    m.put("BuiltIn", true);
+                    m.put("Alias", b.alias());
+                    m.put("Interfaces", List.of(b.kind()));
+                    out.add(m);
+                }
                 found.values().forEach(p -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("Name", p.endpoint().name());
+                    m.put("BuiltIn", false);
                     m.put("Protocol", p.endpoint().protocol());
                     m.put("Address", p.endpoint().address());
                     m.put("Interfaces", p.interfaces().stream().map(InterfaceSpec::encode).toList());
@@ -179,10 +224,14 @@ public final class PluginCommand {
                 return 0;
             }
             if (quiet) {
+                BUILTINS.forEach(b -> System.out.println(b.name()));
                 found.keySet().forEach(System.out::println);
                 return 0;
             }
             System.out.printf("%-18s %-50s %s%n", "INTERFACE", "LISTEN", "NAME");
+            for (BuiltinPlugin b : BUILTINS) {
+                System.out.printf("%-18s %-50s %s%n", b.kind(), "(built in)", b.name() + " (" + b.alias() + ")");
+            }
             for (DiscoveredPlugin p : found.values()) {
                 if (!p.reachable()) {
                     System.out.printf("%-18s %-50s %s%n", "-", p.endpoint().address(), p.endpoint().name());
@@ -202,7 +251,8 @@ public final class PluginCommand {
         @Mixin
         PluginOptions pluginOptions;
 
-        @Parameters(paramLabel = "NAME", arity = "1..*", description = "Socket names in the plugin directory.")
+        @Parameters(paramLabel = "NAME", arity = "1..*", description = "Socket names in the plugin directory.",
+                completionCandidates = Completions.Plugins.class)
         List<String> names;
 
         @Option(names = "--timeout", defaultValue = "15s", converter = DurationConverter.class,
@@ -211,7 +261,12 @@ public final class PluginCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            Path dir = pluginOptions.pluginDirectory().directory();
+            // A pid file in a directory others can write could name any process of ours.
+            Optional<LocalPluginDirectory> trusted = pluginOptions.trustedPluginDirectory();
+            if (trusted.isEmpty()) {
+                return 1;
+            }
+            Path dir = trusted.get().directory();
             int rc = 0;
             for (String name : names) {
                 rc = Math.max(rc, stop(dir, name));
@@ -223,6 +278,11 @@ public final class PluginCommand {
             Path socket = dir.resolve(name);
             Path pidFile = dir.resolve(name + ".pid");
             long pid;
+            if (!Files.exists(pidFile) && !Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                System.err.println("error: no plugin '" + name + "' in " + dir + " (no socket or pid file of that "
+                        + "name; infrakit plugin ls lists them)");
+                return 1;
+            }
             try {
                 pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
             } catch (IOException | NumberFormatException e) {

@@ -5,6 +5,8 @@ import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
 import io.infrakit.plugins.docker.DockerClients;
+import io.infrakit.plugins.maas.MaasInstancePlugin;
+import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.terraform.TerraformInstancePlugin;
 import io.infrakit.plugins.vagrant.VagrantSettings;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the built-in plugins keep their state, and where plugins in other processes are found. */
@@ -27,6 +30,12 @@ public final class PluginOptions {
                     + "$INFRAKIT_HOME/plugins, else ~/.infrakit/plugins).")
     Path pluginsDir;
 
+    @Option(names = "--allow-foreign-plugins", defaultValue = "${env:INFRAKIT_ALLOW_FOREIGN_PLUGINS:-false}",
+            description = "Use plugin sockets that other users own, and a plugin directory that others may write "
+                    + "(env INFRAKIT_ALLOW_FOREIGN_PLUGINS). Without it both are refused: whoever can put a socket "
+                    + "there receives the operator's calls, init scripts included.")
+    boolean allowForeignPlugins;
+
     @Option(names = "--process-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_PROCESS_DIR}",
             description = "State directory of the process instance plugin (env INFRAKIT_PROCESS_DIR, "
                     + "default <home>/instances/process).")
@@ -36,6 +45,23 @@ public final class PluginOptions {
             description = "Docker engine of the docker instance plugin (env DOCKER_HOST, default "
                     + DockerClients.DEFAULT_HOST + ").")
     String dockerHost;
+
+    @Option(names = "--qemu-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_QEMU_DIR}",
+            description = "State directory of the qemu instance plugin: VMs and pets' disks (env INFRAKIT_QEMU_DIR, "
+                    + "default <home>/instances/qemu).")
+    Path qemuDir;
+
+    @Option(names = "--maas-url", paramLabel = "URL", defaultValue = "${env:INFRAKIT_MAAS_URL}",
+            description = "MAAS server of the maas instance plugin, e.g. http://maas:5240/MAAS (env INFRAKIT_MAAS_URL).")
+    String maasUrl;
+
+    @Option(names = "--maas-api-key-file", paramLabel = "FILE", defaultValue = "${env:INFRAKIT_MAAS_API_KEY_FILE}",
+            description = "File holding the MAAS API key, consumer:token:secret (env INFRAKIT_MAAS_API_KEY_FILE).")
+    Path maasApiKeyFile;
+
+    @Option(names = "--maas-api-version", paramLabel = "VERSION", defaultValue = "2.0",
+            description = "MAAS API version: 2.0 (MAAS 2 and later, machines; default) or 1.0 (MAAS 1.x, nodes).")
+    String maasApiVersion;
 
     @Option(names = "--terraform-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_TERRAFORM_DIR}",
             description = "Working directory of the terraform instance plugin: instance files, state, your own .tf "
@@ -69,26 +95,59 @@ public final class PluginOptions {
         return processDir != null ? processDir : Home.dir().resolve("instances").resolve("process");
     }
 
+    public Path qemuDir() {
+        return qemuDir != null ? qemuDir : Home.dir().resolve("instances").resolve("qemu");
+    }
+
     public Path fileDir() {
         return fileDir != null ? fileDir : Home.dir().resolve("instances").resolve("file");
     }
 
     /** The plugin directory, as InfraKit resolves it unless {@code --plugins-dir} says otherwise. */
     public LocalPluginDirectory pluginDirectory() {
-        return pluginsDir != null ? new LocalPluginDirectory(pluginsDir) : LocalPluginDirectory.fromEnvironment();
+        return pluginsDir != null ? new LocalPluginDirectory(pluginsDir, allowForeignPlugins)
+                : LocalPluginDirectory.fromEnvironment(allowForeignPlugins);
+    }
+
+    /**
+     * The plugin directory, refused (with the reason on stderr) when others may write it.
+     *
+     * @return empty when refused
+     */
+    public Optional<LocalPluginDirectory> trustedPluginDirectory() {
+        LocalPluginDirectory dir = pluginDirectory();
+        try {
+            dir.checkTrusted();
+            return Optional.of(dir);
+        } catch (PluginException e) {
+            System.err.println("error: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The built-in plugins, made on first use; close it to stop their watchers and clients. */
     public PluginRegistry builtins() {
-        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost())
-                .withTerraform(terraformDir != null ? terraformDir : Home.dir().resolve("instances/terraform"),
-                        terraformBin != null ? terraformBin : TerraformInstancePlugin.defaultBinary())
+        return PluginRegistry.builtins(fileDir(), processDir(), dockerHost()).withQemu(qemuDir())
+                .withMaas(maasSettings()).withTerraform(terraformDir(), terraformBinary())
                 .withVagrant(vagrantSettings());
     }
 
-    private VagrantSettings vagrantSettings() {
+    public MaasInstancePlugin.MaasSettings maasSettings() {
+        return new MaasInstancePlugin.MaasSettings(maasUrl, maasApiKeyFile, maasApiVersion);
+    }
+
+    public Path terraformDir() {
+        return terraformDir != null ? terraformDir : Home.dir().resolve("instances").resolve("terraform");
+    }
+
+    /** {@code --terraform-bin}, else {@code tofu} when it is on PATH, else {@code terraform}. */
+    public String terraformBinary() {
+        return terraformBin != null ? terraformBin : TerraformInstancePlugin.defaultBinary();
+    }
+
+    public VagrantSettings vagrantSettings() {
         VagrantSettings s = VagrantSettings.defaults(vagrantDir != null ? vagrantDir
-                : Home.dir().resolve("instances/vagrant")).withBinary(vagrantBin)
+                : Home.dir().resolve("instances").resolve("vagrant")).withBinary(vagrantBin)
                 .withEnvironment(Map.of("DOCKER_HOST", dockerHost())); // for Vagrant's docker provider
         try {
             return vagrantTemplate == null ? s : s.withTemplate(Files.readString(vagrantTemplate));

@@ -1,12 +1,20 @@
 package io.infrakit.operator.controller;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.controller.RollingUpdates;
+import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.operator.update.RollingUpdates;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventRecorder;
+import io.infrakit.operator.events.EventStore;
+import io.infrakit.operator.events.StatusEvents;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import java.time.Clock;
@@ -24,7 +32,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -35,7 +42,7 @@ import org.slf4j.MDC;
  * Events, resyncs and plugin notifications only put group IDs into the work queue; each reconcile reads the whole
  * current state.
  */
-public final class Controller implements AutoCloseable {
+public final class Controller implements LeaderWork, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
 
@@ -51,6 +58,8 @@ public final class Controller implements AutoCloseable {
     private final Map<String, AutoCloseable> pluginSubscriptions = new ConcurrentHashMap<>();
     private final List<Store.Watch> watches = new ArrayList<>();
     private final ReconcileListener listener;
+    private final EventRecorder events;
+    private final Clock clock;
 
     private volatile Term current;
 
@@ -80,13 +89,15 @@ public final class Controller implements AutoCloseable {
         this.plugins = plugins;
         this.config = config;
         this.listener = listener;
+        this.clock = clock;
+        this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
         this.specs = new SpecCache(keys, this::enqueue);
-        this.status = new StatusWriter(store, keys, clock);
+        this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
-                new PlanExecutor(plugins, pluginPool, config.maxParallel()),
-                new RollingUpdates(store, keys, plugins, clock));
+                new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock),
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events), plugins, clock), clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -107,18 +118,21 @@ public final class Controller implements AutoCloseable {
         return specs;
     }
 
+    @Override
     public boolean isLeading() {
         Term t = current;
         return t != null && t.term.isActive();
     }
 
     /** Starts reconciling for one leader term. Reads the stored statuses first, so nothing identical is rewritten. */
+    @Override
     public synchronized void lead(LeaderTerm term) {
         standDown();
         Term t = new Term(term);
         current = t;
         Set<String> known = new HashSet<>(status.load().keySet());
         known.addAll(specs.ids());
+        events.lead(term);
         ThreadFactory workerThreads = daemon("infrakit-worker");
         for (int i = 0; i < config.workers(); i++) {
             Thread w = workerThreads.newThread(() -> work(t));
@@ -136,6 +150,7 @@ public final class Controller implements AutoCloseable {
      * every plugin call they started: when this returns, this replica calls no plugin (unless a call ignores the
      * interrupt for longer than the wait; that is logged).
      */
+    @Override
     public synchronized void standDown() {
         Term t = current;
         if (t == null) {
@@ -162,6 +177,7 @@ public final class Controller implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        events.standDown();
         reconciler.reset();
     }
 
@@ -217,13 +233,13 @@ public final class Controller implements AutoCloseable {
                     case DONE -> t.queue.forget(id);
                     case REQUEUE -> {
                         t.queue.forget(id);
-                        t.queue.addAfter(id, config.backoffBase());
+                        t.queue.addAfter(id, config.requeue());
                     }
                     case POLL -> {
                         t.queue.forget(id);
                         t.queue.addAfter(id, config.healthPoll());
                     }
-                    case RETRY -> log.info("retrying in {} ms", t.queue.addWithBackoff(id).toMillis());
+                    case RETRY -> log.info("retrying in {} ms", t.queue.addRateLimited(id).toMillis());
                     default -> throw new IllegalStateException();
                 }
             } catch (LostLeadershipException e) {
@@ -232,8 +248,10 @@ public final class Controller implements AutoCloseable {
                 return;
             } catch (RuntimeException e) {
                 listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addWithBackoff(id).toMillis(),
+                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(),
                         e.toString());
+                events.record(Event.of(clock.instant(), id, EventKind.ERROR, null, StatusEvents.CONTROLLER,
+                        "reconcile failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
             } finally {
                 t.queue.done(id);
                 MDC.remove("group");
@@ -280,13 +298,14 @@ public final class Controller implements AutoCloseable {
             }
         }
         pluginSubscriptions.clear();
+        events.close();
         scheduler.shutdownNow();
         pluginPool.shutdownNow();
     }
 
     private final class Term {
         final LeaderTerm term;
-        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.backoffBase(), config.backoffMax(),
+        final WorkQueue<String> queue = new WorkQueue<>(scheduler, config.retry().get(),
                 new WorkQueue.Listener<>() {
                     @Override
                     public void added(String key) {
@@ -354,11 +373,6 @@ public final class Controller implements AutoCloseable {
     }
 
     private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new ThreadFactoryBuilder().setNameFormat(prefix + "-%d").setDaemon(true).build();
     }
 }

@@ -1,19 +1,20 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
-import io.infrakit.operator.update.RollingUpdates;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupState;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.PauseMarker;
+import io.infrakit.operator.group.Planner;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.UpdateProgress;
+import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
-import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One reconcile of one group: observe (list its instances by tag), plan (pure: the planner for the size, the
  * rolling updater for out-of-date instances), act (through {@link PlanExecutor}), report (status, written only when
- * it changed). Level-triggered: it reads the whole current state every time.
+ * it changed; a failure names the plugin call that failed). Level-triggered: it reads the whole current state every
+ * time. Its collaborators are passed in, so each branch is tested on its own.
  */
 public final class GroupReconciler {
 
@@ -47,41 +49,44 @@ public final class GroupReconciler {
     private final StatusWriter status;
     private final PlanExecutor executor;
     private final RollingUpdates updates;
+    private final Clock clock;
     /** The spec revision whose plugins last passed validation, per group: plugins validate a spec once. */
     private final Map<String, Long> validated = new ConcurrentHashMap<>();
 
     public GroupReconciler(SpecCache specs, PluginLookup plugins, StatusWriter status, PlanExecutor executor,
-                           RollingUpdates updates) {
+                           RollingUpdates updates, Clock clock) {
         this.specs = specs;
         this.plugins = plugins;
         this.status = status;
         this.executor = executor;
         this.updates = updates;
+        this.clock = clock;
     }
 
     public Outcome reconcile(String id, LeaderTerm term) {
         term.checkActive();
         SpecCache.Entry entry = specs.get(id);
         if (specs.isFree(id)) {
-            return reportFree(id, entry, term);
+            report(held(id, entry == null ? 0 : entry.revision()).state(GroupState.FREE), term);
+            return Outcome.DONE;
         }
         if (entry == null || entry.deleted()) {
             return destroyGroup(id, entry, term);
         }
         if (entry.definition() == null) {
             // Invalid spec: say so, touch nothing. A new spec revision brings the group back.
-            report(previous(id, entry.revision()).withError(status.error(id, entry.error())), term);
+            reportError(id, held(id, entry.revision()), entry.error(), term);
             return Outcome.DONE;
         }
         GroupDefinition group = entry.definition();
         try {
             if (!Long.valueOf(group.revision()).equals(validated.get(id))) {
-                SpecValidator.checkPlugins(group, plugins);
+                PluginCheck.check(group, plugins);
                 validated.put(id, group.revision());
             }
         } catch (SpecException e) {
             validated.remove(id);
-            report(previous(id, group.revision()).withError(status.error(id, e.getMessage())), term);
+            reportError(id, held(id, group.revision()), e.getMessage(), term);
             return Outcome.RETRY;
         }
         return converge(group, term);
@@ -89,49 +94,61 @@ public final class GroupReconciler {
 
     private Outcome converge(GroupDefinition group, LeaderTerm term) {
         String id = group.id();
-        InstancePlugin instances = plugins.instance(group.properties().instance().pluginName());
         List<InstanceDescription> observed;
-        RollingUpdates.Step step;
+        RollingUpdates.Pass pass;
         PlanExecutor.Result result;
         try {
+            InstancePlugin instances = Step.DESCRIBE.call(null,
+                    () -> plugins.instance(group.properties().instance().pluginName()));
             observed = observe(group, instances, term);
-            step = updates.step(group, observed, status.last(id).map(GroupStatus::update).orElse(null),
-                    specs.pause(id), term);
-            Plan plan = step.plan();
-            if (!plan.isEmpty()) {
-                log.info("{} to create, {} to destroy (desired {}, observed {})",
-                        plan.creates().size(), plan.destroys().size(), group.desired(), observed.size());
+            String pause = specs.pause(id);
+            pass = updates.plan(group, observed, status.last(id).map(GroupStatus::update).orElse(null),
+                    pause == null ? null : PauseMarker.parse(pause), term);
+            if (!pass.plan().isEmpty()) {
+                log.info("{} to create, {} to destroy (desired {}, observed {})", pass.plan().creates().size(),
+                        pass.plan().destroys().size(), group.desired(), observed.size());
             }
-            result = executor.execute(group, plan, term);
+            result = executor.execute(group, instances, pass.plan(), term);
             updates.remember(group, term); // after acting: keeps the etcd write off a new spec's first Provision
-            if (step.decision().failure() != null && result.firstError() == null) {
-                updates.fail(group, step.decision().failure(), term);
+            if (pass.decision().failure() != null && result.firstFailure() == null) {
+                updates.fail(group, pass.decision().failure(), term);
             }
-        } catch (LostLeadershipException e) {
-            throw e;
-        } catch (PluginException | IllegalStateException e) {
-            report(statusOf(group, -1, 0).withError(status.error(id, "DescribeInstances failed: " + e.getMessage())),
-                    term);
+        } catch (Step.Failure e) {
+            long last = status.last(id).map(GroupStatus::observed).orElse(0L);
+            reportError(id, serving(group, last, 0, null), e.getMessage(), term);
             return Outcome.RETRY;
         }
         long now = observed.size() + result.created() - result.destroyed();
-        GroupStatus s = statusOf(group, now, step.plan().outOfDate() + step.decision().replace().size())
-                .withUpdate(step.decision().progress());
-        if (result.firstError() != null) {
-            report(s.withError(status.error(id, result.firstError())), term);
+        GroupStatus.Builder s = serving(group, now,
+                pass.plan().outOfDate() + pass.decision().replace().size(), pass.decision().progress())
+                .notes(flavorNotes(group));
+        if (result.firstFailure() != null) {
+            reportError(id, s, result.firstFailure().getMessage(), term);
             return Outcome.RETRY;
         }
         report(s, term);
-        if (!step.plan().isEmpty()) {
+        if (!pass.plan().isEmpty()) {
             return Outcome.REQUEUE;
         }
-        return step.decision().waiting() ? Outcome.POLL : Outcome.DONE;
+        return pass.decision().waiting().poll() ? Outcome.POLL : Outcome.DONE;
+    }
+
+    /** What the flavor did on its own for the group; never a reason for a pass to fail. */
+    private List<String> flavorNotes(GroupDefinition group) {
+        try {
+            return plugins.flavor(group.properties().flavor().pluginName()).notes(group.id(),
+                    group.properties().flavor().properties(), group.allocation());
+        } catch (RuntimeException e) {
+            log.debug("no flavor notes: {}", e.toString());
+            return List.of();
+        }
     }
 
     /** Lists the group's instances; adopts those tagged for bootstrap first, as InfraKit does. */
     private List<InstanceDescription> observe(GroupDefinition group, InstancePlugin instances, LeaderTerm term) {
         Map<String, String> selector = Map.of(Tags.GROUP, group.id());
-        List<InstanceDescription> observed = instances.describeInstances(selector, false);
+        List<InstanceDescription> observed = Step.DESCRIBE.call(null,
+                () -> instances.describeInstances(selector, false));
         List<InstanceDescription> adopt = Planner.toAdopt(observed);
         if (adopt.isEmpty()) {
             return observed;
@@ -139,9 +156,10 @@ public final class GroupReconciler {
         for (InstanceDescription d : adopt) {
             term.checkActive();
             log.info("adopting bootstrap instance {}", d.id());
-            instances.label(d.id(), Map.of(Tags.GROUP, group.id(), Tags.CONFIG_SHA, group.configHash()));
+            Step.LABEL.run(d.id(), () -> instances.label(d.id(),
+                    Map.of(Tags.GROUP, group.id(), Tags.CONFIG_SHA, group.configHash())));
         }
-        return instances.describeInstances(selector, false);
+        return Step.DESCRIBE.call(null, () -> instances.describeInstances(selector, false));
     }
 
     /** The spec is gone: destroy every instance of the group, then its status. */
@@ -151,28 +169,28 @@ public final class GroupReconciler {
         String pluginName = last != null ? last.properties().instance().plugin()
                 : prev.map(GroupStatus::instancePlugin).orElse(null);
         if (pluginName == null) {
+            // Nothing says where its instances live (never valid, never reported): nothing to destroy.
             prev.ifPresent(p -> status.delete(id, term));
             specs.forget(id, entry == null ? Long.MAX_VALUE : entry.revision());
             return Outcome.DONE;
         }
         try {
-            InstancePlugin instances = plugins.instance(PluginName.parse(pluginName));
-            List<InstanceDescription> observed = instances.describeInstances(Map.of(Tags.GROUP, id), false);
+            InstancePlugin instances = Step.DESCRIBE.call(null, () -> plugins.instance(PluginName.parse(pluginName)));
+            List<InstanceDescription> observed = Step.DESCRIBE.call(null,
+                    () -> instances.describeInstances(Map.of(Tags.GROUP, id), false));
             if (!observed.isEmpty()) {
                 log.info("spec deleted, destroying {} instances", observed.size());
                 PlanExecutor.Result r = executor.destroyAll(last, instances, observed, term);
-                if (r.firstError() != null) {
-                    report(deleting(id, prev, observed.size() - r.destroyed(), pluginName)
-                            .withError(status.error(id, r.firstError())), term);
+                if (r.firstFailure() != null) {
+                    reportError(id, deleting(id, prev, observed.size() - r.destroyed(), pluginName),
+                            r.firstFailure().getMessage(), term);
                     return Outcome.RETRY;
                 }
                 return Outcome.REQUEUE;
             }
-        } catch (LostLeadershipException e) {
-            throw e;
-        } catch (PluginException e) {
-            report(deleting(id, prev, prev.map(GroupStatus::observed).orElse(0L), pluginName)
-                    .withError(status.error(id, e.getMessage())), term);
+        } catch (Step.Failure e) {
+            long observed = prev.map(GroupStatus::observed).orElse(0L);
+            reportError(id, deleting(id, prev, observed, pluginName), e.getMessage(), term);
             return Outcome.RETRY;
         }
         if (prev.isPresent()) {
@@ -185,39 +203,34 @@ public final class GroupReconciler {
         return Outcome.DONE;
     }
 
-    private Outcome reportFree(String id, SpecCache.Entry entry, LeaderTerm term) {
-        GroupStatus prev = previous(id, entry == null ? 0 : entry.revision());
-        report(new GroupStatus(id, prev.desired(), prev.observed(), false, GroupStatus.FREE, prev.outOfDate(),
-                prev.configSha(), prev.specRevision(), prev.instancePlugin(), prev.update(), null), term);
-        return Outcome.DONE;
+    /** A group served normally, at its spec. */
+    private static GroupStatus.Builder serving(GroupDefinition group, long observed, long outOfDate,
+                                               UpdateProgress update) {
+        return GroupStatus.builder(group.id())
+                .state(GroupState.serving(group.desired(), observed, outOfDate, update))
+                .desired(group.desired()).observed(observed).outOfDate(outOfDate).configSha(group.configHash())
+                .specRevision(group.revision()).instancePlugin(group.properties().instance().plugin()).update(update);
     }
 
-    private GroupStatus deleting(String id, Optional<GroupStatus> prev, long observed, String plugin) {
-        return new GroupStatus(id, 0, observed, false, GroupStatus.DELETING, 0,
-                prev.map(GroupStatus::configSha).orElse(null), prev.map(GroupStatus::specRevision).orElse(0L),
-                plugin, null, null);
+    private static GroupStatus.Builder deleting(String id, Optional<GroupStatus> prev, long observed, String plugin) {
+        return GroupStatus.builder(id).state(GroupState.DELETING).desired(0).observed(observed)
+                .configSha(prev.map(GroupStatus::configSha).orElse(null))
+                .specRevision(prev.map(GroupStatus::specRevision).orElse(0L)).instancePlugin(plugin);
     }
 
-    /** The last status, at a new spec revision, for groups this pass cannot observe. */
-    private GroupStatus previous(String id, long revision) {
-        return status.last(id)
-                .map(p -> new GroupStatus(id, p.desired(), p.observed(), false, p.state(), p.outOfDate(),
-                        p.configSha(), revision, p.instancePlugin(), p.update(), null))
-                .orElse(new GroupStatus(id, 0, 0, false, GroupStatus.ERROR, 0, null, revision, null, null, null));
+    /** The last status, at a new spec revision, for a group this pass cannot observe. */
+    private GroupStatus.Builder held(String id, long revision) {
+        return status.last(id).map(p -> p.toBuilder().error(null))
+                .orElseGet(() -> GroupStatus.builder(id).state(GroupState.ERROR)).specRevision(revision);
     }
 
-    private GroupStatus statusOf(GroupDefinition group, long observed, long outOfDate) {
-        if (observed < 0) {
-            observed = status.last(group.id()).map(GroupStatus::observed).orElse(0L);
-        }
-        boolean converged = observed == group.desired() && outOfDate == 0;
-        return new GroupStatus(group.id(), group.desired(), observed, converged,
-                converged ? GroupStatus.CONVERGED : GroupStatus.CONVERGING, outOfDate, group.configHash(),
-                group.revision(), group.properties().instance().plugin(), null, null);
+    private void reportError(String id, GroupStatus.Builder s, String message, LeaderTerm term) {
+        report(s.state(GroupState.ERROR).error(GroupStatus.LastError.of(message, status.last(id).orElse(null),
+                clock.instant())), term);
     }
 
-    private void report(GroupStatus s, LeaderTerm term) {
-        status.write(s, term);
+    private void report(GroupStatus.Builder s, LeaderTerm term) {
+        status.write(s.build(), term);
     }
 
     /** Forgets per-group caches (the group left this leader's hands). */

@@ -2,7 +2,12 @@ package io.infrakit.operator.controller;
 
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.spec.GroupDefinition;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventSink;
+import io.infrakit.operator.events.StatusEvents;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.Plan;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.PluginSpec;
 import io.infrakit.plugins.group.Tags;
@@ -11,6 +16,7 @@ import io.infrakit.plugins.spi.Index;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +34,12 @@ import org.slf4j.MDC;
 /**
  * Carries out a plan through the plugins: Prepare + Provision for each create, Drain + Destroy for each destroy, at
  * most {@code maxParallel} calls of one group at a time. Every step first checks the leader's term, so a replica
- * that lost leadership stops calling plugins between steps.
+ * that lost leadership stops calling plugins between steps. Each instance provisioned or destroyed is an event.
  */
 public final class PlanExecutor {
 
-    /** How many steps succeeded, and the first failure's message (null when none failed). */
-    public record Result(int created, int destroyed, String firstError) {
+    /** How many steps succeeded, and the first failure (null when none failed). */
+    public record Result(int created, int destroyed, Step.Failure firstFailure) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(PlanExecutor.class);
@@ -41,33 +47,45 @@ public final class PlanExecutor {
     private final PluginLookup plugins;
     private final ExecutorService pool;
     private final int maxParallel;
+    private final EventSink events;
+    private final Clock clock;
 
     public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel) {
+        this(plugins, pool, maxParallel, EventSink.NONE, Clock.systemUTC());
+    }
+
+    public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel, EventSink events, Clock clock) {
         this.plugins = plugins;
         this.pool = pool;
         this.maxParallel = Math.max(1, maxParallel);
+        this.events = events;
+        this.clock = clock;
     }
 
-    public Result execute(GroupDefinition group, Plan plan, LeaderTerm term) {
+    /** Carries out the plan on the group's instance plugin (the one its instances were listed from). */
+    public Result execute(GroupDefinition group, InstancePlugin instances, Plan plan, LeaderTerm term) {
         if (plan.isEmpty()) {
             return new Result(0, 0, null);
         }
-        InstancePlugin instances = plugins.instance(group.properties().instance().pluginName());
-        FlavorPlugin flavor = plugins.flavor(group.properties().flavor().pluginName());
+        FlavorPlugin flavor = flavor(group);
+        if (flavor == null && !plan.creates().isEmpty()) {
+            return new Result(0, 0, new Step.Failure(Step.PREPARE, null, "flavor plugin '"
+                    + group.properties().flavor().plugin() + "' unavailable"));
+        }
         AtomicInteger created = new AtomicInteger();
         AtomicInteger destroyed = new AtomicInteger();
-        AtomicReference<String> error = new AtomicReference<>();
+        AtomicReference<Step.Failure> error = new AtomicReference<>();
         List<Callable<Void>> steps = new ArrayList<>();
         for (Plan.Create c : plan.creates()) {
-            steps.add(step(error, "Provision", () -> {
+            steps.add(step(error, () -> {
                 create(group, c.logicalId(), instances, flavor, term);
                 created.incrementAndGet();
             }));
         }
         for (Plan.Destroy d : plan.destroys()) {
-            steps.add(step(error, "Destroy " + d.instance().id(), () -> {
-                destroy(group.properties().flavor(), d.drain() ? flavor : null, instances, d.instance(), d.reason(),
-                        d.rolling() ? "rolling_update" : "terminate", term);
+            steps.add(step(error, () -> {
+                destroy(group.id(), group.properties().flavor(), d.cause().drain() ? flavor : null, instances,
+                        d.instance(), d.reason(), d.cause().pluginReason(), term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -78,27 +96,31 @@ public final class PlanExecutor {
     /** Destroys every listed instance of a group whose spec is gone ({@code last} may be null: then no drain). */
     public Result destroyAll(GroupDefinition last, InstancePlugin instances,
                              List<InstanceDescription> observed, LeaderTerm term) {
-        FlavorPlugin flavor = null;
-        if (last != null) {
-            try {
-                flavor = plugins.flavor(last.properties().flavor().pluginName());
-            } catch (RuntimeException e) {
-                log.warn("flavor plugin unavailable, destroying without drain: {}", e.getMessage());
-            }
-        }
+        FlavorPlugin drainer = last == null ? null : flavor(last);
         PluginSpec flavorSpec = last == null ? null : last.properties().flavor();
-        FlavorPlugin drainer = flavor;
         AtomicInteger destroyed = new AtomicInteger();
-        AtomicReference<String> error = new AtomicReference<>();
+        AtomicReference<Step.Failure> error = new AtomicReference<>();
         List<Callable<Void>> steps = new ArrayList<>();
         for (InstanceDescription d : observed) {
-            steps.add(step(error, "Destroy " + d.id(), () -> {
-                destroy(flavorSpec, drainer, instances, d, "group deleted", "terminate", term);
+            String group = d.tagsOrEmpty().getOrDefault(Tags.GROUP, last == null ? "" : last.id());
+            steps.add(step(error, () -> {
+                destroy(group, flavorSpec, drainer, instances, d, "group deleted", Plan.Cause.TERMINATE.pluginReason(),
+                        term);
                 destroyed.incrementAndGet();
             }));
         }
         run(steps);
         return new Result(0, destroyed.get(), error.get());
+    }
+
+    /** The group's flavor plugin, or null (then nothing is drained, and nothing can be created). */
+    private FlavorPlugin flavor(GroupDefinition group) {
+        try {
+            return plugins.flavor(group.properties().flavor().pluginName());
+        } catch (RuntimeException e) {
+            log.warn("flavor plugin unavailable ({}): destroying without drain, creating nothing", e.getMessage());
+            return null;
+        }
     }
 
     private void create(GroupDefinition group, String logicalId, InstancePlugin instances, FlavorPlugin flavor,
@@ -112,14 +134,17 @@ public final class PlanExecutor {
         PluginSpec inst = group.properties().instance();
         InstanceSpec spec = new InstanceSpec(inst.properties(), tags, "", logicalId, null);
         term.checkActive();
-        InstanceSpec prepared = flavor.prepare(group.properties().flavor().properties(), spec, group.allocation(),
-                new Index(group.id(), group.desired()));
+        InstanceSpec prepared = Step.PREPARE.call(logicalId, () -> flavor.prepare(
+                group.properties().flavor().properties(), spec, group.allocation(),
+                new Index(group.id(), group.desired())));
         term.checkActive();
-        String id = instances.provision(prepared);
+        String id = Step.PROVISION.call(logicalId, () -> instances.provision(prepared));
         log.info("provisioned {}{}", id, logicalId == null ? "" : " (" + logicalId + ")");
+        events.record(Event.of(clock.instant(), group.id(), EventKind.PROVISION, id, StatusEvents.CONTROLLER,
+                "provisioned " + id + (logicalId == null ? "" : " (" + logicalId + ")")));
     }
 
-    private void destroy(PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
+    private void destroy(String group, PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
                          InstanceDescription d, String reason, String pluginReason, LeaderTerm term) {
         if (flavor != null) {
             term.checkActive();
@@ -131,11 +156,13 @@ public final class PlanExecutor {
             }
         }
         term.checkActive();
-        instances.destroy(d.id(), pluginReason);
+        Step.DESTROY.run(d.id(), () -> instances.destroy(d.id(), pluginReason));
         log.info("destroyed {} ({})", d.id(), reason);
+        events.record(Event.of(clock.instant(), group, EventKind.DESTROY, d.id(), StatusEvents.CONTROLLER,
+                "destroyed " + d.id() + " (" + reason + ")"));
     }
 
-    private static Callable<Void> step(AtomicReference<String> error, String what, Runnable body) {
+    private static Callable<Void> step(AtomicReference<Step.Failure> error, Runnable body) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
             if (context != null) {
@@ -143,10 +170,8 @@ public final class PlanExecutor {
             }
             try {
                 body.run();
-            } catch (LostLeadershipException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                error.compareAndSet(null, what + " failed: " + e.getMessage());
+            } catch (Step.Failure e) {
+                error.compareAndSet(null, e);
             } finally {
                 MDC.clear();
             }

@@ -1,9 +1,9 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
 import io.infrakit.store.WatchEvent;
@@ -160,6 +160,7 @@ public final class SpecCache {
         Entry old = entries.get(id);
         GroupDefinition lastValid = old == null ? null : old.lastValid();
         try {
+            SpecValidator.checkSize(kv.valueSize());
             GroupDefinition def = SpecValidator.parse(id, kv.value(), kv.modRevision());
             entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false));
         } catch (SpecException e) {

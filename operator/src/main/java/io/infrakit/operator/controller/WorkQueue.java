@@ -7,7 +7,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A queue of keys to reconcile, as controller-runtime's work queue: a key is held at most once, a key being processed
  * is never handed to a second worker (an add while it runs re-queues it when {@link #done} is called), and failures
- * are retried after a capped exponential backoff per key.
+ * are retried after the delay of its {@link RateLimiter}.
  */
 public final class WorkQueue<K> implements AutoCloseable {
 
@@ -25,10 +24,8 @@ public final class WorkQueue<K> implements AutoCloseable {
     private final Set<K> processing = new HashSet<>();
     private final Set<K> dirty = new HashSet<>();
     private final Map<K, Long> addedAt = new HashMap<>();
-    private final Map<K, Integer> failures = new HashMap<>();
+    private final RateLimiter<K> rateLimiter;
     private final ScheduledExecutorService scheduler;
-    private final Duration baseDelay;
-    private final Duration maxDelay;
     private volatile boolean shutDown;
     private final Listener<K> listener;
     private volatile long lastWaitNanos;
@@ -40,14 +37,13 @@ public final class WorkQueue<K> implements AutoCloseable {
         void taken(K key, long waitNanos);
     }
 
-    public WorkQueue(ScheduledExecutorService scheduler, Duration baseDelay, Duration maxDelay) {
-        this(scheduler, baseDelay, maxDelay, null);
+    public WorkQueue(ScheduledExecutorService scheduler, RateLimiter<K> rateLimiter) {
+        this(scheduler, rateLimiter, null);
     }
 
-    public WorkQueue(ScheduledExecutorService scheduler, Duration baseDelay, Duration maxDelay, Listener<K> listener) {
+    public WorkQueue(ScheduledExecutorService scheduler, RateLimiter<K> rateLimiter, Listener<K> listener) {
         this.scheduler = scheduler;
-        this.baseDelay = baseDelay;
-        this.maxDelay = maxDelay;
+        this.rateLimiter = rateLimiter;
         this.listener = listener;
     }
 
@@ -80,16 +76,15 @@ public final class WorkQueue<K> implements AutoCloseable {
         }
     }
 
-    /** Re-queues a key that failed, after its backoff; returns the delay chosen. */
-    public Duration addWithBackoff(K key) {
-        int n;
+    /** Re-queues a key that failed, after the delay its rate limiter gives; returns the delay. */
+    public Duration addRateLimited(K key) {
+        Duration delay;
         lock.lock();
         try {
-            n = failures.merge(key, 1, Integer::sum);
+            delay = rateLimiter.when(key);
         } finally {
             lock.unlock();
         }
-        Duration delay = backoff(n);
         addAfter(key, delay);
         return delay;
     }
@@ -98,7 +93,7 @@ public final class WorkQueue<K> implements AutoCloseable {
     public void forget(K key) {
         lock.lock();
         try {
-            failures.remove(key);
+            rateLimiter.forget(key);
         } finally {
             lock.unlock();
         }
@@ -107,18 +102,10 @@ public final class WorkQueue<K> implements AutoCloseable {
     public int failures(K key) {
         lock.lock();
         try {
-            return failures.getOrDefault(key, 0);
+            return rateLimiter.failures(key);
         } finally {
             lock.unlock();
         }
-    }
-
-    Duration backoff(int failureCount) {
-        double factor = Math.pow(2, Math.min(failureCount - 1, 30));
-        long nanos = (long) Math.min(maxDelay.toNanos(), baseDelay.toNanos() * factor);
-        // Up to 10% jitter, so groups failing together do not retry in lockstep.
-        nanos += (long) (nanos * 0.1 * ThreadLocalRandom.current().nextDouble());
-        return Duration.ofNanos(Math.min(nanos, maxDelay.toNanos()));
     }
 
     /** Blocks until a key is ready; returns null once the queue is shut down. The caller must call {@link #done}. */

@@ -22,7 +22,7 @@ public interface LeaderTerm {
     /** The transaction with a guard that fails it unless this term's leader key still exists unchanged. */
     Txn fence(Txn txn);
 
-    /** A term that never ends and fences nothing: a single replica that does not take part in an election. */
+    /** A term that never ends and fences nothing: a controller run without an election (tests, benchmarks). */
     static LeaderTerm standalone() {
         return new LeaderTerm() {
             @Override

@@ -1,6 +1,6 @@
 package io.infrakit.operator.election;
 
-import io.infrakit.operator.controller.Controller;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One operator replica taking part in the election under {@code <prefix>/leader}: a warm standby (its controller
- * watches specs all along) that starts reconciling the moment it is elected and stops, without exiting, the moment
+ * One operator replica taking part in the election under {@code <prefix>/leader}: a warm standby (its
+ * {@link LeaderWork}, the controller, watches specs all along) that starts reconciling the moment it is elected and stops, without exiting, the moment
  * it can no longer prove its lease. Transitions run on one thread, in order.
  */
 public final class Replica implements AutoCloseable {
@@ -26,7 +26,7 @@ public final class Replica implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replica.class);
 
     private final Store store;
-    private final Controller controller;
+    private final LeaderWork work;
     private final Election election;
     private final ReplicaIdentity identity;
     private final long marginNanos;
@@ -38,17 +38,14 @@ public final class Replica implements AutoCloseable {
      * @param ttl    lease TTL: how long a crashed leader holds the election
      * @param margin the leader stops this long before its lease could expire unconfirmed
      */
-    public Replica(Store store, String leaderPrefix, Controller controller, ReplicaIdentity identity, Duration ttl,
+    public Replica(Store store, String leaderPrefix, LeaderWork work, ReplicaIdentity identity, Duration ttl,
                    Duration margin) {
         this.store = store;
-        this.controller = controller;
+        this.work = work;
         this.identity = identity;
         this.marginNanos = margin.toNanos();
-        this.transitions = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "infrakit-leadership");
-            t.setDaemon(true);
-            return t;
-        });
+        this.transitions = Executors.newSingleThreadExecutor(
+                new ThreadFactoryBuilder().setNameFormat("infrakit-leadership").setDaemon(true).build());
         this.election = new Election(store, leaderPrefix, identity.toJson(), ttl.toSeconds(), margin,
                 new ElectionListener() {
                     @Override
@@ -84,7 +81,7 @@ public final class Replica implements AutoCloseable {
 
     public boolean isLeader() {
         EtcdLeaderTerm t = term;
-        return t != null && t.isActive() && controller.isLeading();
+        return t != null && t.isActive() && work.isLeading();
     }
 
     public ReplicaIdentity identity() {
@@ -98,7 +95,7 @@ public final class Replica implements AutoCloseable {
         log.info("LEADERSHIP gained: {} leads (key {}, revision {})", identity.id(), t.key().key(),
                 t.key().createRevision());
         try {
-            controller.lead(t);
+            work.lead(t);
             // Then say since when we lead (after starting: a takeover should not wait for this write); fenced, so
             // only the holder of the key can write it.
             store.commit(t.fence(Txn.builder().then(Op.put(t.key().key(),
@@ -110,8 +107,8 @@ public final class Replica implements AutoCloseable {
     }
 
     private void standDown(String reason) {
-        boolean was = controller.isLeading() || term != null;
-        controller.standDown();
+        boolean was = work.isLeading() || term != null;
+        work.standDown();
         term = null;
         if (was) {
             log.info("LEADERSHIP lost: {} stopped acting ({})", identity.id(), reason);
@@ -129,7 +126,7 @@ public final class Replica implements AutoCloseable {
         if (t != null) {
             t.end();
         }
-        controller.standDown();
+        work.standDown();
         if (t != null) {
             term = null;
             // Logged before the key goes: the next leader's "gained" line always comes after this one.

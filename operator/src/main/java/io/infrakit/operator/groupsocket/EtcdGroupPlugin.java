@@ -1,31 +1,27 @@
 package io.infrakit.operator.groupsocket;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.CommitDetails;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.write.Author;
+import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.WriteException;
 import io.infrakit.plugins.PluginLookup;
-import io.infrakit.plugins.group.GroupSpec;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.group.SpecFormatException;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.GroupDescription;
 import io.infrakit.plugins.spi.GroupPlugin;
+import io.infrakit.plugins.spi.GroupSpec;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.ManagerPlugin;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
-import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
-import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
-import io.infrakit.store.Txn;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,22 +35,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * InfraKit's Group SPI over the specs in etcd, for the group socket. It only reads and writes specs (and free
- * markers), as {@code infrakit group commit/free/destroy} do, so any replica can serve it: the leader sees the change
- * through its watch and acts. A group is "watched" while its spec exists and it is not freed; otherwise the methods
+ * InfraKit's Group SPI over the specs in etcd, for the group socket. It reads specs, and writes them (and free
+ * markers) through {@link GroupWrites} under the rules {@code infrakit group commit/free/destroy} follow, so any
+ * replica can serve it: the leader sees the change through its watch and acts. A group is "watched" while its spec
+ * exists and it is not freed (destroy takes a freed group too: its spec is still there); otherwise the methods
  * answer InfraKit's {@code Group '<id>' is not being watched}.
  */
 public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdGroupPlugin.class);
-    /** Compare-and-set rounds before giving up on a spec that keeps changing under us. */
-    private static final int ATTEMPTS = 5;
 
     private final Store store;
     private final Keys keys;
     private final PluginLookup plugins;
     private final BooleanSupplier leader;
-    private final Clock clock;
+    private final GroupWrites writes;
 
     /**
      * @param plugins to validate committed specs and list a group's instances
@@ -69,79 +64,29 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
-        this.clock = clock;
+        this.writes = new GroupWrites(store, keys, plugins, clock);
     }
 
-    /**
-     * Validates the spec as the CLI's commit does (structure, then the plugins it names), and unless pretending
-     * writes it in canonical form and clears any free marker, in one transaction guarded on the spec it explained.
-     */
+    /** Commits through the group write path, as {@code infrakit group commit} does. */
     @Override
     public String commitGroup(GroupSpec spec, boolean pretend) {
         Objects.requireNonNull(spec, "spec");
-        GroupDefinition def;
-        try {
-            def = SpecValidator.parse(null, GroupSpecs.toJson(spec), 0);
-            SpecValidator.checkPlugins(def, plugins);
-        } catch (SpecException e) {
-            throw new PluginException(e.getMessage());
-        }
-        String id = def.id();
-        String canonical = GroupSpecs.toJson(def.spec());
-        return etcd(() -> {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                Optional<KeyValue> current = store.get(keys.group(id));
-                boolean freed = store.get(keys.free(id)).isPresent();
-                // A freed group is new again to InfraKit: its commit "manages" it.
-                String details = CommitDetails.explain(def, freed ? null : current.map(KeyValue::value).orElse(null));
-                if (pretend) {
-                    return details;
-                }
-                Txn txn = Txn.builder()
-                        .when(Compare.modRevision(keys.group(id), current.map(KeyValue::modRevision).orElse(0L)))
-                        .then(Op.put(keys.group(id), canonical)).then(Op.delete(keys.free(id))).build();
-                if (store.commit(txn).succeeded()) {
-                    log.info("committed {} through the group socket: {}", id, details);
-                    return details;
-                }
-            }
-            throw changing(id);
-        });
+        return write(() -> writes.commit(GroupSpecs.toJson(spec), Author.GROUP_SOCKET, pretend).details());
     }
 
     /** Writes the free marker: the spec stays, no replica acts on the group until it is committed again. */
     @Override
     public void freeGroup(String id) {
-        etcd(() -> {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                KeyValue spec = watched(id);
-                Txn txn = Txn.builder().when(Compare.modRevision(keys.group(id), spec.modRevision()))
-                        .when(Compare.absent(keys.free(id)))
-                        .then(Op.put(keys.free(id), "{\"Since\":\"" + Instant.now(clock) + "\"}")).build();
-                if (store.commit(txn).succeeded()) {
-                    log.info("freed {} through the group socket", id);
-                    return null;
-                }
-            }
-            throw changing(id);
+        write(() -> {
+            writes.free(id, Author.GROUP_SOCKET);
+            return null;
         });
     }
 
     /** Deletes the spec (and any free marker): the leader then destroys the group's instances. */
     @Override
     public void destroyGroup(String id) {
-        etcd(() -> {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                KeyValue spec = watched(id);
-                Txn txn = Txn.builder().when(Compare.modRevision(keys.group(id), spec.modRevision()))
-                        .then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))).build();
-                if (store.commit(txn).succeeded()) {
-                    log.info("destroy of {} initiated through the group socket", id);
-                    return null;
-                }
-            }
-            throw changing(id);
-        });
+        write(() -> writes.destroy(id, Author.GROUP_SOCKET));
     }
 
     /**
@@ -152,7 +97,8 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     public GroupDescription describeGroup(String id) {
         return etcd(() -> {
             KeyValue spec = watched(id);
-            GroupStatus status = store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value())).orElse(null);
+            GroupStatus status = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()))
+                    .orElse(null);
             String plugin = status == null ? null : status.instancePlugin();
             boolean valid = false;
             try {
@@ -208,8 +154,13 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
         return spec.get();
     }
 
-    private static PluginException changing(String id) {
-        return new PluginException("Group '" + id + "' kept changing while this request ran; try again");
+    /** Runs a write; a refused one is a plugin error with the write path's message (InfraKit's where it has one). */
+    private static <T> T write(Supplier<T> work) {
+        try {
+            return etcd(work);
+        } catch (WriteException e) {
+            throw new PluginException(e.getMessage());
+        }
     }
 
     /** Runs etcd requests; etcd trouble becomes a plugin error with etcd's message, not a stack trace. */

@@ -1,7 +1,7 @@
 package io.infrakit.operator.metrics;
 
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateProgress;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

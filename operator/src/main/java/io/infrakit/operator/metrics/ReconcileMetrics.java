@@ -2,7 +2,7 @@ package io.infrakit.operator.metrics;
 
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.GroupReconciler;
-import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.group.GroupStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

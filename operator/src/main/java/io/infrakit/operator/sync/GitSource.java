@@ -1,14 +1,17 @@
 package io.infrakit.operator.sync;
 
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -93,13 +96,14 @@ public final class GitSource implements SyncSource {
         Object lock = CACHE_LOCKS.computeIfAbsent(cacheDir.toAbsolutePath().normalize(), p -> new Object());
         synchronized (lock) {
             try {
-                Files.createDirectories(cacheDir);
+                PrivateFiles.privateDirectory(cacheDir); // the mirror holds the whole repository, history included
             } catch (IOException e) {
                 throw new SyncException("cannot create git cache " + cacheDir + ": " + e.getMessage(), e);
             }
             // Another process (a dry run next to the watcher) may use the same mirror.
             try (FileChannel ch = FileChannel.open(cacheDir.resolve("infrakit-sync.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PrivateFiles.FILE))) {
                 FileLock fileLock = ch.lock();
                 try (Repository repo = openMirror()) {
                     ObjectId head = fetch(repo);

@@ -1,11 +1,10 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.FieldChange;
-
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.infrakit.operator.group.FieldChange;
 import java.util.List;
 
 /**

@@ -12,9 +12,11 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.infrakit.operator.spec.GroupDefinition;
-import io.infrakit.operator.spec.SpecException;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.group.SyncAnnotations;
+import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.ObjectFields;
@@ -64,7 +66,7 @@ public final class SpecFiles {
 
     /**
      * The specs of the files, in file order, each checked with {@link SpecValidator#parse} and, when
-     * {@code plugins} is not null, {@link SpecValidator#checkPlugins}.
+     * {@code plugins} is not null, {@link PluginCheck#check}.
      *
      * @throws SyncException listing every problem: syntax, validation, duplicate group IDs
      */
@@ -187,7 +189,7 @@ public final class SpecFiles {
         try {
             def = SpecValidator.parse(null, Json.write(node), 0);
             if (plugins != null) {
-                SpecValidator.checkPlugins(def, plugins);
+                PluginCheck.check(def, plugins);
             }
         } catch (SpecException e) {
             problems.add(SyncProblem.at(path, line, named + e.getMessage()));

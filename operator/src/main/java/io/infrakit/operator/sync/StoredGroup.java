@@ -2,9 +2,10 @@ package io.infrakit.operator.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.infrakit.plugins.group.GroupSpec;
+import io.infrakit.operator.group.SyncAnnotations;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.spi.GroupSpec;
 import java.util.Map;
 
 /**

@@ -1,21 +1,24 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.Keys;
+import io.infrakit.operator.write.Author;
+import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.SpecBatch;
+import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
-import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes a plan in etcd transactions. Each write is guarded on the revision its key had when the plan was read, and
- * every transaction on the sync record's revision (so two syncs of one source cannot interleave); the record is
- * written by the last one. A plan that fits in one transaction ({@code maxOps} operations, {@code maxBytes} of
+ * Writes a plan in etcd transactions, through {@link GroupWrites}' batches (validated, guarded on the revision each
+ * key had when the plan was read, ownership checked, history kept), every transaction also guarded on the sync
+ * record's revision (so two syncs of one source cannot interleave); the record is written by the last one. A plan that fits in one transaction ({@code maxOps} operations, {@code maxBytes} of
  * values) is applied all or nothing; a bigger one is split, and a conflict then stops it with the earlier
  * transactions applied.
  */
@@ -37,8 +40,9 @@ final class SyncApplier {
     private SyncApplier() {
     }
 
-    static Outcome apply(Store store, Keys keys, List<GroupChange> writes, String recordKey, long recordRevision,
-                         String recordValue, int maxOps, long maxBytes) {
+    static Outcome apply(Store store, GroupWrites groups, Author who, Map<String, StoredSpec> read,
+                         List<GroupChange> writes, String recordKey, long recordRevision, String recordValue,
+                         int maxOps, long maxBytes) {
         List<List<GroupChange>> batches = batches(writes, Math.max(3, maxOps) - 1, maxBytes);
         Compare recordGuard = recordRevision == 0 ? Compare.absent(recordKey)
                 : Compare.modRevision(recordKey, recordRevision);
@@ -46,20 +50,19 @@ final class SyncApplier {
         int applied = 0;
         for (int i = 0; i < batches.size(); i++) {
             List<GroupChange> batch = batches.get(i);
-            Txn.Builder txn = Txn.builder().when(recordGuard);
+            SpecBatch txn = groups.batch(who).guard(recordGuard);
             for (GroupChange c : batch) {
-                txn.when(c.modRevision() == 0 ? Compare.absent(c.key()) : Compare.modRevision(c.key(), c.modRevision()));
+                StoredSpec current = c.modRevision() == 0 ? null : read.get(c.id());
                 if (c.kind() == GroupChange.Kind.DELETE) {
-                    // As 'infrakit group destroy' does: a group being destroyed is managed until it is gone.
-                    txn.then(Op.delete(c.key())).then(Op.delete(keys.free(c.id())));
+                    txn.delete(c.id(), current);
                 } else {
-                    txn.then(Op.put(c.key(), c.value()));
+                    txn.put(c.id(), current, c.value());
                 }
             }
             if (i == batches.size() - 1 && recordValue != null) {
-                txn.then(Op.put(recordKey, recordValue));
+                txn.also(Op.put(recordKey, recordValue));
             }
-            TxnResult result = store.commit(txn.build());
+            TxnResult result = txn.commit();
             if (!result.succeeded()) {
                 return new Outcome(false, revision, i, applied, conflicts(store, batch, recordKey, recordRevision));
             }

@@ -1,11 +1,11 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.JsonDiff;
-import io.infrakit.operator.spec.FieldChange;
-
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.JsonDiff;
+import io.infrakit.operator.group.SyncAnnotations;
 import io.infrakit.store.KeyValue;
 import java.util.ArrayList;
 import java.util.Comparator;

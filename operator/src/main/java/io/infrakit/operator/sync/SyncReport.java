@@ -1,11 +1,10 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.FieldChange;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.operator.group.FieldChange;
 import io.infrakit.plugins.json.Json;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,10 @@
 package io.infrakit.operator.sync;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.write.Author;
+import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.StoredSpec;
+import io.infrakit.operator.write.WriteException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
@@ -13,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,6 +36,7 @@ public final class Syncer {
     private final SyncOptions options;
     private final PluginLookup plugins;
     private final Clock clock;
+    private final GroupWrites groups;
 
     /**
      * @param plugins asked to validate each spec's plugin properties; null to check structure only
@@ -41,6 +48,7 @@ public final class Syncer {
         this.options = Objects.requireNonNull(options, "options");
         this.plugins = plugins;
         this.clock = clock == null ? Clock.systemUTC() : clock;
+        this.groups = new GroupWrites(store, keys, plugins, this.clock);
     }
 
     /** Where the records of every source live: {@code <prefix>/sync/}. */
@@ -88,8 +96,15 @@ public final class Syncer {
             if (writes.isEmpty() && !recordDue(recordKv.isPresent(), previous, next, now)) {
                 return new SyncResult(settled, options.name(), false, snapshot, plan, List.of(), 0, 0, 0);
             }
-            SyncApplier.Outcome outcome = SyncApplier.apply(store, keys, writes, recordKey,
-                    recordKv.map(KeyValue::modRevision).orElse(0L), next.toJson(), options.maxTxnOps(),
+            Map<String, StoredSpec> read = new HashMap<>();
+            for (KeyValue kv : stored) {
+                String id = Keys.idUnder(keys.groups(), kv.key());
+                if (id != null) {
+                    read.put(id, StoredSpec.of(id, kv));
+                }
+            }
+            SyncApplier.Outcome outcome = SyncApplier.apply(store, groups, Author.sync(options.name()), read, writes,
+                    recordKey, recordKv.map(KeyValue::modRevision).orElse(0L), next.toJson(), options.maxTxnOps(),
                     options.maxTxnBytes());
             if (!outcome.succeeded()) {
                 String applied = outcome.applied() == 0 ? "nothing was applied"
@@ -111,6 +126,11 @@ public final class Syncer {
         } catch (StoreException e) {
             return new SyncResult(SyncResult.Status.FAILED, options.name(), dryRun, snapshot, null,
                     List.of(SyncProblem.of("etcd: " + e.getMessage())), 0, 0, 0);
+        } catch (WriteException e) { // the plan's checks, repeated by the write path on what it read: a race
+            SyncException failure = new SyncException(e.getMessage());
+            noteFailure(failure, now);
+            return new SyncResult(SyncResult.Status.FAILED, options.name(), false, snapshot, null,
+                    failure.problems(), 0, 0, 0);
         }
     }
 

@@ -33,7 +33,7 @@ class EtcdOptionsTest {
     @Test
     void passwordFromAFileWithoutItsNewline() throws Exception {
         Path pw = Files.writeString(dir.resolve("pw"), "s3cret\r\n");
-        StoreConfig c = parse(Map.of(), "--etcd", "http://10.0.0.1:2379", "--etcd-user", "ops",
+        StoreConfig c = parse(Map.of(), "--etcd", "https://10.0.0.1:2379", "--etcd-user", "ops",
                 "--etcd-password-file", pw.toString()).storeConfig();
         assertThat(c.user()).isEqualTo("ops");
         assertThat(c.password()).isEqualTo("s3cret");
@@ -42,7 +42,7 @@ class EtcdOptionsTest {
 
     @Test
     void passwordFromTheEnvironmentWhenThereIsNoFile() {
-        StoreConfig c = parse(Map.of(EtcdOptions.PASSWORD_ENV, "from-env"), "--etcd", "http://10.0.0.1:2379",
+        StoreConfig c = parse(Map.of(EtcdOptions.PASSWORD_ENV, "from-env"), "--etcd", "https://10.0.0.1:2379",
                 "--etcd-user", "ops").storeConfig();
         assertThat(c.password()).isEqualTo("from-env");
     }
@@ -59,6 +59,35 @@ class EtcdOptionsTest {
         assertThat(c.clientCert()).isEqualTo(cert);
         assertThat(c.clientKey()).isEqualTo(key);
         assertThat(c.user()).isNull();
+    }
+
+    @Test
+    void aPasswordInTheUrlIsRefusedWithAPointerAndNotPrinted() {
+        assertThatThrownBy(() -> parse(Map.of(), "--etcd", "https://127.0.0.1:1,https://ops:s3cret@10.0.0.1:2379")
+                .storeConfig()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("https://***@10.0.0.1:2379").hasMessageContaining("--etcd-user")
+                .hasMessageContaining("--etcd-password-file").hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void aPasswordOverPlaintextToAnotherHostNeedsAllowPlaintext() throws Exception {
+        Map<String, String> env = Map.of(EtcdOptions.PASSWORD_ENV, "pw");
+        assertThatThrownBy(() -> parse(env, "--etcd", "http://127.0.0.1:2379,http://10.0.0.1:2379",
+                "--etcd-user", "ops").storeConfig()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("in plaintext to http://10.0.0.1:2379").hasMessageContaining("https://")
+                .hasMessageContaining("--allow-plaintext");
+        assertThatThrownBy(() -> parse(env, "--etcd", "etcd-1:2379", "--etcd-user", "ops").storeConfig())
+                .hasMessageContaining("--allow-plaintext");
+
+        assertThat(parse(env, "--etcd", "http://10.0.0.1:2379", "--etcd-user", "ops", "--allow-plaintext")
+                .storeConfig().password()).isEqualTo("pw");
+        assertThat(parse(env, "--etcd", "http://localhost:2379,http://127.0.0.2:2379,http://[::1]:2379",
+                "--etcd-user", "ops").storeConfig().password()).as("loopback never leaves the host").isEqualTo("pw");
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "x");
+        assertThat(parse(env, "--etcd", "http://10.0.0.1:2379", "--etcd-user", "ops", "--etcd-cacert",
+                ca.toString()).storeConfig().tls()).as("TLS whatever the scheme says").isTrue();
+        assertThat(parse(Map.of(), "--etcd", "http://10.0.0.1:2379").storeConfig().user())
+                .as("no password, nothing to protect").isNull();
     }
 
     @Test

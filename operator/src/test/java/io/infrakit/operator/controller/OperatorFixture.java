@@ -2,8 +2,7 @@ package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;
@@ -63,7 +62,7 @@ final class OperatorFixture implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
     }
 
     void awaitInstances(String group, int n) {

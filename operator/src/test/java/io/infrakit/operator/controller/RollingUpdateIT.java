@@ -3,15 +3,14 @@ package io.infrakit.operator.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.cli.Main;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateState;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,9 +64,9 @@ class RollingUpdateIT {
         return op.instances(group).stream().filter(d -> sha.equals(d.tag(Tags.CONFIG_SHA))).count();
     }
 
-    private GroupStatus awaitUpdate(String id, String state) {
+    private GroupStatus awaitUpdate(String id, UpdateState state) {
         return Await.value(Duration.ofSeconds(60), id + " update " + state, () -> op.status(id)
-                .filter(s -> s.update() != null && state.equals(s.update().state())).orElse(null));
+                .filter(s -> s.update() != null && s.update().state() == state).orElse(null));
     }
 
     /** Samples the group while it rolls: the most instances at the target config that were not yet healthy. */
@@ -99,7 +98,7 @@ class RollingUpdateIT {
         var sampler = java.util.concurrent.Executors.newSingleThreadExecutor();
         var max = sampler.submit(() -> maxUnhealthyNew("web", v2, stop));
         op.put("web", spec("web", "{\"Size\":10}", v2, null));
-        GroupStatus done = awaitUpdate("web", UpdateProgress.DONE);
+        GroupStatus done = awaitUpdate("web", UpdateState.DONE);
         stop.set(true);
         assertThat(max.get()).as("never more than one new instance not yet healthy").isLessThanOrEqualTo(1);
         sampler.shutdown();
@@ -116,7 +115,7 @@ class RollingUpdateIT {
         op.put("web", v1);
         GroupStatus s1 = op.awaitConverged("web", 4);
         op.put("web", spec("web", "{\"Size\":4}", "{\"Init\":[\"v2\"],\"Never\":true}", "{\"HealthDeadline\":\"1s\"}"));
-        GroupStatus failed = awaitUpdate("web", UpdateProgress.FAILED);
+        GroupStatus failed = awaitUpdate("web", UpdateState.FAILED);
         assertThat(failed.update().reason()).contains("not healthy within 1s");
         assertThat(atConfig("web", s1.configSha())).as("old instances intact").isEqualTo(3);
         assertThat(op.instances("web")).hasSize(4);
@@ -148,7 +147,7 @@ class RollingUpdateIT {
                 .map(s -> s.update() != null && s.update().batch() >= 2).orElse(false));
         op.put("web", spec("web", "{\"Size\":9}", flavor("v3", 100), null));
         Await.until(Duration.ofSeconds(5), "scale to 9 without waiting for the roll", () -> ids("web").size() == 9);
-        GroupStatus done = awaitUpdate("web", UpdateProgress.DONE);
+        GroupStatus done = awaitUpdate("web", UpdateState.DONE);
         assertThat(done.desired()).isEqualTo(9);
         assertThat(atConfig("web", done.configSha())).isEqualTo(9);
     }
@@ -161,13 +160,13 @@ class RollingUpdateIT {
         String endpoints = String.join(",", ETCD.endpoints());
         assertThat(Main.run("group", "pause", "web", "--etcd", endpoints, "--prefix", op.keys.prefix())).isZero();
         op.put("web", spec("web", "{\"Size\":4}", flavor("v2", 0), null));
-        GroupStatus paused = awaitUpdate("web", UpdateProgress.PAUSED);
+        GroupStatus paused = awaitUpdate("web", UpdateState.PAUSED);
         java.nio.file.Files.delete(dir.resolve(op.instances("web").get(0).id()));
         op.awaitInstances("web", 4);
         Thread.sleep(500);
         assertThat(atConfig("web", paused.configSha())).as("only the replacement is new").isEqualTo(1);
         assertThat(Main.run("group", "resume", "web", "--etcd", endpoints, "--prefix", op.keys.prefix())).isZero();
-        GroupStatus done = awaitUpdate("web", UpdateProgress.DONE);
+        GroupStatus done = awaitUpdate("web", UpdateState.DONE);
         assertThat(atConfig("web", done.configSha())).isEqualTo(4);
     }
 
@@ -179,7 +178,7 @@ class RollingUpdateIT {
         op.awaitConverged("zk", 3);
         String v2 = flavor("v2", 200);
         var props = io.infrakit.plugins.json.Json.parse(v2);
-        String v2sha = io.infrakit.operator.spec.SpecValidator.parse("zk", spec("zk", alloc, v2, null), 0).configHash();
+        String v2sha = io.infrakit.operator.group.SpecValidator.parse("zk", spec("zk", alloc, v2, null), 0).configHash();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger maxDown = new AtomicInteger();
         Thread sampler = new Thread(() -> {
@@ -198,7 +197,7 @@ class RollingUpdateIT {
         });
         op.put("zk", spec("zk", alloc, v2, null));
         sampler.start();
-        GroupStatus done = awaitUpdate("zk", UpdateProgress.DONE);
+        GroupStatus done = awaitUpdate("zk", UpdateState.DONE);
         stop.set(true);
         sampler.join();
         assertThat(maxDown.get()).as("members down at once").isLessThanOrEqualTo(1);
@@ -221,7 +220,7 @@ class RollingUpdateIT {
                 .collect(Collectors.toSet());
         assertThat(finished).isNotEmpty();
         op.start(); // a new leader, same etcd and plugins
-        GroupStatus done = awaitUpdate("web", UpdateProgress.DONE);
+        GroupStatus done = awaitUpdate("web", UpdateState.DONE);
         assertThat(ids("web")).as("finished instances were not replaced again").containsAll(finished);
         assertThat(done.update().batch()).isGreaterThanOrEqualTo(6);
         assertThat(atConfig("web", done.configSha())).isEqualTo(6);

@@ -2,6 +2,7 @@ package io.infrakit.operator.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.infrakit.store.Backoff;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class WorkQueueTest {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final WorkQueue<String> queue = new WorkQueue<>(scheduler, Duration.ofMillis(10), Duration.ofMillis(80));
+    private final WorkQueue<String> queue = new WorkQueue<>(scheduler,
+            RateLimiter.perKey(Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(80)).withJitter(0.1)));
 
     @AfterEach
     void tearDown() {
@@ -42,18 +44,17 @@ class WorkQueueTest {
     }
 
     @Test
-    void backoffDoublesAndIsCapped() {
-        assertThat(queue.backoff(1)).isBetween(Duration.ofMillis(10), Duration.ofMillis(11));
-        assertThat(queue.backoff(2)).isBetween(Duration.ofMillis(20), Duration.ofMillis(22));
-        assertThat(queue.backoff(3)).isBetween(Duration.ofMillis(40), Duration.ofMillis(44));
-        assertThat(queue.backoff(30)).isEqualTo(Duration.ofMillis(80));
+    void failuresAreDelayedByTheQueuesRateLimiter() {
+        assertThat(queue.addRateLimited("b")).isBetween(Duration.ofMillis(10), Duration.ofMillis(11));
+        assertThat(queue.addRateLimited("b")).isBetween(Duration.ofMillis(20), Duration.ofMillis(22));
+        assertThat(queue.addRateLimited("c")).as("per key").isBetween(Duration.ofMillis(10), Duration.ofMillis(11));
     }
 
     @Test
     void failedKeyComesBackAfterItsBackoffAndForgetResets() throws InterruptedException {
         long start = System.nanoTime();
-        queue.addWithBackoff("a");
-        queue.addWithBackoff("a");
+        queue.addRateLimited("a");
+        queue.addRateLimited("a");
         assertThat(queue.failures("a")).isEqualTo(2);
         assertThat(queue.take()).isEqualTo("a");
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(10);

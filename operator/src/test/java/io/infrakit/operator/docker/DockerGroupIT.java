@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.model.Container;
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.testing.DockerEngine;
 import io.infrakit.plugins.testing.TestImages;
 import io.infrakit.store.testing.Await;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * file, without the test's INFRAKIT_* variables (only those given). Every process still running when the test JVM
  * exits is killed.
  */
-final class CliProcess implements AutoCloseable {
+public final class CliProcess implements AutoCloseable {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -38,7 +38,7 @@ final class CliProcess implements AutoCloseable {
         process.onExit().thenRun(() -> LIVE.remove(process));
     }
 
-    static CliProcess start(Path log, Map<String, String> env, String... args) {
+    public static CliProcess start(Path log, Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m", "-cp", ClasspathSnapshot.get(),
                 "io.infrakit.operator.cli.Main"));
@@ -54,7 +54,7 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** Runs a command to its end; its exit code and everything it printed. */
-    static Result run(Path log, Map<String, String> env, String... args) {
+    public static Result run(Path log, Map<String, String> env, String... args) {
         try (CliProcess p = start(log, env, args)) {
             if (!p.awaitExit(Duration.ofSeconds(60))) {
                 throw new AssertionError("infrakit " + String.join(" ", args) + " did not finish; output:\n"
@@ -64,23 +64,23 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    int exitValue() {
+    public int exitValue() {
         return process.exitValue();
     }
 
     /** {@code kill -9}, and waits until the process is gone. */
-    void kill9() {
+    public void kill9() {
         process.destroyForcibly();
         if (!awaitExit(Duration.ofSeconds(10))) {
             throw new AssertionError("process " + process.pid() + " survived kill -9");
@@ -88,11 +88,11 @@ final class CliProcess implements AutoCloseable {
     }
 
     /** SIGTERM: the process runs its shutdown hooks. */
-    void term() {
+    public void term() {
         process.destroy();
     }
 
-    boolean awaitExit(Duration timeout) {
+    public boolean awaitExit(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -101,7 +101,7 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {

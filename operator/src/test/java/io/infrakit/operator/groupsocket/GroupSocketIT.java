@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupState;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.GoJson;
@@ -131,7 +131,7 @@ class GroupSocketIT {
         // Free: instances stay, the group is no longer watched (as in InfraKit), the spec stays in etcd.
         assertThat(call(group, "Group.FreeGroup", "{\"ID\":\"web\"}")).isEqualTo(result("{\"OK\":true}"));
         assertThat(op.store.get(op.keys.free("web"))).isPresent();
-        op.awaitStatus("web", WAIT, "free", s -> GroupStatus.FREE.equals(s.state()));
+        op.awaitStatus("web", WAIT, "free", s -> (s.state()) == GroupState.FREE);
         assertThat(call(group, "Group.FreeGroup", "{\"ID\":\"web\"}")).isEqualTo(error("Group 'web' is not being watched"));
         assertThat(call(group, "Group.DescribeGroup", "{\"ID\":\"web\"}"))
                 .isEqualTo(error("Group 'web' is not being watched"));
@@ -189,11 +189,11 @@ class GroupSocketIT {
         long revision = store.get(keys.group("app")).map(KeyValue::modRevision).orElseThrow();
 
         assertThat(plugin.describeGroup("app").converged()).isFalse();
-        store.put(keys.status("app"), StatusWriter.encode(new GroupStatus("app", 2, 2, true, GroupStatus.CONVERGED,
-                0, "sha", revision - 1, "file", null, null)));
+        GroupStatus.Builder converged = GroupStatus.builder("app").state(GroupState.CONVERGED).desired(2).observed(2)
+                .configSha("sha").instancePlugin("file");
+        store.put(keys.status("app"), converged.specRevision(revision - 1).build().toJson());
         assertThat(plugin.describeGroup("app").converged()).isFalse();
-        store.put(keys.status("app"), StatusWriter.encode(new GroupStatus("app", 2, 2, true, GroupStatus.CONVERGED,
-                0, "sha", revision, "file", null, null)));
+        store.put(keys.status("app"), converged.specRevision(revision).build().toJson());
         assertThat(plugin.describeGroup("app").converged()).isTrue();
         assertThat(plugin.describeGroup("app").instances()).isEmpty();
         assertThat(plugin.isLeader()).isFalse();

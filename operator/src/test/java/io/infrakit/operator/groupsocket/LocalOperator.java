@@ -4,8 +4,7 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import io.infrakit.store.testing.Await;
@@ -48,7 +47,7 @@ final class LocalOperator implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
     }
 
     /** Waits for a status that meets the condition; a timeout names the last status seen. */
@@ -61,7 +60,7 @@ final class LocalOperator implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + id + " "
-                        + what + "; last status: " + s.map(StatusWriter::encode).orElse("none"));
+                        + what + "; last status: " + s.map(GroupStatus::toJson).orElse("none"));
             }
             pause(20);
         }

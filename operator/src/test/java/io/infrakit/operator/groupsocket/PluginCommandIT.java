@@ -68,7 +68,13 @@ class PluginCommandIT {
                     List.of("Flavor/0.1.0", sockets.resolve("flavor-vanilla").toString(), "flavor-vanilla"),
                     List.of("Instance/0.5.0", sockets.resolve("instance-file").toString(), "instance-file"));
             CliProcess.Result json = CliProcess.run(logs.resolve("ls-json.log"), env(), "plugin", "ls", "-o", "json");
-            JsonNode listed = Json.parse(json.output().substring(json.output().indexOf('[')));
+            JsonNode all = Json.parse(json.output().substring(json.output().indexOf('[')));
+            List<JsonNode> listed = new java.util.ArrayList<>();
+            all.forEach(p -> {
+                if (!p.path("BuiltIn").asBoolean()) {
+                    listed.add(p);
+                }
+            });
             assertThat(listed).hasSize(2);
             assertThat(listed.get(1).path("Name").asText()).isEqualTo("instance-file");
             assertThat(listed.get(1).path("Interfaces").get(0).asText()).isEqualTo("Instance/0.5.0");
@@ -98,6 +104,21 @@ class PluginCommandIT {
             assertThat(plugin.awaitExit(Duration.ofSeconds(20))).isTrue();
             assertThat(sockets.resolve("files")).doesNotExist();
             assertThat(sockets.resolve("files.pid")).doesNotExist();
+        }
+    }
+
+    @Test
+    void withoutInfraKitVariablesEverythingGoesUnderHome() {
+        Path home = sockets.resolve("h");
+        try (CliProcess plugin = CliProcess.start(logs.resolve("home.log"), Map.of("HOME", home.toString()),
+                "plugin", "start", "file")) {
+            awaitServing(plugin, "instance-file");
+            Path socket = home.resolve(".infrakit/plugins/instance-file");
+            assertThat(socket).exists();
+            RemoteInstancePlugin file = new RemoteInstancePlugin(
+                    new RpcClient(new PluginAddress.Unix(socket), Duration.ofSeconds(5)), "");
+            String id = file.provision(new InstanceSpec(null, Map.of(), "", null, null));
+            assertThat(home.resolve(".infrakit/instances/file").resolve(id)).exists();
         }
     }
 

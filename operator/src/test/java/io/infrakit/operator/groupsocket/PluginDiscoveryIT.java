@@ -4,7 +4,8 @@ import static io.infrakit.operator.groupsocket.LocalOperator.cattle;
 import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.group.GroupState;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
@@ -45,7 +46,7 @@ class PluginDiscoveryIT {
 
             GroupStatus failing = op.awaitStatus("late", Duration.ofSeconds(15), "an error",
                     s -> s.error() != null);
-            assertThat(failing.state()).isEqualTo(GroupStatus.ERROR);
+            assertThat(failing.state()).isEqualTo(GroupState.ERROR);
             assertThat(failing.error().message())
                     .startsWith("Failed to find Instance plugin 'instance-later':instance plugin 'instance-later' "
                             + "not found in " + sockets)

@@ -4,7 +4,7 @@ import static io.infrakit.operator.groupsocket.LocalOperator.cattle;
 import static io.infrakit.operator.groupsocket.LocalOperator.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.discovery.RemotePluginLookup;
 import io.infrakit.plugins.rpc.PluginAddress;

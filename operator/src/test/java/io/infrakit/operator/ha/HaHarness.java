@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.ha.ReplicaProcess.Interval;
 import io.infrakit.operator.ha.ReplicaProcess.LogLine;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -213,7 +212,7 @@ final class HaHarness implements BeforeEachCallback, AfterEachCallback {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
     }
 
     /** Waits until the status says converged at n and exactly n instances of the group exist. */

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
@@ -151,7 +150,7 @@ class MetricsIT {
     private static GroupStatus awaitStatus(Store store, Keys keys, String id,
                                            java.util.function.Predicate<GroupStatus> ok) {
         return Await.value(Duration.ofSeconds(15), id + " status", () -> store.get(keys.status(id))
-                .map(kv -> StatusWriter.decode(kv.value())).filter(ok).orElse(null));
+                .flatMap(kv -> GroupStatus.fromJson(kv.value())).filter(ok).orElse(null));
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, String value) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.metrics.MeteredOperator;
-import io.infrakit.operator.status.StatusWriter;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdServer;
@@ -85,7 +85,7 @@ class SecureEtcdIT {
                 PluginRegistry.builtins(dir.resolve("files")), "secure-1").start()) {
             Await.until(Duration.ofSeconds(10), "leads", op.replica::isLeader);
             Await.until(Duration.ofSeconds(15), "web converged", () -> op.store.get(new Keys(PREFIX).status("web"))
-                    .map(kv -> StatusWriter.decode(kv.value())).filter(s -> s.converged() && s.observed() == 2)
+                    .flatMap(kv -> GroupStatus.fromJson(kv.value())).filter(s -> s.converged() && s.observed() == 2)
                     .isPresent());
         }
         Run ls = infrakit(List.of("group", "ls"), secure("password"));
@@ -99,6 +99,18 @@ class SecureEtcdIT {
         assertThat(run.code).isEqualTo(1);
         assertThat(run.err).contains("error: ").contains(etcd.clientUrl()).contains("authentication failed");
         assertThat(run.out + run.err).doesNotContain(WRONG).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void aPasswordInTheUrlIsRefusedAndNeverPrinted() {
+        List<String> args = new ArrayList<>(secure("password"));
+        args.set(args.indexOf(etcd.clientUrl()), etcd.clientUrl().replace("://", "://infrakit:" + PASSWORD + "@"));
+        args.subList(args.indexOf("--etcd-user"), args.size()).clear();
+        Run run = infrakit(List.of("group", "ls"), args);
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.err).contains("https://***@127.0.0.1:" + etcd.clientPort())
+                .contains("--etcd-user USER with --etcd-password-file FILE");
+        assertThat(run.out + run.err).doesNotContain(PASSWORD);
     }
 
     @Test
@@ -124,7 +136,7 @@ class SecureEtcdIT {
         at = noPassword.indexOf("--etcd-password-file");
         noPassword.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), noPassword);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("--etcd-user infrakit needs a password")
                 .contains("--etcd-password-file").contains("INFRAKIT_ETCD_PASSWORD");
 
@@ -132,7 +144,7 @@ class SecureEtcdIT {
         at = halfPair.indexOf("--etcd-key");
         halfPair.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), halfPair);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("--etcd-cert and --etcd-key go together");
     }
 

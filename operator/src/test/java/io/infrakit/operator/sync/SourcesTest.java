@@ -4,10 +4,13 @@ import static io.infrakit.operator.sync.GitRepo.cattle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infrakit.plugins.state.PrivateFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,6 +168,24 @@ class SourcesTest {
             assertThat(release.commit()).isEqualTo(third);
             assertThat(GitSource.builder(repo.url()).cacheDir(cache).ref("main").build().read().commit())
                     .isEqualTo(second);
+        }
+    }
+
+    @Test
+    void theMirrorIsPrivateWhateverTheDirectoryWas() throws Exception {
+        try (GitRepo repo = GitRepo.init(tmp.resolve("origin"))) {
+            repo.write("web.json", cattle("web", 1));
+            repo.commit("one");
+            Path open = Files.createDirectories(tmp.resolve("open"));
+            Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path made = tmp.resolve("made/by/sync");
+            for (Path cache : List.of(open, made)) {
+                GitSource.builder(repo.url()).cacheDir(cache).timeout(Duration.ofSeconds(10)).build().read();
+                assertThat(Files.getPosixFilePermissions(cache)).isEqualTo(PrivateFiles.DIRECTORY);
+                assertThat(Files.getPosixFilePermissions(cache.resolve("infrakit-sync.lock")))
+                        .isEqualTo(PrivateFiles.FILE);
+            }
+            assertThat(Files.getPosixFilePermissions(tmp.resolve("made"))).isEqualTo(PrivateFiles.DIRECTORY);
         }
     }
 

@@ -1,14 +1,14 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.JsonDiff;
-import io.infrakit.operator.spec.FieldChange;
-
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static io.infrakit.operator.sync.GitRepo.cattleYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.JsonDiff;
+import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.group.SyncAnnotations;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.json.Json;
 import java.nio.charset.StandardCharsets;

@@ -150,4 +150,19 @@ class SyncCommandIT {
         assertThat(infrakit("sync", "--dir", tmp.toString(), "--watch", "--dry-run").code()).isEqualTo(2);
         assertThat(infrakit("sync", "--dir", tmp.toString(), "--name", "a/b").code()).isEqualTo(2);
     }
+
+    @Test
+    void anEmptyWebhookSecretFileStopsTheWatchBeforeItStarts() throws Exception {
+        repo.write("web.json", cattle("web", 1));
+        repo.commit("first");
+        Path secret = java.nio.file.Files.writeString(tmp.resolve("secret"), " \n\t\n");
+
+        Run run = infrakit("sync", "--git", repo.dir.toString(), "--watch", "--webhook-listen", "127.0.0.1:0",
+                "--webhook-secret-file", secret.toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--webhook-secret-file " + secret + " is empty: refusing to serve the webhook"
+                + " without authentication");
+        assertThat(store.list(keys.groups()).kvs()).as("nothing synced").isEmpty();
+    }
 }

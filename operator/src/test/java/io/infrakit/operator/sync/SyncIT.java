@@ -1,18 +1,18 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.FieldChange;
-
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static io.infrakit.operator.sync.GitRepo.cattleYaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.group.SyncAnnotations;
+import io.infrakit.operator.testing.InterleavingStore;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
-import io.infrakit.store.Store;
 import io.infrakit.store.testing.EtcdCluster;
 import java.nio.file.Path;
 import java.util.List;

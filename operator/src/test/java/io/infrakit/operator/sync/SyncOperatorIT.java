@@ -8,7 +8,7 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.spec.SpecValidator;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;

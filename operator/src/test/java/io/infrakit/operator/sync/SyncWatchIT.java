@@ -1,11 +1,10 @@
 package io.infrakit.operator.sync;
 
-import io.infrakit.operator.spec.FieldChange;
-
 import static io.infrakit.operator.sync.GitRepo.cattle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.FieldChange;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;
@@ -113,7 +112,7 @@ class SyncWatchIT {
         repo.write("web.json", cattle("web", 1));
         repo.commit("first");
         SyncWatcher w = watch(SyncOptions.of("infra"), Duration.ofHours(1));
-        webhook = SyncWebhook.start(new InetSocketAddress("127.0.0.1", 0), "s3cret", w::trigger);
+        webhook = SyncWebhook.start(new InetSocketAddress("127.0.0.1", 0), "s3cret", PushFilter.ANY, w::trigger);
         Await.until(WAIT, "first sync", () -> size("web") == 1);
         Await.until(WAIT, "first result", () -> results.size() == 1);
         int syncs = results.size();

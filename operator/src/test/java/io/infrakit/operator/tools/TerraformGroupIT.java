@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.status.GroupStatus;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.terraform.TerraformInstancePlugin;
 import io.infrakit.plugins.testing.DockerEngine;

@@ -4,8 +4,8 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.testing.GroupStatuses;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -30,10 +30,12 @@ final class ToolOperator implements AutoCloseable {
     final InstancePlugin plugin;
     private final PluginRegistry plugins;
     private final Controller controller;
+    private final GroupStatuses statuses;
 
     ToolOperator(EtcdCluster etcd, String name, String pluginName, InstancePlugin plugin, ControllerConfig config) {
         this.keys = new Keys(EtcdCluster.uniquePrefix(name));
         this.store = etcd.newStore();
+        this.statuses = new GroupStatuses(store, keys);
         this.plugin = plugin;
         this.plugins = new PluginRegistry().registerInstance(pluginName, plugin)
                 .registerFlavor(PluginRegistry.VANILLA_ALIAS, new io.infrakit.plugins.vanilla.VanillaFlavorPlugin());
@@ -56,21 +58,15 @@ final class ToolOperator implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return statuses.status(id);
     }
 
-    /** Fails with the group's last status in the message, which says why it did not get there. */
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
-        try {
-            return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; last status: " + status(id).orElse(null), e);
-        }
+        return statuses.await(id, timeout, condition, what);
     }
 
     GroupStatus awaitConverged(String id, Duration timeout, long n) {
-        return awaitStatus(id, timeout, s -> s.converged() && s.observed() == n && s.desired() == n,
-                id + " converged at " + n);
+        return statuses.awaitConverged(id, timeout, n);
     }
 
     @Override

@@ -4,8 +4,7 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.status.StatusWriter;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
@@ -85,7 +84,7 @@ final class ProcessOperator implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).map(kv -> StatusWriter.decode(kv.value()));
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
     }
 
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {

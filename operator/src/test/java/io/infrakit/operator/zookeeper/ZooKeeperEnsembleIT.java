@@ -3,8 +3,8 @@ package io.infrakit.operator.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.controller.ControllerConfig;
-import io.infrakit.operator.status.GroupStatus;
-import io.infrakit.operator.update.UpdateProgress;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.UpdateState;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
 import io.infrakit.store.testing.Await;
@@ -144,7 +144,7 @@ class ZooKeeperEnsembleIT {
             long start = System.nanoTime();
             op.put("zk", spec(600));
             done = op.awaitStatus("zk", Duration.ofSeconds(150), s -> s.update() != null
-                    && UpdateProgress.DONE.equals(s.update().state()) && s.converged(), "the roll done");
+                    && UpdateState.DONE.equals(s.update().state()) && s.converged(), "the roll done");
             rollMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long okAtEnd = writer.succeeded();
             Await.until(Duration.ofSeconds(20), "writes after the roll", () -> writer.succeeded() > okAtEnd + 10);

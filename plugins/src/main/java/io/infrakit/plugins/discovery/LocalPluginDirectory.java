@@ -1,5 +1,6 @@
 package io.infrakit.plugins.discovery;
 
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.PluginNotFoundException;
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.PluginTransportException;
@@ -24,8 +25,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -35,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * InfraKit's local plugin discovery: every Unix socket in the plugin directory is a plugin named by its file name,
  * every {@code NAME.listen} file holds the URL of a TCP plugin ({@code tcp://host:port}), everything else ({@code NAME.pid}, hidden
  * files) is ignored. The directory is read again on every call, so a plugin started later is found.
+ *
+ * <p>Whoever can put a socket here receives the operator's calls, init scripts and their secrets included, and can
+ * answer them. So a directory that other users may write is refused, and a socket or listen file that another user
+ * owns is not used (logged once, and named when it is looked up), unless other users are allowed explicitly. Root
+ * counts as this user.
  */
 public final class LocalPluginDirectory {
 
@@ -43,13 +51,26 @@ public final class LocalPluginDirectory {
     /** The variable naming the plugin directory. */
     public static final String PLUGINS_DIR_ENV = "INFRAKIT_PLUGINS_DIR";
     /** The variable naming InfraKit's home; the plugin directory is {@code plugins} in it. */
-    public static final String HOME_ENV = "INFRAKIT_HOME";
+    public static final String HOME_ENV = InfraKitHome.ENV;
     static final String LISTEN_SUFFIX = ".listen";
 
     private final Path directory;
+    private final boolean allowOtherUsers;
+    /** Refused files already logged, by path and identity: each is logged once. */
+    private final Set<List<Object>> reported = ConcurrentHashMap.newKeySet();
 
-    /** The directory, created (mode 0700) when missing; a failure to create it is logged, not thrown. */
+    /** The directory, created (mode 0700) when missing; plugins of other users are refused. */
     public LocalPluginDirectory(Path directory) {
+        this(directory, false);
+    }
+
+    /**
+     * The directory, created (mode 0700) when missing; a failure to create it is logged, not thrown.
+     *
+     * @param allowOtherUsers accept a directory that others may write, and use plugins that other users own
+     */
+    public LocalPluginDirectory(Path directory, boolean allowOtherUsers) {
+        this.allowOtherUsers = allowOtherUsers;
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
         if (!Files.isDirectory(this.directory)) {
             try {
@@ -64,8 +85,9 @@ public final class LocalPluginDirectory {
     }
 
     /** The directory InfraKit would use in this process's environment. */
-    public static LocalPluginDirectory fromEnvironment() {
-        return new LocalPluginDirectory(resolve(System.getenv(), Path.of(System.getProperty("user.home"))));
+    public static LocalPluginDirectory fromEnvironment(boolean allowOtherUsers) {
+        return new LocalPluginDirectory(resolve(System.getenv(), InfraKitHome.userHome(System.getenv())),
+                allowOtherUsers);
     }
 
     /** {@code $INFRAKIT_PLUGINS_DIR}, else {@code $INFRAKIT_HOME/plugins}, else {@code ~/.infrakit/plugins}. */
@@ -85,22 +107,96 @@ public final class LocalPluginDirectory {
         return directory;
     }
 
-    /** Every plugin in the directory now, by name (sorted). A socket wins over a listen file of the same name. */
+    /**
+     * Refuses the directory when users other than this one (and root) could put files in it: by its mode, or by
+     * belonging to someone else. A missing directory holds nothing to trust, and passes.
+     *
+     * @throws PluginException saying why and what to do
+     */
+    public void checkTrusted() {
+        if (allowOtherUsers) {
+            return;
+        }
+        String why;
+        try {
+            why = PluginFiles.whyOthersCanWrite(directory);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new PluginException("cannot check the plugin directory " + directory + ": " + e, e);
+        }
+        if (why != null) {
+            throw new PluginException("the plugin directory " + directory + " " + why + ": another user could "
+                    + "put a socket there and receive the operator's calls, init scripts included. Make it private "
+                    + "(chmod 700 " + directory + "), use another (--plugins-dir), or accept it with "
+                    + "--allow-foreign-plugins");
+        }
+    }
+
+    /**
+     * Every plugin in the directory now, by name (sorted). A socket wins over a listen file of the same name.
+     *
+     * @throws PluginException when the directory is not {@linkplain #checkTrusted() trusted}
+     */
     public Map<String, PluginEndpoint> list() {
+        return scan().usable();
+    }
+
+    /** The usable plugins, and those of other users with why they are not used. */
+    private record Scan(Map<String, PluginEndpoint> usable, Map<String, Refused> refused) {
+    }
+
+    private record Refused(PluginEndpoint endpoint, String reason) {
+    }
+
+    private Scan scan() {
+        checkTrusted();
         Map<String, PluginEndpoint> found = new TreeMap<>();
+        Map<String, Refused> refused = new TreeMap<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path path : entries) {
                 PluginEndpoint endpoint = endpoint(path);
-                if (endpoint != null && (isSocket(endpoint) || !found.containsKey(endpoint.name()))) {
+                if (endpoint == null) {
+                    continue;
+                }
+                String refusal = refusal(endpoint);
+                if (refusal != null) {
+                    refused.put(endpoint.name(), new Refused(endpoint, refusal));
+                } else if (isSocket(endpoint) || !found.containsKey(endpoint.name())) {
                     found.put(endpoint.name(), endpoint);
                 }
             }
         } catch (NoSuchFileException e) {
-            return found;
+            return new Scan(found, refused);
         } catch (IOException e) {
             throw new PluginException("cannot list the plugin directory " + directory + ": " + e, e);
         }
-        return found;
+        refused.keySet().removeAll(found.keySet());
+        return new Scan(found, refused);
+    }
+
+    /** Why a plugin file is not used (another user owns it), or null when it is. */
+    private String refusal(PluginEndpoint endpoint) {
+        if (allowOtherUsers) {
+            return null;
+        }
+        Path file = endpoint.file();
+        PluginFiles.Owner owner;
+        try {
+            owner = PluginFiles.owner(file, false);
+        } catch (IOException e) {
+            return "cannot tell who owns " + file + ": " + e;
+        }
+        if (PluginFiles.trusted(owner)) {
+            return null;
+        }
+        String reason = "plugin " + (isSocket(endpoint) ? "socket " : "listen file ") + file + " belongs to user "
+                + owner + ", not to " + PluginFiles.current() + ": not used (start the plugin as this user, or "
+                + "allow other users' plugins with --allow-foreign-plugins)";
+        if (reported.add(List.of(file, String.valueOf(PluginFiles.identity(file))))) {
+            LOG.warn(reason);
+        }
+        return reason;
     }
 
     /**
@@ -109,11 +205,25 @@ public final class LocalPluginDirectory {
      * @throws PluginNotFoundException naming this directory and the plugins in it
      */
     public PluginEndpoint find(String name) {
+        return find("local", name);
+    }
+
+    /**
+     * The plugin of that kind ("instance", "flavor", ...) with the lookup part of {@code name}.
+     *
+     * @throws PluginNotFoundException naming this directory and the plugins in it
+     * @throws PluginException when the plugin of that name belongs to another user
+     */
+    public PluginEndpoint find(String kind, String name) {
         String lookup = name.indexOf('/') < 0 ? name : name.substring(0, name.indexOf('/'));
-        Map<String, PluginEndpoint> all = list();
-        PluginEndpoint endpoint = all.get(lookup);
+        Scan scan = scan();
+        PluginEndpoint endpoint = scan.usable().get(lookup);
         if (endpoint == null) {
-            throw new PluginNotFoundException("local", lookup, all.keySet(), List.of(directory.toString()));
+            Refused refused = scan.refused().get(lookup);
+            if (refused != null) {
+                throw new PluginException(refused.reason());
+            }
+            throw new PluginNotFoundException(kind, lookup, scan.usable().keySet(), List.of(directory.toString()));
         }
         return endpoint;
     }
@@ -146,8 +256,10 @@ public final class LocalPluginDirectory {
      * @return by plugin name, sorted
      */
     public Map<String, DiscoveredPlugin> describeAll(Duration timeout) {
-        Map<String, PluginEndpoint> endpoints = list();
+        Scan scan = scan();
+        Map<String, PluginEndpoint> endpoints = scan.usable();
         Map<String, DiscoveredPlugin> out = new TreeMap<>();
+        scan.refused().forEach((name, r) -> out.put(name, new DiscoveredPlugin(r.endpoint(), List.of(), r.reason())));
         if (endpoints.isEmpty()) {
             return out;
         }

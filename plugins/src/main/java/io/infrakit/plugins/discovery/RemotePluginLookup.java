@@ -1,20 +1,13 @@
 package io.infrakit.plugins.discovery;
 
 import io.infrakit.plugins.PluginLookup;
-import io.infrakit.plugins.PluginNotFoundException;
 import io.infrakit.plugins.rpc.RemoteFlavorPlugin;
 import io.infrakit.plugins.rpc.RemoteInstancePlugin;
 import io.infrakit.plugins.rpc.RpcClient;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginName;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,13 +62,7 @@ public final class RemotePluginLookup implements PluginLookup {
 
     private PluginEndpoint find(String kind, PluginName name) {
         Objects.requireNonNull(name, "name");
-        Map<String, PluginEndpoint> all = directory.list();
-        PluginEndpoint endpoint = all.get(name.lookup());
-        if (endpoint == null) {
-            throw new PluginNotFoundException(kind, name.lookup(), all.keySet(),
-                    List.of(directory.directory().toString()));
-        }
-        return endpoint;
+        return directory.find(kind, name.lookup());
     }
 
     /**
@@ -83,20 +70,10 @@ public final class RemotePluginLookup implements PluginLookup {
      * a new client, whose handshake learns the version the new process speaks.
      */
     private Object cached(String kind, PluginEndpoint endpoint, PluginName name, Supplier<Object> make) {
-        Object fileKey = fileKey(endpoint.file());
+        Object fileKey = PluginFiles.identity(endpoint.file());
         Key key = new Key(kind, endpoint.pluginAddress().toString(), name.type());
         return plugins.compute(key, (k, old) -> old != null && Objects.equals(old.fileKey(), fileKey)
                 ? old : new Entry(fileKey, make.get())).plugin();
-    }
-
-    /** Inode and modification time: a new socket may well get the inode its predecessor just freed. */
-    private static Object fileKey(Path file) {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime());
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     @Override

@@ -7,6 +7,8 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
@@ -20,12 +22,17 @@ import org.slf4j.LoggerFactory;
  * Calls a listener when files in a directory change, from a daemon thread. A burst of events (a script deleting ten
  * files) becomes one call: after the first event it waits until the directory has been quiet for
  * {@link #QUIET_MILLIS} (at most {@link #MAX_DELAY_MILLIS}). Hidden files (temporary files) and events the owner
- * declares its own are ignored. Closing stops the thread; no call starts after {@link #close()} returns.
+ * declares its own are ignored. When the directory is removed the listener is called, and the watch resumes (with a
+ * call) once a directory of that name exists again: until then its existence is checked with a backoff from
+ * {@link #MISSING_FIRST_MILLIS} to {@link #MISSING_MAX_MILLIS}. Closing stops the thread; no call starts after
+ * {@link #close()} returns.
  */
 public final class DirectoryWatcher implements AutoCloseable {
 
     static final long QUIET_MILLIS = 20;
     static final long MAX_DELAY_MILLIS = 200;
+    static final long MISSING_FIRST_MILLIS = 50;
+    static final long MISSING_MAX_MILLIS = 2000;
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
 
@@ -46,7 +53,7 @@ public final class DirectoryWatcher implements AutoCloseable {
         this.ownChange = ownChange;
         this.service = dir.getFileSystem().newWatchService();
         try {
-            dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+            register();
         } catch (IOException | RuntimeException e) {
             service.close();
             throw e;
@@ -70,9 +77,10 @@ public final class DirectoryWatcher implements AutoCloseable {
                     valid = more.reset();
                 }
                 if (!valid) {
-                    LOG.warn("stopped watching {}: the directory is gone", dir);
+                    LOG.warn("{} is gone; watching it again once it exists", dir);
                     notifyListener();
-                    return;
+                    awaitDirectory();
+                    continue;
                 }
                 if (changed) {
                     notifyListener();
@@ -80,6 +88,30 @@ public final class DirectoryWatcher implements AutoCloseable {
             }
         } catch (ClosedWatchServiceException | InterruptedException e) {
             // closed
+        }
+    }
+
+    private void register() throws IOException {
+        dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+    }
+
+    /** Waits until the directory exists again and is watched, then calls the listener: it may hold anything. */
+    private void awaitDirectory() throws InterruptedException {
+        long pause = MISSING_FIRST_MILLIS;
+        while (!closed) {
+            Thread.sleep(pause);
+            try {
+                register();
+                LOG.info("watching {} again", dir);
+                notifyListener();
+                return;
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                pause = Math.min(pause * 2, MISSING_MAX_MILLIS);
+            } catch (IOException e) {
+                LOG.warn("cannot watch {} again ({}); changes made by hand are seen at the next resync", dir,
+                        e.toString());
+                return;
+            }
         }
     }
 

@@ -4,24 +4,22 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.WatchEvent;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -44,12 +42,21 @@ import org.slf4j.LoggerFactory;
  * <p>Differences from InfraKit, on purpose: files are written atomically (a temporary hidden file, then a rename),
  * so a reader never sees half an instance and a provisioned instance is listed as soon as {@link #provision}
  * returns; the file name is the instance ID (InfraKit trusted the ID inside; they agree for every file it wrote);
- * hidden files are ignored; an undecodable file is logged once, not on every listing; a tag filter value must be
- * present to match. {@link #onChange} watches the directory, so a deleted file is noticed within milliseconds.
+ * hidden files are ignored; an undecodable file, or one too large to be a record, is logged once, not on every
+ * listing, and never read whole; a tag filter value must be present to match. Files are 0600 and a directory the
+ * plugin creates 0700, since records carry init scripts; temporary files left by a writer killed mid-write are
+ * removed once they are a minute old. {@link #onChange} watches the directory, so a deleted file is noticed within
+ * milliseconds.
  */
 public final class FileInstancePlugin implements InstancePlugin {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileInstancePlugin.class);
+
+    /** The largest file read as an instance record; larger ones are skipped unread. */
+    public static final int MAX_RECORD_BYTES = PrivateFiles.MAX_RECORD_BYTES;
+
+    /** A temporary file this old belongs to no write still running: its writer was killed. */
+    private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
     /** How long an event caused by this plugin's own write is recognised as such. */
     private static final long OWN_CHANGE_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -69,15 +76,16 @@ public final class FileInstancePlugin implements InstancePlugin {
     public FileInstancePlugin(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
         try {
-            Files.createDirectories(this.dir);
+            PrivateFiles.createDirectories(this.dir);
         } catch (IOException e) {
             throw new PluginException("cannot create the instance directory " + this.dir + ": " + e, e);
         }
+        removeLeftovers();
     }
 
-    /** {@code ~/.infrakit/instances/file}. */
+    /** {@code instances/file} in InfraKit's home ({@link InfraKitHome}). */
     public static Path defaultDirectory() {
-        return Path.of(System.getProperty("user.home"), ".infrakit", "instances", "file");
+        return InfraKitHome.dir().resolve("instances").resolve("file");
     }
 
     public Path directory() {
@@ -100,7 +108,7 @@ public final class FileInstancePlugin implements InstancePlugin {
                 continue; // a 1 in 2^63 collision
             }
             markOwn(ENTRY_CREATE, id);
-            write(file, FileInstanceRecord.provisioned(id, spec).toBytes());
+            PrivateFiles.writeRecord(file, FileInstanceRecord.provisioned(id, spec).toBytes());
             return id;
         }
         throw new PluginException("cannot find a free instance ID in " + dir);
@@ -112,7 +120,7 @@ public final class FileInstancePlugin implements InstancePlugin {
         synchronized (mutation) {
             byte[] content;
             try {
-                content = Files.readAllBytes(file);
+                content = PrivateFiles.readBounded(file, MAX_RECORD_BYTES);
             } catch (NoSuchFileException e) {
                 throw notFound(instanceId);
             } catch (IOException e) {
@@ -127,7 +135,7 @@ public final class FileInstancePlugin implements InstancePlugin {
             Map<String, String> tags = new LinkedHashMap<>(record.tags() == null ? Map.of() : record.tags());
             tags.putAll(labels);
             markOwn(ENTRY_CREATE, instanceId);
-            write(file, record.withTags(tags).toBytes());
+            PrivateFiles.writeRecord(file, record.withTags(tags).toBytes());
         }
     }
 
@@ -153,10 +161,12 @@ public final class FileInstancePlugin implements InstancePlugin {
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         List<InstanceDescription> found = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        boolean temporaries = false;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path path : entries) {
                 String name = path.getFileName().toString();
                 if (name.startsWith(".")) {
+                    temporaries |= PrivateFiles.isTemporary(name);
                     continue; // our temporary files, and whatever else is hidden
                 }
                 seen.add(name);
@@ -172,11 +182,28 @@ public final class FileInstancePlugin implements InstancePlugin {
             throw new PluginException("cannot list the instance directory " + dir + ": " + e, e);
         }
         warned.keySet().retainAll(seen);
+        if (temporaries) {
+            removeLeftovers();
+        }
         found.sort(Comparator.comparing(InstanceDescription::id));
         return found;
     }
 
-    /** The file's instance, or null when it is gone, not a regular file, or undecodable (logged once). */
+    private void removeLeftovers() {
+        try {
+            int removed = PrivateFiles.removeLeftoverTemporaries(dir, LEFTOVER_AGE);
+            if (removed > 0) {
+                LOG.info("removed {} temporary file(s) left in {} by an interrupted write", removed, dir);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot clean temporary files in {}", dir, e);
+        }
+    }
+
+    /**
+     * The file's instance, or null when it is gone, not a regular file, too large to be a record, or undecodable
+     * (logged once).
+     */
     private FileInstanceRecord read(Path path, String name) {
         BasicFileAttributes attributes;
         byte[] content;
@@ -185,9 +212,17 @@ public final class FileInstancePlugin implements InstancePlugin {
             if (!attributes.isRegularFile()) {
                 return null;
             }
-            content = Files.readAllBytes(path);
+            if (attributes.size() > MAX_RECORD_BYTES) {
+                warnOnce(name, version(attributes), "skipping {}: {}", path, attributes.size()
+                        + " bytes is not an instance record (those are at most " + MAX_RECORD_BYTES + " bytes)");
+                return null;
+            }
+            content = PrivateFiles.readBounded(path, MAX_RECORD_BYTES);
         } catch (NoSuchFileException e) {
             return null; // destroyed while we listed
+        } catch (PrivateFiles.FileTooLargeException e) {
+            warnOnce(name, "grown", "skipping {}: {}", path, e.getMessage() + ", more than any instance record");
+            return null;
         } catch (IOException e) {
             warnOnce(name, "-", "cannot read instance file {}: {}", path, e.toString());
             return null;
@@ -197,10 +232,13 @@ public final class FileInstancePlugin implements InstancePlugin {
             warned.remove(name);
             return record;
         } catch (IllegalArgumentException e) {
-            String version = attributes.lastModifiedTime() + "/" + attributes.size();
-            warnOnce(name, version, "skipping instance file {}: {}", path, e.getMessage());
+            warnOnce(name, version(attributes), "skipping instance file {}: {}", path, e.getMessage());
             return null;
         }
+    }
+
+    private static String version(BasicFileAttributes attributes) {
+        return attributes.lastModifiedTime() + "/" + attributes.size();
     }
 
     private void warnOnce(String name, String version, String format, Object path, String problem) {
@@ -232,31 +270,6 @@ public final class FileInstancePlugin implements InstancePlugin {
     private boolean isOwnChange(WatchEvent.Kind<?> kind, String name) {
         Long expiry = ownChanges.get(kind.name() + ":" + name);
         return expiry != null && expiry - System.nanoTime() > 0;
-    }
-
-    /** Writes a hidden temporary file, flushes it to disk, then renames it over the target. */
-    private void write(Path target, byte[] content) {
-        Path temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (FileAlreadyExistsException e) {
-            throw new PluginException("cannot write " + target + ": temporary file exists", e);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new PluginException("cannot write " + target + ": " + e, e);
-        }
     }
 
     /** The file of an instance; IDs that are not plain file names name no instance. */

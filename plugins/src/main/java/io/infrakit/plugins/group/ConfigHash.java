@@ -1,5 +1,6 @@
 package io.infrakit.plugins.group;
 
+import com.google.common.io.BaseEncoding;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,8 +12,6 @@ import java.security.NoSuchAlgorithmException;
  * so instances made by InfraKit are recognised as up to date.
  */
 public final class ConfigHash {
-
-    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
     private ConfigHash() {
     }
@@ -31,25 +30,6 @@ public final class ConfigHash {
         }
         sha1.update(StableFormat.of(instance).getBytes(StandardCharsets.UTF_8));
         sha1.update(StableFormat.of(flavor).getBytes(StandardCharsets.UTF_8));
-        return base32(sha1.digest());
-    }
-
-    /** RFC 4648 base32, lower case, no padding. */
-    static String base32(byte[] data) {
-        StringBuilder out = new StringBuilder((data.length * 8 + 4) / 5);
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : data) {
-            buffer = (buffer << 8) | (b & 0xFF);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(ALPHABET[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(ALPHABET[(buffer << (5 - bits)) & 31]);
-        }
-        return out.toString();
+        return BaseEncoding.base32().lowerCase().omitPadding().encode(sha1.digest());
     }
 }

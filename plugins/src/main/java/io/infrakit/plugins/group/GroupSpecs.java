@@ -7,6 +7,7 @@ import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.JsonFormatException;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.Allocation;
+import io.infrakit.plugins.spi.GroupSpec;
 import java.util.List;
 import java.util.Map;
 

@@ -1,24 +1,22 @@
 package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.state.PrivateFiles;
 import io.infrakit.plugins.supervision.ChangeListeners;
 import io.infrakit.plugins.supervision.CrashLoops;
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Each instance has a state file {@code <state dir>/<id>.json} with its pid, its start time from
  * {@code /proc} and its tags, written atomically. An instance exists while that pid runs with that start time, so
  * a recycled pid is never taken for the instance, and a new plugin on the same directory (an operator restart)
- * finds the processes again. A process that exits is reported through {@link #onChange} at once.
+ * finds the processes again. A process that exits is reported through {@link #onChange} at once. State files and
+ * logs are 0600 and a state directory the plugin creates 0700: scripts and their output carry secrets.
  */
 public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseable {
 
@@ -63,7 +62,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     public ProcessInstancePlugin(Path stateDir) {
         this.dir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath();
         try {
-            Files.createDirectories(this.dir);
+            PrivateFiles.createDirectories(this.dir);
         } catch (IOException e) {
             throw new PluginException("cannot create the process state directory " + this.dir + ": " + e, e);
         }
@@ -85,9 +84,9 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         return exits;
     }
 
-    /** {@code ~/.infrakit/instances/process}. */
+    /** {@code instances/process} in InfraKit's home ({@link InfraKitHome}). */
     public static Path defaultDirectory() {
-        return Path.of(System.getProperty("user.home"), ".infrakit", "instances", "process");
+        return InfraKitHome.dir().resolve("instances").resolve("process");
     }
 
     public Path directory() {
@@ -110,6 +109,11 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         ProcessProperties props = ProcessProperties.parse(spec.properties());
         String id = newId();
         Path log = logFile(id);
+        try {
+            PrivateFiles.createFile(log); // the child appends to it: created here, so with our mode, not the umask's
+        } catch (IOException e) {
+            throw new PluginException("cannot create the log of instance " + id + ": " + e, e);
+        }
         ProcessBuilder builder = new ProcessBuilder("setsid", "/bin/sh", "-c", props.script(spec.init()))
                 .directory(props.dir().isEmpty() ? dir.toFile() : new File(props.dir()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -132,7 +136,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         ExitWatcher watcher = exits();
         ProcessRecord record = new ProcessRecord(id, spec.logicalId(), spec.tagsOrEmpty(), process.pid(), ticks,
                 log.toString(), spec);
-        write(stateFile(id), record.toBytes());
+        PrivateFiles.writeRecord(stateFile(id), record.toBytes());
         watcher.watchChild(id, group(spec.tagsOrEmpty()), process.pid(), ticks, process.onExit());
         LOG.info("started instance {} (pid {}), output in {}", id, process.pid(), log);
         return id;
@@ -144,7 +148,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             ProcessRecord record = find(instanceId);
             Map<String, String> tags = new LinkedHashMap<>(record.tags());
             tags.putAll(labels);
-            write(stateFile(instanceId), record.withTags(tags).toBytes());
+            PrivateFiles.writeRecord(stateFile(instanceId), record.withTags(tags).toBytes());
         }
     }
 
@@ -271,7 +275,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     private ProcessRecord readRecord(Path file) {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = PrivateFiles.readBounded(file, PrivateFiles.MAX_RECORD_BYTES);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -305,26 +309,6 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             }
         }
         throw new PluginException("cannot find a free instance ID in " + dir);
-    }
-
-    /** A hidden temporary file, flushed, then renamed over the target: readers see the old or the new file. */
-    private void write(Path target, byte[] content) {
-        Path temp = dir.resolve("." + target.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            delete(temp);
-            throw new PluginException("cannot write " + target + ": " + e, e);
-        }
     }
 
     private static void delete(Path file) {

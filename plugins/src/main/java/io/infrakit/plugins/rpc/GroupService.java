@@ -1,10 +1,10 @@
 package io.infrakit.plugins.rpc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.infrakit.plugins.group.GroupSpec;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.GroupDescription;
 import io.infrakit.plugins.spi.GroupPlugin;
+import io.infrakit.plugins.spi.GroupSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;

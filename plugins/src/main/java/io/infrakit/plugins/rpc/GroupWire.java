@@ -3,9 +3,9 @@ package io.infrakit.plugins.rpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.infrakit.plugins.group.GroupSpec;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.GroupDescription;
+import io.infrakit.plugins.spi.GroupSpec;
 import java.util.List;
 
 /**

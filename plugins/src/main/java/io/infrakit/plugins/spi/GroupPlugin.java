@@ -1,6 +1,5 @@
 package io.infrakit.plugins.spi;
 
-import io.infrakit.plugins.group.GroupSpec;
 import java.util.List;
 
 /**

@@ -2,12 +2,15 @@ package io.infrakit.plugins.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.infrakit.plugins.PluginNotFoundException;
 import io.infrakit.plugins.memory.InMemoryInstancePlugin;
 import io.infrakit.plugins.rpc.InterfaceSpec;
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.PluginServer;
+import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,6 +18,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -24,6 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalPluginDirectoryTest {
+
+    /** Debian's {@code nobody}. */
+    private static final int NOBODY = 65534;
 
     @TempDir
     Path tmp;
@@ -98,6 +105,52 @@ class LocalPluginDirectoryTest {
                 })
                 .hasMessage("local plugin 'instance-aws' not found in " + plugins.directory()
                         + " (known local plugins: group)");
+    }
+
+    @Test
+    void aDirectoryOtherUsersCanWriteIsRefused() throws Exception {
+        LocalPluginDirectory plugins = new LocalPluginDirectory(tmp.resolve("plugins"));
+        for (String mode : List.of("1777", "770")) { // /tmp's mode, and a group's shared directory
+            Process chmod = new ProcessBuilder("chmod", mode, plugins.directory().toString()).inheritIO().start();
+            assertThat(chmod.waitFor()).isZero();
+            assertThatThrownBy(plugins::list).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("the plugin directory " + plugins.directory() + " is writable by")
+                    .hasMessageContaining("chmod 700").hasMessageContaining("--allow-foreign-plugins");
+            assertThatThrownBy(() -> plugins.find("instance-x")).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("is writable by");
+        }
+        assertThat(new LocalPluginDirectory(plugins.directory(), true).list()).isEmpty();
+
+        Files.setPosixFilePermissions(plugins.directory(), PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(plugins.list()).isEmpty();
+    }
+
+    @Test
+    void aSocketAnotherUserOwnsIsNotUsed() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "giving a file to another user needs root");
+        LocalPluginDirectory plugins = new LocalPluginDirectory(tmp.resolve("plugins"));
+        Path dir = plugins.directory();
+        try (PluginServer planted = PluginServer.builder().instance(new InMemoryInstancePlugin())
+                .start(dir.resolve("instance-planted"));
+             PluginServer own = PluginServer.builder().flavor(new VanillaFlavorPlugin())
+                     .start(dir.resolve("flavor-vanilla"))) {
+            Files.setAttribute(dir.resolve("instance-planted"), "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+            Files.writeString(dir.resolve("instance-tcp.listen"), "tcp://127.0.0.1:1");
+            Files.setAttribute(dir.resolve("instance-tcp.listen"), "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+
+            assertThat(plugins.list()).containsOnlyKeys("flavor-vanilla");
+            assertThatThrownBy(() -> new RemotePluginLookup(plugins).instance(PluginName.parse("instance-planted")))
+                    .isInstanceOf(PluginException.class).isNotInstanceOf(PluginNotFoundException.class)
+                    .hasMessageContaining("plugin socket " + dir.resolve("instance-planted") + " belongs to user")
+                    .hasMessageContaining("(uid " + NOBODY + ")").hasMessageContaining("not used");
+            assertThatThrownBy(() -> plugins.find("instance-tcp")).hasMessageContaining("plugin listen file");
+            assertThat(plugins.describeAll(Duration.ofSeconds(2)).get("instance-planted").error())
+                    .contains("belongs to user");
+
+            LocalPluginDirectory allowing = new LocalPluginDirectory(dir, true);
+            assertThat(allowing.list()).containsOnlyKeys("flavor-vanilla", "instance-planted", "instance-tcp");
+            assertThat(allowing.find("instance-planted").pluginAddress()).isEqualTo(planted.address());
+        }
     }
 
     @Test

@@ -7,15 +7,22 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,6 +236,59 @@ class FileInstancePluginTest {
     }
 
     @Test
+    void aHugeFileIsSkippedWithoutBeingRead() throws IOException {
+        String good = plugin.provision(spec(tags("infrakit.group", "g")));
+        try (RandomAccessFile huge = new RandomAccessFile(dir.resolve("huge").toFile(), "rw")) {
+            huge.setLength(3L << 30); // sparse: 3 GB that take no disk, more than any byte array holds
+        }
+        Files.write(dir.resolve("just-over"), new byte[FileInstancePlugin.MAX_RECORD_BYTES + 1]);
+
+        assertThat(ids(plugin.describeInstances(Map.of(), false))).containsExactly(good);
+        assertThat(ids(plugin.describeInstances(Map.of(), false))).containsExactly(good);
+        assertThat(warnings()).hasSize(2).anySatisfy(w -> assertThat(w).contains("huge")
+                .contains("3221225472 bytes").contains("not an instance record"));
+        assertThatThrownBy(() -> plugin.label("huge", Map.of("a", "b"))).isInstanceOf(PluginException.class)
+                .hasMessageContaining("larger than");
+    }
+
+    @Test
+    void instanceFilesArePrivateEvenInAnOpenDirectory() throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String id = plugin.provision(spec(tags("infrakit.group", "g")));
+        assertThat(Files.getPosixFilePermissions(dir.resolve(id))).isEqualTo(PrivateFiles.FILE);
+        plugin.label(id, Map.of("a", "b"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve(id))).isEqualTo(PrivateFiles.FILE);
+
+        Path created = dir.resolve("new/instances");
+        new FileInstancePlugin(created);
+        assertThat(Files.getPosixFilePermissions(created)).isEqualTo(PrivateFiles.DIRECTORY);
+        assertThat(Files.getPosixFilePermissions(created.getParent())).isEqualTo(PrivateFiles.DIRECTORY);
+    }
+
+    @Test
+    void temporaryFilesLeftByAKilledWriteAreRemoved() throws IOException {
+        Path leftover = dir.resolve(".instance-123.5f3a9c.tmp");
+        Files.writeString(leftover, "{\"ID\":");
+        Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        Path writing = dir.resolve(".instance-456.77aa.tmp"); // a write under way in another process
+        Files.writeString(writing, "{");
+        Path notOurs = dir.resolve(".notes.tmp");
+        Files.writeString(notOurs, "x");
+        Files.setLastModifiedTime(notOurs, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+
+        new FileInstancePlugin(dir);
+        assertThat(leftover).doesNotExist();
+        assertThat(writing).exists();
+        assertThat(notOurs).exists();
+
+        Files.writeString(leftover, "{");
+        Files.setLastModifiedTime(leftover, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        plugin.describeInstances(Map.of(), false); // a long-running plugin cleans up as it lists
+        assertThat(leftover).doesNotExist();
+        assertThat(writing).exists();
+    }
+
+    @Test
     void validateAcceptsAnObjectOrNothing() {
         plugin.validate(Json.parse("{\"Note\":1}"));
         plugin.validate(null);
@@ -252,7 +312,7 @@ class FileInstancePluginTest {
 
         assertThat(nested.directory()).isDirectory();
         assertThat(FileInstancePlugin.defaultDirectory())
-                .isEqualTo(Path.of(System.getProperty("user.home"), ".infrakit", "instances", "file"));
+                .isEqualTo(InfraKitHome.dir().resolve("instances").resolve("file"));
     }
 
     private List<String> warnings() {

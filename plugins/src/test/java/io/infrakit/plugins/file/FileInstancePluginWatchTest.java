@@ -80,6 +80,29 @@ class FileInstancePluginWatchTest {
     }
 
     @Test
+    void theWatchResumesWhenTheDirectoryIsRemovedAndMadeAgain() throws Exception {
+        Path instances = Files.createDirectory(dir.resolve("instances"));
+        FileInstancePlugin plugin = new FileInstancePlugin(instances);
+        String id = plugin.provision(spec());
+        Semaphore calls = new Semaphore(0);
+        AutoCloseable handle = plugin.onChange(calls::release);
+        try {
+            Files.delete(instances.resolve(id));
+            Files.delete(instances);
+            assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).isTrue();
+            calls.drainPermits();
+
+            Files.createDirectory(instances);
+            assertThat(calls.tryAcquire(5, TimeUnit.SECONDS)).as("told once watched again").isTrue();
+            calls.drainPermits();
+            Files.writeString(instances.resolve("by-hand"), "{}");
+            assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).as("a change after the directory came back").isTrue();
+        } finally {
+            handle.close();
+        }
+    }
+
+    @Test
     void closingTheHandleStopsNotifications() throws Exception {
         FileInstancePlugin plugin = new FileInstancePlugin(dir);
         Semaphore calls = new Semaphore(0);

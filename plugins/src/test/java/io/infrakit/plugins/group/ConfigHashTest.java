@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infrakit.plugins.json.Json;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -85,22 +84,6 @@ class ConfigHashTest {
         assertThatThrownBy(() -> ConfigHash.of(section, null))
                 .isInstanceOf(SpecFormatException.class)
                 .hasMessageContaining("1E+400").hasMessageContaining("float64");
-    }
-
-    @Test
-    void base32IsRfc4648LowerCaseWithoutPadding() {
-        // RFC 4648 section 10 test vectors, lower-cased and unpadded.
-        assertThat(ConfigHash.base32(bytes(""))).isEqualTo("");
-        assertThat(ConfigHash.base32(bytes("f"))).isEqualTo("my");
-        assertThat(ConfigHash.base32(bytes("fo"))).isEqualTo("mzxq");
-        assertThat(ConfigHash.base32(bytes("foo"))).isEqualTo("mzxw6");
-        assertThat(ConfigHash.base32(bytes("foob"))).isEqualTo("mzxw6yq");
-        assertThat(ConfigHash.base32(bytes("fooba"))).isEqualTo("mzxw6ytb");
-        assertThat(ConfigHash.base32(bytes("foobar"))).isEqualTo("mzxw6ytboi");
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     private static String spec(String instanceProperties) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.Allocation;
+import io.infrakit.plugins.spi.GroupSpec;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

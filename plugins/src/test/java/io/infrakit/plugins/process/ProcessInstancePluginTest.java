@@ -9,8 +9,10 @@ import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +61,18 @@ class ProcessInstancePluginTest {
             }
             Thread.sleep(10);
         }
+    }
+
+    @Test
+    void stateFilesAndLogsArePrivate() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        assertThat(Files.getPosixFilePermissions(p.directory())).isEqualTo(PrivateFiles.DIRECTORY);
+        Files.setPosixFilePermissions(p.directory(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        String id = p.provision(spec("echo secret-token", "{\"Command\":\"exec sleep 60\"}", null));
+        assertThat(Files.getPosixFilePermissions(p.logFile(id))).isEqualTo(PrivateFiles.FILE);
+        assertThat(Files.getPosixFilePermissions(p.directory().resolve(id + ".json"))).isEqualTo(PrivateFiles.FILE);
+        p.label(id, Map.of("a", "b"));
+        assertThat(Files.getPosixFilePermissions(p.directory().resolve(id + ".json"))).isEqualTo(PrivateFiles.FILE);
     }
 
     @Test

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.plugins.group.GroupSpec;
 import io.infrakit.plugins.json.GoJson;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.GroupDescription;
 import io.infrakit.plugins.spi.GroupPlugin;
+import io.infrakit.plugins.spi.GroupSpec;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.PluginException;
 import java.io.IOException;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,20 +39,5 @@ class ValuesTest {
         assertThat(address.target()).isEqualTo(new PluginAddress.Tcp("127.0.0.1", 2000));
         Files.writeString(file, "ftp://nope");
         assertThatThrownBy(address::target).hasMessageContaining("does not hold an address");
-    }
-
-    @Test
-    void goDurations() {
-        assertThat(GoDuration.parse("1s")).isEqualTo(Duration.ofSeconds(1));
-        assertThat(GoDuration.parse("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(GoDuration.parse("1h2m3.5s")).isEqualTo(Duration.ofSeconds(3723, 500_000_000));
-        assertThat(GoDuration.parse("1.5m")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(GoDuration.parse("-2us")).isEqualTo(Duration.ofNanos(-2000));
-        assertThat(GoDuration.parse("3\u00b5s")).isEqualTo(Duration.ofNanos(3000));
-        assertThat(GoDuration.parse(".5s")).isEqualTo(Duration.ofMillis(500));
-        assertThat(GoDuration.parse("0")).isZero();
-        for (String bad : new String[] {"", "1", "s", "1x", "1.2.3s", "--1s", "1 s"}) {
-            assertThatThrownBy(() -> GoDuration.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
-        }
     }
 }

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -51,42 +53,14 @@ public final class TestImages {
      */
     public static synchronized String node(DockerClient docker) {
         if (!exists(docker, NODE)) {
-            try {
-                // Output to a file: a test JVM's own stdout belongs to the test runner.
-                Path log = Files.createTempFile("infrakit-node-image", ".log");
-                ProcessBuilder pb = new ProcessBuilder(nodeImageScript().toString(), NODE)
-                        .redirectErrorStream(true).redirectOutput(log.toFile());
-                pb.environment().put("DOCKER_HOST", DockerEngine.host());
-                Process build = pb.start();
-                if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
-                    build.destroyForcibly();
-                    throw new IllegalStateException("building " + NODE + " with " + nodeImageScript() + " failed: "
-                            + Files.readString(log));
-                }
-                Files.delete(log);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            LabScripts.run("deploy/swarm-lab/node-image.sh", Map.of("DOCKER_HOST", DockerEngine.host()),
+                    Duration.ofMinutes(5), NODE);
         }
         return NODE;
     }
 
     private static String busyboxDockerfile() {
         return "FROM scratch\nCOPY root/ /\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n";
-    }
-
-    /** The script, found from the module's directory up to the project's root. */
-    private static Path nodeImageScript() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path script = dir.resolve("deploy/swarm-lab/node-image.sh");
-            if (Files.isExecutable(script)) {
-                return script;
-            }
-        }
-        throw new IllegalStateException("deploy/swarm-lab/node-image.sh not found above " + Path.of("").toAbsolutePath());
     }
 
     private static boolean exists(DockerClient docker, String image) {

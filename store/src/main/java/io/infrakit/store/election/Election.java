@@ -1,5 +1,6 @@
 package io.infrakit.store.election;
 
+import io.infrakit.store.Backoff;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Lease;
@@ -10,9 +11,6 @@ import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +18,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leader election on etcd with the campaign recipe of etcd's own concurrency package, on plain keys, leases and
@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class Election implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Election.class);
-    private static final long MAX_BACKOFF_MS = 2_000;
+    /** Retrying a failed step of the campaign: 50 ms doubling to 2 s. */
+    private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(50), Duration.ofSeconds(2));
 
     private final Store store;
     private final String keyPrefix;
@@ -363,7 +364,7 @@ public final class Election implements AutoCloseable {
 
     private void retryLater(Runnable task) {
         failures++;
-        thread.schedule(task, Math.min(MAX_BACKOFF_MS, 25L << Math.min(failures, 7)), TimeUnit.MILLISECONDS);
+        thread.schedule(task, BACKOFF.delay(failures).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A callback for a watch or lease: runs the action on the election thread if the candidacy is still current. */

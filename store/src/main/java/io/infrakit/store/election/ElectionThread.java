@@ -1,20 +1,21 @@
 package io.infrakit.store.election;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.infrakit.store.StoreException;
-
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** The one thread an election runs on: tasks in order, delayed tasks, and waiting calls from other threads. */
 final class ElectionThread {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static final ThreadFactory THREADS = new ThreadFactoryBuilder().setNameFormat("infrakit-election-%d")
+            .setDaemon(true).build();
     private static final long CALL_WAIT_SECONDS = 30;
 
     private final ScheduledThreadPoolExecutor executor;
@@ -22,8 +23,7 @@ final class ElectionThread {
 
     ElectionThread() {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "infrakit-election-" + SEQ.incrementAndGet());
-            t.setDaemon(true);
+            Thread t = THREADS.newThread(r);
             thread = t;
             return t;
         });

@@ -26,10 +26,16 @@ final class Calls {
 
     private final String endpoints;
     private final Duration timeout;
+    private final Supplier<String> diagnosis;
 
-    Calls(String endpoints, Duration timeout) {
+    /**
+     * @param diagnosis says what is wrong on the wire when a request times out (a failed TLS handshake, nothing
+     *                  listening), or null when nothing it can tell
+     */
+    Calls(String endpoints, Duration timeout, Supplier<String> diagnosis) {
         this.endpoints = endpoints;
         this.timeout = timeout;
+        this.diagnosis = diagnosis;
     }
 
     Duration timeout() {
@@ -87,9 +93,11 @@ final class Calls {
         }
     }
 
+    /** A request that timed out: with what is wrong on the wire when that can be told, as gRPC does not. */
     StoreException unreachable(Throwable cause) {
-        return new StoreException(
-                "etcd unreachable at " + endpoints + " (timed out after " + format(timeout) + ")", cause);
+        String why = diagnosis.get();
+        return new StoreException("etcd unreachable at " + endpoints
+                + (why != null ? ": " + why : " (timed out after " + format(timeout) + ")"), cause);
     }
 
     /** The StoreException for a failed call, naming the endpoints. */

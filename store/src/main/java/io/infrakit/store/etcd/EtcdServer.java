@@ -43,6 +43,7 @@ public final class EtcdServer implements AutoCloseable {
     private final List<String> extraArgs;
     private final boolean detached;
     private final Tls tls;
+    private final boolean peerTls;
     private final int metricsPort;
     private final Thread shutdownHook = new Thread(this::destroyOnExit, "etcd-server-shutdown");
     private Process process;
@@ -56,6 +57,10 @@ public final class EtcdServer implements AutoCloseable {
         this.clientPort = b.clientPort != 0 ? b.clientPort : ports[0];
         this.peerPort = b.peerPort != 0 ? b.peerPort : ports[1];
         this.tls = b.tls;
+        this.peerTls = b.peerTls;
+        if (peerTls && (tls == null || tls.clientCa() == null)) {
+            throw new IllegalArgumentException("peer TLS needs TLS with a client CA");
+        }
         // With TLS on the client port, health is checked on a plain-HTTP metrics port instead.
         this.metricsPort = tls == null ? 0 : ports[2];
         this.fastTimings = b.fastTimings;
@@ -99,7 +104,7 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public String peerUrl() {
-        return "http://" + HOST + ":" + peerPort;
+        return (peerTls ? "https://" : "http://") + HOST + ":" + peerPort;
     }
 
     private String healthBaseUrl() {
@@ -184,6 +189,12 @@ public final class EtcdServer implements AutoCloseable {
                 cmd.add("--client-cert-auth");
             }
             cmd.add("--listen-metrics-urls=" + healthBaseUrl());
+        }
+        if (peerTls) {
+            cmd.add("--peer-cert-file=" + tls.cert());
+            cmd.add("--peer-key-file=" + tls.key());
+            cmd.add("--peer-trusted-ca-file=" + tls.clientCa());
+            cmd.add("--peer-client-cert-auth");
         }
         if (fastTimings) {
             cmd.add("--heartbeat-interval=10");

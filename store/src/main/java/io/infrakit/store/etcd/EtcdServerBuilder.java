@@ -20,6 +20,7 @@ public final class EtcdServerBuilder {
     final List<String> extraArgs = new ArrayList<>();
     boolean detached;
     EtcdServer.Tls tls;
+    boolean peerTls;
 
     EtcdServerBuilder(String name, Path dataDir) {
         this.name = Objects.requireNonNull(name, "name");
@@ -66,6 +67,16 @@ public final class EtcdServerBuilder {
     /** Serve clients over TLS (https client URL). */
     public EtcdServerBuilder tls(EtcdServer.Tls tls) {
         this.tls = tls;
+        return this;
+    }
+
+    /**
+     * Serve the peer port over TLS too, with the same certificate, and take only peers whose certificate the same
+     * CA signed: nobody without a certificate can speak raft (or anything else) to the member. Needs {@link #tls}
+     * with a client CA.
+     */
+    public EtcdServerBuilder peerTls(boolean peerTls) {
+        this.peerTls = peerTls;
         return this;
     }
 

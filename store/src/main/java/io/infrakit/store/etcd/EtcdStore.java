@@ -1,5 +1,6 @@
 package io.infrakit.store.etcd;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
@@ -24,7 +25,6 @@ import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import io.infrakit.store.WatchListener;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,10 +57,11 @@ public final class EtcdStore implements Store {
     public EtcdStore(StoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = String.join(",", config.endpoints());
-        this.calls = new Calls(endpoints, config.requestTimeout());
+        this.calls = new Calls(endpoints, config.requestTimeout(), new EndpointProbe(config)::diagnose);
         this.client = clientBuilder(config).build();
         this.kv = client.getKVClient();
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Threads.daemon("infrakit-store-timer"));
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                new ThreadFactoryBuilder().setNameFormat("infrakit-store-timer-%d").setDaemon(true).build());
         timer.setRemoveOnCancelPolicy(true);
         this.timer = timer;
         Reconnect reconnect = Reconnect.of(client);
@@ -256,7 +257,7 @@ public final class EtcdStore implements Store {
 
     static KeyValue keyValue(io.etcd.jetcd.KeyValue k) {
         return new KeyValue(text(k.getKey()), text(k.getValue()), k.getCreateRevision(), k.getModRevision(),
-                k.getVersion());
+                k.getVersion(), k.getValue().size());
     }
 
     /** The smallest key greater than every key with this prefix ("\0" = end of the key space, as etcd has it). */

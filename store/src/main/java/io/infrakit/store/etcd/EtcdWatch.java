@@ -1,21 +1,24 @@
 package io.infrakit.store.etcd;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.etcd.jetcd.Watch.Listener;
 import io.etcd.jetcd.Watch.Watcher;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.infrakit.store.Backoff;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.WatchListener;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A prefix watch that resumes after any break from the last delivered revision + 1, and re-lists when that revision
@@ -26,7 +29,10 @@ import java.util.function.Consumer;
 final class EtcdWatch implements Store.Watch {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdWatch.class);
-    private static final long MAX_BACKOFF_MS = 2_000;
+    private static final ThreadFactory THREADS = new ThreadFactoryBuilder().setNameFormat("infrakit-watch-%d")
+            .setDaemon(true).build();
+    /** Reopening a broken watch: 100 ms doubling to 2 s. */
+    private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(2));
 
     private final EtcdStore store;
     private final io.etcd.jetcd.Watch client;
@@ -52,7 +58,7 @@ final class EtcdWatch implements Store.Watch {
         this.listener = listener;
         this.onClose = onClose;
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = Threads.daemon("infrakit-watch").newThread(r);
+            Thread t = THREADS.newThread(r);
             watchThread = t;
             return t;
         });
@@ -160,8 +166,7 @@ final class EtcdWatch implements Store.Watch {
             deliver(() -> listener.onDisconnected(error));
         }
         failures++;
-        long delay = Math.min(MAX_BACKOFF_MS, 50L << Math.min(failures, 6));
-        thread.schedule(this::open, delay, TimeUnit.MILLISECONDS);
+        thread.schedule(this::open, BACKOFF.delay(failures).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void deliver(Runnable call) {

@@ -15,10 +15,15 @@ import java.util.concurrent.TimeUnit;
 public record TestCertificates(Path ca, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
 
     public static TestCertificates create(Path dir) {
+        return create(dir, "IP:127.0.0.1,DNS:localhost");
+    }
+
+    /** With the server certificate made out to these names ({@code subjectAltName} syntax). */
+    public static TestCertificates create(Path dir, String serverNames) {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("server.ext"),
-                    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+                    "subjectAltName=" + serverNames + "\nextendedKeyUsage=serverAuth,clientAuth\n");
             Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

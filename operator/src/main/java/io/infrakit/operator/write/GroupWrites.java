@@ -1,0 +1,344 @@
+package io.infrakit.operator.write;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventSink;
+import io.infrakit.operator.events.EventStore;
+import io.infrakit.operator.group.CommitDetails;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.PauseMarker;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.group.SyncAnnotations;
+import io.infrakit.plugins.PluginLookup;
+import io.infrakit.plugins.group.GroupSpecs;
+import io.infrakit.plugins.json.Json;
+import io.infrakit.store.Compare;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Op;
+import io.infrakit.store.Store;
+import io.infrakit.store.Txn;
+import io.infrakit.store.TxnResult;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way group specs (and their free and pause markers) are written, whoever asks: the CLI, the group socket,
+ * GitOps sync, the controller's rolling updates. One set of rules for all of them:
+ * <ul>
+ *   <li><b>validated</b>: a spec is parsed and checked, and its plugins asked, before it is written;</li>
+ *   <li><b>compare-and-set</b>: every write is guarded on the spec's mod revision as it was read, so of two
+ *       concurrent writers one wins and the other gets a {@link WriteException.Reason#CONFLICT};</li>
+ *   <li><b>history kept</b>: each spec written is recorded with its revision, time and writer in
+ *       {@link SpecHistory}, and each write is an event ({@link EventSink}) naming who made it;</li>
+ *   <li><b>sync ownership</b>: a sync source writes only groups nobody else's source owns; anyone else's write to
+ *       a group a source owns is done, with a warning that it is drift, and keeps the source's annotations, so the
+ *       group stays that source's.</li>
+ * </ul>
+ */
+public final class GroupWrites {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupWrites.class);
+
+    /**
+     * A commit's outcome.
+     *
+     * @param details  InfraKit's words for what it does to the group ({@code Managing 3 instances}, ...)
+     * @param revision the spec's new mod revision (0 when pretending)
+     * @param previous the spec it replaced, if any
+     * @param written  the value stored (or that would be)
+     * @param warning  set when the group belongs to a sync source (the commit is drift)
+     */
+    public record Commit(String id, String details, long revision, Optional<StoredSpec> previous, String written,
+                         Optional<String> warning) {
+    }
+
+    /** A rollback's outcome: the spec it restored (its old revision and config) and the new revision. */
+    public record Rollback(String id, long fromRevision, String configSha, long revision, Optional<String> warning) {
+    }
+
+    private final Store store;
+    private final Keys keys;
+    private final PluginLookup plugins;
+    private final Clock clock;
+    private final SpecHistory history;
+    private final EventSink events;
+
+    /**
+     * Writes recorded in the events log at once (a command, the group socket, a sync).
+     *
+     * @param plugins asked to validate every spec written; null checks structure only
+     */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink());
+    }
+
+    /** @param events where each write is reported (the leader's batched, fenced recorder) */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.plugins = plugins;
+        this.clock = clock == null ? Clock.systemUTC() : clock;
+        this.history = new SpecHistory(store, keys, this.clock);
+        this.events = Objects.requireNonNull(events, "events");
+    }
+
+    public Keys keys() {
+        return keys;
+    }
+
+    public SpecHistory history() {
+        return history;
+    }
+
+    /** The group's spec key, if present. */
+    public Optional<StoredSpec> read(String id) {
+        return store.get(keys.group(id)).map(kv -> StoredSpec.of(id, kv));
+    }
+
+    public boolean isFree(String id) {
+        return store.get(keys.free(id)).isPresent();
+    }
+
+    /**
+     * Validates a spec and, unless pretending, writes it in canonical form and takes the group back from a free
+     * marker, guarded on the spec read to explain the change.
+     */
+    public Commit commit(String json, Author who, boolean pretend) {
+        GroupDefinition def = validate(null, json);
+        String id = def.id();
+        Optional<StoredSpec> current = read(id);
+        // A freed group is new again to InfraKit: its commit "manages" it.
+        String details = CommitDetails.explain(def, isFree(id) ? null : current.map(StoredSpec::value).orElse(null));
+        Optional<String> warning = ownership(id, current, who);
+        String value = keepOwner(GroupSpecs.toJson(def.spec()), current, who);
+        if (pretend) {
+            return new Commit(id, details, 0, current, value, warning);
+        }
+        TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
+                .then(Op.delete(keys.free(id))), null);
+        history.record(id, r.revision(), def.configHash(), () -> Json.toTree(def.spec()), who, null);
+        log.info("{} committed {} (revision {}): {}", who, id, r.revision(), details);
+        recorded(id, EventKind.COMMIT, who, "committed (revision " + r.revision() + "): " + details);
+        return new Commit(id, details, r.revision(), current, value, warning);
+    }
+
+    /** Deletes the spec (and any free marker): the leader then destroys the group's instances. */
+    public Optional<String> destroy(String id, Author who) {
+        StoredSpec current = watched(id);
+        Optional<String> warning = ownership(id, Optional.of(current), who);
+        commit(id, Optional.of(current), Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))),
+                null);
+        log.info("{} deleted the spec of {}: its instances are destroyed", who, id);
+        recorded(id, EventKind.DELETE, who, "spec deleted: its instances are destroyed");
+        return warning;
+    }
+
+    /** Writes the free marker: the spec stays; no replica acts on the group until it is committed again. */
+    public void free(String id, Author who) {
+        StoredSpec current = watched(id);
+        if (isFree(id)) {
+            throw WriteException.notWatched(id);
+        }
+        String marker = "{\"Since\":\"" + clock.instant() + "\"}";
+        TxnResult r = store.commit(Txn.builder().when(Compare.modRevision(keys.group(id), current.modRevision()))
+                .when(Compare.absent(keys.free(id))).then(Op.put(keys.free(id), marker)).build());
+        if (!r.succeeded()) {
+            throw isFree(id) ? WriteException.notWatched(id) : conflict(id, current.modRevision());
+        }
+        log.info("{} freed {}", who, id);
+        recorded(id, EventKind.FREE, who, "freed: no longer managed, its instances are left alone");
+    }
+
+    /** Pauses the group's rolling update (it still self-heals). */
+    public void pause(String id, Author who) {
+        StoredSpec current = watched(id);
+        commit(id, Optional.of(current), Txn.builder().then(Op.put(keys.pause(id),
+                PauseMarker.byUser(clock.instant()).toJson())), null);
+        log.info("{} paused the update of {}", who, id);
+        recorded(id, EventKind.PAUSE, who, "rolling update paused");
+    }
+
+    /** Resumes the group's rolling update, also after a failure paused it. */
+    public void resume(String id, Author who) {
+        StoredSpec current = watched(id);
+        commit(id, Optional.of(current), Txn.builder().then(Op.delete(keys.pause(id))), null);
+        log.info("{} resumed the update of {}", who, id);
+        recorded(id, EventKind.RESUME, who, "rolling update resumed");
+    }
+
+    /** Commits the group's previous spec (the newest recorded one at another config), and resumes its update. */
+    public Rollback rollback(String id, Author who) {
+        return rollback(id, 0, who);
+    }
+
+    /**
+     * Commits the spec recorded at {@code revision} (0: the previous spec, the newest recorded one at another
+     * config), and resumes the group's update.
+     */
+    public Rollback rollback(String id, long revision, Author who) {
+        StoredSpec current = watched(id);
+        String currentSha = configHash(id, current);
+        List<SpecHistory.Entry> entries = history.entries(id);
+        SpecHistory.Entry prev;
+        if (revision == 0) {
+            prev = SpecHistory.previous(entries, current.modRevision(), currentSha).orElseThrow(() ->
+                    new WriteException(WriteException.Reason.NO_HISTORY, "No previous spec of " + id
+                            + " is recorded (the last " + SpecHistory.KEEP + " are kept)"));
+        } else {
+            prev = entries.stream().filter(e -> e.revision() == revision).findFirst().orElseThrow(() ->
+                    new WriteException(WriteException.Reason.NO_HISTORY, "No spec of " + id + " is recorded at "
+                            + "revision " + revision + "; recorded: " + entries.stream()
+                            .map(e -> Long.toString(e.revision())).toList() + " (see infrakit group history " + id
+                            + ")"));
+            if (prev.configSha().equals(currentSha)) {
+                throw new WriteException(WriteException.Reason.NO_HISTORY, "The spec of revision " + revision
+                        + " has the config " + id + " has now (" + currentSha + "): nothing to roll back");
+            }
+        }
+        Optional<String> warning = ownership(id, Optional.of(current), who);
+        long written = restore(id, current, prev, Txn.builder().then(Op.delete(keys.pause(id))), who, null);
+        log.info("{} rolled {} back to the spec of revision {}", who, id, prev.revision());
+        recorded(id, EventKind.ROLLBACK, who, "rolled back to the spec of revision " + prev.revision() + " (config "
+                + prev.configSha() + "), now revision " + written);
+        return new Rollback(id, prev.revision(), prev.configSha(), written, warning);
+    }
+
+    /** The leader records the spec revision it acts on (specs put without this service have no history yet). */
+    public void remember(GroupDefinition group, LeaderTerm term) {
+        history.record(group.id(), group.revision(), group.configHash(), () -> Json.toTree(group.spec()), null,
+                term);
+    }
+
+    /**
+     * A rolling update to {@code group} failed and its policy says roll back: commits the previous spec, unless the
+     * spec changed meanwhile (a new commit wins). Returns the spec restored, empty when none was (superseded).
+     *
+     * @throws WriteException {@link WriteException.Reason#NO_HISTORY} when no previous spec is recorded
+     */
+    public Optional<SpecHistory.Entry> rollBackFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
+        SpecHistory.Entry prev = SpecHistory.previous(history.entries(group.id()), group.revision(),
+                group.configHash()).orElseThrow(() -> new WriteException(WriteException.Reason.NO_HISTORY,
+                "no previous spec to roll back to"));
+        Optional<StoredSpec> current = read(group.id());
+        if (current.isEmpty() || current.get().modRevision() != group.revision()) {
+            return Optional.empty();
+        }
+        ownership(group.id(), current, Author.CONTROLLER);
+        log.warn("rolling update of {} failed ({}); rolling back to the spec of revision {}", group.id(), failure,
+                prev.revision());
+        try {
+            long revision = restore(group.id(), current.get(), prev, Txn.builder(), Author.CONTROLLER, term);
+            recorded(group.id(), EventKind.ROLLBACK, Author.CONTROLLER, "rolling update failed (" + failure
+                    + "): rolled back to the spec of revision " + prev.revision() + ", now revision " + revision);
+            return Optional.of(prev);
+        } catch (WriteException e) {
+            log.info("not rolled back: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A rolling update failed and its policy says pause: writes the failure's marker, if the spec is unchanged. */
+    public void pauseFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
+        log.warn("rolling update of {} paused: {}", group.id(), failure);
+        Txn txn = Txn.builder().when(Compare.modRevision(keys.group(group.id()), group.revision()))
+                .then(Op.put(keys.pause(group.id()), PauseMarker.byFailure(failure, group.configHash(),
+                        clock.instant()).toJson())).build();
+        if (store.commit(term.fence(txn)).succeeded()) { // refused: a rollback or a new commit meanwhile wins
+            recorded(group.id(), EventKind.PAUSE, Author.CONTROLLER, "rolling update paused: " + failure);
+        }
+    }
+
+    /** Several group writes in one transaction, for GitOps sync. */
+    public SpecBatch batch(Author who) {
+        return new SpecBatch(this, store, who);
+    }
+
+    /** Structure, then the plugins; the error in the user's words. {@code id}: the key's ID, if known. */
+    GroupDefinition validate(String id, String json) {
+        try {
+            GroupDefinition def = SpecValidator.parse(id, json, 0);
+            if (plugins != null) {
+                PluginCheck.check(def, plugins);
+            }
+            return def;
+        } catch (SpecException e) {
+            throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
+        }
+    }
+
+    /** The ownership rule: refuses another source's group to a sync; otherwise warns when the group is synced. */
+    Optional<String> ownership(String id, Optional<StoredSpec> current, Author who) {
+        String owner = current.map(StoredSpec::owner).orElse(null);
+        if (owner == null || who.kind() == Author.Kind.SYNC && owner.equals(who.name())) {
+            return Optional.empty();
+        }
+        if (who.kind() == Author.Kind.SYNC) {
+            throw new WriteException(WriteException.Reason.OWNED, "group '" + id + "' is owned by sync source '"
+                    + owner + "' (" + keys.group(id) + "): a group can come from one source only");
+        }
+        String path = current.get().ownerPath();
+        String warning = "group '" + id + "' comes from sync source '" + owner + "'" + (path == null ? ""
+                : " (" + path + ")") + ": this change is drift, which that source's next sync reports and, with"
+                + " --self-heal, reverts; change the source instead";
+        log.warn("{}: {}", who, warning);
+        return Optional.of(warning);
+    }
+
+    /** A value written on behalf of anyone but a sync keeps the owner's annotations: the group stays synced. */
+    private static String keepOwner(String canonical, Optional<StoredSpec> current, Author who) {
+        if (who.kind() == Author.Kind.SYNC || current.isEmpty() || current.get().owner() == null) {
+            return canonical;
+        }
+        return SyncAnnotations.value((ObjectNode) Json.parse(canonical), current.get().syncAnnotations());
+    }
+
+    private long restore(String id, StoredSpec current, SpecHistory.Entry entry, Txn.Builder more, Author who,
+                         LeaderTerm term) {
+        GroupDefinition def = validate(id, Json.write(entry.spec()));
+        String value = keepOwner(GroupSpecs.toJson(def.spec()), Optional.of(current), Author.CONTROLLER);
+        TxnResult r = commit(id, Optional.of(current), more.then(Op.put(keys.group(id), value)), term);
+        history.record(id, r.revision(), def.configHash(), entry::spec, who, term);
+        return r.revision();
+    }
+
+    /** Reports a write done to the events log. */
+    void recorded(String id, EventKind kind, Author who, String message) {
+        events.record(Event.of(clock.instant(), id, kind, null, who.actor(), message));
+    }
+
+    /** Commits the writes guarded on the spec as read (absent: still absent); a moved spec is a conflict. */
+    private TxnResult commit(String id, Optional<StoredSpec> current, Txn.Builder txn, LeaderTerm term) {
+        long read = current.map(StoredSpec::modRevision).orElse(0L);
+        Txn guarded = txn.when(read == 0 ? Compare.absent(keys.group(id)) : Compare.modRevision(keys.group(id), read))
+                .build();
+        TxnResult r = store.commit(term == null ? guarded : term.fence(guarded));
+        if (!r.succeeded()) {
+            throw conflict(id, read);
+        }
+        return r;
+    }
+
+    private WriteException conflict(String id, long read) {
+        return WriteException.conflict(id, read, store.get(keys.group(id)).map(KeyValue::modRevision).orElse(0L));
+    }
+
+    private StoredSpec watched(String id) {
+        return read(id).orElseThrow(() -> WriteException.notWatched(id));
+    }
+
+    private static String configHash(String id, StoredSpec current) {
+        try {
+            return SpecValidator.parse(id, current.value(), current.modRevision()).configHash();
+        } catch (SpecException e) {
+            return ""; // an invalid spec: any recorded one is another config
+        }
+    }
+}

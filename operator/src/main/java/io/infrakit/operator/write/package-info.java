@@ -1,0 +1,6 @@
+/**
+ * The one write path for groups: {@link io.infrakit.operator.write.GroupWrites} writes specs and their markers for
+ * the CLI, the group socket, sync and the controller, under one set of rules (validated, compare-and-set on the
+ * revision read, history kept, sync ownership respected).
+ */
+package io.infrakit.operator.write;
