@@ -1,9 +1,11 @@
 package io.infrakit.plugins.terraform;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.JsonFormatException;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -12,29 +14,32 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The plugin's working directory: the instance files, the local state ({@code terraform.tfstate}) and the plugin's
- * own files under {@code .infrakit/}. Changes happen under {@link #locked} (this process's lock and a file lock, so a
- * second process serving the same directory waits its turn). The state as of the last change is kept; it is read
- * again only when the file changed and no change is under way, so listing is a directory read, not a process.
+ * The plugin's working directory: the instance files, the local state ({@code terraform.tfstate}) and the plugin's own
+ * files under {@code .infrakit/}. The directories are made 0700 and the instance files written 0600: they hold init
+ * scripts, and so does the state OpenTofu writes beside them. Changes happen under {@link #locked} (this process's
+ * lock and a file lock, so a second process serving the same directory waits its turn). The state as of the last
+ * change is kept; it is read again only when the file changed and no change is under way, so listing is a directory
+ * read, not a process.
  */
 final class InstanceDirectory {
 
     static final String STATE = "terraform.tfstate";
     private static final Logger LOG = LoggerFactory.getLogger(InstanceDirectory.class);
     private static final int READ_ATTEMPTS = 5;
+    /** Temporary files a killed write left behind are removed at start once they are this old. */
+    private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
     private final Path dir;
     private final Path own;
@@ -55,7 +60,8 @@ final class InstanceDirectory {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
         this.own = this.dir.resolve(".infrakit");
         try {
-            Files.createDirectories(own);
+            PrivateFiles.createDirectories(own);
+            PrivateFiles.removeLeftoverTemporaries(this.dir, LEFTOVER_AGE);
         } catch (IOException e) {
             throw new PluginException("cannot create the terraform plugin's directory " + own + ": " + e, e);
         }
@@ -140,6 +146,9 @@ final class InstanceDirectory {
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             try {
                 return TofuState.read(dir.resolve(STATE));
+            } catch (PrivateFiles.FileTooLargeException e) {
+                last = e; // reading it again will not make it smaller
+                break;
             } catch (IOException e) {
                 last = e;
                 try {
@@ -161,7 +170,8 @@ final class InstanceDirectory {
         }
         String type;
         try {
-            type = Json.parse(Files.readAllBytes(backend)).path("backend").path("type").asText("local");
+            type = Json.parse(PrivateFiles.readBounded(backend, PrivateFiles.MAX_RECORD_BYTES)).path("backend")
+                    .path("type").asText("local");
         } catch (IOException | JsonFormatException e) {
             throw new PluginException("cannot read " + backend + ": " + e.getMessage(), e);
         }
@@ -219,7 +229,7 @@ final class InstanceDirectory {
 
     JsonNode read(String id) {
         try {
-            return Json.parse(Files.readAllBytes(file(id)));
+            return Json.parse(PrivateFiles.readBounded(file(id), PrivateFiles.MAX_RECORD_BYTES));
         } catch (NoSuchFileException e) {
             throw new PluginException("instance " + id + " not found in " + dir, e);
         } catch (IOException | JsonFormatException e) {
@@ -237,19 +247,15 @@ final class InstanceDirectory {
         }
     }
 
-    /** Writes the file whole or not at all (a temporary file renamed over it). */
+    /**
+     * Writes the file whole or not at all, mode 0600 (a hidden temporary file renamed over it: OpenTofu reads only
+     * {@code .tf} and {@code .tf.json} files, the watcher ignores hidden ones).
+     */
     void write(String id, JsonNode content) {
-        Path temp = own.resolve("." + id + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            Files.writeString(temp, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(content) + "\n",
-                    StandardCharsets.UTF_8);
-            Files.move(temp, file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // left in .infrakit, harmless
-            }
+            PrivateFiles.writeRecord(file(id), (Json.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(content) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
             throw new PluginException("cannot write " + file(id) + ": " + e.getMessage(), e);
         }
     }

@@ -1,9 +1,11 @@
 package io.infrakit.plugins.terraform;
 
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.state.PrivateFiles;
 import io.infrakit.plugins.tool.CommandLineTool;
 import io.infrakit.plugins.tool.ToolRun;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OpenTofu (or Terraform: the commands and files are the same) run in the plugin's directory, never asking
- * anything ({@code -input=false}, {@code -auto-approve}), with a CLI configuration of the plugin's own
+ * OpenTofu (or Terraform: the commands and files are the same) run in the plugin's directory, never asking anything
+ * ({@code -input=false}, {@code -auto-approve}), with a CLI configuration of the plugin's own
  * ({@code TF_CLI_CONFIG_FILE}, written once into {@code .infrakit/tofurc} and then the user's to edit: provider
- * mirrors, credentials) so a user's {@code ~/.terraformrc} cannot change what the operator does. {@code init} runs
- * before the first command and again when a command says it is needed (a new provider appeared in the
- * configuration).
+ * mirrors, credentials; mode 0600) so a user's {@code ~/.terraformrc} cannot change what the operator does.
+ * {@code init} runs before the first command and again when a command says it is needed (a new provider appeared in
+ * the configuration).
  */
 final class Tofu {
 
@@ -113,13 +115,14 @@ final class Tofu {
         }
         Path cache = config.resolveSibling("plugin-cache");
         try {
-            Files.createDirectories(cache);
-            Files.writeString(config, """
+            PrivateFiles.createDirectories(cache);
+            PrivateFiles.writeAtomically(config, """
                     # OpenTofu/Terraform CLI configuration of the operator's terraform plugin (TF_CLI_CONFIG_FILE).
                     # Written once; edit it to add provider mirrors (provider_installation) or credentials.
                     disable_checkpoint = true
                     plugin_cache_dir   = "%s"
-                    """.formatted(cache.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
+                    """.formatted(cache.toString().replace("\\", "\\\\").replace("\"", "\\\""))
+                    .getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new PluginException("cannot write " + config + ": " + e.getMessage(), e);
         }

@@ -3,8 +3,8 @@ package io.infrakit.plugins.terraform;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.JsonFormatException;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,6 +21,12 @@ import java.util.Map;
 record TofuState(long serial, Map<String, Resource> resources) {
 
     static final TofuState EMPTY = new TofuState(0, Map.of());
+
+    /**
+     * The largest state read: tens of thousands of resources. A larger file is refused with an error rather than
+     * read whole into the operator's memory.
+     */
+    static final int MAX_BYTES = 256 << 20;
 
     /**
      * One managed resource.
@@ -55,7 +61,7 @@ record TofuState(long serial, Map<String, Resource> resources) {
     static TofuState read(Path file) throws IOException {
         byte[] content;
         try {
-            content = Files.readAllBytes(file);
+            content = PrivateFiles.readBounded(file, MAX_BYTES);
         } catch (NoSuchFileException e) {
             return EMPTY;
         }

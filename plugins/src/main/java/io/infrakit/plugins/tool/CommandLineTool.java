@@ -1,6 +1,7 @@
 package io.infrakit.plugins.tool;
 
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * (a tool installed after the operator started is found), and a missing one is a {@link PluginException} that says
  * which option names another. Each run has a deadline: past it the tool gets SIGTERM (OpenTofu and Vagrant stop
  * cleanly on it, saving their state), and SIGKILL {@link #KILL_GRACE} later, with its children. Everything a run
- * prints is appended to a log file, so a failure can be read in full; the caller gets the last
- * {@link #KEPT_OUTPUT} characters of each stream.
+ * prints is appended to a log file (mode 0600: init scripts show in it), so a failure can be read in full; the
+ * caller gets the last {@link #KEPT_OUTPUT} characters of each stream.
  */
 public final class CommandLineTool {
 
@@ -113,7 +114,7 @@ public final class CommandLineTool {
         Path err = null;
         long start = System.nanoTime();
         try {
-            Files.createDirectories(log.getParent());
+            PrivateFiles.createDirectories(log.getParent());
             out = Files.createTempFile(log.getParent(), ".run", ".out");
             err = Files.createTempFile(log.getParent(), ".run", ".err");
             ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
@@ -188,6 +189,7 @@ public final class CommandLineTool {
             if (Files.exists(log) && Files.size(log) > LOG_LIMIT) {
                 Files.move(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             }
+            PrivateFiles.createFile(log);
             Map<String, Path> streams = new LinkedHashMap<>();
             streams.put("stdout", out);
             streams.put("stderr", err);

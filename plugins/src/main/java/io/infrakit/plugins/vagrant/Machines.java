@@ -1,15 +1,16 @@
 package io.infrakit.plugins.vagrant;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ import java.util.stream.Stream;
  * The machines' directory, laid out as InfraKit's vagrant plugin did: one subdirectory per machine, named by its ID,
  * holding its {@code Vagrantfile}, {@code boot.sh} (the init script), {@code tags} (JSON, written once the machine is
  * up: a directory without it is a machine being made) and {@code ip} (the logical ID, InfraKit's name for it).
- * Vagrant keeps its own state in the machine's {@code .vagrant}.
+ * Vagrant keeps its own state in the machine's {@code .vagrant}. Directories are 0700 and files 0600 ({@code boot.sh}
+ * 0700): the init script may hold secrets.
  */
 final class Machines {
 
@@ -36,7 +38,7 @@ final class Machines {
     Machines(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
         try {
-            Files.createDirectories(this.dir.resolve(".infrakit"));
+            PrivateFiles.createDirectories(this.dir.resolve(".infrakit"));
         } catch (IOException e) {
             throw new PluginException("cannot create the vagrant plugin's directory " + this.dir + ": " + e, e);
         }
@@ -76,7 +78,8 @@ final class Machines {
     /** The machine's tags, or null while it is being made (or when its directory is gone). */
     Map<String, String> tags(String id) {
         try {
-            return Json.mapper().readValue(Files.readAllBytes(machine(id).resolve(TAGS)), TAG_MAP);
+            return Json.mapper().readValue(PrivateFiles.readBounded(machine(id).resolve(TAGS),
+                    PrivateFiles.MAX_RECORD_BYTES), TAG_MAP);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -86,7 +89,8 @@ final class Machines {
 
     String logicalId(String id) {
         try {
-            return Files.readString(machine(id).resolve(LOGICAL_ID), StandardCharsets.UTF_8);
+            return new String(PrivateFiles.readBounded(machine(id).resolve(LOGICAL_ID),
+                    PrivateFiles.MAX_RECORD_BYTES), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -98,12 +102,14 @@ final class Machines {
     Path prepare(String id, String vagrantfile, String init, String logicalId) {
         Path m = machine(id);
         try {
-            Files.createDirectory(m);
-            Files.writeString(m.resolve("Vagrantfile"), vagrantfile, StandardCharsets.UTF_8);
-            Path boot = Files.writeString(m.resolve("boot.sh"), init, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(boot, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.createDirectory(m, PosixFilePermissions.asFileAttribute(PrivateFiles.DIRECTORY));
+            Files.setPosixFilePermissions(m, PrivateFiles.DIRECTORY); // whatever the umask
+            PrivateFiles.writeAtomically(m.resolve("Vagrantfile"), vagrantfile.getBytes(StandardCharsets.UTF_8));
+            Path boot = m.resolve("boot.sh");
+            PrivateFiles.writeAtomically(boot, init.getBytes(StandardCharsets.UTF_8));
+            Files.setPosixFilePermissions(boot, PosixFilePermissions.fromString("rwx------"));
             if (logicalId != null) {
-                Files.writeString(m.resolve(LOGICAL_ID), logicalId, StandardCharsets.UTF_8);
+                PrivateFiles.writeAtomically(m.resolve(LOGICAL_ID), logicalId.getBytes(StandardCharsets.UTF_8));
             }
             return m;
         } catch (IOException e) {
@@ -114,11 +120,9 @@ final class Machines {
     /** Writes the tags whole or not at all. */
     void writeTags(String id, Map<String, String> tags) {
         Path m = machine(id);
-        Path temp = m.resolve("." + TAGS + ".tmp");
         try {
-            Files.write(temp, Json.mapper().writeValueAsBytes(new LinkedHashMap<>(tags)));
-            Files.move(temp, m.resolve(TAGS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+            PrivateFiles.writeRecord(m.resolve(TAGS), Json.mapper().writeValueAsBytes(new LinkedHashMap<>(tags)));
+        } catch (JsonProcessingException e) {
             throw new PluginException("cannot write the tags of " + id + ": " + e.getMessage(), e);
         }
     }
