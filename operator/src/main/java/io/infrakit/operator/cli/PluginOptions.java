@@ -13,10 +13,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Where the built-in plugins keep their state, and where plugins in other processes are found. */
 public final class PluginOptions {
@@ -80,6 +83,12 @@ public final class PluginOptions {
                     + "{{.NetworkOptions}}, {{.ID}}; default: built in).")
     Path vagrantTemplate;
 
+    @Option(names = "--vagrant-status-interval", paramLabel = "DURATION", defaultValue = "30s",
+            converter = StatusIntervalConverter.class,
+            description = "How often the vagrant plugin asks whether each machine is still up: a machine removed "
+                    + "behind its back is replaced within this time (default ${DEFAULT-VALUE}, at least 1s).")
+    Duration vagrantStatusInterval;
+
     public String dockerHost() {
         return dockerHost != null && !dockerHost.isBlank() ? dockerHost : DockerClients.DEFAULT_HOST;
     }
@@ -140,7 +149,8 @@ public final class PluginOptions {
     public VagrantSettings vagrantSettings() {
         VagrantSettings s = VagrantSettings.defaults(vagrantDir != null ? vagrantDir
                 : Home.dir().resolve("instances").resolve("vagrant")).withBinary(vagrantBin)
-                .withEnvironment(Map.of("DOCKER_HOST", dockerHost())); // for Vagrant's docker provider
+                .withEnvironment(Map.of("DOCKER_HOST", dockerHost())) // for Vagrant's docker provider
+                .withStatusInterval(vagrantStatusInterval);
         try {
             return vagrantTemplate == null ? s : s.withTemplate(Files.readString(vagrantTemplate));
         } catch (IOException e) {
@@ -159,5 +169,17 @@ public final class PluginOptions {
     /** {@code builtins}, then the plugin directory's sockets. */
     public PluginLookup lookup(PluginRegistry builtins) {
         return builtins.orElse(new RemotePluginLookup(pluginDirectory()));
+    }
+
+    /** At least a second: each check may start Vagrant's Ruby, seconds of CPU. */
+    static final class StatusIntervalConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = new DurationConverter().convert(value);
+            if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new TypeConversionException("'" + value + "' is less than 1s");
+            }
+            return d;
+        }
     }
 }
