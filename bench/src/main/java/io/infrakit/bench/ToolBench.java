@@ -88,6 +88,8 @@ final class ToolBench {
                     }
                 }
             });
+        } finally {
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -117,6 +119,8 @@ final class ToolBench {
                     docker.removeContainerCmd(instanceId).withForce(true).exec();
                 }
             });
+        } finally {
+            TempDirs.deleteTree(dir);
         }
     }
 
