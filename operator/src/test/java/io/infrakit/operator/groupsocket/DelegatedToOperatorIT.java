@@ -164,6 +164,7 @@ class DelegatedToOperatorIT {
         Await.until(WAIT, "spec gone from the other operator", () -> other.store.get(other.keys.group("web")).isEmpty());
     }
 
+    @SuppressWarnings("try") // resources held open for the block, not used by name
     @Test
     void propertiesAreValidatedByTheirPluginAndMissingPluginsSaySo() throws IOException {
         String blank = "{\"ID\":\"bad\",\"Plugin\":\"" + OTHER + "\",\"Properties\":{\"Instance\":{\"Plugin\":"
