@@ -72,6 +72,7 @@ final class InstanceDirectory {
     }
 
     /** Runs a change holding this process's lock and the directory's file lock. */
+    @SuppressWarnings("try") // the file lock is held for the block, not used by name
     void locked(Runnable change) {
         lock.lock();
         changing = true;

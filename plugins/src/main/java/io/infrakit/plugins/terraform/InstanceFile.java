@@ -100,8 +100,7 @@ final class InstanceFile {
 
     /** The instance resource's type: the one named by the ID. */
     static String instanceType(JsonNode file, String id) {
-        for (var byType = file.path("resource").fields(); byType.hasNext(); ) {
-            var entry = byType.next();
+        for (var entry : file.path("resource").properties()) {
             if (entry.getValue().has(id)) {
                 return entry.getKey();
             }
@@ -113,7 +112,7 @@ final class InstanceFile {
     static List<String> addresses(JsonNode file, String id) {
         List<String> addresses = new ArrayList<>();
         addresses.add(instanceType(file, id) + "." + id);
-        file.path("resource").fields().forEachRemaining(byType -> byType.getValue().fieldNames().forEachRemaining(
+        file.path("resource").properties().forEach(byType -> byType.getValue().fieldNames().forEachRemaining(
                 name -> {
                     String address = byType.getKey() + "." + name;
                     if (!addresses.contains(address)) {

@@ -161,7 +161,7 @@ final class ResourceTypes {
     private static Map<String, String> mapTags(JsonNode tags) {
         Map<String, String> out = new LinkedHashMap<>();
         if (tags != null && tags.isObject()) {
-            tags.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isValueNode()
+            tags.properties().forEach(e -> out.put(e.getKey(), e.getValue().isValueNode()
                     ? e.getValue().asText() : e.getValue().toString()));
         }
         return out;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.plugins.spi.PluginException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -41,8 +40,8 @@ record TerraformProperties(List<Resource> resources, Resource instance) {
         if (properties.has("type") || properties.has("value")) {
             resources.add(typeAndValue(properties));
         } else {
-            for (Iterator<Map.Entry<String, JsonNode>> fields = properties.fields(); fields.hasNext(); ) {
-                String key = fields.next().getKey();
+            for (Map.Entry<String, JsonNode> field : properties.properties()) {
+                String key = field.getKey();
                 if (!key.equals("resource")) {
                     throw new PluginException("unsupported key '" + key + "' in the terraform plugin's Properties: "
                             + "only \"resource\" (or InfraKit's earlier \"type\" and \"value\")");
@@ -70,12 +69,12 @@ record TerraformProperties(List<Resource> resources, Resource instance) {
             throw new PluginException("no resource section: Properties need {\"resource\": {\"<type>\": "
                     + "{\"<name>\": {...}}}}");
         }
-        section.fields().forEachRemaining(byType -> {
+        section.properties().forEach(byType -> {
             String type = checkType(byType.getKey());
             if (!byType.getValue().isObject() || byType.getValue().isEmpty()) {
                 throw new PluginException("resource type '" + type + "' needs an object of named resources");
             }
-            byType.getValue().fields().forEachRemaining(named -> {
+            byType.getValue().properties().forEach(named -> {
                 if (!(named.getValue() instanceof ObjectNode body)) {
                     throw new PluginException("resource " + type + "." + named.getKey() + " must be an object");
                 }

@@ -3,6 +3,7 @@ package io.infrakit.plugins.terraform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.InstanceSpec;
@@ -48,7 +49,7 @@ class InstanceFileTest {
         assertThat(file.path("resource").size()).isEqualTo(1);
         assertThat(vm.path("instance_type").asText()).isEqualTo("t2.nano");
         assertThat(vm.path("subnet_id").asText()).isEqualTo("${aws_subnet.default.id}");
-        assertThat(Json.mapper().convertValue(vm.path("tags"), Map.class)).isEqualTo(Map.of(
+        assertThat(Json.mapper().convertValue(vm.path("tags"), new TypeReference<Map<String, Object>>() { })).isEqualTo(Map.of(
                 "Tier", "web", "provisioner", "infrakit-terraform-demo", "infrakit.group", "terraform_demo",
                 "infrakit.config_sha", "abc", "Name", "instance-1475601644"));
         assertThat(new String(Base64.getDecoder().decode(vm.path("user_data").asText()), StandardCharsets.UTF_8))
@@ -103,7 +104,7 @@ class InstanceFileTest {
         JsonNode vm = file.path("resource").path("softlayer_virtual_guest").path("instance-9");
         assertThat(vm.path("hostname").asText()).isEqualTo("web-9");
         assertThat(vm.has("@hostname_prefix")).isFalse();
-        assertThat(Json.mapper().convertValue(vm.path("tags"), List.class))
+        assertThat(Json.mapper().convertValue(vm.path("tags"), new TypeReference<List<String>>() { }))
                 .contains("env:prod", "infrakit.group:terraform_demo", "name:instance-9");
         assertThat(vm.path("user_metadata").asText()).isEqualTo("sudo apt-get install -y nginx");
     }

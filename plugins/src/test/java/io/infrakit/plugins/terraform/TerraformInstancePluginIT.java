@@ -154,6 +154,7 @@ class TerraformInstancePluginIT {
         assertThat(Files.list(dir.resolve("tf")).filter(p -> p.toString().endsWith(".tf.json")).count()).isEqualTo(2);
     }
 
+    @SuppressWarnings("try") // the listener is held open for the block, not used by name
     @Test
     void aResourceDestroyedBehindThePluginsBackIsGoneAndNotMadeAgain() throws Exception {
         String kept = plugin.provision(spec(properties(""), "web", null));

@@ -88,6 +88,7 @@ class VagrantInstancePluginIT {
                 .strip();
     }
 
+    @SuppressWarnings("try") // the listener is held open for the block, not used by name
     @Test
     void aPetIsMadeListedRelabelledReplacedWithItsNameAndDestroyed() throws Exception {
         String logicalId = "pet-" + run;
