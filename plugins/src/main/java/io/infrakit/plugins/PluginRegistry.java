@@ -14,6 +14,9 @@ import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.swarm.SwarmFlavorPlugin;
 import io.infrakit.plugins.swarm.SwarmRole;
+import io.infrakit.plugins.terraform.TerraformInstancePlugin;
+import io.infrakit.plugins.vagrant.VagrantInstancePlugin;
+import io.infrakit.plugins.vagrant.VagrantSettings;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
 import java.nio.file.Path;
@@ -60,6 +63,12 @@ public final class PluginRegistry implements PluginLookup, BuiltinCatalog, AutoC
     /** InfraKit's name for the MAAS instance plugin (machines of a MAAS server); {@link #MAAS_ALIAS} works too. */
     public static final String MAAS = "instance-maas";
     public static final String MAAS_ALIAS = "maas";
+    /** InfraKit's name for the terraform instance plugin (OpenTofu or Terraform); {@code terraform} works too. */
+    public static final String TERRAFORM = "instance-terraform";
+    public static final String TERRAFORM_ALIAS = "terraform";
+    /** InfraKit's name for the vagrant instance plugin; {@code vagrant} works too. */
+    public static final String VAGRANT = "instance-vagrant";
+    public static final String VAGRANT_ALIAS = "vagrant";
 
     private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
     private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
@@ -124,6 +133,19 @@ public final class PluginRegistry implements PluginLookup, BuiltinCatalog, AutoC
         Objects.requireNonNull(settings, "settings");
         // The MAAS server is the operator's setting; a spec's properties go to it only, never to this host.
         return registerInstance(MAAS, () -> MaasInstancePlugin.connect(settings), HostAccess.NONE, MAAS_ALIAS);
+    }
+
+    /** Adds the terraform instance plugin on {@code dir}, running {@code binary} (made on first use). */
+    public PluginRegistry withTerraform(Path dir, String binary) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(binary, "binary");
+        return registerInstance(TERRAFORM, () -> new TerraformInstancePlugin(dir, binary), TERRAFORM_ALIAS);
+    }
+
+    /** Adds the vagrant instance plugin (made on first use). */
+    public PluginRegistry withVagrant(VagrantSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return registerInstance(VAGRANT, () -> new VagrantInstancePlugin(settings), VAGRANT_ALIAS);
     }
 
     /**

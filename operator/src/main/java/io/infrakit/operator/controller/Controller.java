@@ -214,14 +214,17 @@ public final class Controller implements LeaderWork, AutoCloseable {
         }
     }
 
-    /** Reconciles every known group: catches instances that vanished without an event. */
+    /**
+     * Reconciles every known group: catches instances that vanished without an event. A group waiting to be retried
+     * after a failure is left to its backoff.
+     */
     public void resync() {
         Term t = current;
         if (t == null) {
             return;
         }
         Set<String> all = new HashSet<>(specs.ids());
-        all.forEach(t.queue::add);
+        all.forEach(t.queue::addIfIdle);
     }
 
     public int queueDepth() {
