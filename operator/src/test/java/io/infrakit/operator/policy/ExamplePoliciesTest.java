@@ -7,6 +7,7 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.PluginRegistry;
+import io.infrakit.plugins.vagrant.VagrantSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ class ExamplePoliciesTest {
 
     private Admission admission(AdmissionPolicy policy) {
         return Admission.of(PolicySource.fixed(policy), PluginRegistry.builtins(dir.resolve("f"), dir.resolve("p"),
-                "unix:///x.sock").withQemu(dir.resolve("q")), new Keys("/infrakit"));
+                "unix:///x.sock").withQemu(dir.resolve("q")).withTerraform(dir.resolve("t"), "tofu")
+                .withVagrant(VagrantSettings.defaults(dir.resolve("v"))), new Keys("/infrakit"));
     }
 
     private static AdmissionPolicy example(String name) throws IOException {
@@ -50,7 +52,9 @@ class ExamplePoliciesTest {
         Admission restricted = admission(AdmissionPolicy.restricted("default"));
         for (String spec : new String[] {ZK, WWW, Files.readString(EXAMPLES.resolve("swarm-managers.json")),
             Files.readString(EXAMPLES.resolve("swarm-workers.json")),
-            Files.readString(EXAMPLES.resolve("qemu-vms.json")), Files.readString(EXAMPLES.resolve("qemu-pets.json"))}) {
+            Files.readString(EXAMPLES.resolve("qemu-vms.json")), Files.readString(EXAMPLES.resolve("qemu-pets.json")),
+            Files.readString(EXAMPLES.resolve("terraform-web.json")),
+            Files.readString(EXAMPLES.resolve("vagrant-web.json"))}) {
             tutorials.check(SpecValidator.parse(null, spec, 1));
             assertThatThrownBy(() -> restricted.check(SpecValidator.parse(null, spec, 1)))
                     .isInstanceOf(PolicyException.class);
