@@ -41,15 +41,20 @@ final class GroupUpdateCommands {
     static final class Rollback extends GroupIdCommand {
         @Mixin
         PolicyOptions policy;
+        @Mixin
+        PluginOptions pluginOptions;
 
         @Option(names = "--to", paramLabel = "REV", description = "The spec revision to go back to (default: the "
                 + "newest recorded at another config).")
         long to;
 
-        /** The spec it restores must pass today's policy: it may predate it. Nothing is made to check it. */
+        /**
+         * The spec it restores must pass today's policy: it may predate it. The built-ins are only asked what their
+         * properties ask of the host; none is made.
+         */
         @Override
         Admission admission(Store store) {
-            return policy.admission(store, etcd, new PluginOptions().builtins());
+            return policy.admission(store, etcd, pluginOptions.builtins());
         }
 
         @Override
