@@ -4,7 +4,8 @@ package io.infrakit.operator.write;
  * Who asks for a write: the ownership rule and the logs depend on it.
  *
  * @param kind who writes
- * @param name the sync source's name (for {@link Kind#SYNC}); otherwise a label for the logs
+ * @param name the sync source's name (for {@link Kind#SYNC}), the person's (for {@link Kind#DASHBOARD}); otherwise a
+ *             label for the logs
  */
 public record Author(Kind kind, String name) {
 
@@ -16,7 +17,9 @@ public record Author(Kind kind, String name) {
         /** A GitOps source ({@code infrakit sync}): may write only the groups it owns or adopts. */
         SYNC,
         /** The leader's controller: a rolling update's failure action. */
-        CONTROLLER
+        CONTROLLER,
+        /** A person through the dashboard; the name is the one their token has in the token file. */
+        DASHBOARD
     }
 
     public static final Author USER = new Author(Kind.USER, "infrakit group");
@@ -27,8 +30,16 @@ public record Author(Kind kind, String name) {
         return new Author(Kind.SYNC, source);
     }
 
+    public static Author dashboard(String user) {
+        return new Author(Kind.DASHBOARD, user);
+    }
+
     @Override
     public String toString() {
-        return kind == Kind.SYNC ? "sync source '" + name + "'" : name;
+        return switch (kind) {
+            case SYNC -> "sync source '" + name + "'";
+            case DASHBOARD -> "dashboard user '" + name + "'";
+            default -> name;
+        };
     }
 }

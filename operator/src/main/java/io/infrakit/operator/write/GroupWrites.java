@@ -58,6 +58,9 @@ public final class GroupWrites {
     public record Rollback(String id, long fromRevision, String configSha, long revision, Optional<String> warning) {
     }
 
+    /** A commit guarded on the spec as it reads it, whoever changed it before. */
+    public static final long AS_READ = -1;
+
     private final Store store;
     private final Keys keys;
     private final PluginLookup plugins;
@@ -95,9 +98,24 @@ public final class GroupWrites {
      * marker, guarded on the spec read to explain the change.
      */
     public Commit commit(String json, Author who, boolean pretend) {
+        return commit(json, who, pretend, AS_READ);
+    }
+
+    /**
+     * Like {@link #commit(String, Author, boolean)}, guarded on the spec the caller edited: when the stored spec's
+     * mod revision is not {@code basedOn} (0: the caller saw no spec), nothing is written and the caller hears of
+     * the conflict, even when pretending.
+     *
+     * @param basedOn the revision the caller read, or {@link #AS_READ} for the one this commit reads
+     */
+    public Commit commit(String json, Author who, boolean pretend, long basedOn) {
         GroupDefinition def = validate(null, json);
         String id = def.id();
         Optional<StoredSpec> current = read(id);
+        long read = current.map(StoredSpec::modRevision).orElse(0L);
+        if (basedOn != AS_READ && read != basedOn) {
+            throw WriteException.conflict(id, basedOn, read);
+        }
         // A freed group is new again to InfraKit: its commit "manages" it.
         String details = CommitDetails.explain(def, isFree(id) ? null : current.map(StoredSpec::value).orElse(null));
         Optional<String> warning = ownership(id, current, who);
