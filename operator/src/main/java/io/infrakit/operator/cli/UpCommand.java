@@ -179,7 +179,7 @@ final class UpCommand implements Callable<Integer> {
                 : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC()),
                         plugins).self(self.id()).readOnly(dashboardReadOnly)
                 .tokenFile(devToken != null ? Home.dir().resolve(Dashboard.DEV_TOKEN_FILE) : dashboardTokenFile)
-                .start();
+                .build();
         OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads,
                 dashboard, warnings);
         if (dashboard != null && endpoint == null) {
@@ -231,6 +231,9 @@ final class UpCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);
+        }
+        if (dashboard != null && endpoint != null) {
+            dashboard.watch(); // etcd answers: the first listing will not time out
         }
         if (!noGroupSocket) {
             try {

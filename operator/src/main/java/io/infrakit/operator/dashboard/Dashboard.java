@@ -17,7 +17,7 @@ import java.util.Objects;
  * as well as the leader.
  *
  * <pre>{@code
- * Dashboard d = Dashboard.builder(store, keys, writes, plugins).self(id).tokenFile(path).start();
+ * Dashboard d = Dashboard.builder(store, keys, writes, plugins).self(id).tokenFile(path).start(); // or build() ... watch()
  * OperatorHttpServer.builder(address).mount(Dashboard.PATH, d.handler(address)) ...; d.close();
  * }</pre>
  */
@@ -78,6 +78,15 @@ public final class Dashboard implements AutoCloseable {
     /** Mounts the dashboard on a server being built, and sends {@code /} there. */
     public OperatorHttpServer.Builder mount(OperatorHttpServer.Builder server, HttpAddress address) {
         return server.mount(PATH, handler(address)).home(PATH + "/");
+    }
+
+    /**
+     * Starts watching etcd (once; later calls do nothing). Until then the pages show no group: start it once etcd is
+     * known to answer, so a slow first answer costs no broken watch.
+     */
+    public Dashboard watch() {
+        view.start();
+        return this;
     }
 
     /** Whether the first listing of etcd has arrived. */
@@ -143,15 +152,17 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
-         * Reads the token file and starts watching etcd.
+         * Reads the token file; the dashboard watches etcd from {@link Dashboard#watch()} on.
          *
          * @throws IllegalArgumentException when the token file cannot be read or is invalid, saying why
          */
+        public Dashboard build() {
+            return new Dashboard(this, tokenFile == null ? null : TokenFile.read(tokenFile));
+        }
+
+        /** {@link #build()}, then {@link Dashboard#watch()}. */
         public Dashboard start() {
-            TokenFile tokens = tokenFile == null ? null : TokenFile.read(tokenFile);
-            Dashboard d = new Dashboard(this, tokens);
-            d.view.start();
-            return d;
+            return build().watch();
         }
     }
 }

@@ -179,6 +179,15 @@ class DashboardBrowserIT {
             assertThat(Files.list(dir.resolve("files")).filter(p -> p.getFileName().toString()
                     .startsWith("instance-")).count()).as("instances left alone").isEqualTo(3);
 
+            // Locked again; the URL dev mode prints (the token after #token=) signs in and drops the token from the
+            // address bar.
+            browser.script("document.getElementById('lock').click()");
+            browser.await(WAIT, "locked", d -> browser.present("#unlock"));
+            browser.open(standby.dashboard() + "#token=" + TOKEN);
+            browser.await(WAIT, "signed in from the URL", d -> browser.present("#user")
+                    && browser.find("#user").getText().equals("alice"));
+            assertThat(browser.driver().getCurrentUrl()).endsWith("/dashboard/#/").doesNotContain(TOKEN);
+
             String logs = standby.log();
             assertThat(logs).contains("dashboard: alice from 127.0.0.1 asked to pause web: Paused the rolling update"
                     + " of web", "dashboard user 'alice' paused the update of web",

@@ -608,6 +608,7 @@ async function loadEvents(id) {
 }
 
 function route() {
+  takeToken();
   const hash = location.hash || '#/';
   const m = hash.match(/^#\/groups\/(.+)$/);
   const before = state.route;
@@ -637,24 +638,32 @@ function render() {
   } else renderList();
 }
 
-function start() {
-  // The URL infrakit up prints carries the token after '#token=': keep it in this tab, then drop it from the URL.
+// The URL infrakit up prints carries the token after '#token=': keep it in this tab, drop it from the URL, and ask
+// whose it is.
+function takeToken() {
   const m = location.hash.match(/^#token=([^&]+)/);
-  if (m) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
-    history.replaceState(null, '', location.pathname + '#/');
-  }
-  window.addEventListener('hashchange', route);
+  if (!m) return false;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
+  history.replaceState(null, '', location.pathname + '#/');
+  checkToken();
+  return true;
+}
+
+function checkToken() {
   const t = token();
-  if (t) {
-    fetch('api/session', { cache: 'no-store', headers: { Authorization: 'Bearer ' + t } }).then(async (r) => {
-      const out = await r.json().catch(() => ({}));
-      if (r.ok && out.User) state.user = out.User;
-      else sessionStorage.removeItem(TOKEN_KEY);
-      renderAccess();
-      render();
-    });
-  }
+  if (!t) return;
+  fetch('api/session', { cache: 'no-store', headers: { Authorization: 'Bearer ' + t } }).then(async (r) => {
+    const out = await r.json().catch(() => ({}));
+    if (r.ok && out.User) state.user = out.User;
+    else { sessionStorage.removeItem(TOKEN_KEY); if (r.status === 401) toast(out.Error || 'the token was refused', true); }
+    renderAccess();
+    render();
+  });
+}
+
+function start() {
+  window.addEventListener('hashchange', route);
+  if (!takeToken()) checkToken();
   setInterval(() => { if (state.route.page === 'list') renderRows(); }, 15000); // keep "ago" times honest
   route();
 }
