@@ -1,5 +1,7 @@
 package io.infrakit.operator.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.write.Author;
@@ -16,14 +18,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code infrakit group ...}: manage group specs in etcd. */
-@Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
+@Command(name = "group", description = "Manage groups: commit specs, list, describe, get, history, free, destroy.",
         subcommands = {GroupCommitCommand.class, GroupDiffCommand.class, GroupCommand.Ls.class,
-                GroupDescribeCommand.class, GroupCommand.Free.class, GroupCommand.Destroy.class,
-                GroupUpdateCommands.Pause.class, GroupUpdateCommands.Resume.class, GroupUpdateCommands.Rollback.class})
+                GroupDescribeCommand.class, GroupGetCommand.class, GroupHistoryCommand.class, GroupCommand.Free.class,
+                GroupCommand.Destroy.class, GroupUpdateCommands.Pause.class, GroupUpdateCommands.Resume.class,
+                GroupUpdateCommands.Rollback.class})
 public final class GroupCommand {
 
     /** One row of {@code group ls}. */
-    public record Row(String id, Long desired, Long observed, String state, String error) {
+    @JsonPropertyOrder({"ID", "Desired", "Observed", "State", "Error"})
+    public record Row(@JsonProperty("ID") String id, @JsonProperty("Desired") Long desired,
+                      @JsonProperty("Observed") Long observed, @JsonProperty("State") String state,
+                      @JsonProperty("Error") String error) {
     }
 
     @Command(name = "ls", description = "List groups with their status.")
@@ -32,36 +38,46 @@ public final class GroupCommand {
         EtcdOptions etcd;
         @Mixin
         OutputOptions output;
+        @Mixin
+        WatchOption watch;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             Keys keys = etcd.keys();
             try (Store store = Stores.open(etcd)) {
-                Map<String, GroupStatus> statuses = new LinkedHashMap<>();
-                for (KeyValue kv : store.list(keys.statuses()).kvs()) {
-                    GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(Keys.idUnder(keys.statuses(),
-                            kv.key()), s));
+                if (watch.watch) {
+                    return Redraw.loop(KeyWatch.prefixes(store, keys.groups(), keys.statuses()), output.json(),
+                            () -> print(store, keys, true));
                 }
-                List<Row> rows = new ArrayList<>();
-                for (KeyValue kv : store.list(keys.groups()).kvs()) {
-                    String id = Keys.idUnder(keys.groups(), kv.key());
-                    if (id == null) {
-                        continue;
-                    }
-                    GroupStatus s = statuses.get(id);
-                    rows.add(s == null ? new Row(id, null, null, "pending", null)
-                            : new Row(id, s.desired(), s.observed(), s.state().wireName(),
-                            s.error() == null ? null : s.error().message()));
+                return print(store, keys, false);
+            }
+        }
+
+        private int print(Store store, Keys keys, boolean oneLine) {
+            Map<String, GroupStatus> statuses = new LinkedHashMap<>();
+            for (KeyValue kv : store.list(keys.statuses()).kvs()) {
+                GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(Keys.idUnder(keys.statuses(),
+                        kv.key()), s));
+            }
+            List<Row> rows = new ArrayList<>();
+            for (KeyValue kv : store.list(keys.groups()).kvs()) {
+                String id = Keys.idUnder(keys.groups(), kv.key());
+                if (id == null) {
+                    continue;
                 }
-                if (output.json()) {
-                    System.out.println(OutputOptions.toJson(rows));
-                } else {
-                    System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
-                    for (Row r : rows) {
-                        System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
-                                r.state(), r.error() == null ? "" : r.error());
-                    }
-                }
+                GroupStatus s = statuses.get(id);
+                rows.add(s == null ? new Row(id, null, null, "pending", null)
+                        : new Row(id, s.desired(), s.observed(), s.state().wireName(),
+                        s.error() == null ? null : s.error().message()));
+            }
+            if (output.json()) {
+                OutputOptions.printJson(rows, oneLine);
+                return 0;
+            }
+            System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
+            for (Row r : rows) {
+                System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
+                        r.state(), r.error() == null ? "" : r.error());
             }
             return 0;
         }
@@ -71,9 +87,9 @@ public final class GroupCommand {
     static final class Free extends GroupIdCommand {
         @Override
         public Integer call() {
-            return write(groups -> {
+            return write("free", groups -> {
                 groups.free(id, Author.USER);
-                return "Freed " + id;
+                return new Done("Freed " + id, null);
             });
         }
     }
@@ -90,10 +106,8 @@ public final class GroupCommand {
 
         @Override
         public Integer call() {
-            int written = write(groups -> {
-                warn(groups.destroy(id, Author.USER));
-                return "Destroy " + id + " initiated";
-            });
+            int written = write("destroy", groups -> new Done("Destroy " + id + " initiated",
+                    groups.destroy(id, Author.USER).orElse(null)));
             if (written != 0 || !await) {
                 return written;
             }

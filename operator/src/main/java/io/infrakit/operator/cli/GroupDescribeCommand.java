@@ -31,59 +31,80 @@ final class GroupDescribeCommand implements Callable<Integer> {
     @Mixin
     PluginOptions pluginOptions;
 
-    @Parameters(paramLabel = "ID")
+    @Mixin
+    WatchOption watch;
+
+    @Parameters(paramLabel = "ID", description = "The group's ID.", completionCandidates = Completions.Groups.class)
     String id;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Keys keys = etcd.keys();
         try (Store store = Stores.open(etcd)) {
-            Optional<KeyValue> spec = store.get(keys.group(id));
-            GroupStatus status = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()))
-                    .orElse(null);
-            if (spec.isEmpty() && status == null) {
-                System.err.println("Group '" + id + "' is not being watched");
-                return 1;
+            if (watch.watch) {
+                return Redraw.loop(KeyWatch.keys(store, keys.group(id), keys.status(id)), output.json(),
+                        () -> describe(store, keys, true));
             }
-            String plugin = status == null ? null : status.instancePlugin();
-            if (spec.isPresent()) {
-                try {
-                    GroupDefinition def = SpecValidator.parse(id, spec.get().value(), spec.get().modRevision());
-                    plugin = def.properties().instance().plugin();
-                } catch (SpecException e) {
-                    // Fall back to the plugin the status remembers.
-                }
+            return describe(store, keys, false);
+        }
+    }
+
+    private io.infrakit.plugins.PluginLookup plugins;
+
+    /** The plugins, made once (a watch draws many times). */
+    private io.infrakit.plugins.PluginLookup plugins() {
+        if (plugins == null) {
+            plugins = pluginOptions.registry();
+        }
+        return plugins;
+    }
+
+    private int describe(Store store, Keys keys, boolean oneLine) {
+        Optional<KeyValue> spec = store.get(keys.group(id));
+        GroupStatus status = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()))
+                .orElse(null);
+        if (spec.isEmpty() && status == null) {
+            System.err.println("Group '" + id + "' is not being watched");
+            return 1;
+        }
+        String plugin = status == null ? null : status.instancePlugin();
+        if (spec.isPresent()) {
+            try {
+                GroupDefinition def = SpecValidator.parse(id, spec.get().value(), spec.get().modRevision());
+                plugin = def.properties().instance().plugin();
+            } catch (SpecException e) {
+                // Fall back to the plugin the status remembers.
             }
-            List<InstanceDescription> instances = plugin == null ? List.of()
-                    : pluginOptions.registry().instance(io.infrakit.plugins.spi.PluginName.parse(plugin))
-                    .describeInstances(Map.of(Tags.GROUP, id), false);
-            if (output.json()) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("ID", id);
-                out.put("Status", status);
-                out.put("Instances", instances);
-                System.out.println(OutputOptions.toJson(out));
-                return 0;
+        }
+        List<InstanceDescription> instances = plugin == null ? List.of()
+                : plugins().instance(io.infrakit.plugins.spi.PluginName.parse(plugin))
+                .describeInstances(Map.of(Tags.GROUP, id), false);
+        if (output.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ID", id);
+            out.put("Status", status);
+            out.put("Instances", instances);
+            OutputOptions.printJson(out, oneLine);
+            return 0;
+        }
+        if (status != null) {
+            System.out.printf("Group %s: %s, %d of %d instances%s%n", id, status.state(), status.observed(),
+                    status.desired(), status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
+            if (status.update() != null) {
+                var u = status.update();
+                System.out.printf("Update to %s: %s, %d/%d done, batch %d%s%n", u.targetSha(), u.state(),
+                        u.done(), u.total(), u.batch(), u.reason() == null ? "" : " (" + u.reason() + ")");
             }
-            if (status != null) {
-                System.out.printf("Group %s: %s, %d of %d instances%s%n", id, status.state(), status.observed(),
-                        status.desired(), status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
-                if (status.update() != null) {
-                    var u = status.update();
-                    System.out.printf("Update to %s: %s, %d/%d done, batch %d%s%n", u.targetSha(), u.state(),
-                            u.done(), u.total(), u.batch(), u.reason() == null ? "" : " (" + u.reason() + ")");
-                }
-                if (status.error() != null) {
-                    System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
-                }
-                status.notes().forEach(n -> System.out.println("Note: " + n));
+            if (status.error() != null) {
+                System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
             }
-            System.out.printf("%-28s %-16s %s%n", "ID", "LOGICAL", "TAGS");
-            for (InstanceDescription d : instances) {
-                String tags = new TreeMap<>(d.tagsOrEmpty()).entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
-                System.out.printf("%-28s %-16s %s%n", d.id(), d.logicalId() == null ? "-" : d.logicalId(), tags);
-            }
+            status.notes().forEach(n -> System.out.println("Note: " + n));
+        }
+        System.out.printf("%-28s %-16s %s%n", "ID", "LOGICAL", "TAGS");
+        for (InstanceDescription d : instances) {
+            String tags = new TreeMap<>(d.tagsOrEmpty()).entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+            System.out.printf("%-28s %-16s %s%n", d.id(), d.logicalId() == null ? "-" : d.logicalId(), tags);
         }
         return 0;
     }

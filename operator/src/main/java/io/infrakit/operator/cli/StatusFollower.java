@@ -7,12 +7,13 @@ import io.infrakit.operator.group.UpdateState;
 import io.infrakit.store.Store;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Follows a group's status after a commit until it converges at that spec revision (exit 0), its update fails or
  * is paused (exit 1), or time runs out (exit 1); or, after a destroy, until the status is gone (exit 0: the leader
- * deletes it once every instance is destroyed) or time runs out (exit 1). A progress bar on a terminal, plain lines
- * otherwise.
+ * deletes it once every instance is destroyed) or time runs out (exit 1). Fed by a watch on the status key: a
+ * progress bar on a terminal, otherwise one line per change of what it shows.
  */
 final class StatusFollower {
 
@@ -23,6 +24,7 @@ final class StatusFollower {
     private final Duration timeout;
     private final boolean print;
     private final boolean terminal = System.console() != null;
+    private KeyWatch watch;
 
     StatusFollower(Store store, Keys keys, String id, long revision, Duration timeout, boolean print) {
         this.store = store;
@@ -33,11 +35,19 @@ final class StatusFollower {
         this.print = print;
     }
 
+    /** How following ended. */
+    enum Outcome { CONVERGED, STOPPED, TIMED_OUT }
+
     int follow() throws InterruptedException {
+        return await() == Outcome.CONVERGED ? 0 : 1;
+    }
+
+    Outcome await() throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
-        while (System.nanoTime() < deadline) {
-            GroupStatus s = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value())).orElse(null);
+        watch = KeyWatch.keys(store, keys.status(id));
+        while (watch.awaitChange(Duration.ofNanos(deadline - System.nanoTime()), Duration.ZERO)) {
+            GroupStatus s = watch.value(keys.status(id)).flatMap(GroupStatus::fromJson).orElse(null);
             if (s != null && s.specRevision() >= revision) {
                 String line = describe(s);
                 if (print && !Objects.equals(line, last)) {
@@ -49,41 +59,42 @@ final class StatusFollower {
                 if (u != null && u.state().stopped()) {
                     finish();
                     System.err.println("update " + u.state() + ": " + u.reason());
-                    return 1;
+                    return Outcome.STOPPED;
                 }
                 if (s.converged()) {
                     finish();
-                    return 0;
+                    return Outcome.CONVERGED;
                 }
             }
-            Thread.sleep(200);
         }
         finish();
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + " to converge");
-        return 1;
+        return Outcome.TIMED_OUT;
     }
 
     /** Waits until the group's status is gone: the leader has destroyed every instance and then the status. */
     int followDeletion() throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
-        while (System.nanoTime() < deadline) {
-            GroupStatus s = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value())).orElse(null);
-            if (s == null) {
+        watch = KeyWatch.keys(store, keys.status(id));
+        while (watch.awaitChange(Duration.ofNanos(deadline - System.nanoTime()), Duration.ZERO)) {
+            Optional<String> stored = watch.value(keys.status(id));
+            if (stored.isEmpty()) {
                 finish();
                 if (print) {
                     System.out.println("Destroyed " + id + ": no instance left");
                 }
                 return 0;
             }
-            String line = String.format("%s: %s, %d instance%s left%s", s.id(), s.state(), s.observed(),
-                    s.observed() == 1 ? "" : "s", s.error() == null ? "" : " (error: " + s.error().message() + ")");
-            if (print && !Objects.equals(line, last)) {
+            GroupStatus s = GroupStatus.fromJson(stored.get()).orElse(null);
+            String line = s == null ? null : String.format("%s: %s, %d instance%s left%s", s.id(), s.state(),
+                    s.observed(), s.observed() == 1 ? "" : "s",
+                    s.error() == null ? "" : " (error: " + s.error().message() + ")");
+            if (print && line != null && !Objects.equals(line, last)) {
                 System.out.print(terminal ? "\r\033[K" + line : line + "\n");
                 System.out.flush();
                 last = line;
             }
-            Thread.sleep(200);
         }
         finish();
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + "'s instances to be "
@@ -92,12 +103,13 @@ final class StatusFollower {
     }
 
     private void finish() {
+        watch.close();
         if (print && terminal) {
             System.out.println();
         }
     }
 
-    private static String describe(GroupStatus s) {
+    static String describe(GroupStatus s) {
         UpdateProgress u = s.update();
         if (u != null && u.state() != UpdateState.DONE) {
             int width = 30;

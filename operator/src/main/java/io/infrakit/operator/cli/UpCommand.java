@@ -16,7 +16,9 @@ import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.http.HttpThreads;
+import io.infrakit.store.Backoff;
 import io.infrakit.store.Store;
+import io.infrakit.store.StoreException;
 import io.infrakit.store.etcd.EtcdServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -89,6 +91,11 @@ final class UpCommand implements Callable<Integer> {
             description = "Serve InfraKit's Group API on this socket: a name in the plugin directory or a path "
                     + "(default ${DEFAULT-VALUE}; if another replica on this host serves that name, NAME-<id>).")
     String groupSocket;
+
+    @Option(names = "--etcd-wait", defaultValue = "2m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long to keep trying etcd at start before giving up with exit 1 (default "
+                    + "${DEFAULT-VALUE}): replicas often start before etcd, or on a slow machine.")
+    Duration etcdWait;
 
     @Option(names = "--no-group-socket", description = "Do not serve the group socket.")
     boolean noGroupSocket;
@@ -226,10 +233,7 @@ final class UpCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "infrakit-shutdown"));
-        try {
-            store.list(etcd.keys().groups());
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
+        if (!awaitEtcd(store)) {
             System.exit(1);
         }
         if (dashboard != null && endpoint != null) {
@@ -258,6 +262,30 @@ final class UpCommand implements Callable<Integer> {
         campaigning.set(true);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Reads the groups once, retrying with backoff for up to {@code --etcd-wait}: an operator started before its etcd
+     * (or on a loaded machine, where the first connection is slow) waits for it and says so, rather than exiting.
+     */
+    private boolean awaitEtcd(Store store) throws InterruptedException {
+        Backoff backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(15));
+        long deadline = System.nanoTime() + etcdWait.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.list(etcd.keys().groups());
+                return true;
+            } catch (StoreException e) {
+                Duration delay = backoff.delay(attempt);
+                if (System.nanoTime() + delay.toNanos() - deadline > 0) {
+                    System.err.println("error: " + e.getMessage() + " (gave up after --etcd-wait " + etcdWait.toSeconds()
+                            + "s)");
+                    return false;
+                }
+                log.warn("{}; trying again in {} ms", e.getMessage(), delay.toMillis());
+                Thread.sleep(delay.toMillis());
+            }
+        }
     }
 
     /** How the user ran this command ({@code ./infrakit} sets it), for lines they can paste. */

@@ -7,6 +7,11 @@ import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventRecorder;
+import io.infrakit.operator.events.EventStore;
+import io.infrakit.operator.events.StatusEvents;
 import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.write.GroupWrites;
@@ -53,6 +58,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
     private final Map<String, AutoCloseable> pluginSubscriptions = new ConcurrentHashMap<>();
     private final List<Store.Watch> watches = new ArrayList<>();
     private final ReconcileListener listener;
+    private final EventRecorder events;
+    private final Clock clock;
 
     private volatile Term current;
 
@@ -82,13 +89,15 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.plugins = plugins;
         this.config = config;
         this.listener = listener;
+        this.clock = clock;
+        this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
         this.specs = new SpecCache(keys, this::enqueue);
-        this.status = new StatusWriter(store, keys);
+        this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
-                new PlanExecutor(plugins, pluginPool, config.maxParallel()),
-                new RollingUpdates(new GroupWrites(store, keys, plugins, clock), plugins, clock), clock);
+                new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock),
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events), plugins, clock), clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -123,6 +132,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         current = t;
         Set<String> known = new HashSet<>(status.load().keySet());
         known.addAll(specs.ids());
+        events.lead(term);
         ThreadFactory workerThreads = daemon("infrakit-worker");
         for (int i = 0; i < config.workers(); i++) {
             Thread w = workerThreads.newThread(() -> work(t));
@@ -167,6 +177,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        events.standDown();
         reconciler.reset();
     }
 
@@ -239,6 +250,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
                 listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
                 log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(),
                         e.toString());
+                events.record(Event.of(clock.instant(), id, EventKind.ERROR, null, StatusEvents.CONTROLLER,
+                        "reconcile failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
             } finally {
                 t.queue.done(id);
                 MDC.remove("group");
@@ -285,6 +298,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
             }
         }
         pluginSubscriptions.clear();
+        events.close();
         scheduler.shutdownNow();
         pluginPool.shutdownNow();
     }

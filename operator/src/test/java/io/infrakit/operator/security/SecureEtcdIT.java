@@ -107,7 +107,7 @@ class SecureEtcdIT {
         args.set(args.indexOf(etcd.clientUrl()), etcd.clientUrl().replace("://", "://infrakit:" + PASSWORD + "@"));
         args.subList(args.indexOf("--etcd-user"), args.size()).clear();
         Run run = infrakit(List.of("group", "ls"), args);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("https://***@127.0.0.1:" + etcd.clientPort())
                 .contains("--etcd-user USER with --etcd-password-file FILE");
         assertThat(run.out + run.err).doesNotContain(PASSWORD);
@@ -136,7 +136,7 @@ class SecureEtcdIT {
         at = noPassword.indexOf("--etcd-password-file");
         noPassword.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), noPassword);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("--etcd-user infrakit needs a password")
                 .contains("--etcd-password-file").contains("INFRAKIT_ETCD_PASSWORD");
 
@@ -144,7 +144,7 @@ class SecureEtcdIT {
         at = halfPair.indexOf("--etcd-key");
         halfPair.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), halfPair);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("--etcd-cert and --etcd-key go together");
     }
 
