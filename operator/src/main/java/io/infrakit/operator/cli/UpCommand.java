@@ -5,6 +5,7 @@ import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.dashboard.Dashboard;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
 import io.infrakit.operator.http.HttpAddress;
@@ -154,16 +155,19 @@ final class UpCommand implements Callable<Integer> {
             etcd.startedDevEtcd = dev.clientUrl();
             DevEtcdFile.write(Home.dir(), dev.clientUrl());
             String self = launcher();
-            System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
-                    + DevEtcd.dataDir(Home.dir()) + "); only this user can reach it, with the client certificate in "
-                    + DevCertificates.in(Home.dir()).dir());
-            System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self
-                    + " env)\"");
+            // One write, so a reader that sees the first line sees the hints too.
+            StringBuilder hint = new StringBuilder("dev mode: started etcd at ").append(dev.clientUrl())
+                    .append(" (data in ").append(DevEtcd.dataDir(Home.dir()))
+                    .append("); only this user can reach it, with the client certificate in ")
+                    .append(DevCertificates.in(Home.dir()).dir()).append('\n')
+                    .append("  infrakit commands find it by themselves; for etcdctl:  eval \"$(").append(self)
+                    .append(" env)\"\n");
             if (!dev.clientUrl().endsWith(":2379")) {
-                System.out.println("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)");
+                hint.append("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)\n");
             }
-            System.out.println("  then:  etcdctl put " + etcd.keys().group("web")
-                    + " \"$(cat docs/examples/web.json)\"");
+            hint.append("  then:  etcdctl put ").append(etcd.keys().group("web"))
+                    .append(" \"$(cat docs/examples/web.json)\"");
+            System.out.println(hint);
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
@@ -171,8 +175,10 @@ final class UpCommand implements Callable<Integer> {
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.open(etcd));
+        // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
+        GroupRouting routing = GroupRouting.own(java.nio.file.Path.of(groupSocket).getFileName().toString());
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
-                Clock.systemUTC(), metrics.reconciles());
+                Clock.systemUTC(), metrics.reconciles(), routing);
         metrics.bind(controller);
         AtomicBoolean campaigning = new AtomicBoolean();
         // One small pool for the operator's HTTP servers (--http and the group socket): their requests are few and
@@ -242,7 +248,8 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader), httpThreads).ifPresent(s -> {
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, routing), httpThreads)
+                        .ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
                         });
