@@ -1,13 +1,16 @@
 package io.infrakit.operator.dashboard;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.events.Event;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Store;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.WatchListener;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the dashboard shows, kept in memory from one etcd watch on the whole prefix: the groups' specs, statuses,
- * free and pause markers and spec histories, and the election's keys. Every replica keeps its own, so a standby
+ * free and pause markers, spec histories and recent events, and the election's keys. Every replica keeps its own, so a standby
  * serves the same pages as the leader. Listeners hear which groups changed (or that the replicas did), on the
  * watch's thread, in revision order.
  */
@@ -31,6 +34,9 @@ final class ClusterView implements AutoCloseable {
          * @param replicas whether an election key changed
          */
         void changed(Set<String> groups, boolean replicas);
+
+        /** Events newly written to the events log, oldest first. */
+        void recorded(List<Event> events);
 
         /** etcd is unreachable ({@code problem} says why), or reachable again (null). */
         void connection(String problem);
@@ -51,6 +57,7 @@ final class ClusterView implements AutoCloseable {
     private final Keys keys;
     private final Map<Kind, Map<String, KeyValue>> groups = new ConcurrentHashMap<>();
     private final Map<String, KeyValue> candidates = new ConcurrentHashMap<>();
+    private final RecentEvents events;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile long revision;
     private volatile boolean synced;
@@ -61,6 +68,7 @@ final class ClusterView implements AutoCloseable {
     ClusterView(Store store, Keys keys) {
         this.store = store;
         this.keys = keys;
+        this.events = new RecentEvents(keys);
         for (Kind k : Kind.values()) {
             groups.put(k, new ConcurrentHashMap<>());
         }
@@ -87,6 +95,11 @@ final class ClusterView implements AutoCloseable {
         Set<String> ids = new TreeSet<>(groups.get(Kind.SPEC).keySet());
         ids.addAll(groups.get(Kind.STATUS).keySet());
         return ids;
+    }
+
+    /** The group's recent events, oldest first. */
+    List<Event> events(String id) {
+        return events.of(id);
     }
 
     /** The election's keys, oldest first: the first leads. */
@@ -149,10 +162,22 @@ final class ClusterView implements AutoCloseable {
         @Override
         public void onResync(Listing snapshot) {
             Set<String> before = groupIds();
+            Map<String, Long> seen = new HashMap<>();
+            events.groups().forEach(g -> seen.put(g, events.last(g)));
             groups.values().forEach(Map::clear);
             candidates.clear();
+            events.clear();
             for (KeyValue kv : snapshot.kvs()) {
                 store(kv);
+            }
+            // Events written while the watch was broken: told as if watched (a first listing tells none).
+            List<Event> missed = new ArrayList<>();
+            if (synced) {
+                for (String g : events.groups()) {
+                    long last = seen.getOrDefault(g, 0L);
+                    events.of(g).stream().filter(e -> e.seq() > last).forEach(missed::add);
+                }
+                missed.sort(Event.ORDER);
             }
             revision = snapshot.revision();
             synced = true;
@@ -160,13 +185,27 @@ final class ClusterView implements AutoCloseable {
             Set<String> changed = new TreeSet<>(before);
             changed.addAll(groupIds());
             listeners.forEach(l -> l.changed(changed, true));
+            if (!missed.isEmpty()) {
+                listeners.forEach(l -> l.recorded(missed));
+            }
         }
 
         @Override
         public void onEvent(WatchEvent event) {
-            Place p = place(event.key());
             revision = Math.max(revision, event.kv().modRevision());
             reachable();
+            if (events.owns(event.key())) {
+                if (event.type() == WatchEvent.Type.PUT) {
+                    Event e = events.put(event.kv().value());
+                    if (e != null) {
+                        listeners.forEach(l -> l.recorded(List.of(e)));
+                    }
+                } else {
+                    events.delete(event.key());
+                }
+                return;
+            }
+            Place p = place(event.key());
             if (p == null) {
                 return;
             }
@@ -200,6 +239,10 @@ final class ClusterView implements AutoCloseable {
         }
 
         private void store(KeyValue kv) {
+            if (events.owns(kv.key())) {
+                events.put(kv.value());
+                return;
+            }
             Place p = place(kv.key());
             if (p == Place.CANDIDATE) {
                 candidates.put(kv.key(), kv);

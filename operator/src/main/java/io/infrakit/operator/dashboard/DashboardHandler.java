@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   GET  /                             the page (index.html, app.js, app.css from the jar; no build step)
  *   GET  /api/overview                 everything the list shows (what a stream starts with)
- *   GET  /api/stream[?group=ID]        server-sent events: snapshot, rows, group, replicas, connection
- *   GET  /api/groups/ID                a group's page; /instances its instances; /diff?from=R&amp;to=R|current
+ *   GET  /api/stream[?group=ID]        server-sent events: snapshot, rows, group, event, replicas, connection
+ *   GET  /api/groups/ID                a group's page; /instances its instances; /events its recent events;
+ *                                      /diff?from=R&amp;to=R|current
  *   GET  /api/session                  what actions are allowed, and whose the token is
  *   POST /api/groups/ID/ACTION         pause, resume, rollback, free, destroy ({"Confirm": ID})
  *   POST /api/commit                   {"Spec": ..., "Pretend": bool, "BasedOn": revision}
@@ -129,6 +130,7 @@ final class DashboardHandler extends Handler.Abstract {
             String id = parts[0];
             ObjectNode doc = parts.length == 1 ? groups.group(id)
                     : parts.length == 2 && parts[1].equals("instances") ? instances.describe(id)
+                    : parts.length == 2 && parts[1].equals("events") ? groups.events(id)
                     : parts.length == 2 && parts[1].equals("diff") ? groups.diff(id, query.getValue("from"),
                     query.getValue("to")) : null;
             if (doc == null) {

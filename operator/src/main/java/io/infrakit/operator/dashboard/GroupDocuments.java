@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.operator.dashboard.ClusterView.Kind;
+import io.infrakit.operator.events.Event;
 import io.infrakit.operator.group.FieldChange;
 import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.GroupState;
@@ -15,6 +16,7 @@ import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,6 +101,20 @@ final class GroupDocuments {
             }
         }
         return row;
+    }
+
+    /**
+     * The group's recent events from the events log, oldest first; they outlast the group for a while, as the log
+     * keeps them. Null when there is neither the group nor any event of it.
+     */
+    ObjectNode events(String id) {
+        List<Event> events = view.events(id);
+        if (events.isEmpty() && view.get(Kind.SPEC, id).isEmpty() && view.get(Kind.STATUS, id).isEmpty()) {
+            return null;
+        }
+        ObjectNode out = NODES.objectNode().put("ID", id);
+        out.set("Events", Json.toTree(events));
+        return out;
     }
 
     /**

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.infrakit.operator.events.Event;
 import io.infrakit.plugins.json.Json;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,10 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds the browsers' event streams from the {@link ClusterView}: each change of a group's keys becomes a
  * {@code rows} message with that group's new row (changes that arrive while one is being sent go out together in
- * the next), and a {@code group} message for the streams showing that group's page. A stream starts with a
- * {@code snapshot} of everything. The replicas (and their leases' remaining time) are read every second while a
- * stream is open, and sent when they changed; every stream gets a comment line every {@link #HEARTBEAT} (by
- * default), well within the server's idle timeout, so a quiet stream is not closed as idle.
+ * the next), and a {@code group} message for the streams showing that group's page; each new entry of the events
+ * log is an {@code event} message for the streams showing its group's page. A stream starts with a
+ * {@code snapshot} of everything (with the group's recent events, for a group's page). The replicas (and their
+ * leases' remaining time) are read every second while a stream is open, and sent when they changed; every stream
+ * gets a comment line every {@link #HEARTBEAT} (by default), well within the server's idle timeout, so a quiet
+ * stream is not closed as idle.
  *
  * <p>All sends happen on one thread, in order: a snapshot is made there too, so no stream sees an older row after
  * a newer one.
@@ -107,6 +111,7 @@ final class LiveUpdates implements ClusterView.Listener, AutoCloseable {
         out.set("Replicas", r == null || streams.isEmpty() ? replicas.document() : r);
         if (group != null) {
             out.set("Group", groups.group(group));
+            out.set("Events", Json.toTree(view.events(group)));
         }
         return out;
     }
@@ -121,6 +126,22 @@ final class LiveUpdates implements ClusterView.Listener, AutoCloseable {
         if (!ids.isEmpty() && flushQueued.compareAndSet(false, true)) {
             sender.execute(this::flush);
         }
+    }
+
+    /** Each new event goes, as an {@code event} message, to the streams showing its group's page. */
+    @Override
+    public void recorded(List<Event> events) {
+        sender.execute(() -> {
+            for (Event e : events) {
+                String json = null;
+                for (EventStream s : streams) {
+                    if (e.group().equals(s.group())) {
+                        json = json == null ? e.toJson() : json;
+                        s.send("event", json);
+                    }
+                }
+            }
+        });
     }
 
     @Override

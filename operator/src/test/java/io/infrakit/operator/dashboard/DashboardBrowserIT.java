@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.UpdateState;
 import io.infrakit.store.KeyValue;
@@ -15,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +57,16 @@ class DashboardBrowserIT {
                 {childList: true, subtree: true, attributes: true});
             """;
 
+    /** Records, in the page's own clock, when each entry of the timeline first shows. */
+    private static final String OBSERVE_TIMELINE = """
+            window.seenSeq = window.seenSeq || {};
+            const mark = () => document.querySelectorAll('#timeline li').forEach((li) => {
+              if (!window.seenSeq[li.dataset.seq]) window.seenSeq[li.dataset.seq] = Date.now();
+            });
+            mark();
+            new MutationObserver(mark).observe(document.getElementById('main'), {childList: true, subtree: true});
+            """;
+
     @TempDir
     Path dir;
 
@@ -64,6 +78,7 @@ class DashboardBrowserIT {
     }
 
     @Test
+    @SuppressWarnings("try") // the leader is held open for the block, not used by name
     void aStandbysDashboardFollowsEtcdLiveAndActsThroughTheWritePath() throws Exception {
         Keys keys = new Keys(EtcdCluster.uniquePrefix("dashboard"));
         Path tokens = dir.resolve("tokens");
@@ -163,6 +178,27 @@ class DashboardBrowserIT {
                             && browser.findAll("#instances tbody tr").size() == 3);
             assertThat(store.get(keys.pause("web"))).isEmpty();
             assertThat(browser.find("#history tbody").getText()).contains("current");
+
+            // The timeline, from the events log, as it grew on this page: the update's destroys and provisions,
+            // the pause and resume by alice, the state transitions.
+            browser.await(WAIT, "the update's events in the timeline", d -> browser.present(
+                    "#timeline li[data-kind='provision']") && browser.present("#timeline li[data-kind='destroy']")
+                    && browser.present("#timeline li[data-kind='pause']")
+                    && browser.present("#timeline li[data-kind='resume']")
+                    && browser.present("#timeline li[data-kind='state']")
+                    && browser.present("#timeline li[data-kind='commit']"));
+            assertThat(browser.find("#timeline li[data-kind='pause']").getText()).contains("rolling update paused",
+                    "by dashboard alice");
+            assertThat(browser.find("#timeline li[data-kind='commit']").getText()).contains("by dashboard alice");
+            List<Long> eventLatencies = new ArrayList<>();
+            EventStore log = new EventStore(store, keys);
+            for (int i = 1; i <= 5; i++) {
+                eventLatencies.add(appendAndSee(browser, log, "web", "probe event " + i));
+            }
+            List<Long> sortedEvents = eventLatencies.stream().sorted().toList();
+            System.out.printf("events log put → timeline on screen (standby's dashboard, 5 events): %s ms (median %d,"
+                    + " max %d)%n", eventLatencies, sortedEvents.get(2), sortedEvents.get(4));
+            assertThat(sortedEvents.get(2)).as("median event put → screen, ms").isLessThan(1000);
             browser.await(WAIT, "the diff of the previous spec and the current one", d ->
                     browser.present("#g-diff li[data-op='change']")
                             && browser.find("#g-diff").getText().contains("Properties.Instance.Properties.Note"));
@@ -171,6 +207,8 @@ class DashboardBrowserIT {
             store.put(keys.group("web"), spec("web", 3, "v2", null).replace("instance-file", "instance-nowhere"));
             browser.await(WAIT, "the error on the group's page", d -> browser.present("#g-error-text")
                     && browser.find("#g-error-text").getText().contains("instance-nowhere"));
+            browser.await(WAIT, "the error in the timeline", d -> browser.present("#timeline li[data-kind='error']")
+                    && browser.find("#timeline li[data-kind='error']").getText().contains("instance-nowhere"));
             browser.fitHeight(800, 1300);
             browser.screenshot(shots.resolve("dashboard-group-error.png"));
             browser.open(standby.dashboard());
@@ -205,6 +243,20 @@ class DashboardBrowserIT {
         String field = converged ? "converged" : "row";
         Number seen = browser.await(WAIT, id + " " + field + " on screen", d -> (Number) browser.script(
                 "const s = (window.seen || {})[arguments[0]]; return s ? s[arguments[1]] : null;", id, field));
+        return seen.longValue() - put;
+    }
+
+    /**
+     * Appends an event to the group's log as a CLI does, and returns how long after the write it showed in the open
+     * group page's timeline.
+     */
+    private static long appendAndSee(Browser browser, EventStore log, String id, String message) {
+        browser.script(OBSERVE_TIMELINE);
+        long put = System.currentTimeMillis();
+        long seq = log.append(List.of(Event.of(Instant.now(), id, EventKind.COMMIT, null, "cli probe", message)), null)
+                .get(0).seq();
+        Number seen = browser.await(WAIT, message + " on screen", d -> (Number) browser.script(
+                "return (window.seenSeq || {})[arguments[0]] || null;", String.valueOf(seq)));
         return seen.longValue() - put;
     }
 

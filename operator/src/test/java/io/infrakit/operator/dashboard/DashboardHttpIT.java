@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.http.HttpAddress;
 import io.infrakit.operator.http.OperatorHttpServer;
 import io.infrakit.operator.write.GroupWrites;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -215,12 +219,7 @@ class DashboardHttpIT {
         int port = URI.create(base).getPort();
         try (Socket idle = new Socket("127.0.0.1", port);
              Socket sse = new Socket("127.0.0.1", port)) {
-            sse.getOutputStream().write(("GET /dashboard/api/stream?group=web HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                    + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-            Thread reader = new Thread(() -> readLines(sse, lines), "sse-reader");
-            reader.setDaemon(true);
-            reader.start();
+            BlockingQueue<String> lines = stream(sse, port, "web");
             assertThat(next(lines, "event: snapshot", Duration.ofSeconds(5))).isNotNull();
 
             long started = System.nanoTime();
@@ -244,6 +243,78 @@ class DashboardHttpIT {
             assertThat(dashboard.streams()).isEqualTo(1);
         }
         Await.until(Duration.ofSeconds(5), "the closed stream is forgotten", () -> dashboard.streams() == 0);
+    }
+
+    /**
+     * A group's timeline comes from the events log: the API answers its recent events, a stream for its page starts
+     * with them and then carries each new one (and none of another group's), and the log's bound holds here too.
+     */
+    @Test
+    void aGroupsPageFollowsItsEventsFromTheLog() throws Exception {
+        String base = start(false, Duration.ofSeconds(30), Duration.ofSeconds(10));
+        EventStore log = new EventStore(store, keys);
+        store.put(keys.group("web"), spec("web", 0));
+        log.append(List.of(event("web", "first"), event("web", "second"), event("db", "elsewhere")), null);
+        Await.until(Duration.ofSeconds(5), "both events of web listed", () -> {
+            HttpResponse<String> r = UpProcess.send(HttpRequest.newBuilder(URI.create(base
+                    + "/api/groups/web/events")).GET().build());
+            return r.statusCode() == 200 && Json.parse(r.body()).path("Events").size() == 2;
+        });
+        HttpResponse<String> events = UpProcess.send(HttpRequest.newBuilder(URI.create(base
+                + "/api/groups/web/events")).GET().build());
+        JsonNode listed = Json.parse(events.body()).path("Events");
+        assertThat(listed.get(0).path("Message").asText()).isEqualTo("first");
+        assertThat(listed.get(1).path("Seq").asLong()).isEqualTo(2);
+        assertThat(UpProcess.send(HttpRequest.newBuilder(URI.create(base + "/api/groups/nothing/events")).GET()
+                .build()).statusCode()).isEqualTo(404);
+
+        int port = URI.create(base).getPort();
+        try (Socket sse = new Socket("127.0.0.1", port)) {
+            BlockingQueue<String> lines = stream(sse, port, "web");
+            next(lines, "event: snapshot", Duration.ofSeconds(5));
+            JsonNode snapshot = Json.parse(next(lines, "data: ", Duration.ofSeconds(5)).substring(6));
+            assertThat(snapshot.path("Events").findValuesAsText("Message")).containsExactly("first", "second");
+
+            log.append(List.of(event("db", "not for this page")), null);
+            long put = System.nanoTime();
+            log.append(List.of(event("web", "third")), null);
+            next(lines, "event: event", Duration.ofSeconds(5));
+            String data = next(lines, "data: ", Duration.ofSeconds(5));
+            System.out.printf("events log put → event on the stream: %.1f ms%n", (System.nanoTime() - put) / 1e6);
+            JsonNode third = Json.parse(data.substring(6));
+            assertThat(third.path("Group").asText()).isEqualTo("web");
+            assertThat(third.path("Message").asText()).isEqualTo("third");
+            assertThat(third.path("Seq").asLong()).isEqualTo(3);
+        }
+
+        // More than the log keeps: the oldest give way, here as in etcd.
+        List<Event> many = new ArrayList<>();
+        for (int i = 0; i < EventStore.KEEP + 10; i++) {
+            many.add(event("web", "burst " + i));
+        }
+        log.append(many, null);
+        Await.until(Duration.ofSeconds(10), "the newest " + EventStore.KEEP + " kept", () -> {
+            JsonNode kept = Json.parse(UpProcess.send(HttpRequest.newBuilder(URI.create(base
+                    + "/api/groups/web/events")).GET().build()).body()).path("Events");
+            return kept.size() == EventStore.KEEP
+                    && kept.get(EventStore.KEEP - 1).path("Message").asText().equals("burst " + (EventStore.KEEP + 9))
+                    && kept.get(0).path("Message").asText().equals("burst 10");
+        });
+    }
+
+    private static Event event(String group, String message) {
+        return Event.of(Instant.now(), group, EventKind.STATE, null, "controller", message);
+    }
+
+    /** Asks for the stream of a group's page on the socket; its lines arrive in the queue as they are read. */
+    private static BlockingQueue<String> stream(Socket sse, int port, String group) throws IOException {
+        sse.getOutputStream().write(("GET /dashboard/api/stream?group=" + group + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> readLines(sse, lines), "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
     }
 
     private static void readLines(Socket s, BlockingQueue<String> lines) {

@@ -274,6 +274,7 @@ function renderGroup() {
         h('section', { class: 'card' }, h('h2', {}, 'Spec'), h('div', { id: 'g-spec' })),
         h('section', { class: 'card' }, h('h2', {}, 'History'), h('div', { id: 'g-history' }), h('div', { id: 'g-diff' }))),
       h('section', { class: 'card' }, h('h2', {}, 'Events'), h('div', { id: 'g-events' })));
+    renderEvents();
   }
   if (!g) return;
   if (g.Gone) {
@@ -546,6 +547,7 @@ function connect() {
     state.access = s.Access || {};
     state.revision = s.Revision;
     state.group = s.Group || (group ? { ID: group, Gone: true } : null);
+    if (group) { state.events = []; addEvents(s.Events || []); }
     connection(s.Connection || {});
     renderAccess();
     render();
@@ -580,10 +582,14 @@ function connection(c) {
   b.textContent = c.Problem ? c.Problem + (c.Since ? ` (since ${c.Since}); what is shown may be out of date` : '') : '';
 }
 
+// The timeline: newest first, as many as the events log keeps per group.
+const MAX_EVENTS = 100;
+
 function addEvents(list) {
   const seen = new Set(state.events.map((e) => e.Group + '/' + e.Seq));
   for (const e of list) if (!seen.has(e.Group + '/' + e.Seq)) state.events.push(e);
   state.events.sort((a, b) => (a.Time < b.Time ? 1 : a.Time > b.Time ? -1 : b.Seq - a.Seq));
+  state.events.length = Math.min(state.events.length, MAX_EVENTS);
   renderEvents();
 }
 
@@ -594,17 +600,6 @@ function renderEvents() {
       h('span', { class: 'kind' }, e.Kind), h('span', {}, e.Message, e.Instance ? h('span', { class: 'tag' }, e.Instance) : null,
         e.Actor ? h('span', { class: 'muted' }, ' by ' + e.Actor) : null))))
     : h('p', { class: 'muted' }, 'No events recorded.')));
-}
-
-async function loadEvents(id) {
-  state.events = [];
-  try {
-    const r = await fetch(`api/groups/${encodeURIComponent(id)}/events`, { cache: 'no-store' });
-    if (r.ok) addEvents((await r.json()).Events || []);
-    else renderEvents();
-  } catch (e) {
-    renderEvents();
-  }
 }
 
 function route() {
@@ -620,7 +615,7 @@ function route() {
     state.group = null;
     $('main').replaceChildren();
     delete $('main').dataset.group;
-    if (state.route.page === 'group') loadEvents(state.route.id);
+    state.events = [];
     connect();
   }
   render();
