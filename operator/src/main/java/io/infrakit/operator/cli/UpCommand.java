@@ -189,8 +189,8 @@ final class UpCommand implements Callable<Integer> {
         ReplicaIdentity self = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
         String devToken = dev != null && dashboardTokenFile == null ? Dashboard.devToken(Home.dir()) : null;
         Dashboard dashboard = httpAddress == null || noDashboard ? null
-                : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC()),
-                        plugins).self(self.id()).readOnly(dashboardReadOnly)
+                : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC(),
+                        routing), plugins).self(self.id()).readOnly(dashboardReadOnly)
                 .tokenFile(devToken != null ? Home.dir().resolve(Dashboard.DEV_TOKEN_FILE) : dashboardTokenFile)
                 .build();
         OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads,

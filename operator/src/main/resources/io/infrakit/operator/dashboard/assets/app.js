@@ -597,7 +597,7 @@ function renderEvents() {
   if (!$('g-events')) return;
   replace('g-events', h('div', {}, state.events.length ? h('ol', { class: 'timeline', id: 'timeline' }, state.events.map((e) =>
     h('li', { dataset: { kind: e.Kind, seq: e.Seq } }, h('span', { class: 'muted', title: e.Time }, new Date(e.Time).toLocaleString()),
-      h('span', { class: 'kind' }, e.Kind), h('span', {}, e.Message, e.Instance ? h('span', { class: 'tag' }, e.Instance) : null,
+      h('span', { class: 'kind' }, e.Kind), h('span', {}, e.Message, e.Instance && !e.Message.includes(e.Instance) ? h('span', { class: 'tag' }, e.Instance) : null,
         e.Actor ? h('span', { class: 'muted' }, ' by ' + e.Actor) : null))))
     : h('p', { class: 'muted' }, 'No events recorded.')));
 }
