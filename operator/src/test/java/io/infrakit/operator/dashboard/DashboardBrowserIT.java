@@ -209,7 +209,7 @@ class DashboardBrowserIT {
                     && browser.find("#g-error-text").getText().contains("instance-nowhere"));
             browser.await(WAIT, "the error in the timeline", d -> browser.present("#timeline li[data-kind='error']")
                     && browser.find("#timeline li[data-kind='error']").getText().contains("instance-nowhere"));
-            browser.fitHeight(800, 1300);
+            browser.fitHeight(800, 2000); // down to the timeline
             browser.screenshot(shots.resolve("dashboard-group-error.png"));
             browser.open(standby.dashboard());
             browser.await(WAIT, "the error in the list", d -> browser.present("#groups tr[data-group='web'] td.error")
