@@ -140,6 +140,20 @@ class DashboardBrowserIT {
             browser.await(WAIT, "signed in as alice", d -> browser.present("#user")
                     && browser.find("#user").getText().equals("alice"));
 
+            // The write path's spec policy holds for the page too: on a real etcd, the restricted default refuses
+            // the process plugin (commands on the operator's host), even to a holder of the token.
+            String shell = "{\"ID\":\"shell\",\"Properties\":{\"Allocation\":{\"Size\":1},\"Instance\":{\"Plugin\":"
+                    + "\"instance-process\",\"Properties\":{\"Cmd\":\"sleep 100\"}},\"Flavor\":{\"Plugin\":"
+                    + "\"flavor-vanilla\",\"Properties\":{}}}}";
+            String refused = (String) browser.asyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch('api/commit', {method: 'POST', headers: {'Content-Type': 'application/json',
+                        Authorization: 'Bearer ' + arguments[1]}, body: JSON.stringify({Spec: arguments[0]})})
+                      .then(async r => done(r.status + ' ' + (await r.json()).Error), e => done('failed ' + e));
+                    """, shell, TOKEN);
+            assertThat(refused).startsWith("403 ").contains("instance-process");
+            assertThat(store.get(keys.group("shell"))).isEmpty();
+
             // Edit the spec in the page: the preview explains it as the CLI's --pretend does and writes nothing.
             long before = store.get(keys.group("web")).map(KeyValue::modRevision).orElseThrow();
             browser.await(WAIT, "edit enabled", d -> browser.find("button[data-action='edit']").isEnabled());
