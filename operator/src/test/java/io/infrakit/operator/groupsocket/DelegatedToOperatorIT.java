@@ -167,6 +167,7 @@ class DelegatedToOperatorIT {
                 .until(() -> other.store.get(other.keys.group("web")).isEmpty());
     }
 
+    @SuppressWarnings("try") // resources held open for the block, not used by name
     @Test
     void propertiesAreValidatedByTheirPluginAndMissingPluginsSaySo() throws IOException {
         String blank = "{\"ID\":\"bad\",\"Plugin\":\"" + OTHER + "\",\"Properties\":{\"Instance\":{\"Plugin\":"

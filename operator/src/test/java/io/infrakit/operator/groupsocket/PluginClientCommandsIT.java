@@ -58,6 +58,7 @@ class PluginClientCommandsIT {
         }
     }
 
+    @SuppressWarnings("try") // resources held open for the block, not used by name
     @Test
     void againstInfraKitsOwnGoPlugins() throws IOException {
         InfraKitGo.binaries();

@@ -7,6 +7,7 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.testing.GroupStatuses;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.qemu.QemuInstancePlugin;
@@ -19,10 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One operator (an in-process controller on a real etcd) with the built-ins and the qemu plugin on a test's
@@ -35,10 +34,12 @@ final class QemuOperator implements AutoCloseable {
     final Path vmDir;
     private final PluginRegistry plugins;
     private final Controller controller;
+    private final GroupStatuses statuses;
 
     QemuOperator(EtcdCluster etcd, String name, Path dir, ControllerConfig config) {
         this.keys = new Keys(EtcdCluster.uniquePrefix(name));
         this.store = etcd.newStore();
+        this.statuses = new GroupStatuses(store, keys);
         this.vmDir = dir.resolve("vms");
         this.plugins = PluginRegistry.builtins(dir.resolve("files"), dir.resolve("processes")).withQemu(vmDir);
         this.controller = new Controller(store, keys, plugins, config);
@@ -64,16 +65,11 @@ final class QemuOperator implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
+        return statuses.status(id);
     }
 
-    /** Fails with the group's last status in the message, which says why it did not get there. */
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
-        try {
-            return await(what).atMost(timeout).until(() -> status(id).filter(condition).orElse(null), Objects::nonNull);
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(e.getMessage() + "; last status: " + status(id).orElse(null), e);
-        }
+        return statuses.await(id, timeout, condition, what);
     }
 
     @Override
