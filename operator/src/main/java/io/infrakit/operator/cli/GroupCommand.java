@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code infrakit group ...}: manage group specs in etcd. */
 @Command(name = "group", description = "Manage groups: commit specs, list, describe, free, destroy.",
@@ -37,28 +38,35 @@ public final class GroupCommand {
             try (Store store = Stores.open(etcd)) {
                 Map<String, GroupStatus> statuses = new LinkedHashMap<>();
                 for (KeyValue kv : store.list(keys.statuses()).kvs()) {
-                    GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(Keys.idUnder(keys.statuses(),
-                            kv.key()), s));
+                    String id = Keys.idUnder(keys.statuses(), kv.key());
+                    if (id != null) {
+                        GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(id, s));
+                    }
                 }
                 List<Row> rows = new ArrayList<>();
+                List<String> ignored = new ArrayList<>();
                 for (KeyValue kv : store.list(keys.groups()).kvs()) {
                     String id = Keys.idUnder(keys.groups(), kv.key());
                     if (id == null) {
+                        ignored.add(kv.key());
                         continue;
                     }
-                    GroupStatus s = statuses.get(id);
-                    rows.add(s == null ? new Row(id, null, null, "pending", null)
-                            : new Row(id, s.desired(), s.observed(), s.state().wireName(),
-                            s.error() == null ? null : s.error().message()));
+                    GroupStatus s = statuses.remove(id);
+                    rows.add(s == null ? new Row(id, null, null, "pending", null) : row(id, s));
                 }
+                // A status without a spec: a deleted group whose instances are still being destroyed.
+                statuses.forEach((id, s) -> rows.add(row(id, s)));
                 if (output.json()) {
                     System.out.println(OutputOptions.toJson(rows));
                 } else {
-                    System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
+                    System.out.printf("%-24s %-8s %-9s %-13s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
                     for (Row r : rows) {
-                        System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
+                        System.out.printf("%-24s %-8s %-9s %-13s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
                                 r.state(), r.error() == null ? "" : r.error());
                     }
+                }
+                for (String key : ignored) {
+                    System.err.println("note: key " + key + " is ignored: " + Keys.whyIgnored(keys.groups(), key));
                 }
             }
             return 0;
@@ -78,13 +86,26 @@ public final class GroupCommand {
 
     @Command(name = "destroy", description = "Delete a group's spec: the operator destroys all its instances.")
     static final class Destroy extends GroupIdCommand {
+        @Option(names = "--force", description = "Forget the group without destroying its instances (for a group "
+                + "whose instance plugin is gone): its spec and status go; instances left are no longer managed.")
+        boolean force;
+
         @Override
         public Integer call() {
             return write(groups -> {
+                if (force) {
+                    warn(groups.forget(id, Author.USER));
+                    return "Forgot " + id + ": no replica manages it any more; its instances, if any are left, were"
+                            + " not destroyed";
+                }
                 warn(groups.destroy(id, Author.USER));
                 return "Destroy " + id + " initiated";
             });
         }
+    }
+
+    private static Row row(String id, GroupStatus s) {
+        return new Row(id, s.desired(), s.observed(), s.state().wireName(), s.problem());
     }
 
     static String dash(Long n) {

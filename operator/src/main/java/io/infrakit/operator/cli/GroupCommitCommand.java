@@ -37,7 +37,8 @@ final class GroupCommitCommand implements Callable<Integer> {
     @Option(names = {"-p", "--pretend"}, description = "Validate, explain and show the diff; write nothing.")
     boolean pretend;
 
-    @Option(names = "--wait", description = "Follow the group until it converges (or its update fails: exit 1).")
+    @Option(names = "--wait", description = "Follow the group until it converges (exit 0); its update fails, rolled "
+            + "back or not, or its instances crash loop (exit 1); a person pauses the update (exit 4).")
     boolean await;
 
     @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class, paramLabel = "DURATION",

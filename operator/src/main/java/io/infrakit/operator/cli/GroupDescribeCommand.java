@@ -54,20 +54,31 @@ final class GroupDescribeCommand implements Callable<Integer> {
                     // Fall back to the plugin the status remembers.
                 }
             }
-            List<InstanceDescription> instances = plugin == null ? List.of()
-                    : pluginOptions.registry().instance(io.infrakit.plugins.spi.PluginName.parse(plugin))
-                    .describeInstances(Map.of(Tags.GROUP, id), false);
+            List<InstanceDescription> instances = List.of();
+            String unavailable = null; // the stored status is shown all the same
+            try {
+                instances = plugin == null ? List.of()
+                        : pluginOptions.registry().instance(io.infrakit.plugins.spi.PluginName.parse(plugin))
+                        .describeInstances(Map.of(Tags.GROUP, id), false);
+            } catch (RuntimeException e) {
+                unavailable = "cannot list the instances of " + id + " from instance plugin '" + plugin + "': "
+                        + (e.getMessage() == null ? e.toString() : e.getMessage());
+            }
             if (output.json()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("ID", id);
                 out.put("Status", status);
-                out.put("Instances", instances);
+                out.put("Instances", unavailable == null ? instances : null);
+                if (unavailable != null) {
+                    out.put("InstancesError", unavailable);
+                }
                 System.out.println(OutputOptions.toJson(out));
-                return 0;
+                return unavailable == null ? 0 : 1;
             }
             if (status != null) {
-                System.out.printf("Group %s: %s, %d of %d instances%s%n", id, status.state(), status.observed(),
-                        status.desired(), status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
+                System.out.printf("Group %s: %s, %s of %d instances%s%n", id, status.state(),
+                        status.observed() == null ? "?" : status.observed(), status.desired(),
+                        status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
                 if (status.update() != null) {
                     var u = status.update();
                     System.out.printf("Update to %s: %s, %d/%d done, batch %d%s%n", u.targetSha(), u.state(),
@@ -75,7 +86,13 @@ final class GroupDescribeCommand implements Callable<Integer> {
                 }
                 if (status.error() != null) {
                     System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
+                } else if (status.problem() != null) {
+                    System.out.println(status.problem());
                 }
+            }
+            if (unavailable != null) {
+                System.err.println(unavailable);
+                return 1;
             }
             System.out.printf("%-28s %-16s %s%n", "ID", "LOGICAL", "TAGS");
             for (InstanceDescription d : instances) {

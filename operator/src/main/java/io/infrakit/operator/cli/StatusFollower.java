@@ -9,10 +9,15 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Follows a group's status after a commit until it converges at that spec revision (exit 0), its update fails or
- * is paused (exit 1), or time runs out (exit 1). A progress bar on a terminal, plain lines otherwise.
+ * Follows a group's status after a commit until it converges at that spec revision (exit 0); its update fails,
+ * whatever the policy did about it (paused, rolled back, or continued past the failure), or its instances crash
+ * loop (exit 1, with the reason); a person paused the update (exit {@link #PAUSED}); or time runs out (exit 1). A
+ * progress bar on a terminal, plain lines otherwise.
  */
 final class StatusFollower {
+
+    /** The exit code when the update is paused by a person ({@code infrakit group pause}). */
+    static final int PAUSED = 4;
 
     private final Store store;
     private final Keys keys;
@@ -43,15 +48,10 @@ final class StatusFollower {
                     System.out.flush();
                     last = line;
                 }
-                UpdateProgress u = s.update();
-                if (u != null && u.state().stopped()) {
+                Integer end = verdict(s);
+                if (end != null) {
                     finish();
-                    System.err.println("update " + u.state() + ": " + u.reason());
-                    return 1;
-                }
-                if (s.converged()) {
-                    finish();
-                    return 0;
+                    return end;
                 }
             }
             Thread.sleep(200);
@@ -59,6 +59,34 @@ final class StatusFollower {
         finish();
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + " to converge");
         return 1;
+    }
+
+    /** The exit code when the status ends the wait (printing why, on stderr), or null to go on waiting. */
+    private Integer verdict(GroupStatus s) {
+        UpdateProgress u = s.update();
+        GroupStatus.RolledBack r = s.rolledBack();
+        if (r != null && r.failedRevision() >= revision) {
+            System.err.println("update failed: " + r.reason() + "; rolled back (spec revision " + r.revision() + ")");
+            return 1;
+        }
+        if (u != null && u.state() == UpdateState.FAILED) {
+            System.err.println("update failed: " + u.reason() + "; paused (infrakit group resume " + id
+                    + " to try again, infrakit group rollback " + id + " to go back)");
+            return 1;
+        }
+        if (u != null && u.state() == UpdateState.PAUSED) {
+            System.err.println("update paused by a person (" + u.reason() + "): infrakit group resume " + id);
+            return PAUSED;
+        }
+        if (s.crashLoop() != null) {
+            System.err.println(s.problem());
+            return 1;
+        }
+        if (s.converged() && u != null && u.state() == UpdateState.DONE && u.reason() != null) {
+            System.err.println("update done, but not cleanly: " + u.reason());
+            return 1;
+        }
+        return s.converged() ? 0 : null;
     }
 
     private void finish() {
@@ -76,7 +104,8 @@ final class StatusFollower {
                     ".".repeat(width - filled), u.done(), u.total(), u.batch(), u.state(),
                     u.reason() == null ? "" : " (" + u.reason() + ")");
         }
-        return String.format("%s: %s, %d of %d instances%s", s.id(), s.state(), s.observed(), s.desired(),
-                s.error() == null ? "" : " (error: " + s.error().message() + ")");
+        return String.format("%s: %s, %s of %d instances%s", s.id(), s.state(),
+                s.observed() == null ? "?" : s.observed(), s.desired(),
+                s.problem() == null ? "" : " (" + s.problem() + ")");
     }
 }

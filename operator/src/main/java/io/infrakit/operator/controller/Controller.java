@@ -228,6 +228,10 @@ public final class Controller implements LeaderWork, AutoCloseable {
                         t.queue.forget(id);
                         t.queue.addAfter(id, config.healthPoll());
                     }
+                    case WAIT -> {
+                        t.queue.forget(id);
+                        t.queue.addAfter(id, reconciler.waitFor(id));
+                    }
                     case RETRY -> log.info("retrying in {} ms", t.queue.addRateLimited(id).toMillis());
                     default -> throw new IllegalStateException();
                 }

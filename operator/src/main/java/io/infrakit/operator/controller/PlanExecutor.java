@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -33,8 +35,23 @@ import org.slf4j.MDC;
  */
 public final class PlanExecutor {
 
-    /** How many steps succeeded, and the first failure (null when none failed). */
-    public record Result(int created, int destroyed, Step.Failure firstFailure) {
+    /**
+     * What was done: the instances provisioned, how many were destroyed, and the first failure (null when none
+     * failed).
+     */
+    public record Result(List<Provisioned> provisioned, int destroyed, Step.Failure firstFailure) {
+
+        public Result {
+            provisioned = List.copyOf(provisioned);
+        }
+
+        public int created() {
+            return provisioned.size();
+        }
+    }
+
+    /** An instance a Provision made; {@code logicalId} null for cattle. */
+    public record Provisioned(String logicalId, String instanceId) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(PlanExecutor.class);
@@ -52,22 +69,20 @@ public final class PlanExecutor {
     /** Carries out the plan on the group's instance plugin (the one its instances were listed from). */
     public Result execute(GroupDefinition group, InstancePlugin instances, Plan plan, LeaderTerm term) {
         if (plan.isEmpty()) {
-            return new Result(0, 0, null);
+            return new Result(List.of(), 0, null);
         }
         FlavorPlugin flavor = flavor(group);
         if (flavor == null && !plan.creates().isEmpty()) {
-            return new Result(0, 0, new Step.Failure(Step.PREPARE, null, "flavor plugin '"
+            return new Result(List.of(), 0, new Step.Failure(Step.PREPARE, null, "flavor plugin '"
                     + group.properties().flavor().plugin() + "' unavailable"));
         }
-        AtomicInteger created = new AtomicInteger();
+        Queue<Provisioned> created = new ConcurrentLinkedQueue<>();
         AtomicInteger destroyed = new AtomicInteger();
         AtomicReference<Step.Failure> error = new AtomicReference<>();
         List<Callable<Void>> steps = new ArrayList<>();
         for (Plan.Create c : plan.creates()) {
-            steps.add(step(error, () -> {
-                create(group, c.logicalId(), instances, flavor, term);
-                created.incrementAndGet();
-            }));
+            steps.add(step(error, () -> created.add(new Provisioned(c.logicalId(),
+                    create(group, c.logicalId(), instances, flavor, term)))));
         }
         for (Plan.Destroy d : plan.destroys()) {
             steps.add(step(error, () -> {
@@ -77,7 +92,7 @@ public final class PlanExecutor {
             }));
         }
         run(steps);
-        return new Result(created.get(), destroyed.get(), error.get());
+        return new Result(List.copyOf(created), destroyed.get(), error.get());
     }
 
     /** Destroys every listed instance of a group whose spec is gone ({@code last} may be null: then no drain). */
@@ -95,7 +110,7 @@ public final class PlanExecutor {
             }));
         }
         run(steps);
-        return new Result(0, destroyed.get(), error.get());
+        return new Result(List.of(), destroyed.get(), error.get());
     }
 
     /** The group's flavor plugin, or null (then nothing is drained, and nothing can be created). */
@@ -108,8 +123,8 @@ public final class PlanExecutor {
         }
     }
 
-    private void create(GroupDefinition group, String logicalId, InstancePlugin instances, FlavorPlugin flavor,
-                        LeaderTerm term) {
+    private String create(GroupDefinition group, String logicalId, InstancePlugin instances, FlavorPlugin flavor,
+                          LeaderTerm term) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(Tags.GROUP, group.id());
         tags.put(Tags.CONFIG_SHA, group.configHash());
@@ -125,6 +140,7 @@ public final class PlanExecutor {
         term.checkActive();
         String id = Step.PROVISION.call(logicalId, () -> instances.provision(prepared));
         log.info("provisioned {}{}", id, logicalId == null ? "" : " (" + logicalId + ")");
+        return id;
     }
 
     private void destroy(PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,

@@ -3,6 +3,7 @@ package io.infrakit.operator.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.Plan;
 import io.infrakit.operator.group.Planner;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -86,17 +88,26 @@ public final class RollingUpdates {
         return new Pass(plan, d);
     }
 
-    /** The batch failed: roll back when the policy says so (once per config), otherwise pause the update. */
-    public void fail(GroupDefinition group, String failure, LeaderTerm term) {
+    /**
+     * The batch failed: roll back when the policy says so (once per config), otherwise pause the update. Returns
+     * what was rolled back, if it was.
+     */
+    public Optional<GroupStatus.RolledBack> fail(GroupDefinition group, String failure, LeaderTerm term) {
         if (group.update().onFailure() == UpdatePolicy.OnFailure.ROLLBACK && !rolledBackTo.contains(group.configHash())) {
             try {
-                writes.rollBackFailedUpdate(group, failure, term).ifPresent(e -> rolledBackTo.add(e.configSha()));
-                return;
+                Optional<GroupWrites.Restored> r = writes.rollBackFailedUpdate(group, failure, term);
+                if (r.isPresent()) {
+                    rolledBackTo.add(r.get().entry().configSha());
+                    return Optional.of(new GroupStatus.RolledBack(group.revision(), group.configHash(), failure,
+                            r.get().revision(), clock.instant().toString()));
+                }
+                return Optional.empty();
             } catch (WriteException e) {
                 failure = failure + " (" + e.getMessage() + ")";
             }
         }
         writes.pauseFailedUpdate(group, failure, term);
+        return Optional.empty();
     }
 
     private Map<String, Health> health(GroupDefinition group, List<InstanceDescription> gated, LeaderTerm term) {

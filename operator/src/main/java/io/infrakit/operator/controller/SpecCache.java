@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the spec keys say, kept current by watches (specs, free markers, pause markers). Specs are parsed once per
@@ -21,6 +23,8 @@ import java.util.function.Consumer;
  * definition, until the controller has destroyed its instances and calls {@link #forget}.
  */
 public final class SpecCache {
+
+    private static final Logger log = LoggerFactory.getLogger(SpecCache.class);
 
     /** The state of one group's spec key. {@code definition} is null when the spec is invalid or deleted. */
     public record Entry(String id, long revision, GroupDefinition definition, String error,
@@ -32,6 +36,7 @@ public final class SpecCache {
     private final Map<String, String> free = new ConcurrentHashMap<>();
     private final Map<String, String> paused = new ConcurrentHashMap<>();
     private final Consumer<String> onChange;
+    private final Set<String> ignored = ConcurrentHashMap.newKeySet();
     private volatile boolean specsSynced;
     private volatile boolean freeSynced;
     private volatile boolean pausedSynced;
@@ -76,6 +81,7 @@ public final class SpecCache {
             public void onEvent(WatchEvent event) {
                 String id = Keys.idUnder(keys.groups(), event.key());
                 if (id == null) {
+                    ignore(event.key(), event.type() == WatchEvent.Type.PUT);
                     return;
                 }
                 if (event.type() == WatchEvent.Type.PUT) {
@@ -89,9 +95,13 @@ public final class SpecCache {
             @Override
             public void onResync(Listing snapshot) {
                 Set<String> present = new HashSet<>();
+                Set<String> ignoredNow = new HashSet<>();
                 for (KeyValue kv : snapshot.kvs()) {
                     String id = Keys.idUnder(keys.groups(), kv.key());
-                    if (id != null) {
+                    if (id == null) {
+                        ignoredNow.add(kv.key());
+                        ignore(kv.key(), true);
+                    } else {
                         present.add(id);
                         Entry old = entries.get(id);
                         if (old == null || old.revision() != kv.modRevision() || old.deleted()) {
@@ -104,6 +114,7 @@ public final class SpecCache {
                         delete(e.id(), snapshot.revision());
                     }
                 }
+                ignored.retainAll(ignoredNow);
                 specsSynced = true;
                 entries.keySet().forEach(onChange);
             }
@@ -154,6 +165,15 @@ public final class SpecCache {
                 changed.forEach(onChange);
             }
         };
+    }
+
+    /** Keys under the groups prefix that name no group: said once each in the log (and by {@code group ls}). */
+    private void ignore(String key, boolean present) {
+        if (!present) {
+            ignored.remove(key);
+        } else if (ignored.add(key)) {
+            log.warn("ignoring key {}: {}", key, Keys.whyIgnored(keys.groups(), key));
+        }
     }
 
     private void put(String id, KeyValue kv) {

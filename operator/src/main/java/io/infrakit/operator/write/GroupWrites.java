@@ -54,6 +54,10 @@ public final class GroupWrites {
                          Optional<String> warning) {
     }
 
+    /** The controller's rollback of a failed update: the spec restored and the revision it now has. */
+    public record Restored(SpecHistory.Entry entry, long revision) {
+    }
+
     /** A rollback's outcome: the spec it restored (its old revision and config) and the new revision. */
     public record Rollback(String id, long fromRevision, String configSha, long revision, Optional<String> warning) {
     }
@@ -122,6 +126,24 @@ public final class GroupWrites {
         return warning;
     }
 
+    /**
+     * Forgets a group whose instances cannot be destroyed (its instance plugin is gone for good): deletes its spec,
+     * status and pause marker, and writes its free marker so no replica tries to destroy them again. Whatever
+     * instances the plugin still has are left as they are, unmanaged. Committing the ID again starts afresh.
+     */
+    public Optional<String> forget(String id, Author who) {
+        Optional<StoredSpec> current = read(id);
+        if (current.isEmpty() && store.get(keys.status(id)).isEmpty()) {
+            throw WriteException.notWatched(id);
+        }
+        Optional<String> warning = ownership(id, current, who);
+        String marker = "{\"Since\":\"" + clock.instant() + "\",\"Reason\":\"forgotten\"}";
+        commit(id, current, Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.status(id)))
+                .then(Op.delete(keys.pause(id))).then(Op.put(keys.free(id), marker)), null);
+        log.info("{} forgot {}: its instances, if any are left, are no longer managed", who, id);
+        return warning;
+    }
+
     /** Writes the free marker: the spec stays; no replica acts on the group until it is committed again. */
     public void free(String id, Author who) {
         StoredSpec current = watched(id);
@@ -176,7 +198,7 @@ public final class GroupWrites {
      *
      * @throws WriteException {@link WriteException.Reason#NO_HISTORY} when no previous spec is recorded
      */
-    public Optional<SpecHistory.Entry> rollBackFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
+    public Optional<Restored> rollBackFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
         SpecHistory.Entry prev = SpecHistory.previous(history.entries(group.id()), group.revision(),
                 group.configHash()).orElseThrow(() -> new WriteException(WriteException.Reason.NO_HISTORY,
                 "no previous spec to roll back to"));
@@ -188,8 +210,7 @@ public final class GroupWrites {
         log.warn("rolling update of {} failed ({}); rolling back to the spec of revision {}", group.id(), failure,
                 prev.revision());
         try {
-            restore(group.id(), current.get(), prev, Txn.builder(), term);
-            return Optional.of(prev);
+            return Optional.of(new Restored(prev, restore(group.id(), current.get(), prev, Txn.builder(), term)));
         } catch (WriteException e) {
             log.info("not rolled back: {}", e.getMessage());
             return Optional.empty();
