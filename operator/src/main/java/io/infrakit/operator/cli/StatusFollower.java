@@ -2,6 +2,7 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.RollingUpdater;
 import io.infrakit.operator.group.UpdateProgress;
 import io.infrakit.operator.group.UpdateState;
 import io.infrakit.store.Store;
@@ -78,7 +79,9 @@ final class StatusFollower {
             System.err.println("update paused by a person (" + u.reason() + "): infrakit group resume " + id);
             return PAUSED;
         }
-        if (s.crashLoop() != null) {
+        // During an update a crash loop fails the update (above); otherwise two quick exits in a row say enough.
+        if (s.crashLoop() != null && s.crashLoop().restarts() >= RollingUpdater.CRASH_LOOP_FAILS_AFTER
+                && (u == null || !u.isRolling())) {
             System.err.println(s.problem());
             return 1;
         }

@@ -1,7 +1,9 @@
 package io.infrakit.operator.controller;
 
+import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.Plan;
+import io.infrakit.operator.group.Planner;
 import io.infrakit.plugins.spi.InstanceDescription;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,13 +47,12 @@ final class CrashLoopBrake {
      *
      * @param crashLoop what the status says while something is held back or a probe runs (null: nothing is)
      * @param wake      when to look again for what is held back (null: nothing is, or only a person can lift it)
-     * @param strikes   quick exits found by this pass
      */
-    record Gate(Plan plan, GroupStatus.CrashLoop crashLoop, Duration wake, int strikes) {
+    record Gate(Plan plan, GroupStatus.CrashLoop crashLoop, Duration wake) {
     }
 
     /** An instance made recently, watched until it outlives the quick window or is gone. */
-    private record Made(String group, String key, Instant at) {
+    private record Made(String group, String logicalId, String key, Instant at) {
     }
 
     /**
@@ -77,7 +78,7 @@ final class CrashLoopBrake {
 
     /** A Provision succeeded. {@code logicalId} null for cattle. */
     void provisioned(String group, String logicalId, String instanceId, Instant at) {
-        made.put(instanceId, new Made(group, key(group, logicalId), at));
+        made.put(instanceId, new Made(group, logicalId, key(group, logicalId), at));
     }
 
     /** The controller destroyed the instance: its absence is no exit. */
@@ -86,20 +87,73 @@ final class CrashLoopBrake {
     }
 
     /**
-     * Finds this pass's quick exits and holds back the creates the brake does not allow now.
+     * Finds this pass's quick exits: instances made within the quick window that are gone while their group (pets:
+     * their logical ID) is short of instances. Each such key gets a strike. Returns the group's crash loop while a
+     * streak is on and no replacement made since has outlived the quick window (null otherwise).
+     */
+    GroupStatus.CrashLoop observe(GroupDefinition group, List<InstanceDescription> observed, Instant now) {
+        String id = group.id();
+        if (!group.configHash().equals(configs.put(id, group.configHash()))) {
+            forgetStreaks(id);
+        }
+        Set<String> present = new HashSet<>();
+        Set<String> lids = new HashSet<>();
+        for (InstanceDescription d : observed) {
+            present.add(d.id());
+            String lid = Planner.logicalId(d);
+            if (lid != null) {
+                lids.add(lid);
+            }
+        }
+        boolean shortOf = observed.size() < group.desired();
+        Map<String, String> gone = new HashMap<>(); // key -> the reason of its strike
+        for (Map.Entry<String, Made> e : List.copyOf(made.entrySet())) {
+            Made m = e.getValue();
+            if (!m.group().equals(id)) {
+                continue;
+            }
+            Duration age = Duration.between(m.at(), now);
+            boolean missing = m.logicalId() == null ? shortOf : !lids.contains(m.logicalId());
+            if (present.contains(e.getKey())) {
+                if (age.compareTo(policy.quick()) >= 0) {
+                    made.remove(e.getKey()); // it outlived the window: whatever happens to it now is no crash loop
+                    streaks.computeIfPresent(m.key(), (k, s) -> m.at().isAfter(s.last()) ? s.alive() : s);
+                }
+            } else if (missing) {
+                made.remove(e.getKey());
+                gone.putIfAbsent(m.key(), "instance " + e.getKey() + " was gone " + human(age) + " after its Provision");
+            } else if (age.compareTo(policy.quick()) >= 0) {
+                made.remove(e.getKey());
+            }
+        }
+        for (Map.Entry<String, String> e : gone.entrySet()) {
+            streaks.compute(e.getKey(), (k, s) -> {
+                int n = s == null ? 1 : s.strikes() + 1;
+                return new Streak(n, now, now.plus(policy.delay(n)), e.getValue(), false);
+            });
+        }
+        Streak worst = null;
+        for (Map.Entry<String, Streak> e : streaks.entrySet()) {
+            Streak s = e.getValue();
+            if (keyOf(id, e.getKey()) && !s.lived() && now.isBefore(s.last().plus(policy.stable()))
+                    && (worst == null || s.strikes() > worst.strikes())) {
+                worst = s;
+            }
+        }
+        return worst == null ? null : new GroupStatus.CrashLoop(worst.strikes(), worst.nextAttempt().toString(),
+                worst.reason());
+    }
+
+    /**
+     * Holds back the creates the brake does not allow now (after {@link #observe} in the same pass).
      *
      * @param holdAll hold every replacement of a looping key until a person acts (a failed update is paused)
      */
-    Gate gate(String group, String configSha, List<InstanceDescription> observed, Plan plan, boolean holdAll,
-              Instant now) {
-        if (!configSha.equals(configs.put(group, configSha))) {
-            forgetStreaks(group);
-        }
+    Gate gate(String group, Plan plan, boolean holdAll, Instant now) {
         Map<String, List<Plan.Create>> wanted = new LinkedHashMap<>();
         for (Plan.Create c : plan.creates()) {
             wanted.computeIfAbsent(key(group, c.logicalId()), k -> new ArrayList<>()).add(c);
         }
-        int strikes = findQuickExits(group, observed, wanted.keySet(), now);
         List<Plan.Create> allowed = new ArrayList<>();
         Streak shown = null;
         Instant wake = null;
@@ -121,7 +175,7 @@ final class CrashLoopBrake {
             } else if (now.isBefore(s.nextAttempt())) {
                 until = s.nextAttempt();
             } else {
-                Instant probeDone = youngest(e.getKey(), now);
+                Instant probeDone = probe(e.getKey(), s, now);
                 if (probeDone == null) {
                     allowed.add(e.getValue().get(0)); // the probe: one replacement, to see whether it lives
                 }
@@ -139,52 +193,19 @@ final class CrashLoopBrake {
         Duration wakeIn = wake == null ? null : maxZero(Duration.between(now, wake));
         Plan gated = allowed.size() == plan.creates().size() ? plan
                 : new Plan(allowed, plan.destroys(), plan.outOfDate());
-        return new Gate(gated, status, wakeIn, strikes);
+        return new Gate(gated, status, wakeIn);
     }
 
     /**
-     * Instances made within the quick window that are gone while their key wants a replacement: each key with one
-     * gets a strike. Those that outlived the window are forgotten.
+     * When the probe of the key (a replacement made since its last quick exit, still in the quick window) leaves
+     * the window; null when no probe is out.
      */
-    private int findQuickExits(String group, List<InstanceDescription> observed, Set<String> wanting, Instant now) {
-        Set<String> present = new HashSet<>();
-        for (InstanceDescription d : observed) {
-            present.add(d.id());
-        }
-        Map<String, String> gone = new HashMap<>(); // key -> the reason of its strike
-        for (Map.Entry<String, Made> e : List.copyOf(made.entrySet())) {
-            Made m = e.getValue();
-            if (!m.group().equals(group)) {
-                continue;
-            }
-            Duration age = Duration.between(m.at(), now);
-            if (present.contains(e.getKey())) {
-                if (age.compareTo(policy.quick()) >= 0) {
-                    made.remove(e.getKey()); // it outlived the window: whatever happens to it now is no crash loop
-                    streaks.computeIfPresent(m.key(), (k, s) -> m.at().isAfter(s.last()) ? s.alive() : s);
-                }
-            } else if (wanting.contains(m.key())) {
-                made.remove(e.getKey());
-                gone.putIfAbsent(m.key(), "instance " + e.getKey() + " was gone " + human(age) + " after its Provision");
-            } else if (age.compareTo(policy.quick()) >= 0) {
-                made.remove(e.getKey());
-            }
-        }
-        for (Map.Entry<String, String> e : gone.entrySet()) {
-            streaks.compute(e.getKey(), (k, s) -> {
-                int n = s == null ? 1 : s.strikes() + 1;
-                return new Streak(n, now, now.plus(policy.delay(n)), e.getValue(), false);
-            });
-        }
-        return gone.size();
-    }
-
-    /** When the youngest instance of the key still in the quick window leaves it; null when none is in it. */
-    private Instant youngest(String key, Instant now) {
+    private Instant probe(String key, Streak s, Instant now) {
         Instant latest = null;
         for (Made m : made.values()) {
             Instant end = m.at().plus(policy.quick());
-            if (m.key().equals(key) && end.isAfter(now) && (latest == null || end.isAfter(latest))) {
+            if (m.key().equals(key) && m.at().isAfter(s.last()) && end.isAfter(now)
+                    && (latest == null || end.isAfter(latest))) {
                 latest = end;
             }
         }
@@ -205,7 +226,11 @@ final class CrashLoopBrake {
     }
 
     private void forgetStreaks(String group) {
-        streaks.keySet().removeIf(k -> k.equals(group) || k.startsWith(group + "/"));
+        streaks.keySet().removeIf(k -> keyOf(group, k));
+    }
+
+    private static boolean keyOf(String group, String key) {
+        return key.equals(group) || key.startsWith(group + "/");
     }
 
     /** Cattle brake per group; pets per logical ID ({@code group/logicalID}: a group ID has no slash). */

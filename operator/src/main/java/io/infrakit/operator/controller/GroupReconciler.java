@@ -49,8 +49,6 @@ public final class GroupReconciler {
     }
 
     private static final Logger log = LoggerFactory.getLogger(GroupReconciler.class);
-    /** Quick exits in a row of instances at an update's target config that fail the update at once. */
-    static final int UPDATE_FAILS_AFTER = 2;
 
     private final SpecCache specs;
     private final PluginLookup plugins;
@@ -128,12 +126,13 @@ public final class GroupReconciler {
         CrashLoopBrake.Gate gate;
         PlanExecutor.Result result;
         try {
+            Instant now = clock.instant();
+            GroupStatus.CrashLoop looping = brake.observe(group, observed, now);
             String pause = specs.pause(id);
             pass = updates.plan(group, observed, status.last(id).map(GroupStatus::update).orElse(null),
-                    pause == null ? null : PauseMarker.parse(pause), term);
+                    pause == null ? null : PauseMarker.parse(pause), looping, term);
             UpdateProgress progress = pass.decision().progress();
-            boolean failedUpdate = progress != null && progress.state() == UpdateState.FAILED;
-            gate = brake.gate(id, group.configHash(), observed, pass.plan(), failedUpdate, clock.instant());
+            gate = brake.gate(id, pass.plan(), progress != null && progress.state() == UpdateState.FAILED, now);
             Plan plan = gate.plan();
             if (!plan.isEmpty()) {
                 log.info("{} to create, {} to destroy (desired {}, observed {})", plan.creates().size(),
@@ -144,13 +143,8 @@ public final class GroupReconciler {
             Instant made = clock.instant();
             result.provisioned().forEach(p -> brake.provisioned(id, p.logicalId(), p.instanceId(), made));
             updates.remember(group, term); // after acting: keeps the etcd write off a new spec's first Provision
-            String failure = pass.decision().failure();
-            if (failure == null && gate.crashLoop() != null && gate.crashLoop().restarts() >= UPDATE_FAILS_AFTER
-                    && progress != null && progress.isRolling()) {
-                failure = "crash loop: " + gate.crashLoop().reason(); // no need to wait for the health deadline
-            }
-            if (failure != null && result.firstFailure() == null) {
-                updates.fail(group, failure, term).ifPresent(r -> rolledBack.put(id, r));
+            if (pass.decision().failure() != null && result.firstFailure() == null) {
+                updates.fail(group, pass.decision().failure(), term).ifPresent(r -> rolledBack.put(id, r));
             }
         } catch (Step.Failure e) {
             reportError(id, serving(group, observed.size(), 0, null).rolledBack(rolledBack(group)), e.getMessage(),

@@ -60,8 +60,9 @@ public final class RollingUpdates {
         writes.remember(group, term);
     }
 
+    /** @param crashLoop the group's replacements vanishing soon after they are made (null: they do not) */
     public Pass plan(GroupDefinition group, List<InstanceDescription> observed, UpdateProgress previous,
-                     PauseMarker pause, LeaderTerm term) {
+                     PauseMarker pause, GroupStatus.CrashLoop crashLoop, LeaderTerm term) {
         String id = group.id();
         Map<String, Health> health = Map.of();
         if (RollingUpdater.needsHealth(group.configHash(), observed, previous)) {
@@ -69,7 +70,8 @@ public final class RollingUpdates {
         }
         Instant now = clock.instant();
         RollingUpdater.Decision d = RollingUpdater.decide(new RollingUpdater.Input(group.update(),
-                group.allocation(), group.configHash(), observed, health, previous, pause, now, healthySince.get(id)));
+                group.allocation(), group.configHash(), observed, health, previous, pause, now, healthySince.get(id),
+                crashLoop));
         if (!d.replace().isEmpty() || !d.waiting().healthy()) {
             healthySince.remove(id);
         } else {

@@ -177,21 +177,21 @@ public final class GroupStatus {
     }
 
     /**
-     * What needs attention, in one line (the {@code ERROR} column of {@code group ls}): the error, else the crash
-     * loop, the failed update or the rollback; null when nothing does.
+     * What needs attention, in one line (the {@code ERROR} column of {@code group ls}): the error, else the failed
+     * update, the crash loop or the rollback; null when nothing does.
      */
     @JsonIgnore
     public String problem() {
         if (error != null) {
             return error.message();
         }
+        if (update != null && update.state() == UpdateState.FAILED) {
+            return "update failed: " + update.reason();
+        }
         if (crashLoop != null) {
             return "crash loop: " + crashLoop.reason() + "; " + crashLoop.restarts() + " restarts, "
                     + (crashLoop.nextAttempt() == null ? "held until the update is resumed or a spec committed"
                     : "next attempt at " + crashLoop.nextAttempt());
-        }
-        if (update != null && update.state() == UpdateState.FAILED) {
-            return "update failed: " + update.reason();
         }
         if (rolledBack != null) {
             return "update to " + rolledBack.targetSha() + " (revision " + rolledBack.failedRevision()
@@ -343,14 +343,14 @@ public final class GroupStatus {
         }
 
         /**
-         * The state of a group served normally, from the fields set: a crash loop, a failed update or a rollback
+         * The state of a group served normally, from the fields set: a failed update, a crash loop or a rollback
          * first; then converged when all is as the spec says, else converging.
          */
         public Builder serving() {
-            if (crashLoop != null) {
-                state = GroupState.CRASH_LOOPING;
-            } else if (update != null && update.state() == UpdateState.FAILED) {
+            if (update != null && update.state() == UpdateState.FAILED) {
                 state = GroupState.FAILED;
+            } else if (crashLoop != null) {
+                state = GroupState.CRASH_LOOPING;
             } else if (rolledBack != null) {
                 state = GroupState.ROLLED_BACK;
             } else {
