@@ -1,11 +1,14 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.operator.write.WriteException;
 import io.infrakit.store.Store;
+import io.infrakit.store.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +40,11 @@ final class GroupCommitCommand implements Callable<Integer> {
     @Option(names = {"-p", "--pretend"}, description = "Validate, explain and show the diff; write nothing.")
     boolean pretend;
 
+    @Option(names = "--max-instances", defaultValue = "${env:INFRAKIT_MAX_INSTANCES:-10000}", paramLabel = "N",
+            description = "Refuse a spec that asks for more instances than this (env INFRAKIT_MAX_INSTANCES, "
+                    + "default ${DEFAULT-VALUE}; the operator's own ceiling is infrakit up --max-instances).")
+    long maxInstances;
+
     @Option(names = "--wait", description = "Follow the group until it converges (exit 0); its update fails, rolled "
             + "back or not, or its instances crash loop (exit 1); a person pauses the update (exit 4).")
     boolean await;
@@ -47,10 +55,17 @@ final class GroupCommitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                : Files.readString(Path.of(file));
+        byte[] raw = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+        try {
+            SpecValidator.checkUtf8(Utf8.firstMalformed(raw));
+        } catch (SpecException e) {
+            System.err.println("Invalid spec: " + e.getMessage());
+            return 1;
+        }
+        String json = new String(raw, StandardCharsets.UTF_8);
         try (Store store = Stores.open(etcd)) {
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.registry(), Clock.systemUTC());
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.registry(), Clock.systemUTC(),
+                    maxInstances);
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);

@@ -53,6 +53,11 @@ final class UpCommand implements Callable<Integer> {
             description = "Plugin calls at once within one group (default ${DEFAULT-VALUE}).")
     int maxParallel;
 
+    @Option(names = "--max-instances", defaultValue = "${env:INFRAKIT_MAX_INSTANCES:-10000}", paramLabel = "N",
+            description = "The most instances a group may ask for (env INFRAKIT_MAX_INSTANCES, default "
+                    + "${DEFAULT-VALUE}): a spec asking more is an error in its status, and nothing is created.")
+    long maxInstances;
+
     @Option(names = "--id", defaultValue = "${env:INFRAKIT_ID}", paramLabel = "ID",
             description = "This replica's name in the election (env INFRAKIT_ID, default host:pid).")
     String id;
@@ -97,9 +102,9 @@ final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (workers < 1 || maxParallel < 1 || resync.isZero()) {
+        if (workers < 1 || maxParallel < 1 || resync.isZero() || maxInstances < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--workers and --max-parallel must be at least 1, --resync above 0");
+                    "--workers and --max-parallel must be at least 1, --resync above 0, --max-instances not negative");
         }
         Duration margin = leaderMargin != null ? leaderMargin
                 : Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 4));
@@ -128,7 +133,7 @@ final class UpCommand implements Callable<Integer> {
                     + " \"$(cat docs/examples/web.json)\"");
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
-                .withMaxParallel(maxParallel);
+                .withMaxParallel(maxParallel).withMaxInstances(maxInstances);
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
@@ -176,7 +181,8 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader)).ifPresent(s -> {
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, maxInstances))
+                        .ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
                         });

@@ -82,13 +82,14 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.plugins = plugins;
         this.config = config;
         this.listener = listener;
-        this.specs = new SpecCache(keys, this::enqueue);
+        this.specs = new SpecCache(keys, this::enqueue, config.maxInstances());
         this.status = new StatusWriter(store, keys);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
                 new PlanExecutor(plugins, pluginPool, config.maxParallel()),
-                new RollingUpdates(new GroupWrites(store, keys, plugins, clock), plugins, clock), clock);
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, config.maxInstances()), plugins, clock,
+                        config.batch()), clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */

@@ -44,12 +44,19 @@ public final class RollingUpdates {
     private final GroupWrites writes;
     private final PluginLookup plugins;
     private final Clock clock;
+    private final int batch;
     /** Since when every gated instance of a group has been healthy (in memory: a new leader starts again). */
     private final Map<String, Instant> healthySince = new ConcurrentHashMap<>();
     /** Configs we rolled back to automatically: if one of them fails too, pause rather than roll back again. */
     private final Set<String> rolledBackTo = ConcurrentHashMap.newKeySet();
 
     public RollingUpdates(GroupWrites writes, PluginLookup plugins, Clock clock) {
+        this(writes, plugins, clock, Integer.MAX_VALUE);
+    }
+
+    /** @param batch the most instances one pass creates */
+    public RollingUpdates(GroupWrites writes, PluginLookup plugins, Clock clock, int batch) {
+        this.batch = batch;
         this.writes = writes;
         this.plugins = plugins;
         this.clock = clock;
@@ -79,7 +86,7 @@ public final class RollingUpdates {
         }
         List<InstanceDescription> remaining = observed.stream().filter(o -> !d.replace().contains(o)).toList();
         Allocation size = group.allocation().isPets() ? group.allocation() : Allocation.ofSize(d.effectiveSize());
-        Plan plan = Planner.plan(size, group.configHash(), remaining).plus(d.replace().stream()
+        Plan plan = Planner.plan(size, group.configHash(), remaining, batch).plus(d.replace().stream()
                 .map(r -> new Plan.Destroy(r, "rolling update to " + group.configHash(), group.update().skipDrain()
                         ? Plan.Cause.ROLLING_UPDATE_UNDRAINED : Plan.Cause.ROLLING_UPDATE))
                 .toList());

@@ -36,14 +36,21 @@ public final class SpecCache {
     private final Map<String, String> free = new ConcurrentHashMap<>();
     private final Map<String, String> paused = new ConcurrentHashMap<>();
     private final Consumer<String> onChange;
+    private final long maxInstances;
     private final Set<String> ignored = ConcurrentHashMap.newKeySet();
     private volatile boolean specsSynced;
     private volatile boolean freeSynced;
     private volatile boolean pausedSynced;
 
     public SpecCache(Keys keys, Consumer<String> onChange) {
+        this(keys, onChange, SpecValidator.DEFAULT_MAX_INSTANCES);
+    }
+
+    /** @param maxInstances the most instances a group may ask for: a spec asking more is an error, untouched */
+    public SpecCache(Keys keys, Consumer<String> onChange, long maxInstances) {
         this.keys = keys;
         this.onChange = onChange;
+        this.maxInstances = maxInstances;
     }
 
     public Entry get(String id) {
@@ -181,7 +188,9 @@ public final class SpecCache {
         GroupDefinition lastValid = old == null ? null : old.lastValid();
         try {
             SpecValidator.checkSize(kv.valueSize());
+            SpecValidator.checkUtf8(kv.malformedUtf8());
             GroupDefinition def = SpecValidator.parse(id, kv.value(), kv.modRevision());
+            SpecValidator.checkCeiling(def, maxInstances);
             entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false));
         } catch (SpecException e) {
             entries.put(id, new Entry(id, kv.modRevision(), null, e.getMessage(), lastValid, false));

@@ -56,15 +56,21 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
      * @param leader  whether this replica leads, for {@code Manager.IsLeader}
      */
     public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader) {
-        this(store, keys, plugins, leader, Clock.systemUTC());
+        this(store, keys, plugins, leader, SpecValidator.DEFAULT_MAX_INSTANCES, Clock.systemUTC());
     }
 
-    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock) {
+    /** @param maxInstances a committed spec asking for more instances than this is refused */
+    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, long maxInstances) {
+        this(store, keys, plugins, leader, maxInstances, Clock.systemUTC());
+    }
+
+    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, long maxInstances,
+                    Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
-        this.writes = new GroupWrites(store, keys, plugins, clock);
+        this.writes = new GroupWrites(store, keys, plugins, clock, maxInstances);
     }
 
     /** Commits through the group write path, as {@code infrakit group commit} does. */

@@ -67,9 +67,16 @@ public final class GroupWrites {
     private final PluginLookup plugins;
     private final Clock clock;
     private final SpecHistory history;
+    private final long maxInstances;
 
     /** @param plugins asked to validate every spec written; null checks structure only */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
+        this(store, keys, plugins, clock, SpecValidator.DEFAULT_MAX_INSTANCES);
+    }
+
+    /** @param maxInstances a spec asking for more instances than this is refused */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, long maxInstances) {
+        this.maxInstances = maxInstances;
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = plugins;
@@ -235,6 +242,7 @@ public final class GroupWrites {
     GroupDefinition validate(String id, String json) {
         try {
             GroupDefinition def = SpecValidator.parse(id, json, 0);
+            SpecValidator.checkCeiling(def, maxInstances);
             if (plugins != null) {
                 PluginCheck.check(def, plugins);
             }

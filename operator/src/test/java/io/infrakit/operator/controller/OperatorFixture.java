@@ -32,12 +32,16 @@ final class OperatorFixture implements AutoCloseable {
     }
 
     OperatorFixture(Store store, String name, Path fileDir, Duration resync) {
+        this(store, name, fileDir, ControllerConfig.defaults().withResync(resync));
+    }
+
+    OperatorFixture(Store store, String name, Path fileDir, ControllerConfig config) {
         this.keys = new Keys(EtcdCluster.uniquePrefix(name));
         this.store = store;
         this.fileDir = fileDir;
         this.plugins = PluginRegistry.builtins(fileDir);
         this.files = new FileInstancePlugin(fileDir);
-        this.config = ControllerConfig.defaults().withResync(resync);
+        this.config = config;
     }
 
     OperatorFixture start() {
