@@ -297,6 +297,23 @@ public final class GroupReconciler {
         status.write(s.build(), term);
     }
 
+    /**
+     * A reconcile ended in an exception or an error rather than an outcome: the status says so (best effort: the
+     * failure may be etcd's own), and the group is retried after a backoff.
+     */
+    public void failed(String id, Throwable error, LeaderTerm term) {
+        try {
+            if (!term.isActive()) {
+                return;
+            }
+            GroupStatus.Builder s = status.last(id).map(GroupStatus::toBuilder)
+                    .orElseGet(() -> GroupStatus.builder(id)).observedUnknown();
+            reportError(id, s, "reconcile failed: " + error, term);
+        } catch (RuntimeException e) {
+            log.debug("could not report the failure in the status: {}", e.toString());
+        }
+    }
+
     /** Forgets per-group caches (the group left this leader's hands). */
     public void reset() {
         validated.clear();

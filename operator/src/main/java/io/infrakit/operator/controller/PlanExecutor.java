@@ -59,11 +59,18 @@ public final class PlanExecutor {
     private final PluginLookup plugins;
     private final ExecutorService pool;
     private final int maxParallel;
+    private final Runnable stepDone;
 
     public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel) {
+        this(plugins, pool, maxParallel, () -> { });
+    }
+
+    /** @param stepDone told after each step, however it ended (the controller's progress check) */
+    public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel, Runnable stepDone) {
         this.plugins = plugins;
         this.pool = pool;
         this.maxParallel = Math.max(1, maxParallel);
+        this.stepDone = stepDone;
     }
 
     /** Carries out the plan on the group's instance plugin (the one its instances were listed from). */
@@ -159,7 +166,7 @@ public final class PlanExecutor {
         log.info("destroyed {} ({})", d.id(), reason);
     }
 
-    private static Callable<Void> step(AtomicReference<Step.Failure> error, Runnable body) {
+    private Callable<Void> step(AtomicReference<Step.Failure> error, Runnable body) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
             if (context != null) {
@@ -170,6 +177,7 @@ public final class PlanExecutor {
             } catch (Step.Failure e) {
                 error.compareAndSet(null, e);
             } finally {
+                stepDone.run(); // in the step's log context: the group is known
                 MDC.clear();
             }
             return null;

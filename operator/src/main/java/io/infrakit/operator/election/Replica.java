@@ -50,7 +50,8 @@ public final class Replica implements AutoCloseable {
                 new ElectionListener() {
                     @Override
                     public void onElected(LeaderKey key) {
-                        EtcdLeaderTerm t = new EtcdLeaderTerm(election(), key, marginNanos);
+                        EtcdLeaderTerm t = new EtcdLeaderTerm(election(), key, marginNanos,
+                                Replica.this::relinquish);
                         term = t;
                         transitions.execute(() -> lead(t));
                     }
@@ -104,6 +105,15 @@ public final class Replica implements AutoCloseable {
             log.warn("could not start leading: {}", e.getMessage());
         }
         onTransition.run();
+    }
+
+    /** Gives up leading (its work asked): resigns, so a standby takes over, and campaigns again at the back. */
+    private void relinquish(String reason) {
+        transitions.execute(() -> {
+            log.warn("LEADERSHIP given up: {} resigns ({}) and campaigns again", identity.id(), reason);
+            election.resign();
+            election.campaign();
+        });
     }
 
     private void standDown(String reason) {
