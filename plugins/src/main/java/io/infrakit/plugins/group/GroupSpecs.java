@@ -64,9 +64,9 @@ public final class GroupSpecs {
         }
         ObjectFields fields = ObjectFields.of(node, "Properties", SpecFormatException::new);
         return new GroupProperties(
-                allocation(fields.object("Allocation")),
-                pluginSpec(fields.object("Instance")),
-                pluginSpec(fields.object("Flavor")),
+                allocation(fields.struct("Allocation")),
+                pluginSpec(fields.struct("Instance")),
+                pluginSpec(fields.struct("Flavor")),
                 fields.get("Updating"));
     }
 
@@ -75,7 +75,7 @@ public final class GroupSpecs {
             return new Allocation(0, null);
         }
         long size = 0;
-        JsonNode sizeNode = fields.get("Size");
+        JsonNode sizeNode = fields.value("Size");
         if (sizeNode != null) {
             // Kept signed so that the validator can report a negative size as such.
             if (!sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong()) {

@@ -12,7 +12,9 @@ import java.util.function.Function;
 /**
  * Reads the fields of a JSON object the way Go decodes into a struct, with errors that name the field. Keys match
  * Go's case folding (ASCII letters, plus the Kelvin sign for {@code k} and long s for {@code s}); when several keys
- * match, the last wins; unknown keys are ignored; {@code null} counts as absent (Go leaves the zero value).
+ * match, the last wins; unknown keys are ignored. A {@code null} sets what Go holds by reference (a pointer, a map,
+ * a slice: {@link #get}) to nothing, and leaves what it holds by value (a string, a number, a struct:
+ * {@link #value}, {@link #string}, {@link #struct}) as the keys before it left it.
  * Errors read like {@code "Properties.Allocation.Size must be a non-negative integer, got string"} and are made by the
  * caller's factory, so each codec throws its own exception type.
  */
@@ -61,8 +63,23 @@ public final class ObjectFields {
         return found == null || found.isNull() ? null : found;
     }
 
+    /**
+     * The value of the last key matching {@code name} that is not null: a field Go holds by value, which a JSON
+     * {@code null} leaves as it was ({@code {"Plugin":"a","plugin":null}} is {@code "a"}); null when none is.
+     */
+    public JsonNode value(String name) {
+        JsonNode found = null;
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (foldEquals(name, e.getKey()) && !e.getValue().isNull()) {
+                found = e.getValue();
+            }
+        }
+        return found;
+    }
+
+    /** A string field (held by value: see {@link #value}); null when absent. */
     public String string(String name) {
-        JsonNode v = get(name);
+        JsonNode v = value(name);
         if (v == null) {
             return null;
         }
@@ -78,8 +95,15 @@ public final class ObjectFields {
         return value == null ? fallback : value;
     }
 
+    /** A nested object Go holds by pointer (null sets it to nothing); null when absent. */
     public ObjectFields object(String name) {
         JsonNode v = get(name);
+        return v == null ? null : of(v, pathOf(name), errors);
+    }
+
+    /** A nested object Go holds by value, a struct (a null leaves it as it was: see {@link #value}). */
+    public ObjectFields struct(String name) {
+        JsonNode v = value(name);
         return v == null ? null : of(v, pathOf(name), errors);
     }
 
