@@ -24,6 +24,7 @@ public final class Bench {
             case "resync" -> ResyncBench.run(Options.parse(rest));
             case "roll" -> RollBench.run(Options.parse(rest));
             case "churn" -> ChurnBench.run(Options.parse(rest));
+            case "rpc" -> RpcBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -46,6 +47,8 @@ public final class Bench {
                   roll       a rolling update of N instances with an always-healthy flavor (--instances 100)
                   churn      spec updates at a fixed rate over many groups; reconcile lag (--groups 200
                              --rate 200 --seconds 30)
+                  rpc        a plugin call (DescribeInstances) over a Unix socket: latency, then throughput
+                             with several callers (--n 20000 --threads 4)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

@@ -4,7 +4,8 @@ package io.infrakit.operator;
  * The etcd key layout under one prefix (default {@code /infrakit}):
  * {@code groups/<ID>} specs, {@code status/<ID>} status, {@code free/<ID>} groups released from management,
  * {@code pause/<ID>} paused rolling updates, {@code history/<ID>} the last specs (for rollback), {@code leader/}
- * election keys.
+ * election keys, {@code events/<ID>/<seq>} the newest events of each group and {@code event-seq/<ID>} the last
+ * sequence number given.
  */
 public record Keys(String prefix) {
 
@@ -57,6 +58,28 @@ public record Keys(String prefix) {
 
     public String history(String id) {
         return histories() + id;
+    }
+
+    public String events() {
+        return prefix + "/events/";
+    }
+
+    /** The directory of one group's events. */
+    public String events(String id) {
+        return events() + id + "/";
+    }
+
+    /** One event; the sequence number is zero-padded so that key order is sequence order. */
+    public String event(String id, long seq) {
+        return events(id) + String.format("%012d", seq);
+    }
+
+    public String eventCounters() {
+        return prefix + "/event-seq/";
+    }
+
+    public String eventCounter(String id) {
+        return eventCounters() + id;
     }
 
     public String leader() {

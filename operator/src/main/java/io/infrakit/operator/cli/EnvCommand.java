@@ -32,7 +32,7 @@ final class EnvCommand implements Callable<Integer> {
                     + Home.dir() + ", and no --etcd (or INFRAKIT_ETCD) was given");
             return 1;
         }
-        StoreConfig config = etcd.storeConfig();
+        StoreConfig config = Stores.config(etcd);
         Map<String, String> vars = new LinkedHashMap<>(); // null: unset, so nothing of an earlier etcd lingers
         vars.put("ETCDCTL_ENDPOINTS", String.join(",", config.endpoints()));
         vars.put("ETCDCTL_CACERT", text(config.caCert()));

@@ -21,8 +21,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code infrakit group diff FILE}: what committing the file would change in the stored spec, field by field. */
-@Command(name = "diff", description = "Show the field-level difference between a spec file and the stored spec.")
+@Command(name = "diff", description = "Show the field-level difference between a spec file and the stored spec.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no differences", "1:failure (an invalid spec, etcd unreachable)", "2:usage error",
+                "3:the file differs from the stored spec"})
 final class GroupDiffCommand implements Callable<Integer> {
+
+    /** Exit code when there are differences, as {@code diff(1)} says 1 and {@code sync --dry-run} says 3. */
+    static final int DIFFERENT = 3;
 
     @Mixin
     EtcdOptions etcd;
@@ -53,8 +59,8 @@ final class GroupDiffCommand implements Callable<Integer> {
             } else {
                 diff.forEach(c -> System.out.println(c.describe()));
             }
+            return diff.isEmpty() ? 0 : DIFFERENT;
         }
-        return 0;
     }
 
     /** The diff from the stored spec (absent: everything is added) to the new canonical spec. */

@@ -1,5 +1,8 @@
 package io.infrakit.operator.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.WriteException;
 import io.infrakit.store.Store;
@@ -9,22 +12,43 @@ import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** A {@code group} subcommand that acts on one group by ID. */
+/** A command that acts on one group by ID. */
 abstract class GroupIdCommand implements Callable<Integer> {
 
     @Mixin
     EtcdOptions etcd;
+    @Mixin
+    OutputOptions output;
 
-    @Parameters(paramLabel = "ID")
+    @Parameters(paramLabel = "ID", description = "The group's ID.", completionCandidates = Completions.Groups.class)
     String id;
+
+    /** What a write did, for people, and the write path's warning (a synced group's drift), if any. */
+    record Done(String message, String warning) {
+    }
+
+    /** {@code -o json}: what was done to which group. */
+    @JsonPropertyOrder({"ID", "Action", "Message", "Warning"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Report(@JsonProperty("ID") String id, @JsonProperty("Action") String action,
+                  @JsonProperty("Message") String message, @JsonProperty("Warning") String warning) {
+    }
 
     /**
      * Runs a write through the group write path and prints what it says; a refused write (a group that is not
      * watched, a concurrent change, ...) is its message on stderr and exit code 1.
      */
-    int write(Function<GroupWrites, String> action) {
+    int write(String action, Function<GroupWrites, Done> write) {
         try (Store store = Stores.open(etcd)) {
-            System.out.println(action.apply(new GroupWrites(store, etcd.keys(), null, Clock.systemUTC())));
+            Done done = write.apply(new GroupWrites(store, etcd.keys(), null, Clock.systemUTC()));
+            if (done.warning() != null) {
+                System.err.println("warning: " + done.warning());
+            }
+            if (output.json()) {
+                OutputOptions.printJson(new Report(id, action, done.message(), done.warning()), false);
+            } else {
+                System.out.println(done.message());
+            }
             return 0;
         } catch (WriteException e) {
             System.err.println(e.getMessage());

@@ -3,6 +3,7 @@ package io.infrakit.operator.cli;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code infrakit group pause|resume|rollback ID}: steer a group's rolling update. */
 final class GroupUpdateCommands {
@@ -14,9 +15,9 @@ final class GroupUpdateCommands {
     static final class Pause extends GroupIdCommand {
         @Override
         public Integer call() {
-            return write(groups -> {
+            return write("pause", groups -> {
                 groups.pause(id, Author.USER);
-                return "Paused " + id;
+                return new Done("Paused " + id, null);
             });
         }
     }
@@ -25,22 +26,29 @@ final class GroupUpdateCommands {
     static final class Resume extends GroupIdCommand {
         @Override
         public Integer call() {
-            return write(groups -> {
+            return write("resume", groups -> {
                 groups.resume(id, Author.USER);
-                return "Resumed " + id;
+                return new Done("Resumed " + id, null);
             });
         }
     }
 
-    @Command(name = "rollback", description = "Commit the group's previous spec (a rolling update back to it).")
+    @Command(name = "rollback", description = {"Commit the group's previous spec (a rolling update back to it), "
+            + "or with --to the spec of a revision its history recorded (infrakit group history ID)."})
     static final class Rollback extends GroupIdCommand {
+        @Option(names = "--to", paramLabel = "REV", description = "The spec revision to go back to (default: the "
+                + "newest recorded at another config).")
+        long to;
+
         @Override
         public Integer call() {
-            return write(groups -> {
-                GroupWrites.Rollback r = groups.rollback(id, Author.USER);
-                warn(r.warning());
-                return "Rolled back " + id + " to the spec of revision " + r.fromRevision() + " (config "
-                        + r.configSha() + ")";
+            if (to < 0) {
+                throw new UsageError("--to takes a revision (a positive number), not " + to, null);
+            }
+            return write("rollback", groups -> {
+                GroupWrites.Rollback r = groups.rollback(id, to, Author.USER);
+                return new Done("Rolled back " + id + " to the spec of revision " + r.fromRevision() + " (config "
+                        + r.configSha() + "), now revision " + r.revision(), r.warning().orElse(null));
             });
         }
     }

@@ -1,6 +1,6 @@
 package io.infrakit.operator.cli;
 
-import io.infrakit.plugins.InfraKitHome;
+import io.infrakit.plugins.state.InfraKitHome;
 import java.nio.file.Path;
 
 /** InfraKit's home directory: {@code $INFRAKIT_HOME}, else {@code $HOME/.infrakit}. */

@@ -18,6 +18,11 @@ public final class OutputOptions {
         return format == Format.json;
     }
 
+    /** Prints JSON: indented, or on one line (one document per line, for a stream of them). */
+    public static void printJson(Object value, boolean oneLine) {
+        System.out.println(oneLine ? Json.write(value) : toJson(value));
+    }
+
     public static String toJson(Object value) {
         try {
             return Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);

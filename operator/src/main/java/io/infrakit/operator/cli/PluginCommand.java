@@ -38,10 +38,37 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code infrakit plugin start|ls|stop}: built-in plugins on sockets for InfraKit's tools, and what runs. */
-@Command(name = "plugin", description = "Serve built-in plugins on sockets, list the plugins found, stop them.",
-        subcommands = {PluginCommand.Start.class, PluginCommand.Ls.class, PluginCommand.Stop.class})
+/** {@code infrakit plugin start|ls|stop|info}: built-in plugins on sockets for InfraKit's tools, and what runs. */
+@Command(name = "plugin", description = "Serve built-in plugins on sockets, list the plugins found, stop them, "
+        + "show what one implements.",
+        subcommands = {PluginCommand.Start.class, PluginCommand.Ls.class, PluginCommand.Stop.class,
+                PluginInfoCommand.class})
 public final class PluginCommand {
+
+    /**
+     * A plugin built into this program: {@code infrakit up} uses it by name without a socket; {@code plugin start}
+     * serves the {@code servable} ones on a socket for InfraKit's own tools.
+     */
+    record BuiltinPlugin(String name, String alias, String kind, boolean servable) {
+    }
+
+    static final List<BuiltinPlugin> BUILTINS = List.of(
+            new BuiltinPlugin(PluginRegistry.FILE, PluginRegistry.FILE_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.PROCESS, PluginRegistry.PROCESS_ALIAS, "Instance", false),
+            new BuiltinPlugin(PluginRegistry.DOCKER, PluginRegistry.DOCKER_ALIAS, "Instance", false),
+            new BuiltinPlugin(PluginRegistry.QEMU, PluginRegistry.QEMU_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.MAAS, PluginRegistry.MAAS_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS, "Flavor", true),
+            new BuiltinPlugin(PluginRegistry.ZOOKEEPER, PluginRegistry.ZOOKEEPER_ALIAS, "Flavor", false),
+            new BuiltinPlugin(PluginRegistry.SWARM, PluginRegistry.SWARM_ALIAS, "Flavor", false));
+
+    /** The names {@code plugin start} takes, for completion. */
+    static final class Builtins implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return BUILTINS.stream().filter(BuiltinPlugin::servable).map(BuiltinPlugin::alias).iterator();
+        }
+    }
 
     /** A built-in plugin {@code plugin start} serves, under InfraKit's socket name for it. */
     private record Builtin(String socket, boolean instance) {
@@ -64,7 +91,7 @@ public final class PluginCommand {
         @Mixin
         PluginOptions pluginOptions;
 
-        @Parameters(paramLabel = "PLUGIN", arity = "1..*",
+        @Parameters(paramLabel = "PLUGIN", arity = "1..*", completionCandidates = Builtins.class,
                 description = "instance-file (or file), instance-qemu (or qemu), instance-maas (or maas), "
                         + "flavor-vanilla (or vanilla).")
         List<String> names;
@@ -153,7 +180,8 @@ public final class PluginCommand {
         }
     }
 
-    @Command(name = "ls", description = "List the plugins in the plugin directory with the interfaces each "
+    @Command(name = "ls", description = "List the plugins: those built into infrakit (marked built in: infrakit up "
+            + "uses them by name, no socket needed) and those in the plugin directory, with the interfaces each "
             + "implements (asked by handshake).")
     static final class Ls implements Callable<Integer> {
         @Mixin
@@ -174,9 +202,18 @@ public final class PluginCommand {
             Map<String, DiscoveredPlugin> found = dir.describeAll(timeout);
             if (output.json()) {
                 List<Map<String, Object>> out = new ArrayList<>();
+                for (BuiltinPlugin b : BUILTINS) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("Name", b.name());
+                    m.put("BuiltIn", true);
+                    m.put("Alias", b.alias());
+                    m.put("Interfaces", List.of(b.kind()));
+                    out.add(m);
+                }
                 found.values().forEach(p -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("Name", p.endpoint().name());
+                    m.put("BuiltIn", false);
                     m.put("Protocol", p.endpoint().protocol());
                     m.put("Address", p.endpoint().address());
                     m.put("Interfaces", p.interfaces().stream().map(InterfaceSpec::encode).toList());
@@ -187,10 +224,14 @@ public final class PluginCommand {
                 return 0;
             }
             if (quiet) {
+                BUILTINS.forEach(b -> System.out.println(b.name()));
                 found.keySet().forEach(System.out::println);
                 return 0;
             }
             System.out.printf("%-18s %-50s %s%n", "INTERFACE", "LISTEN", "NAME");
+            for (BuiltinPlugin b : BUILTINS) {
+                System.out.printf("%-18s %-50s %s%n", b.kind(), "(built in)", b.name() + " (" + b.alias() + ")");
+            }
             for (DiscoveredPlugin p : found.values()) {
                 if (!p.reachable()) {
                     System.out.printf("%-18s %-50s %s%n", "-", p.endpoint().address(), p.endpoint().name());
@@ -210,7 +251,8 @@ public final class PluginCommand {
         @Mixin
         PluginOptions pluginOptions;
 
-        @Parameters(paramLabel = "NAME", arity = "1..*", description = "Socket names in the plugin directory.")
+        @Parameters(paramLabel = "NAME", arity = "1..*", description = "Socket names in the plugin directory.",
+                completionCandidates = Completions.Plugins.class)
         List<String> names;
 
         @Option(names = "--timeout", defaultValue = "15s", converter = DurationConverter.class,
@@ -236,6 +278,11 @@ public final class PluginCommand {
             Path socket = dir.resolve(name);
             Path pidFile = dir.resolve(name + ".pid");
             long pid;
+            if (!Files.exists(pidFile) && !Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                System.err.println("error: no plugin '" + name + "' in " + dir + " (no socket or pid file of that "
+                        + "name; infrakit plugin ls lists them)");
+                return 1;
+            }
             try {
                 pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
             } catch (IOException | NumberFormatException e) {

@@ -8,12 +8,15 @@ import io.infrakit.operator.group.UpdateState;
 import io.infrakit.store.Store;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Follows a group's status after a commit until it converges at that spec revision (exit 0); its update fails,
  * whatever the policy did about it (paused, rolled back, or continued past the failure), or its instances crash
- * loop (exit 1, with the reason); a person paused the update (exit {@link #PAUSED}); or time runs out (exit 1). A
- * progress bar on a terminal, plain lines otherwise.
+ * loop (exit 1, with the reason); a person paused the update (exit {@link #PAUSED}); or time runs out (exit 1).
+ * Or, after a destroy, until the status is gone (exit 0: the leader deletes it once every instance is destroyed) or
+ * time runs out (exit 1). Fed by a watch on the status key: a progress bar on a terminal, otherwise one line per
+ * change of what it shows.
  */
 final class StatusFollower {
 
@@ -27,6 +30,7 @@ final class StatusFollower {
     private final Duration timeout;
     private final boolean print;
     private final boolean terminal = System.console() != null;
+    private KeyWatch watch;
 
     StatusFollower(Store store, Keys keys, String id, long revision, Duration timeout, boolean print) {
         this.store = store;
@@ -37,11 +41,23 @@ final class StatusFollower {
         this.print = print;
     }
 
+    /** How following ended: converged; failed (update failed or rolled back, crash loop); paused by a person. */
+    enum Outcome { CONVERGED, FAILED, PAUSED, TIMED_OUT }
+
     int follow() throws InterruptedException {
+        return switch (await()) {
+            case CONVERGED -> 0;
+            case PAUSED -> PAUSED;
+            default -> 1;
+        };
+    }
+
+    Outcome await() throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
-        while (System.nanoTime() < deadline) {
-            GroupStatus s = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value())).orElse(null);
+        watch = KeyWatch.keys(store, keys.status(id));
+        while (watch.awaitChange(Duration.ofNanos(deadline - System.nanoTime()), Duration.ZERO)) {
+            GroupStatus s = watch.value(keys.status(id)).flatMap(GroupStatus::fromJson).orElse(null);
             if (s != null && s.specRevision() >= revision) {
                 String line = describe(s);
                 if (print && !Objects.equals(line, last)) {
@@ -49,56 +65,86 @@ final class StatusFollower {
                     System.out.flush();
                     last = line;
                 }
-                Integer end = verdict(s);
+                Outcome end = verdict(s);
                 if (end != null) {
                     finish();
                     return end;
                 }
             }
-            Thread.sleep(200);
         }
         finish();
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + " to converge");
+        return Outcome.TIMED_OUT;
+    }
+
+    /** Waits until the group's status is gone: the leader has destroyed every instance and then the status. */
+    int followDeletion() throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = null;
+        watch = KeyWatch.keys(store, keys.status(id));
+        while (watch.awaitChange(Duration.ofNanos(deadline - System.nanoTime()), Duration.ZERO)) {
+            Optional<String> stored = watch.value(keys.status(id));
+            if (stored.isEmpty()) {
+                finish();
+                if (print) {
+                    System.out.println("Destroyed " + id + ": no instance left");
+                }
+                return 0;
+            }
+            GroupStatus s = GroupStatus.fromJson(stored.get()).orElse(null);
+            String line = s == null ? null : String.format("%s: %s, %s instance%s left%s", s.id(), s.state(),
+                    s.observed() == null ? "?" : s.observed(), Long.valueOf(1).equals(s.observed()) ? "" : "s",
+                    s.error() == null ? "" : " (error: " + s.error().message() + ")");
+            if (print && line != null && !Objects.equals(line, last)) {
+                System.out.print(terminal ? "\r\033[K" + line : line + "\n");
+                System.out.flush();
+                last = line;
+            }
+        }
+        finish();
+        System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + "'s instances to be "
+                + "destroyed (is an operator running?)");
         return 1;
     }
 
-    /** The exit code when the status ends the wait (printing why, on stderr), or null to go on waiting. */
-    private Integer verdict(GroupStatus s) {
+    /** How the status ends the wait (printing why, on stderr), or null to go on waiting. */
+    private Outcome verdict(GroupStatus s) {
         UpdateProgress u = s.update();
         GroupStatus.RolledBack r = s.rolledBack();
         if (r != null && r.failedRevision() >= revision) {
             System.err.println("update failed: " + r.reason() + "; rolled back (spec revision " + r.revision() + ")");
-            return 1;
+            return Outcome.FAILED;
         }
         if (u != null && u.state() == UpdateState.FAILED) {
             System.err.println("update failed: " + u.reason() + "; paused (infrakit group resume " + id
                     + " to try again, infrakit group rollback " + id + " to go back)");
-            return 1;
+            return Outcome.FAILED;
         }
         if (u != null && u.state() == UpdateState.PAUSED) {
             System.err.println("update paused by a person (" + u.reason() + "): infrakit group resume " + id);
-            return PAUSED;
+            return Outcome.PAUSED;
         }
         // During an update a crash loop fails the update (above); otherwise two quick exits in a row say enough.
         if (s.crashLoop() != null && s.crashLoop().restarts() >= RollingUpdater.CRASH_LOOP_FAILS_AFTER
                 && (u == null || !u.isRolling())) {
             System.err.println(s.problem());
-            return 1;
+            return Outcome.FAILED;
         }
         if (s.converged() && u != null && u.state() == UpdateState.DONE && u.reason() != null) {
             System.err.println("update done, but not cleanly: " + u.reason());
-            return 1;
+            return Outcome.FAILED;
         }
-        return s.converged() ? 0 : null;
+        return s.converged() ? Outcome.CONVERGED : null;
     }
 
     private void finish() {
+        watch.close();
         if (print && terminal) {
             System.out.println();
         }
     }
 
-    private static String describe(GroupStatus s) {
+    static String describe(GroupStatus s) {
         UpdateProgress u = s.update();
         if (u != null && u.state() != UpdateState.DONE) {
             int width = 30;

@@ -2,6 +2,7 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.operator.sync.DirectorySource;
 import io.infrakit.operator.sync.GitSource;
+import io.infrakit.operator.sync.PushFilter;
 import io.infrakit.operator.sync.SourceLimits;
 import io.infrakit.operator.sync.SyncException;
 import io.infrakit.operator.sync.SyncOptions;
@@ -127,6 +128,7 @@ final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkUsage();
+        String hookSecret = webhookListen != null ? secret() : null; // before anything runs: a bad one stops here
         SyncOptions options;
         SyncSource source;
         try {
@@ -145,7 +147,7 @@ final class SyncCommand implements Callable<Integer> {
         try (source; Store store = Stores.open(etcd)) {
             Syncer syncer = new Syncer(store, etcd.keys(), source, options,
                     noPluginCheck ? null : pluginOptions.registry(), Clock.systemUTC());
-            return watch ? follow(syncer) : once(syncer);
+            return watch ? follow(syncer, hookSecret) : once(syncer);
         }
     }
 
@@ -191,7 +193,7 @@ final class SyncCommand implements Callable<Integer> {
         return dryRun && result.status() == SyncResult.Status.OUT_OF_SYNC ? OUT_OF_SYNC : 0;
     }
 
-    private int follow(Syncer syncer) throws IOException, InterruptedException {
+    private int follow(Syncer syncer, String hookSecret) throws IOException, InterruptedException {
         String[] lastPrinted = {null};
         SyncWatcher watcher = new SyncWatcher(syncer, interval, r -> {
             // Print what is new; a quiet minute prints nothing.
@@ -203,7 +205,8 @@ final class SyncCommand implements Callable<Integer> {
         });
         SyncWebhook webhook = null;
         if (webhookListen != null) {
-            webhook = SyncWebhook.start(address(webhookListen), secret(), watcher::trigger);
+            webhook = SyncWebhook.start(address(webhookListen), hookSecret,
+                    git != null ? PushFilter.forGit(git, ref) : PushFilter.ANY, watcher::trigger);
             System.err.println("webhook: POST http://" + webhook.address().getHostString() + ":"
                     + webhook.address().getPort() + SyncWebhook.PATH);
         }
@@ -231,12 +234,22 @@ final class SyncCommand implements Callable<Integer> {
         System.out.flush();
     }
 
+    /** The webhook's secret, or null for none; a secret given but empty is refused, never taken as "no secret". */
     private String secret() throws IOException {
         if (webhookSecretFile != null) {
-            return Files.readString(webhookSecretFile, StandardCharsets.UTF_8).strip();
+            String s = Files.readString(webhookSecretFile, StandardCharsets.UTF_8).strip();
+            if (s.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--webhook-secret-file " + webhookSecretFile
+                        + " is empty: refusing to serve the webhook without authentication");
+            }
+            return s;
         }
         String env = System.getenv("INFRAKIT_SYNC_WEBHOOK_SECRET");
-        return env == null || env.isBlank() ? null : env.strip();
+        if (env != null && env.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "INFRAKIT_SYNC_WEBHOOK_SECRET is set but empty: refusing"
+                    + " to serve the webhook without authentication");
+        }
+        return env == null ? null : env.strip();
     }
 
     private InetSocketAddress address(String hostPort) {

@@ -22,7 +22,8 @@ final class SyncStatusCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Parameters(paramLabel = "NAME", arity = "0..1", description = "One source; default: all.")
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "One source; default: all.",
+            completionCandidates = Completions.SyncSources.class)
     String name;
 
     @Override

@@ -4,6 +4,7 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
 import io.infrakit.operator.http.HttpAddress;
@@ -13,16 +14,23 @@ import io.infrakit.operator.metrics.OperatorMetrics;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
+import io.infrakit.plugins.http.HttpThreads;
+import io.infrakit.store.Backoff;
 import io.infrakit.store.Store;
+import io.infrakit.store.StoreException;
 import io.infrakit.store.etcd.EtcdServer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -87,6 +95,11 @@ final class UpCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; if another replica on this host serves that name, NAME-<id>).")
     String groupSocket;
 
+    @Option(names = "--etcd-wait", defaultValue = "2m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long to keep trying etcd at start before giving up with exit 1 (default "
+                    + "${DEFAULT-VALUE}): replicas often start before etcd, or on a slow machine.")
+    Duration etcdWait;
+
     @Option(names = "--no-group-socket", description = "Do not serve the group socket.")
     boolean noGroupSocket;
 
@@ -124,13 +137,19 @@ final class UpCommand implements Callable<Integer> {
             etcd.startedDevEtcd = dev.clientUrl();
             DevEtcdFile.write(Home.dir(), dev.clientUrl());
             String self = launcher();
-            System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
-                    + DevEtcd.dataDir(Home.dir()) + "); only this user can reach it, with the client certificate in "
-                    + DevCertificates.in(Home.dir()).dir());
-            System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self
-                    + " env)\"");
-            System.out.println("  then:  etcdctl put " + etcd.keys().group("web")
-                    + " \"$(cat docs/examples/web.json)\"");
+            // One write, so a reader that sees the first line sees the hints too.
+            StringBuilder hint = new StringBuilder("dev mode: started etcd at ").append(dev.clientUrl())
+                    .append(" (data in ").append(DevEtcd.dataDir(Home.dir()))
+                    .append("); only this user can reach it, with the client certificate in ")
+                    .append(DevCertificates.in(Home.dir()).dir()).append('\n')
+                    .append("  infrakit commands find it by themselves; for etcdctl:  eval \"$(").append(self)
+                    .append(" env)\"\n");
+            if (!dev.clientUrl().endsWith(":2379")) {
+                hint.append("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)\n");
+            }
+            hint.append("  then:  etcdctl put ").append(etcd.keys().group("web"))
+                    .append(" \"$(cat docs/examples/web.json)\"");
+            System.out.println(hint);
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel).withMaxInstances(maxInstances);
@@ -138,14 +157,23 @@ final class UpCommand implements Callable<Integer> {
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.open(etcd));
+        // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
+        GroupRouting routing = GroupRouting.own(java.nio.file.Path.of(groupSocket).getFileName().toString());
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
-                Clock.systemUTC(), metrics.reconciles());
+                Clock.systemUTC(), metrics.reconciles(), routing);
         metrics.bind(controller);
-        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
+        AtomicBoolean campaigning = new AtomicBoolean();
+        // One small pool for the operator's HTTP servers (--http and the group socket): their requests are few and
+        // short, and the operator's footprint counts (see HttpThreads). Started here, stopped after both.
+        QueuedThreadPool httpThreads = HttpThreads.pool("infrakit-http", 16);
+        httpThreads.start();
+        List<String> warnings = new ArrayList<>();
+        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads,
+                warnings);
+        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString())
+                .withWarnings(warnings);
         Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
         metrics.bind(replica);
-        AtomicBoolean campaigning = new AtomicBoolean();
-        OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
         AtomicReference<GroupSocket> socket = new AtomicReference<>();
@@ -164,6 +192,7 @@ final class UpCommand implements Callable<Integer> {
             if (endpoint != null) {
                 endpoint.close();
             }
+            stopQuietly(httpThreads);
             metrics.close();
             store.close();
             if (devServer != null) {
@@ -172,16 +201,14 @@ final class UpCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "infrakit-shutdown"));
-        try {
-            store.list(etcd.keys().groups());
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
+        if (!awaitEtcd(store)) {
             System.exit(1);
         }
         if (!noGroupSocket) {
             try {
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, maxInstances))
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, routing, maxInstances),
+                        httpThreads)
                         .ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
@@ -204,27 +231,69 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Reads the groups once, retrying with backoff for up to {@code --etcd-wait}: an operator started before its etcd
+     * (or on a loaded machine, where the first connection is slow) waits for it and says so, rather than exiting.
+     */
+    private boolean awaitEtcd(Store store) throws InterruptedException {
+        Backoff backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(15));
+        long deadline = System.nanoTime() + etcdWait.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.list(etcd.keys().groups());
+                return true;
+            } catch (StoreException e) {
+                Duration delay = backoff.delay(attempt);
+                if (System.nanoTime() + delay.toNanos() - deadline > 0) {
+                    System.err.println("error: " + e.getMessage() + " (gave up after --etcd-wait " + etcdWait.toSeconds()
+                            + "s)");
+                    return false;
+                }
+                log.warn("{}; trying again in {} ms", e.getMessage(), delay.toMillis());
+                Thread.sleep(delay.toMillis());
+            }
+        }
+    }
+
     /** How the user ran this command ({@code ./infrakit} sets it), for lines they can paste. */
     private static String launcher() {
         String self = System.getenv("INFRAKIT_LAUNCHER");
         return self == null || self.isBlank() ? "infrakit" : EnvCommand.quote(self);
     }
 
-    /** Serves metrics and health. A busy default port costs only the endpoint; a busy chosen one is an error. */
+    /**
+     * Serves metrics and health. A port that cannot be had costs only the endpoint, never the replica: every
+     * replica of a deployment has the same port, and exiting would take them all down. What it runs without goes
+     * into {@code warnings} (shown by {@code infrakit leader}) and the log.
+     */
     private OperatorEndpoint startHttp(HttpAddress address, OperatorMetrics metrics, Store store,
-                                       Controller controller, AtomicBoolean campaigning) {
+                                       Controller controller, AtomicBoolean campaigning, ThreadPool threads,
+                                       List<String> warnings) {
         if (address == null) {
             return null;
         }
         try {
-            return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get);
+            return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get,
+                    b -> b.threads(threads));
         } catch (java.io.IOException e) {
+            String warning = "no /metrics, /healthz or /readyz: cannot listen on " + address + " ("
+                    + e.getMessage() + ")";
+            warnings.add(warning);
             if (http == null) {
-                log.warn("no metrics or health endpoint: cannot listen on {} ({}); choose another with --http",
-                        address, e.getMessage());
-                return null;
+                log.warn("{}; choose another address with --http", warning);
+            } else {
+                log.error("{}; running without them (health checks on that port fail): free the port or choose "
+                        + "another with --http", warning);
             }
-            throw new IllegalStateException("cannot listen on --http " + address + ": " + e.getMessage(), e);
+            return null;
+        }
+    }
+
+    private static void stopQuietly(QueuedThreadPool pool) {
+        try {
+            pool.stop();
+        } catch (Exception e) {
+            log.debug("stopping the HTTP threads: {}", e.toString());
         }
     }
 

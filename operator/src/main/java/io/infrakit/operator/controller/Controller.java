@@ -7,7 +7,13 @@ import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LeaderWork;
 import io.infrakit.operator.election.LostLeadershipException;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventRecorder;
+import io.infrakit.operator.events.EventStore;
+import io.infrakit.operator.events.StatusEvents;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
@@ -57,6 +63,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
     private final WorkerProgress progress;
     /** When workers were last restarted after an Error (nanoTime; 0: never): at most once per ERROR_RESTARTS. */
     private volatile long lastErrorRestart;
+    private final EventRecorder events;
+    private final Clock clock;
 
     private volatile Term current;
 
@@ -81,20 +89,28 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
                       ReconcileListener listener) {
+        this(store, keys, plugins, config, clock, listener, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (the leader forwards those to it) */
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
+                      ReconcileListener listener, GroupRouting routing) {
         this.store = store;
         this.keys = keys;
         this.plugins = plugins;
         this.config = config;
         this.listener = listener;
-        this.specs = new SpecCache(keys, this::enqueue, config.maxInstances());
-        this.status = new StatusWriter(store, keys);
+        this.clock = clock;
+        this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
+        this.specs = new SpecCache(keys, routing, this::enqueue, config.maxInstances());
+        this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.progress = new WorkerProgress(config.stallAfter());
         this.reconciler = new GroupReconciler(specs, plugins, status,
-                new PlanExecutor(plugins, pluginPool, config.maxParallel(), progress::progressed),
-                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, config.maxInstances()), plugins, clock,
-                        config.batch()), clock);
+                new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock, progress::progressed),
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events, GroupRouting.DEFAULT,
+                        config.maxInstances()), plugins, clock, config.batch()), clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -130,6 +146,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         Set<String> known = new HashSet<>(status.load().keySet());
         known.addAll(specs.ids());
         progress.reset();
+        events.lead(term);
         ThreadFactory workerThreads = daemon("infrakit-worker");
         for (int i = 0; i < config.workers(); i++) {
             Thread w = workerThreads.newThread(() -> work(t));
@@ -174,6 +191,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        events.standDown();
         reconciler.reset();
     }
 
@@ -282,15 +300,22 @@ public final class Controller implements LeaderWork, AutoCloseable {
             listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
             reconciler.failed(id, e, t.term);
             log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(), e.toString());
+            recordError(id, e);
         } catch (Error e) {
             // Out of memory, a stack overflow, a plugin's own error: this reconcile failed, not the worker.
             retryQuietly(t, id);
             log.error("reconcile failed with an error; retrying after a backoff", e);
             listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
             reconciler.failed(id, e, t.term);
+            recordError(id, e);
             restartAfterError(t, "a reconcile of " + id + " failed with " + e);
         }
         return true;
+    }
+
+    private void recordError(String id, Throwable e) {
+        events.record(Event.of(clock.instant(), id, EventKind.ERROR, null, StatusEvents.CONTROLLER,
+                "reconcile failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
     }
 
     private static void retryQuietly(Term t, String id) {
@@ -366,6 +391,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
             }
         }
         pluginSubscriptions.clear();
+        events.close();
         scheduler.shutdownNow();
         pluginPool.shutdownNow();
     }

@@ -55,6 +55,7 @@ public final class GroupReconciler {
     private final StatusWriter status;
     private final PlanExecutor executor;
     private final RollingUpdates updates;
+    private final DelegatedGroups delegated;
     private final Clock clock;
     /** The spec revision whose plugins last passed validation, per group: plugins validate a spec once. */
     private final Map<String, Long> validated = new ConcurrentHashMap<>();
@@ -71,12 +72,17 @@ public final class GroupReconciler {
         this.status = status;
         this.executor = executor;
         this.updates = updates;
+        this.delegated = new DelegatedGroups(specs, plugins, status, clock);
         this.clock = clock;
     }
 
     public Outcome reconcile(String id, LeaderTerm term) {
         term.checkActive();
         SpecCache.Entry entry = specs.get(id);
+        Optional<Outcome> elsewhere = delegated.reconcile(id, entry, specs.isFree(id), term);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get(); // a spec naming another group plugin
+        }
         if (specs.isFree(id)) {
             if (entry == null || entry.deleted()) {
                 return forgetGroup(id, entry, term); // freed and deleted: forgotten ({@code group destroy --force})
@@ -154,7 +160,7 @@ public final class GroupReconciler {
         long now = observed.size() + result.created() - result.destroyed();
         GroupStatus.Builder s = serving(group, now,
                 pass.plan().outOfDate() + pass.decision().replace().size(), pass.decision().progress())
-                .crashLoop(gate.crashLoop()).rolledBack(rolledBack(group)).serving();
+                .crashLoop(gate.crashLoop()).rolledBack(rolledBack(group)).notes(flavorNotes(group)).serving();
         if (result.firstFailure() != null) {
             reportError(id, s, result.firstFailure().getMessage(), term);
             return Outcome.RETRY;
@@ -190,6 +196,17 @@ public final class GroupReconciler {
     public Duration waitFor(String id) {
         Duration d = waits.remove(id);
         return d == null ? Duration.ZERO : d;
+    }
+
+    /** What the flavor did on its own for the group; never a reason for a pass to fail. */
+    private List<String> flavorNotes(GroupDefinition group) {
+        try {
+            return plugins.flavor(group.properties().flavor().pluginName()).notes(group.id(),
+                    group.properties().flavor().properties(), group.allocation());
+        } catch (RuntimeException e) {
+            log.debug("no flavor notes: {}", e.toString());
+            return List.of();
+        }
     }
 
     /** Lists the group's instances; adopts those tagged for bootstrap first, as InfraKit does. */
@@ -321,5 +338,6 @@ public final class GroupReconciler {
         brake.clear();
         rolledBack.clear();
         waits.clear();
+        delegated.reset();
     }
 }

@@ -2,6 +2,10 @@ package io.infrakit.operator.controller;
 
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LostLeadershipException;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventSink;
+import io.infrakit.operator.events.StatusEvents;
 import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.Plan;
 import io.infrakit.plugins.PluginLookup;
@@ -12,6 +16,7 @@ import io.infrakit.plugins.spi.Index;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +36,7 @@ import org.slf4j.MDC;
 /**
  * Carries out a plan through the plugins: Prepare + Provision for each create, Drain + Destroy for each destroy, at
  * most {@code maxParallel} calls of one group at a time. Every step first checks the leader's term, so a replica
- * that lost leadership stops calling plugins between steps.
+ * that lost leadership stops calling plugins between steps. Each instance provisioned or destroyed is an event.
  */
 public final class PlanExecutor {
 
@@ -59,17 +64,22 @@ public final class PlanExecutor {
     private final PluginLookup plugins;
     private final ExecutorService pool;
     private final int maxParallel;
+    private final EventSink events;
+    private final Clock clock;
     private final Runnable stepDone;
 
     public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel) {
-        this(plugins, pool, maxParallel, () -> { });
+        this(plugins, pool, maxParallel, EventSink.NONE, Clock.systemUTC(), () -> { });
     }
 
     /** @param stepDone told after each step, however it ended (the controller's progress check) */
-    public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel, Runnable stepDone) {
+    public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel, EventSink events, Clock clock,
+                        Runnable stepDone) {
         this.plugins = plugins;
         this.pool = pool;
         this.maxParallel = Math.max(1, maxParallel);
+        this.events = events;
+        this.clock = clock;
         this.stepDone = stepDone;
     }
 
@@ -93,8 +103,8 @@ public final class PlanExecutor {
         }
         for (Plan.Destroy d : plan.destroys()) {
             steps.add(step(error, () -> {
-                destroy(group.properties().flavor(), d.cause().drain() ? flavor : null, instances, d.instance(),
-                        d.reason(), d.cause().pluginReason(), term);
+                destroy(group.id(), group.properties().flavor(), d.cause().drain() ? flavor : null, instances,
+                        d.instance(), d.reason(), d.cause().pluginReason(), term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -111,8 +121,10 @@ public final class PlanExecutor {
         AtomicReference<Step.Failure> error = new AtomicReference<>();
         List<Callable<Void>> steps = new ArrayList<>();
         for (InstanceDescription d : observed) {
+            String group = d.tagsOrEmpty().getOrDefault(Tags.GROUP, last == null ? "" : last.id());
             steps.add(step(error, () -> {
-                destroy(flavorSpec, drainer, instances, d, "group deleted", Plan.Cause.TERMINATE.pluginReason(), term);
+                destroy(group, flavorSpec, drainer, instances, d, "group deleted", Plan.Cause.TERMINATE.pluginReason(),
+                        term);
                 destroyed.incrementAndGet();
             }));
         }
@@ -147,10 +159,12 @@ public final class PlanExecutor {
         term.checkActive();
         String id = Step.PROVISION.call(logicalId, () -> instances.provision(prepared));
         log.info("provisioned {}{}", id, logicalId == null ? "" : " (" + logicalId + ")");
+        events.record(Event.of(clock.instant(), group.id(), EventKind.PROVISION, id, StatusEvents.CONTROLLER,
+                "provisioned " + id + (logicalId == null ? "" : " (" + logicalId + ")")));
         return id;
     }
 
-    private void destroy(PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
+    private void destroy(String group, PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
                          InstanceDescription d, String reason, String pluginReason, LeaderTerm term) {
         if (flavor != null) {
             term.checkActive();
@@ -164,6 +178,8 @@ public final class PlanExecutor {
         term.checkActive();
         Step.DESTROY.run(d.id(), () -> instances.destroy(d.id(), pluginReason));
         log.info("destroyed {} ({})", d.id(), reason);
+        events.record(Event.of(clock.instant(), group, EventKind.DESTROY, d.id(), StatusEvents.CONTROLLER,
+                "destroyed " + d.id() + " (" + reason + ")"));
     }
 
     private Callable<Void> step(AtomicReference<Step.Failure> error, Runnable body) {

@@ -1,7 +1,9 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.store.KeyValue;
@@ -20,18 +22,23 @@ import org.slf4j.LoggerFactory;
 /**
  * What the spec keys say, kept current by watches (specs, free markers, pause markers). Specs are parsed once per
  * revision here, so a reconcile only reads memory. A deleted spec stays as a tombstone, with its last valid
- * definition, until the controller has destroyed its instances and calls {@link #forget}.
+ * definition, until the controller has destroyed its instances and calls {@link #forget}. A spec naming another
+ * group plugin ({@link GroupRouting}) is kept as a {@link DelegatedGroup}.
  */
 public final class SpecCache {
 
     private static final Logger log = LoggerFactory.getLogger(SpecCache.class);
 
-    /** The state of one group's spec key. {@code definition} is null when the spec is invalid or deleted. */
+    /**
+     * The state of one group's spec key. {@code definition} is null when the spec is invalid, deleted or delegated.
+     * {@code delegated} is the spec when it names another group plugin; a tombstone keeps the last one.
+     */
     public record Entry(String id, long revision, GroupDefinition definition, String error,
-                        GroupDefinition lastValid, boolean deleted) {
+                        GroupDefinition lastValid, boolean deleted, DelegatedGroup delegated) {
     }
 
     private final Keys keys;
+    private final GroupRouting routing;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, String> free = new ConcurrentHashMap<>();
     private final Map<String, String> paused = new ConcurrentHashMap<>();
@@ -43,12 +50,17 @@ public final class SpecCache {
     private volatile boolean pausedSynced;
 
     public SpecCache(Keys keys, Consumer<String> onChange) {
-        this(keys, onChange, SpecValidator.DEFAULT_MAX_INSTANCES);
+        this(keys, GroupRouting.DEFAULT, onChange);
+    }
+
+    public SpecCache(Keys keys, GroupRouting routing, Consumer<String> onChange) {
+        this(keys, routing, onChange, SpecValidator.DEFAULT_MAX_INSTANCES);
     }
 
     /** @param maxInstances the most instances a group may ask for: a spec asking more is an error, untouched */
-    public SpecCache(Keys keys, Consumer<String> onChange, long maxInstances) {
+    public SpecCache(Keys keys, GroupRouting routing, Consumer<String> onChange, long maxInstances) {
         this.keys = keys;
+        this.routing = routing;
         this.onChange = onChange;
         this.maxInstances = maxInstances;
     }
@@ -189,17 +201,22 @@ public final class SpecCache {
         try {
             SpecValidator.checkSize(kv.valueSize());
             SpecValidator.checkUtf8(kv.malformedUtf8());
+            DelegatedGroup delegated = routing.parse(id, kv.value(), kv.modRevision());
+            if (delegated != null) {
+                entries.put(id, new Entry(id, kv.modRevision(), null, null, lastValid, false, delegated));
+                return;
+            }
             GroupDefinition def = SpecValidator.parse(id, kv.value(), kv.modRevision());
             SpecValidator.checkCeiling(def, maxInstances);
-            entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false));
+            entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false, null));
         } catch (SpecException e) {
-            entries.put(id, new Entry(id, kv.modRevision(), null, e.getMessage(), lastValid, false));
+            entries.put(id, new Entry(id, kv.modRevision(), null, e.getMessage(), lastValid, false, null));
         }
     }
 
     private void delete(String id, long revision) {
         Entry old = entries.get(id);
         GroupDefinition lastValid = old == null ? null : old.lastValid();
-        entries.put(id, new Entry(id, revision, null, null, lastValid, true));
+        entries.put(id, new Entry(id, revision, null, null, lastValid, true, old == null ? null : old.delegated()));
     }
 }

@@ -7,14 +7,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.infrakit.plugins.json.Json;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * Who a replica is, stored as the value of its election key so {@code etcdctl get --prefix <prefix>/leader} and
  * {@code infrakit leader} can name the leader and the standbys.
  *
- * @param since when this replica started campaigning, or (in the leader's key) when it became leader
+ * @param since    when this replica started campaigning, or (in the leader's key) when it became leader
+ * @param warnings what this replica runs without (its HTTP endpoint, say), for {@code infrakit leader}
  */
-@JsonPropertyOrder({"ID", "Host", "PID", "Address", "Version", "Since"})
+@JsonPropertyOrder({"ID", "Host", "PID", "Address", "Version", "Since", "Warnings"})
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReplicaIdentity(
         @JsonProperty("ID") String id,
@@ -22,18 +24,27 @@ public record ReplicaIdentity(
         @JsonProperty("PID") long pid,
         @JsonProperty("Address") @JsonInclude(JsonInclude.Include.NON_NULL) String address,
         @JsonProperty("Version") String version,
-        @JsonProperty("Since") String since) {
+        @JsonProperty("Since") String since,
+        @JsonProperty("Warnings") @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
+
+    public ReplicaIdentity {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
 
     /** This process: ID defaults to host:pid. */
     public static ReplicaIdentity of(String id, String address, String version, String since) {
         String host = hostName();
         long pid = ProcessHandle.current().pid();
         return new ReplicaIdentity(id == null || id.isBlank() ? host + ":" + pid : id, host, pid, address, version,
-                since);
+                since, null);
     }
 
     public ReplicaIdentity since(String time) {
-        return new ReplicaIdentity(id, host, pid, address, version, time);
+        return new ReplicaIdentity(id, host, pid, address, version, time, warnings);
+    }
+
+    public ReplicaIdentity withWarnings(List<String> w) {
+        return new ReplicaIdentity(id, host, pid, address, version, since, w);
     }
 
     public String toJson() {
@@ -45,7 +56,7 @@ public record ReplicaIdentity(
         try {
             return Json.mapper().readValue(json, ReplicaIdentity.class);
         } catch (Exception e) {
-            return new ReplicaIdentity(json, null, 0, null, null, null);
+            return new ReplicaIdentity(json, null, 0, null, null, null, null);
         }
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import io.infrakit.plugins.json.Json;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,12 +23,15 @@ import java.util.Optional;
  * not be asked: unknown, never an old count); {@code outOfDate} instances whose config differs from the spec's (a
  * rolling update replaces them); {@code specRevision} the etcd mod revision of the spec this status reflects;
  * {@code instancePlugin} the group's instance plugin (lets a restarted leader clean up a group deleted while no
- * leader ran); {@code update} the rolling update, once the group has had one; {@code crashLoop} the brake on
- * replacements while instances vanish soon after they are made; {@code rolledBack} the update that failed and was
- * rolled back (kept until the next commit); {@code error} the last error.
+ * leader ran); {@code groupPlugin} the group plugin that holds a delegated group (its spec names it; its
+ * {@code DescribeGroup} gives the instances and whether it converged; {@code desired} is then unknown, 0);
+ * {@code update} the rolling update, once the group has had one; {@code crashLoop} the brake on replacements while
+ * instances vanish soon after they are made; {@code rolledBack} the update that failed and was rolled back (kept
+ * until the next commit); {@code error} the last error; {@code notes} what the group's flavor did on its own lately
+ * (a swarm manager it removed), oldest first.
  */
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
-        "InstancePlugin", "Update", "CrashLoop", "RolledBack", "Error"})
+        "InstancePlugin", "GroupPlugin", "Update", "CrashLoop", "RolledBack", "Error", "Notes"})
 @JsonDeserialize(builder = GroupStatus.Builder.class)
 public final class GroupStatus {
 
@@ -76,10 +80,12 @@ public final class GroupStatus {
     private final String configSha;
     private final long specRevision;
     private final String instancePlugin;
+    private final String groupPlugin;
     private final UpdateProgress update;
     private final CrashLoop crashLoop;
     private final RolledBack rolledBack;
     private final LastError error;
+    private final List<String> notes;
 
     private GroupStatus(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -90,10 +96,12 @@ public final class GroupStatus {
         this.configSha = b.configSha;
         this.specRevision = b.specRevision;
         this.instancePlugin = b.instancePlugin;
+        this.groupPlugin = b.groupPlugin;
         this.update = b.update;
         this.crashLoop = b.crashLoop;
         this.rolledBack = b.rolledBack;
         this.error = b.error;
+        this.notes = b.notes == null ? List.of() : List.copyOf(b.notes);
     }
 
     public static Builder builder(String id) {
@@ -102,8 +110,9 @@ public final class GroupStatus {
 
     public Builder toBuilder() {
         return builder(id).state(state).desired(desired).observedOrNull(observed).outOfDate(outOfDate)
-                .configSha(configSha).specRevision(specRevision).instancePlugin(instancePlugin).update(update)
-                .crashLoop(crashLoop).rolledBack(rolledBack).error(error);
+                .configSha(configSha).specRevision(specRevision).instancePlugin(instancePlugin)
+                .groupPlugin(groupPlugin).update(update).crashLoop(crashLoop).rolledBack(rolledBack).error(error)
+                .notes(notes);
     }
 
     @JsonProperty("ID")
@@ -150,6 +159,12 @@ public final class GroupStatus {
     @JsonProperty("InstancePlugin")
     public String instancePlugin() {
         return instancePlugin;
+    }
+
+    @JsonProperty("GroupPlugin")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String groupPlugin() {
+        return groupPlugin;
     }
 
     @JsonProperty("Update")
@@ -200,6 +215,12 @@ public final class GroupStatus {
         return null;
     }
 
+    @JsonProperty("Notes")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<String> notes() {
+        return notes;
+    }
+
     /** The JSON stored at {@code <prefix>/status/<ID>}. */
     public String toJson() {
         return Json.write(this);
@@ -219,21 +240,22 @@ public final class GroupStatus {
         return o instanceof GroupStatus s && id.equals(s.id) && state == s.state && desired == s.desired
                 && Objects.equals(observed, s.observed) && outOfDate == s.outOfDate
                 && Objects.equals(configSha, s.configSha) && specRevision == s.specRevision
-                && Objects.equals(instancePlugin, s.instancePlugin)
+                && Objects.equals(instancePlugin, s.instancePlugin) && Objects.equals(groupPlugin, s.groupPlugin)
                 && Objects.equals(update, s.update) && Objects.equals(crashLoop, s.crashLoop)
-                && Objects.equals(rolledBack, s.rolledBack) && Objects.equals(error, s.error);
+                && Objects.equals(rolledBack, s.rolledBack) && Objects.equals(error, s.error) && notes.equals(s.notes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin, update,
-                crashLoop, rolledBack, error);
+        return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin,
+                groupPlugin, update, crashLoop, rolledBack, error, notes);
     }
 
     @Override
     public String toString() {
         return "GroupStatus[" + id + " " + state + " " + (observed == null ? "?" : observed) + "/" + desired
-                + ", outOfDate " + outOfDate + ", revision " + specRevision + (update == null ? "" : ", " + update)
+                + ", outOfDate " + outOfDate + ", revision " + specRevision
+                + (groupPlugin == null ? "" : ", group plugin " + groupPlugin) + (update == null ? "" : ", " + update)
                 + (crashLoop == null ? "" : ", " + crashLoop) + (rolledBack == null ? "" : ", " + rolledBack)
                 + (error == null ? "" : ", error " + error.message()) + "]";
     }
@@ -250,10 +272,12 @@ public final class GroupStatus {
         private String configSha;
         private long specRevision;
         private String instancePlugin;
+        private String groupPlugin;
         private UpdateProgress update;
         private CrashLoop crashLoop;
         private RolledBack rolledBack;
         private LastError error;
+        private List<String> notes;
 
         private Builder() {
         }
@@ -318,6 +342,12 @@ public final class GroupStatus {
             return this;
         }
 
+        @JsonProperty("GroupPlugin")
+        public Builder groupPlugin(String v) {
+            groupPlugin = v;
+            return this;
+        }
+
         @JsonProperty("Update")
         public Builder update(UpdateProgress v) {
             update = v;
@@ -356,6 +386,12 @@ public final class GroupStatus {
             } else {
                 state = GroupState.serving(desired, observed == null ? -1 : observed, outOfDate, update);
             }
+            return this;
+        }
+
+        @JsonProperty("Notes")
+        public Builder notes(List<String> v) {
+            notes = v;
             return this;
         }
 

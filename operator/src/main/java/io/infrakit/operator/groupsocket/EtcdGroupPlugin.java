@@ -1,8 +1,11 @@
 package io.infrakit.operator.groupsocket;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.DelegatedGroup;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * markers) through {@link GroupWrites} under the rules {@code infrakit group commit/free/destroy} follow, so any
  * replica can serve it: the leader sees the change through its watch and acts. A group is "watched" while its spec
  * exists and it is not freed (destroy takes a freed group too: its spec is still there); otherwise the methods
- * answer InfraKit's {@code Group '<id>' is not being watched}.
+ * answer InfraKit's {@code Group '<id>' is not being watched}. A group whose spec names another group plugin is
+ * described by that plugin, as InfraKit's manager forwards reads.
  */
 public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
 
@@ -50,27 +54,41 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     private final PluginLookup plugins;
     private final BooleanSupplier leader;
     private final GroupWrites writes;
+    private final GroupRouting routing;
 
     /**
      * @param plugins to validate committed specs and list a group's instances
      * @param leader  whether this replica leads, for {@code Manager.IsLeader}
      */
     public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader) {
-        this(store, keys, plugins, leader, SpecValidator.DEFAULT_MAX_INSTANCES, Clock.systemUTC());
+        this(store, keys, plugins, leader, Clock.systemUTC());
+    }
+
+    /** @param routing which specs name another group plugin: the names of this operator's own */
+    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader,
+                           GroupRouting routing) {
+        this(store, keys, plugins, leader, routing, SpecValidator.DEFAULT_MAX_INSTANCES);
     }
 
     /** @param maxInstances a committed spec asking for more instances than this is refused */
-    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, long maxInstances) {
-        this(store, keys, plugins, leader, maxInstances, Clock.systemUTC());
+    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader,
+                           GroupRouting routing, long maxInstances) {
+        this(store, keys, plugins, leader, Clock.systemUTC(), routing, maxInstances);
     }
 
-    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, long maxInstances,
-                    Clock clock) {
+    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock) {
+        this(store, keys, plugins, leader, clock, GroupRouting.DEFAULT, SpecValidator.DEFAULT_MAX_INSTANCES);
+    }
+
+    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock,
+                    GroupRouting routing, long maxInstances) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
-        this.writes = new GroupWrites(store, keys, plugins, clock, maxInstances);
+        this.routing = Objects.requireNonNull(routing, "routing");
+        this.writes = new GroupWrites(store, keys, plugins, clock, new EventStore(store, keys).directSink(), routing,
+                maxInstances);
     }
 
     /** Commits through the group write path, as {@code infrakit group commit} does. */
@@ -103,6 +121,10 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     public GroupDescription describeGroup(String id) {
         return etcd(() -> {
             KeyValue spec = watched(id);
+            DelegatedGroup delegated = delegated(id, spec);
+            if (delegated != null) {
+                return plugins.group(delegated.pluginName()).describeGroup(id);
+            }
             GroupStatus status = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()))
                     .orElse(null);
             String plugin = status == null ? null : status.instancePlugin();
@@ -149,6 +171,14 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     @Override
     public boolean isLeader() {
         return leader.getAsBoolean();
+    }
+
+    private DelegatedGroup delegated(String id, KeyValue spec) {
+        try {
+            return routing.parse(id, spec.value(), spec.modRevision());
+        } catch (SpecException e) {
+            return null; // not a spec anyone can use: described as the controller's own invalid spec
+        }
     }
 
     /** The group's spec, if it is watched (exists and is not freed). */

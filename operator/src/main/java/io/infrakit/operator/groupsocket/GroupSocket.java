@@ -2,10 +2,12 @@ package io.infrakit.operator.groupsocket;
 
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.PluginServer;
+import io.infrakit.plugins.rpc.PluginServerBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +43,20 @@ public final class GroupSocket implements AutoCloseable {
      */
     public static Optional<GroupSocket> start(Path pluginDir, String where, String replicaId, EtcdGroupPlugin plugin)
             throws IOException {
+        return start(pluginDir, where, replicaId, plugin, null);
+    }
+
+    /**
+     * As {@link #start(Path, String, String, EtcdGroupPlugin)}, served by a thread pool shared with the process's
+     * other HTTP servers (null: its own).
+     */
+    public static Optional<GroupSocket> start(Path pluginDir, String where, String replicaId, EtcdGroupPlugin plugin,
+                                              ThreadPool threads) throws IOException {
         Objects.requireNonNull(plugin, "plugin");
         boolean isPath = where.indexOf('/') >= 0;
         Path socket = isPath ? Path.of(where) : pluginDir.resolve(where);
         try {
-            return Optional.of(new GroupSocket(serve(socket, plugin)));
+            return Optional.of(new GroupSocket(serve(socket, plugin, threads)));
         } catch (IOException e) {
             if (isPath || !taken(e)) {
                 throw e;
@@ -53,7 +64,7 @@ public final class GroupSocket implements AutoCloseable {
         }
         Path fallback = pluginDir.resolve(where + "-" + safe(replicaId));
         try {
-            GroupSocket s = new GroupSocket(serve(fallback, plugin));
+            GroupSocket s = new GroupSocket(serve(fallback, plugin, threads));
             log.warn("{} is served by another process (another replica on this host?); serving the group socket at "
                     + "{} instead", socket, fallback);
             return Optional.of(s);
@@ -72,8 +83,9 @@ public final class GroupSocket implements AutoCloseable {
         return String.valueOf(e.getMessage()).startsWith("another plugin is listening");
     }
 
-    private static PluginServer serve(Path socket, EtcdGroupPlugin plugin) throws IOException {
-        return PluginServer.builder().group(plugin).manager(plugin).start(socket);
+    private static PluginServer serve(Path socket, EtcdGroupPlugin plugin, ThreadPool threads) throws IOException {
+        PluginServerBuilder b = PluginServer.builder().group(plugin).manager(plugin);
+        return (threads == null ? b : b.threads(threads)).start(socket);
     }
 
     /** A replica ID as a file name: letters, digits, '.', '_' and '-' kept, anything else a '-'. */

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The HTTP endpoint of one {@code infrakit up} replica: its metrics, {@code /healthz} (the process answers, etcd
@@ -34,6 +35,16 @@ public final class OperatorEndpoint implements AutoCloseable {
     public static OperatorEndpoint start(HttpAddress address, OperatorMetrics metrics, Store store, Keys keys,
                                          Controller controller, BooleanSupplier campaigning)
             throws IOException {
+        return start(address, metrics, store, keys, controller, campaigning, b -> { });
+    }
+
+    /**
+     * @param more what else to serve on the same address, or which threads to share (see
+     *             {@link OperatorHttpServer.Builder#mount} and {@link OperatorHttpServer.Builder#threads})
+     */
+    public static OperatorEndpoint start(HttpAddress address, OperatorMetrics metrics, Store store, Keys keys,
+                                         Controller controller, BooleanSupplier campaigning,
+                                         Consumer<OperatorHttpServer.Builder> more) throws IOException {
         EtcdProbe probe = new EtcdProbe(store, keys.prefix() + "/healthz", ETCD_DEADLINE);
         List<Check> health = List.of(
                 new Check("ping", () -> null),
@@ -44,7 +55,11 @@ public final class OperatorEndpoint implements AutoCloseable {
                 new Check("election", () -> !campaigning.getAsBoolean() ? "not campaigning (starting or stopping)"
                         : null));
         try {
-            return new OperatorEndpoint(OperatorHttpServer.start(address, metrics::scrape, health, ready), probe);
+            OperatorHttpServer.Builder b = OperatorHttpServer.builder(address)
+                    .page("/metrics", OperatorHttpServer.PROMETHEUS_TEXT, metrics::scrape)
+                    .checks("/healthz", "healthz", health).checks("/readyz", "readyz", ready);
+            more.accept(b);
+            return new OperatorEndpoint(b.start(), probe);
         } catch (IOException | RuntimeException e) {
             probe.close();
             throw e;

@@ -1,73 +1,180 @@
 package io.infrakit.operator.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.infrakit.plugins.http.Answers;
+import io.infrakit.plugins.http.GuardedServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.ThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /metrics}, {@code /healthz} and {@code /readyz} on the JDK's HTTP server. Checks answer 200 with a line
- * per check when all pass, else 503 naming what failed, as Kubernetes components do. GET and HEAD only.
+ * The operator's one HTTP server ({@code --http}), on Jetty: handlers mounted by path ({@code /metrics},
+ * {@code /healthz}, {@code /readyz}, and whatever is added later, such as a dashboard that streams server-sent
+ * events). A slow or half-sent request holds no thread (Jetty parks it on the selector), its head must arrive within
+ * {@link #REQUEST_TIMEOUT}, and idle connections make room for new ones, so probes are answered while an attacker
+ * holds connections open.
+ *
+ * <pre>{@code
+ * OperatorHttpServer.builder(address).checks("/healthz", "healthz", health).mount("/dashboard", handler).start();
+ * }</pre>
  */
 public final class OperatorHttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OperatorHttpServer.class);
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /** How long a client may take to send a request head: a probe's is a few dozen bytes. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a connection may carry nothing. A streaming handler (server-sent events) writes a comment line more
+     * often than this, or its stream is closed as idle.
+     */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** Connections open at once; past it the one idle the longest is closed (see ConnectionGuard). */
+    public static final int MAX_CONNECTIONS = 128;
 
-    private OperatorHttpServer(HttpServer server, ExecutorService executor) {
+    private final GuardedServer server;
+    private final HttpAddress address;
+
+    private OperatorHttpServer(GuardedServer server, HttpAddress address) {
         this.server = server;
-        this.executor = executor;
+        this.address = address;
     }
 
-    /**
-     * Starts serving.
-     *
-     * @param metrics the Prometheus text of the metrics, or null to serve none
-     * @throws IOException when the address cannot be bound (in use, not local)
-     */
-    public static OperatorHttpServer start(HttpAddress address, Supplier<String> metrics, List<Check> health,
-                                           List<Check> ready) throws IOException {
-        HttpServer server = HttpServer.create(address.socketAddress(), 16);
-        // A few threads: a slow etcd probe must not hold up a scrape.
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "infrakit-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        if (metrics != null) {
-            server.createContext("/metrics", ex -> respond(ex, 200, PROMETHEUS_TEXT, metrics.get()));
-        }
-        server.createContext("/healthz", ex -> checks(ex, "healthz", health));
-        server.createContext("/readyz", ex -> checks(ex, "readyz", ready));
-        server.createContext("/", ex -> respond(ex, 404, "text/plain; charset=utf-8",
-                "not found: try /metrics, /healthz or /readyz\n"));
-        server.start();
-        OperatorHttpServer s = new OperatorHttpServer(server, executor);
-        log.info("serving /metrics, /healthz and /readyz at http://{}", s.address());
-        return s;
+    public static Builder builder(HttpAddress address) {
+        return new Builder(address);
     }
 
     /** The bound address (the real port when started on port 0). */
     public HttpAddress address() {
-        InetSocketAddress a = server.getAddress();
-        return new HttpAddress(a.getAddress().getHostAddress(), a.getPort());
+        return address;
     }
 
-    private static void checks(HttpExchange ex, String what, List<Check> checks) throws IOException {
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** The handlers to mount, by path, and the threads to serve them with. */
+    public static final class Builder {
+        private final HttpAddress address;
+        private final Map<String, Handler> mounts = new LinkedHashMap<>();
+        private ThreadPool threads;
+        private Duration requestTimeout = REQUEST_TIMEOUT;
+
+        private Builder(HttpAddress address) {
+            this.address = Objects.requireNonNull(address, "address");
+        }
+
+        /**
+         * Serves {@code contextPath} and everything below it with a Jetty handler, which may answer at once or
+         * stream (it sees paths relative to the context, {@code Request.getPathInContext}).
+         */
+        public Builder mount(String contextPath, Handler handler) {
+            if (!contextPath.startsWith("/") || contextPath.length() < 2 || contextPath.endsWith("/")) {
+                throw new IllegalArgumentException("a context path is /NAME, not " + contextPath);
+            }
+            if (mounts.putIfAbsent(contextPath, Objects.requireNonNull(handler, "handler")) != null) {
+                throw new IllegalArgumentException(contextPath + " is mounted already");
+            }
+            return this;
+        }
+
+        /** A text document made on each GET (or HEAD). */
+        public Builder page(String path, String contentType, Supplier<String> body) {
+            return mount(path, new Page(() -> new Answer(200, contentType, body.get())));
+        }
+
+        /**
+         * Named checks: 200 with a line per check when all pass, else 503 naming what failed, as Kubernetes
+         * components answer; {@code what} names the verdict line ({@code healthz check passed}).
+         */
+        public Builder checks(String path, String what, List<Check> checks) {
+            List<Check> copy = List.copyOf(checks);
+            return mount(path, new Page(() -> verdict(what, copy)));
+        }
+
+        /** A pool shared with the process's other servers (default: the server's own small pool). */
+        public Builder threads(ThreadPool pool) {
+            this.threads = pool;
+            return this;
+        }
+
+        /** How long a client may take to send a request head (default {@link #REQUEST_TIMEOUT}). */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @throws IOException when the address cannot be bound (in use, not local)
+         */
+        public OperatorHttpServer start() throws IOException {
+            ContextHandlerCollection contexts = new ContextHandlerCollection();
+            for (Map.Entry<String, Handler> m : mounts.entrySet()) {
+                ContextHandler context = new ContextHandler(m.getValue(), m.getKey());
+                context.setAllowNullPathInContext(true); // "/healthz" itself, not only "/healthz/"
+                contexts.addHandler(context);
+            }
+            String paths = String.join(", ", mounts.keySet());
+            List<String> known = new ArrayList<>(mounts.keySet());
+            ContextHandler fallback = new ContextHandler(new Page(() ->
+                    new Answer(404, Answers.TEXT, "not found: try " + String.join(", ", known) + "\n")), "/");
+            contexts.addHandler(fallback);
+            GuardedServer server = GuardedServer.builder("infrakit-http").tcp(address.socketAddress())
+                    .describedAs("http://" + address).threads(threads).handler(contexts)
+                    .maxConnections(MAX_CONNECTIONS).idleTimeout(IDLE_TIMEOUT).requestTimeout(requestTimeout)
+                    .stopTimeout(Duration.ofSeconds(1)).start();
+            HttpAddress bound = new HttpAddress(address.host(), server.port());
+            log.info("serving {} at http://{}", paths, bound);
+            return new OperatorHttpServer(server, bound);
+        }
+    }
+
+    /** An answer made in memory. */
+    record Answer(int status, String contentType, String body) {
+    }
+
+    /** GET and HEAD of an answer made in memory, never cached. */
+    static final class Page extends Handler.Abstract {
+        private final Supplier<Answer> maker;
+
+        Page(Supplier<Answer> maker) {
+            this.maker = maker;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String method = request.getMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                Answers.send(response, callback, 405, null, new byte[0]);
+                return true;
+            }
+            Answer answer = maker.get();
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            Answers.send(response, callback, answer.status(), answer.contentType(),
+                    answer.body().getBytes(StandardCharsets.UTF_8));
+            return true;
+        }
+    }
+
+    private static Answer verdict(String what, List<Check> checks) {
         StringBuilder body = new StringBuilder();
         boolean ok = true;
         for (Check c : checks) {
@@ -86,34 +193,6 @@ public final class OperatorHttpServer implements AutoCloseable {
             }
         }
         body.append(what).append(ok ? " check passed\n" : " check failed\n");
-        respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", body.toString());
-    }
-
-    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        try (ex) {
-            String method = ex.getRequestMethod();
-            if (!"GET".equals(method) && !"HEAD".equals(method)) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                ex.sendResponseHeaders(405, -1);
-                return;
-            }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", contentType);
-            ex.getResponseHeaders().set("Cache-Control", "no-store");
-            if ("HEAD".equals(method)) {
-                ex.sendResponseHeaders(status, -1);
-                return;
-            }
-            ex.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        return new Answer(ok ? 200 : 503, Answers.TEXT, body.toString());
     }
 }

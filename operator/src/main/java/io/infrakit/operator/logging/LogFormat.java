@@ -13,7 +13,7 @@ import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
 /**
- * How log lines look on stderr: {@code text} (logback.xml's human lines) or {@code json} (one JSON object per line,
+ * How log lines look on stderr: {@code text} ({@link LogSetup}'s human lines) or {@code json} (one JSON object per line,
  * Logback's own {@link JsonEncoder}: level, logger, thread, formatted message, epoch-millis timestamp, the MDC with
  * the {@code group} of a reconcile, and the exception).
  */

@@ -1,5 +1,11 @@
 package io.infrakit.operator.write;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
 /**
  * Who asks for a write: the ownership rule and the logs depend on it.
  *
@@ -27,8 +33,42 @@ public record Author(Kind kind, String name) {
         return new Author(Kind.SYNC, source);
     }
 
+    /** The kind as the spec history and the events log write it: cli, group-socket, sync, controller. */
+    public String writer() {
+        return kind == Kind.USER ? "cli" : kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Who exactly, when known: the user and host of a CLI, the source of a sync; null otherwise. */
+    public String who() {
+        return switch (kind) {
+            case USER -> LocalUser.NAME;
+            case SYNC -> name;
+            default -> null;
+        };
+    }
+
+    /** The events log's actor: {@code cli alice@host}, {@code sync NAME}, {@code group-socket}, {@code controller}. */
+    public String actor() {
+        String who = who();
+        return who == null ? writer() : writer() + " " + who;
+    }
+
     @Override
     public String toString() {
         return kind == Kind.SYNC ? "sync source '" + name + "'" : name;
+    }
+
+    /** user@host of this process, read once. */
+    private static final class LocalUser {
+        static final String NAME = System.getProperty("user.name", "unknown") + "@" + host();
+
+        private static String host() {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+            } catch (IOException | RuntimeException e) {
+                String env = System.getenv("HOSTNAME");
+                return env == null || env.isBlank() ? "localhost" : env;
+            }
+        }
     }
 }

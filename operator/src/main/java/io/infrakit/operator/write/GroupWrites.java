@@ -3,8 +3,14 @@ package io.infrakit.operator.write;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventKind;
+import io.infrakit.operator.events.EventSink;
+import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.CommitDetails;
+import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
@@ -19,6 +25,7 @@ import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -31,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>validated</b>: a spec is parsed and checked, and its plugins asked, before it is written;</li>
  *   <li><b>compare-and-set</b>: every write is guarded on the spec's mod revision as it was read, so of two
  *       concurrent writers one wins and the other gets a {@link WriteException.Reason#CONFLICT};</li>
- *   <li><b>history kept</b>: each spec written is recorded with its revision in {@link SpecHistory};</li>
+ *   <li><b>history kept</b>: each spec written is recorded with its revision, time and writer in
+ *       {@link SpecHistory}, and each write is an event ({@link EventSink}) naming who made it;</li>
  *   <li><b>sync ownership</b>: a sync source writes only groups nobody else's source owns; anyone else's write to
  *       a group a source owns is done, with a warning that it is drift, and keeps the source's annotations, so the
  *       group stays that source's.</li>
@@ -67,21 +75,50 @@ public final class GroupWrites {
     private final PluginLookup plugins;
     private final Clock clock;
     private final SpecHistory history;
+    private final EventSink events;
+    private final GroupRouting routing;
     private final long maxInstances;
 
-    /** @param plugins asked to validate every spec written; null checks structure only */
+    /**
+     * Writes recorded in the events log at once (a command, the group socket, a sync).
+     *
+     * @param plugins asked to validate every spec written; null checks structure only
+     */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
-        this(store, keys, plugins, clock, SpecValidator.DEFAULT_MAX_INSTANCES);
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT);
     }
 
     /** @param maxInstances a spec asking for more instances than this is refused */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, long maxInstances) {
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT,
+                maxInstances);
+    }
+
+    /** @param events where each write is reported (the leader's batched, fenced recorder) */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events) {
+        this(store, keys, plugins, clock, events, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (validated by that plugin, with a pretend commit) */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, GroupRouting routing) {
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), routing);
+    }
+
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
+                       GroupRouting routing) {
+        this(store, keys, plugins, clock, events, routing, SpecValidator.DEFAULT_MAX_INSTANCES);
+    }
+
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
+                       GroupRouting routing, long maxInstances) {
         this.maxInstances = maxInstances;
+        this.routing = Objects.requireNonNull(routing, "routing");
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = plugins;
         this.clock = clock == null ? Clock.systemUTC() : clock;
-        this.history = new SpecHistory(store, keys);
+        this.history = new SpecHistory(store, keys, this.clock);
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     public Keys keys() {
@@ -106,6 +143,10 @@ public final class GroupWrites {
      * marker, guarded on the spec read to explain the change.
      */
     public Commit commit(String json, Author who, boolean pretend) {
+        DelegatedGroup delegated = delegated(null, json);
+        if (delegated != null) {
+            return commit(delegated, who, pretend);
+        }
         GroupDefinition def = validate(null, json);
         String id = def.id();
         Optional<StoredSpec> current = read(id);
@@ -118,8 +159,33 @@ public final class GroupWrites {
         }
         TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
                 .then(Op.delete(keys.free(id))), null);
-        history.record(id, r.revision(), def.configHash(), () -> Json.toTree(def.spec()), null);
+        history.record(id, r.revision(), def.configHash(), () -> Json.toTree(def.spec()), who, null);
         log.info("{} committed {} (revision {}): {}", who, id, r.revision(), details);
+        recorded(id, EventKind.COMMIT, who, "committed (revision " + r.revision() + "): " + details);
+        return new Commit(id, details, r.revision(), current, value, warning);
+    }
+
+    /**
+     * A spec for another group plugin: that plugin validates it (a pretend commit, whose details are the answer),
+     * then it is written with its properties as they are; the leader forwards it.
+     */
+    private Commit commit(DelegatedGroup group, Author who, boolean pretend) {
+        String id = group.id();
+        String details = plugins == null ? "Delegated to group plugin " + group.plugin()
+                : GroupPluginCheck.pretend(group, plugins);
+        Optional<StoredSpec> current = read(id);
+        Optional<String> warning = ownership(id, current, who);
+        String value = keepOwner(group.toJson(), current, who);
+        if (pretend) {
+            return new Commit(id, details, 0, current, value, warning);
+        }
+        TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
+                .then(Op.delete(keys.free(id))), null);
+        history.record(id, r.revision(), group.configHash(), () -> Json.toTree(group.spec()), who, null);
+        log.info("{} committed {} for group plugin {} (revision {}): {}", who, id, group.plugin(), r.revision(),
+                details);
+        recorded(id, EventKind.COMMIT, who, "committed for group plugin " + group.plugin() + " (revision "
+                + r.revision() + "): " + details);
         return new Commit(id, details, r.revision(), current, value, warning);
     }
 
@@ -130,6 +196,7 @@ public final class GroupWrites {
         commit(id, Optional.of(current), Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id))),
                 null);
         log.info("{} deleted the spec of {}: its instances are destroyed", who, id);
+        recorded(id, EventKind.DELETE, who, "spec deleted: its instances are destroyed");
         return warning;
     }
 
@@ -148,6 +215,8 @@ public final class GroupWrites {
         commit(id, current, Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.status(id)))
                 .then(Op.delete(keys.pause(id))).then(Op.put(keys.free(id), marker)), null);
         log.info("{} forgot {}: its instances, if any are left, are no longer managed", who, id);
+        recorded(id, EventKind.FREE, who, "forgotten: spec and status deleted, its instances (if any are left) "
+                + "not destroyed");
         return warning;
     }
 
@@ -164,6 +233,7 @@ public final class GroupWrites {
             throw isFree(id) ? WriteException.notWatched(id) : conflict(id, current.modRevision());
         }
         log.info("{} freed {}", who, id);
+        recorded(id, EventKind.FREE, who, "freed: no longer managed, its instances are left alone");
     }
 
     /** Pauses the group's rolling update (it still self-heals). */
@@ -172,6 +242,7 @@ public final class GroupWrites {
         commit(id, Optional.of(current), Txn.builder().then(Op.put(keys.pause(id),
                 PauseMarker.byUser(clock.instant()).toJson())), null);
         log.info("{} paused the update of {}", who, id);
+        recorded(id, EventKind.PAUSE, who, "rolling update paused");
     }
 
     /** Resumes the group's rolling update, also after a failure paused it. */
@@ -179,24 +250,50 @@ public final class GroupWrites {
         StoredSpec current = watched(id);
         commit(id, Optional.of(current), Txn.builder().then(Op.delete(keys.pause(id))), null);
         log.info("{} resumed the update of {}", who, id);
+        recorded(id, EventKind.RESUME, who, "rolling update resumed");
     }
 
     /** Commits the group's previous spec (the newest recorded one at another config), and resumes its update. */
     public Rollback rollback(String id, Author who) {
+        return rollback(id, 0, who);
+    }
+
+    /**
+     * Commits the spec recorded at {@code revision} (0: the previous spec, the newest recorded one at another
+     * config), and resumes the group's update.
+     */
+    public Rollback rollback(String id, long revision, Author who) {
         StoredSpec current = watched(id);
         String currentSha = configHash(id, current);
-        SpecHistory.Entry prev = SpecHistory.previous(history.entries(id), current.modRevision(), currentSha)
-                .orElseThrow(() -> new WriteException(WriteException.Reason.NO_HISTORY, "No previous spec of " + id
-                        + " is recorded (the last " + SpecHistory.KEEP + " are kept)"));
+        List<SpecHistory.Entry> entries = history.entries(id);
+        SpecHistory.Entry prev;
+        if (revision == 0) {
+            prev = SpecHistory.previous(entries, current.modRevision(), currentSha).orElseThrow(() ->
+                    new WriteException(WriteException.Reason.NO_HISTORY, "No previous spec of " + id
+                            + " is recorded (the last " + SpecHistory.KEEP + " are kept)"));
+        } else {
+            prev = entries.stream().filter(e -> e.revision() == revision).findFirst().orElseThrow(() ->
+                    new WriteException(WriteException.Reason.NO_HISTORY, "No spec of " + id + " is recorded at "
+                            + "revision " + revision + "; recorded: " + entries.stream()
+                            .map(e -> Long.toString(e.revision())).toList() + " (see infrakit group history " + id
+                            + ")"));
+            if (prev.configSha().equals(currentSha)) {
+                throw new WriteException(WriteException.Reason.NO_HISTORY, "The spec of revision " + revision
+                        + " has the config " + id + " has now (" + currentSha + "): nothing to roll back");
+            }
+        }
         Optional<String> warning = ownership(id, Optional.of(current), who);
-        long revision = restore(id, current, prev, Txn.builder().then(Op.delete(keys.pause(id))), null);
+        long written = restore(id, current, prev, Txn.builder().then(Op.delete(keys.pause(id))), who, null);
         log.info("{} rolled {} back to the spec of revision {}", who, id, prev.revision());
-        return new Rollback(id, prev.revision(), prev.configSha(), revision, warning);
+        recorded(id, EventKind.ROLLBACK, who, "rolled back to the spec of revision " + prev.revision() + " (config "
+                + prev.configSha() + "), now revision " + written);
+        return new Rollback(id, prev.revision(), prev.configSha(), written, warning);
     }
 
     /** The leader records the spec revision it acts on (specs put without this service have no history yet). */
     public void remember(GroupDefinition group, LeaderTerm term) {
-        history.record(group.id(), group.revision(), group.configHash(), () -> Json.toTree(group.spec()), term);
+        history.record(group.id(), group.revision(), group.configHash(), () -> Json.toTree(group.spec()), null,
+                term);
     }
 
     /**
@@ -217,7 +314,10 @@ public final class GroupWrites {
         log.warn("rolling update of {} failed ({}); rolling back to the spec of revision {}", group.id(), failure,
                 prev.revision());
         try {
-            return Optional.of(new Restored(prev, restore(group.id(), current.get(), prev, Txn.builder(), term)));
+            long revision = restore(group.id(), current.get(), prev, Txn.builder(), Author.CONTROLLER, term);
+            recorded(group.id(), EventKind.ROLLBACK, Author.CONTROLLER, "rolling update failed (" + failure
+                    + "): rolled back to the spec of revision " + prev.revision() + ", now revision " + revision);
+            return Optional.of(new Restored(prev, revision));
         } catch (WriteException e) {
             log.info("not rolled back: {}", e.getMessage());
             return Optional.empty();
@@ -230,7 +330,9 @@ public final class GroupWrites {
         Txn txn = Txn.builder().when(Compare.modRevision(keys.group(group.id()), group.revision()))
                 .then(Op.put(keys.pause(group.id()), PauseMarker.byFailure(failure, group.configHash(),
                         clock.instant()).toJson())).build();
-        store.commit(term.fence(txn)); // refused: a rollback or a new commit meanwhile wins
+        if (store.commit(term.fence(txn)).succeeded()) { // refused: a rollback or a new commit meanwhile wins
+            recorded(group.id(), EventKind.PAUSE, Author.CONTROLLER, "rolling update paused: " + failure);
+        }
     }
 
     /** Several group writes in one transaction, for GitOps sync. */
@@ -240,6 +342,12 @@ public final class GroupWrites {
 
     /** Structure, then the plugins; the error in the user's words. {@code id}: the key's ID, if known. */
     GroupDefinition validate(String id, String json) {
+        DelegatedGroup delegated = delegated(id, json);
+        if (delegated != null) {
+            throw new WriteException(WriteException.Reason.INVALID, "group '" + delegated.id() + "' names group "
+                    + "plugin '" + delegated.plugin() + "': such specs are committed one by one (infrakit group "
+                    + "commit, the group socket), not synced or rolled back");
+        }
         try {
             GroupDefinition def = SpecValidator.parse(id, json, 0);
             SpecValidator.checkCeiling(def, maxInstances);
@@ -247,6 +355,15 @@ public final class GroupWrites {
                 PluginCheck.check(def, plugins);
             }
             return def;
+        } catch (SpecException e) {
+            throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
+        }
+    }
+
+    /** The spec as a delegated group; null when it is the controller's own. */
+    private DelegatedGroup delegated(String id, String json) {
+        try {
+            return routing.parse(id, json, 0);
         } catch (SpecException e) {
             throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
         }
@@ -278,12 +395,18 @@ public final class GroupWrites {
         return SyncAnnotations.value((ObjectNode) Json.parse(canonical), current.get().syncAnnotations());
     }
 
-    private long restore(String id, StoredSpec current, SpecHistory.Entry entry, Txn.Builder more, LeaderTerm term) {
+    private long restore(String id, StoredSpec current, SpecHistory.Entry entry, Txn.Builder more, Author who,
+                         LeaderTerm term) {
         GroupDefinition def = validate(id, Json.write(entry.spec()));
         String value = keepOwner(GroupSpecs.toJson(def.spec()), Optional.of(current), Author.CONTROLLER);
         TxnResult r = commit(id, Optional.of(current), more.then(Op.put(keys.group(id), value)), term);
-        history.record(id, r.revision(), def.configHash(), entry::spec, term);
+        history.record(id, r.revision(), def.configHash(), entry::spec, who, term);
         return r.revision();
+    }
+
+    /** Reports a write done to the events log. */
+    void recorded(String id, EventKind kind, Author who, String message) {
+        events.record(Event.of(clock.instant(), id, kind, null, who.actor(), message));
     }
 
     /** Commits the writes guarded on the spec as read (absent: still absent); a moved spec is a conflict. */

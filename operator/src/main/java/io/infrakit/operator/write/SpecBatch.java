@@ -1,6 +1,7 @@
 package io.infrakit.operator.write;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.events.EventKind;
 import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Compare;
@@ -25,6 +26,7 @@ public final class SpecBatch {
     private final Author who;
     private final Txn.Builder txn = Txn.builder();
     private final List<GroupDefinition> written = new ArrayList<>();
+    private final List<String> deleted = new ArrayList<>();
     private int ops;
 
     SpecBatch(GroupWrites writes, Store store, Author who) {
@@ -49,6 +51,7 @@ public final class SpecBatch {
         writes.ownership(id, Optional.of(current), who);
         Keys keys = writes.keys();
         txn.when(guard(keys, id, current)).then(Op.delete(keys.group(id))).then(Op.delete(keys.free(id)));
+        deleted.add(id);
         ops += 2;
         return this;
     }
@@ -69,14 +72,17 @@ public final class SpecBatch {
         return ops;
     }
 
-    /** Commits; when it succeeded, the specs written are in their groups' history. */
+    /** Commits; when it succeeded, the specs written are in their groups' history and the events log. */
     public TxnResult commit() {
         TxnResult r = store.commit(txn.build());
         if (r.succeeded()) {
             for (GroupDefinition def : written) {
                 writes.history().record(def.id(), r.revision(), def.configHash(), () -> Json.toTree(def.spec()),
-                        null);
+                        who, null);
+                writes.recorded(def.id(), EventKind.COMMIT, who, "committed (revision " + r.revision() + ")");
             }
+            deleted.forEach(id -> writes.recorded(id, EventKind.DELETE, who, "spec deleted: its instances are "
+                    + "destroyed"));
         }
         return r;
     }

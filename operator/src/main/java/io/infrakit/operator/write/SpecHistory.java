@@ -1,6 +1,8 @@
 package io.infrakit.operator.write;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
@@ -13,6 +15,7 @@ import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,24 +27,38 @@ import java.util.function.Supplier;
 /**
  * The last few specs of each group, at {@code <prefix>/history/<ID>}, so a rollback commits exactly the previous
  * spec even after etcd compacted its revisions. Every spec written through {@link GroupWrites} is recorded with the
- * revision etcd gave it, and the leader records the revision it acts on (specs put with etcdctl). Writers
- * compare-and-set the key, so concurrent ones keep each other's entries.
+ * revision etcd gave it, the time and who wrote it, and the leader records the revision it acts on (specs put
+ * with etcdctl: writer {@code etcd}, at the time the leader saw it). Writers compare-and-set the key, so concurrent
+ * ones keep each other's entries.
  */
 public final class SpecHistory {
 
     /** How many specs are kept per group. */
-    public static final int KEEP = 5;
+    public static final int KEEP = 10;
     private static final int ATTEMPTS = 5;
+    /** The writer of a spec that was not written through {@link GroupWrites} (etcdctl, another client). */
+    public static final String DIRECT = "etcd";
 
-    /** One remembered spec. */
+    /**
+     * One remembered spec.
+     *
+     * @param time   when it was written (for a direct write: when the leader first acted on it); null in entries
+     *               recorded by older versions
+     * @param writer cli, group-socket, sync, controller or etcd ({@link #DIRECT}); null in older entries
+     * @param by     who exactly, when known: user@host of a CLI, a sync's source
+     */
+    @JsonPropertyOrder({"Revision", "Time", "Writer", "By", "ConfigSHA", "Spec"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(@JsonProperty("Revision") long revision, @JsonProperty("ConfigSHA") String configSha,
-                        @JsonProperty("Spec") JsonNode spec) {
+                        @JsonProperty("Spec") JsonNode spec, @JsonProperty("Time") String time,
+                        @JsonProperty("Writer") String writer, @JsonProperty("By") String by) {
     }
 
     private static final TypeReference<List<Entry>> LIST = new TypeReference<>() { };
 
     private final Store store;
     private final Keys keys;
+    private final Clock clock;
     /** Revisions known to be recorded, per group: a leader records each revision once, without reading. */
     private final ConcurrentHashMap<String, Set<Long>> recorded = new ConcurrentHashMap<>();
     /** The history of each group as last read or written here, with the key's mod revision (the next guard). */
@@ -51,19 +68,22 @@ public final class SpecHistory {
         static final Read NONE = new Read(List.of(), 0);
     }
 
-    public SpecHistory(Store store, Keys keys) {
+    public SpecHistory(Store store, Keys keys, Clock clock) {
         this.store = store;
         this.keys = keys;
+        this.clock = clock;
     }
 
     /**
      * Remembers the spec of a revision, once: a revision known to be recorded costs nothing (the spec is not even
      * converted), a new one usually one compare-and-set on the history as last read.
      *
+     * @param who  who wrote it; null for a spec written directly to etcd
      * @param term the leader's term to fence the write on, or null for a write on a user's behalf
      * @throws LostLeadershipException when the fence failed
      */
-    public void record(String id, long revision, String configSha, Supplier<JsonNode> spec, LeaderTerm term) {
+    public void record(String id, long revision, String configSha, Supplier<JsonNode> spec, Author who,
+                       LeaderTerm term) {
         Set<Long> known = recorded.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
         if (known.contains(revision)) {
             return;
@@ -80,7 +100,8 @@ public final class SpecHistory {
                 return;
             }
             List<Entry> next = new ArrayList<>(now.entries());
-            next.add(new Entry(revision, configSha, spec.get()));
+            next.add(new Entry(revision, configSha, spec.get(), clock.instant().toString(),
+                    who == null ? DIRECT : who.writer(), who == null ? null : who.who()));
             next.sort(Comparator.comparingLong(Entry::revision));
             while (next.size() > KEEP) {
                 next.remove(0);

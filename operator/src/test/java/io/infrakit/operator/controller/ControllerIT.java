@@ -4,9 +4,11 @@ import static io.infrakit.operator.controller.OperatorFixture.cattle;
 import static io.infrakit.operator.controller.OperatorFixture.pets;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.store.testing.Await;
@@ -186,11 +188,60 @@ class ControllerIT {
         OperatorFixture op = operator("quiet", Duration.ofMillis(100));
         op.put("web", cattle("web", 3, "x"));
         op.awaitConverged("web", 3);
-        Thread.sleep(300);
+        // The events of converging are written in batches, at most EventRecorder.INTERVAL after they happen.
+        Thread.sleep(300 + io.infrakit.operator.events.EventRecorder.INTERVAL.toMillis());
         long before = op.store.put(op.keys.prefix() + "/probe", "1");
         Thread.sleep(1000); // about ten resyncs
         long after = op.store.put(op.keys.prefix() + "/probe", "2");
         assertThat(after).as("no etcd write between the two probes").isEqualTo(before + 1);
+    }
+
+    @Test
+    void whatTheFlavorDidOnItsOwnShowsInTheStatus() {
+        OperatorFixture op = new OperatorFixture(ETCD, "notes", dir, Duration.ofMillis(200));
+        java.util.concurrent.atomic.AtomicReference<List<String>> notes = new java.util.concurrent.atomic.AtomicReference<>(
+                List.of());
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.infrakit.plugins.vanilla.VanillaFlavorPlugin vanilla = new io.infrakit.plugins.vanilla.VanillaFlavorPlugin();
+        op.plugins.registerFlavor("noting", new io.infrakit.plugins.spi.FlavorPlugin() {
+            @Override
+            public void validate(JsonNode properties, Allocation allocation) {
+                vanilla.validate(properties, allocation);
+            }
+
+            @Override
+            public InstanceSpec prepare(JsonNode properties, InstanceSpec spec, Allocation allocation,
+                                        io.infrakit.plugins.spi.Index index) {
+                return vanilla.prepare(properties, spec, allocation, index);
+            }
+
+            @Override
+            public io.infrakit.plugins.spi.Health healthy(JsonNode properties, InstanceDescription instance) {
+                return vanilla.healthy(properties, instance);
+            }
+
+            @Override
+            public void drain(JsonNode properties, InstanceDescription instance) {
+                vanilla.drain(properties, instance);
+            }
+
+            @Override
+            public List<String> notes(String group, JsonNode properties, Allocation allocation) {
+                asked.add(group + ":" + allocation.desired() + ":" + properties.path("Init").get(0).asText());
+                return notes.get();
+            }
+        });
+        this.op = op.start();
+        op.put("web", cattle("web", 2, "x").replace("flavor-vanilla", "noting"));
+        assertThat(op.awaitConverged("web", 2).notes()).isEmpty();
+        assertThat(asked).contains("web:2:echo hello");
+
+        notes.set(List.of("2026-01-01T00:00:00Z removed manager node n1 from the swarm"));
+        GroupStatus s = op.awaitStatus("web", st -> !st.notes().isEmpty(), "the flavor's notes in the status");
+        assertThat(s.notes()).containsExactly("2026-01-01T00:00:00Z removed manager node n1 from the swarm");
+        assertThat(s.converged()).isTrue();
+        assertThat(op.store.get(op.keys.status("web")).orElseThrow().value())
+                .contains("\"Notes\":[\"2026-01-01T00:00:00Z removed manager node n1 from the swarm\"]");
     }
 
     private static Set<String> ids(List<InstanceDescription> list) {

@@ -87,28 +87,64 @@ class UpCommandHttpIT {
                 .isEqualTo("web"));
     }
 
+    /**
+     * Every replica of a deployment listens on the same port: one that is taken must cost the endpoint only, not
+     * the replica (or all of them), and say so where the replicas are listed.
+     */
     @Test
-    void aBusyChosenPortIsAnError() throws Exception {
+    void aBusyChosenPortCostsTheEndpointNotTheReplicaAndInfrakitLeaderSaysSo() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String prefix = EtcdCluster.uniquePrefix("busy");
             Path log = dir.resolve("busy.log");
-            Process up = up(log, "--prefix", EtcdCluster.uniquePrefix("busy"), "--http",
-                    "127.0.0.1:" + busy.getLocalPort(), "--file-dir", dir.resolve("files").toString());
-            assertThat(up.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(up.exitValue()).isEqualTo(1);
-            assertThat(read(log)).contains("error: cannot listen on --http 127.0.0.1:" + busy.getLocalPort());
+            Process up = up(log, "--prefix", prefix, "--id", "busy-1", "--http", "127.0.0.1:" + busy.getLocalPort(),
+                    "--file-dir", dir.resolve("files").toString());
+            try {
+                String expected = "no /metrics, /healthz or /readyz: cannot listen on 127.0.0.1:" + busy.getLocalPort();
+                Path out = dir.resolve("leader.out");
+                Await.until(Duration.ofSeconds(60), "infrakit leader shows the replica leading, with the warning",
+                        () -> {
+                            assertThat(up.isAlive()).as("up exited: " + read(log)).isTrue();
+                            return cli(out, "leader", "--prefix", prefix) == 0
+                                    && read(out).matches("(?s).*leader\\s+busy-1\\s.*\\n\\s+warning: "
+                                    + java.util.regex.Pattern.quote(expected) + ".*");
+                        });
+                assertThat(read(log)).contains("ERROR", expected);
+            } finally {
+                up.destroy();
+                assertThat(up.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+    }
+
+    private int cli(Path out, String... args) {
+        try {
+            Process p = infrakit(args).redirectOutput(out.toFile()).start();
+            return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 
     private Process up(Path log, String... args) throws IOException {
+        List<String> upArgs = new ArrayList<>(List.of("up"));
+        upArgs.addAll(List.of(args));
+        return infrakit(upArgs.toArray(String[]::new)).redirectOutput(log.toFile()).start();
+    }
+
+    /** The CLI in a JVM of its own, on the test etcd, with none of this machine's INFRAKIT_ settings. */
+    private ProcessBuilder infrakit(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx192m",
-                "-cp", System.getProperty("java.class.path"), "io.infrakit.operator.cli.Main", "up",
-                "--etcd", ETCD.endpoints().get(0)));
+                "-cp", System.getProperty("java.class.path"), "io.infrakit.operator.cli.Main"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        cmd.addAll(List.of("--etcd", ETCD.endpoints().get(0)));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("INFRAKIT_"));
         pb.environment().put("INFRAKIT_HOME", dir.resolve("home").toString());
-        return pb.start();
+        return pb;
     }
 
     private static String read(Path log) {

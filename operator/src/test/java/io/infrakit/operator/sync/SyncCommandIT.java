@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Store;
 import io.infrakit.store.testing.EtcdCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,19 +53,8 @@ class SyncCommandIT {
         if (at == 1) {
             all.addAll(List.of("--file-dir", tmp.resolve("files").toString()));
         }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(all.toArray(String[]::new));
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        InProcessCli.Run run = InProcessCli.run(all.toArray(String[]::new));
+        return new Run(run.exitCode(), run.out(), run.err());
     }
 
     @Test
@@ -149,5 +135,20 @@ class SyncCommandIT {
         assertThat(infrakit("sync", "--dir", tmp.toString(), "--self-heal").code()).isEqualTo(2);
         assertThat(infrakit("sync", "--dir", tmp.toString(), "--watch", "--dry-run").code()).isEqualTo(2);
         assertThat(infrakit("sync", "--dir", tmp.toString(), "--name", "a/b").code()).isEqualTo(2);
+    }
+
+    @Test
+    void anEmptyWebhookSecretFileStopsTheWatchBeforeItStarts() throws Exception {
+        repo.write("web.json", cattle("web", 1));
+        repo.commit("first");
+        Path secret = java.nio.file.Files.writeString(tmp.resolve("secret"), " \n\t\n");
+
+        Run run = infrakit("sync", "--git", repo.dir.toString(), "--watch", "--webhook-listen", "127.0.0.1:0",
+                "--webhook-secret-file", secret.toString());
+
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("--webhook-secret-file " + secret + " is empty: refusing to serve the webhook"
+                + " without authentication");
+        assertThat(store.list(keys.groups()).kvs()).as("nothing synced").isEmpty();
     }
 }

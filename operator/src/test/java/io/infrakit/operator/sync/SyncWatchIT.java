@@ -112,7 +112,7 @@ class SyncWatchIT {
         repo.write("web.json", cattle("web", 1));
         repo.commit("first");
         SyncWatcher w = watch(SyncOptions.of("infra"), Duration.ofHours(1));
-        webhook = SyncWebhook.start(new InetSocketAddress("127.0.0.1", 0), "s3cret", w::trigger);
+        webhook = SyncWebhook.start(new InetSocketAddress("127.0.0.1", 0), "s3cret", PushFilter.ANY, w::trigger);
         Await.until(WAIT, "first sync", () -> size("web") == 1);
         Await.until(WAIT, "first result", () -> results.size() == 1);
         int syncs = results.size();

@@ -1,6 +1,6 @@
 package io.infrakit.plugins.discovery;
 
-import io.infrakit.plugins.InfraKitHome;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.PluginNotFoundException;
 import io.infrakit.plugins.rpc.PluginAddress;
 import io.infrakit.plugins.rpc.PluginTransportException;

@@ -52,7 +52,11 @@ public final class DockerClients {
         return connect(host, null, null);
     }
 
-    private static DockerClient connect(String host, SSLConfig ssl, Duration responseTimeout) {
+    /**
+     * A client whose calls give up after {@code responseTimeout} (null: never, for streams). Engines on machines
+     * that come and go want a short one: a pooled connection to a machine that vanished hangs a call until then.
+     */
+    public static DockerClient connect(String host, SSLConfig ssl, Duration responseTimeout) {
         Objects.requireNonNull(host, "host");
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host)

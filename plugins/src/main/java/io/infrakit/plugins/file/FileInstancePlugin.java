@@ -4,7 +4,7 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.plugins.InfraKitHome;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;

@@ -145,7 +145,13 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
     private void index(Instance i) {
         String group = i.tags().get(Tags.GROUP);
         if (group != null) {
-            byGroup.computeIfAbsent(group, g -> ConcurrentHashMap.newKeySet()).add(i.id());
+            // Added inside compute: unindex drops a group's set once empty, and an add to a set already dropped
+            // would be lost.
+            byGroup.compute(group, (g, ids) -> {
+                Set<String> set = ids != null ? ids : ConcurrentHashMap.newKeySet();
+                set.add(i.id());
+                return set;
+            });
         }
     }
 

@@ -1,7 +1,7 @@
 package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.plugins.InfraKitHome;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;

@@ -4,9 +4,10 @@ import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.GroupPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.ManagerPlugin;
+import io.infrakit.plugins.http.GuardedServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
  * What a {@link PluginServer} serves and how: a default and/or typed instance and flavor plugins, a group plugin
@@ -26,6 +29,12 @@ public final class PluginServerBuilder {
 
     private static final Set<String> INSTANCE_VERSIONS = Set.of("0.5.0", "0.6.0", "0.6.1");
     private static final Set<String> FLAVOR_VERSIONS = Set.of("0.1.0", "0.1.1");
+    private static final AtomicInteger SERVERS = new AtomicInteger();
+    /**
+     * A server's own pool: threads come only for requests being served (a plugin call may take seconds, and the
+     * controller makes up to 16 at once per group), and go after 30 s idle, down to the selector alone.
+     */
+    private static final int MAX_THREADS = 32;
 
     private InstancePlugin instance;
     private final Map<String, InstancePlugin> typedInstances = new TreeMap<>();
@@ -40,7 +49,8 @@ public final class PluginServerBuilder {
     private Duration idleTimeout = Duration.ofMinutes(2);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(10);
-    private long maxBodyBytes = 4L << 20;
+    private int maxBodyBytes = 4 << 20;
+    private ThreadPool threads;
 
     PluginServerBuilder() {
     }
@@ -105,7 +115,10 @@ public final class PluginServerBuilder {
         return this;
     }
 
-    /** Connections served at once (default 64); more are answered 503 and closed. */
+    /**
+     * Connections open at once (default 64). One more closes the connection idle the longest to make room; only
+     * when all are serving requests is the newcomer answered 503.
+     */
     public PluginServerBuilder maxConnections(int max) {
         if (max < 1) {
             throw new IllegalArgumentException("maxConnections must be positive");
@@ -120,7 +133,7 @@ public final class PluginServerBuilder {
         return this;
     }
 
-    /** How long a client may take to send a request, and to read the answer (default 30 s). */
+    /** How long a client may take to send a request, head and body (default 30 s). */
     public PluginServerBuilder requestTimeout(Duration timeout) {
         this.requestTimeout = positive(timeout, "requestTimeout");
         return this;
@@ -133,6 +146,15 @@ public final class PluginServerBuilder {
     }
 
     /**
+     * Serve with this pool, shared with other servers of the process (its owner stops it after them); by default
+     * each server has its own small pool, ended by {@link PluginServer#close}.
+     */
+    public PluginServerBuilder threads(ThreadPool pool) {
+        this.threads = Objects.requireNonNull(pool, "pool");
+        return this;
+    }
+
+    /**
      * Binds the Unix socket and starts serving.
      *
      * @throws IOException when the socket cannot be created, or another plugin listens there already
@@ -140,14 +162,17 @@ public final class PluginServerBuilder {
     public PluginServer start(Path socket) throws IOException {
         List<RpcService<?>> services = services();
         Path path = socket.toAbsolutePath();
-        ServerSocketChannel channel = SocketFiles.bind(path);
-        Object socketKey = SocketFiles.fileKey(path);
+        Path bound = SocketFiles.prepare(path);
+        GuardedServer server = server(services).unix(bound).describedAs("unix://" + path).start();
         Path pid = path.resolveSibling(path.getFileName() + ".pid");
         try {
+            SocketFiles.publish(bound, path);
             SocketFiles.writeAtomically(pid, Long.toString(ProcessHandle.current().pid()), "rw-------");
-            return new PluginServer(settings(), channel, new PluginAddress.Unix(path), path, pid, null, services);
+            return new PluginServer(server, new PluginAddress.Unix(path), path, pid, null, specs(services));
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            Object socketKey = SocketFiles.fileKey(path);
+            server.close();
+            Files.deleteIfExists(bound);
             SocketFiles.deleteIfSame(path, socketKey);
             SocketFiles.deleteIfSame(pid, SocketFiles.fileKey(pid));
             throw e;
@@ -160,28 +185,37 @@ public final class PluginServerBuilder {
      */
     public PluginServer startTcp(InetSocketAddress bind, Path listenFile) throws IOException {
         List<RpcService<?>> services = services();
-        ServerSocketChannel channel = ServerSocketChannel.open();
+        GuardedServer server = server(services).tcp(bind).start();
         try {
-            channel.bind(bind);
-            InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
             String host = bind.getAddress() == null || bind.getAddress().isAnyLocalAddress()
                     ? "localhost" : bind.getAddress().getHostAddress();
-            PluginAddress.Tcp address = new PluginAddress.Tcp(host, bound.getPort());
+            PluginAddress.Tcp address = new PluginAddress.Tcp(host, server.port());
             Path listen = listenFile == null ? null : listenFile.toAbsolutePath();
             if (listen != null) {
                 SocketFiles.createPrivateDirectory(listen.getParent());
                 SocketFiles.writeAtomically(listen, address.toString(), "rw-r--r--");
             }
-            return new PluginServer(settings(), channel, address, null, null, listen, services);
+            return new PluginServer(server, address, null, null, listen, specs(services));
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            server.close();
             throw e;
         }
     }
 
-    private PluginServer.Settings settings() {
-        return new PluginServer.Settings(vendor, maxConnections, idleTimeout, requestTimeout, shutdownGrace,
-                maxBodyBytes);
+    private GuardedServer.Builder server(List<RpcService<?>> services) {
+        RpcDispatcher dispatcher = new RpcDispatcher();
+        services.forEach(s -> s.register(dispatcher));
+        new HandshakeService(services).register(dispatcher);
+        PluginRoutes routes = new PluginRoutes(dispatcher, ApiInfo.document(vendor, services), maxBodyBytes,
+                requestTimeout);
+        String name = "infrakit-rpc-" + SERVERS.incrementAndGet();
+        return GuardedServer.builder(name).handler(routes).threads(threads).maxThreads(MAX_THREADS)
+                .maxConnections(maxConnections).idleTimeout(idleTimeout).requestTimeout(requestTimeout)
+                .stopTimeout(shutdownGrace);
+    }
+
+    private static List<InterfaceSpec> specs(List<RpcService<?>> services) {
+        return services.stream().map(RpcService::spec).toList();
     }
 
     private List<RpcService<?>> services() {

@@ -6,10 +6,7 @@ import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.JsonFormatException;
 import io.infrakit.plugins.spi.PluginException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Calls a plugin's JSON-RPC methods: one HTTP/1.1 exchange on a fresh connection per call, so a plugin that
- * restarts on the same socket is simply reached again, and a hung one costs the caller one timeout. Thread-safe
- * and holding no resources between calls.
+ * Calls a plugin's JSON-RPC methods: one HTTP/1.1 exchange on a connection of its own per call, through the
+ * process's one HTTP client (see {@link PluginHttp}), so a plugin that restarts on the same socket is simply reached
+ * again, and a hung one costs the caller one timeout. Thread-safe and holding no resources between calls.
  */
 public final class RpcClient {
 
@@ -35,7 +32,7 @@ public final class RpcClient {
     /** InfraKit's variable for the client timeout, a Go duration such as {@code 1s} or {@code 500ms}. */
     public static final String TIMEOUT_ENV = "INFRAKIT_CLIENT_TIMEOUT";
 
-    private static final long MAX_RESPONSE_BYTES = 64L << 20;
+    private static final int MAX_RESPONSE_BYTES = 64 << 20;
 
     private final PluginAddress address;
     private final Duration timeout;
@@ -51,6 +48,7 @@ public final class RpcClient {
             throw new IllegalArgumentException("timeout must be positive");
         }
         this.timeout = timeout;
+        PluginHttp.start();
     }
 
     /**
@@ -101,7 +99,7 @@ public final class RpcClient {
 
     JsonNode call(String method, JsonNode params, long deadline) {
         long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        HttpMessages.Response response = exchange("POST", "/", JsonRpc.request(method, params, id), deadline, method);
+        PluginHttp.Answer response = exchange("/", JsonRpc.request(method, params, id), deadline, method);
         JsonRpc.Reply reply;
         try {
             reply = JsonRpc.reply(response.body());
@@ -168,7 +166,7 @@ public final class RpcClient {
 
     /** The plugin's self-description, {@code GET /info/api.json}. */
     public JsonNode apiInfo() {
-        HttpMessages.Response response = exchange("GET", PluginRoutes.API_PATH, null, deadline(), PluginRoutes.API_PATH);
+        PluginHttp.Answer response = exchange(PluginRoutes.API_PATH, null, deadline(), PluginRoutes.API_PATH);
         if (response.status() != 200) {
             throw new PluginException("plugin at " + address + " answered " + PluginRoutes.API_PATH + " with HTTP "
                     + response.status() + ": " + text(response.body()));
@@ -201,30 +199,31 @@ public final class RpcClient {
         return out;
     }
 
-    private HttpMessages.Response exchange(String httpMethod, String path, byte[] body, long deadline, String what) {
+    private PluginHttp.Answer exchange(String path, byte[] body, long deadline, String what) {
         SocketAddress target;
-        ChannelIo io;
         try {
             target = address.socketAddress();
-            io = ChannelIo.connect(target, deadline);
-        } catch (SocketTimeoutException e) {
-            throw new PluginTransportException("cannot connect to plugin at " + address + ": no answer within "
-                    + format(timeout), true, e);
         } catch (IOException e) {
             throw new PluginTransportException("cannot connect to plugin at " + address + ": " + describe(e), false, e);
         }
-        try (io) {
-            io.write(ByteBuffer.wrap(HttpMessages.encodeRequest(httpMethod, path, "application/json", body)), deadline);
-            return HttpMessages.readResponse(new HttpInput(io), httpMethod.equals("HEAD"), MAX_RESPONSE_BYTES, deadline);
-        } catch (SocketTimeoutException e) {
-            throw new PluginTransportException("plugin at " + address + " did not answer " + what + " within "
-                    + format(timeout), true, e);
-        } catch (InterruptedIOException e) {
-            throw new PluginTransportException("interrupted while calling " + what + " on plugin at " + address,
-                    false, e);
-        } catch (IOException e) {
+        try {
+            return PluginHttp.exchange(target, path, body, deadline, MAX_RESPONSE_BYTES);
+        } catch (PluginHttp.Failure f) {
+            if (f.interrupted) {
+                throw new PluginTransportException("interrupted while calling " + what + " on plugin at " + address,
+                        false, f.getCause());
+            }
+            if (!f.connected) {
+                throw new PluginTransportException("cannot connect to plugin at " + address + ": "
+                        + (f.timedOut ? "no answer within " + format(timeout) : f.getMessage()), f.timedOut,
+                        f.getCause());
+            }
+            if (f.timedOut) {
+                throw new PluginTransportException("plugin at " + address + " did not answer " + what + " within "
+                        + format(timeout), true, f.getCause());
+            }
             throw new PluginTransportException("plugin at " + address + " failed during " + what + ": "
-                    + describe(e), false, e);
+                    + f.getMessage(), false, f.getCause());
         }
     }
 

@@ -3,7 +3,6 @@ package io.infrakit.plugins.rpc;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -60,11 +59,12 @@ final class SocketFiles {
     }
 
     /**
-     * Binds a Unix socket at {@code socket} with mode 0600. It is bound under a temporary name, restricted, then
-     * renamed into place, so it is never reachable with looser permissions. A stale socket (nobody listening) is
-     * replaced; a live one or a file that is not a socket is an error.
+     * Checks that a plugin may listen at {@code socket} and returns the path to bind first: a temporary name beside
+     * it, so that the socket is never reachable under its real name with looser permissions than 0600 (see
+     * {@link #publish}). A stale socket (nobody listening) will be replaced; a live one, or a file that is not a
+     * socket, is an error.
      */
-    static ServerSocketChannel bind(Path socket) throws IOException {
+    static Path prepare(Path socket) throws IOException {
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             throw new IOException("socket path " + socket + " is longer than " + MAX_SOCKET_PATH
                     + " bytes, the limit for Unix sockets");
@@ -79,23 +79,18 @@ final class SocketFiles {
             }
         }
         Path temp = socket.resolveSibling("." + Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x10000000));
-        boolean viaTemp = temp.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH;
-        Path bindPath = viaTemp ? temp : socket;
-        if (!viaTemp) {
-            Files.deleteIfExists(socket); // checked stale above
+        if (temp.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+            return temp;
         }
-        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            channel.bind(UnixDomainSocketAddress.of(bindPath));
-            Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rw-------"));
-            if (viaTemp) {
-                Files.move(temp, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            Files.deleteIfExists(bindPath);
-            throw e;
+        Files.deleteIfExists(socket); // checked stale above; no room for a temporary name
+        return socket;
+    }
+
+    /** Restricts the socket bound at {@code bound} to its owner, then renames it to {@code socket}. */
+    static void publish(Path bound, Path socket) throws IOException {
+        Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+        if (!bound.equals(socket)) {
+            Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

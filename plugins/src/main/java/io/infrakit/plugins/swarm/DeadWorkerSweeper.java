@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +39,15 @@ final class DeadWorkerSweeper implements AutoCloseable {
         return t;
     });
 
-    /** Sweeps now, and again at each of {@link #LATER}. */
-    void sweepNowAndLater(DockerClient client, String context, String group) {
-        sweep(client, context, group);
+    /**
+     * Sweeps now, and again at each of {@link #LATER}, each time through the manager {@code manager} gives then
+     * (the one {@code Docker.Host} names may be down by the time a later sweep runs).
+     */
+    void sweepNowAndLater(Supplier<DockerClient> manager, String context, String group) {
+        sweep(manager, context, group);
         for (Duration d : LATER) {
             try {
-                later.schedule(() -> sweep(client, context, group), d.toMillis(), TimeUnit.MILLISECONDS);
+                later.schedule(() -> sweep(manager, context, group), d.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 return;
             }
@@ -51,9 +55,10 @@ final class DeadWorkerSweeper implements AutoCloseable {
     }
 
     /** Removes the group's long-down nodes of the context; best effort, so a failure only logs. */
-    static void sweep(DockerClient client, String context, String group) {
+    static void sweep(Supplier<DockerClient> manager, String context, String group) {
         long downBefore = System.currentTimeMillis() - GRACE.toMillis();
         try {
+            DockerClient client = manager.get();
             for (SwarmNode node : SwarmFlavorPlugin.nodesWithLabel(client, SwarmFlavorPlugin.LINK_CONTEXT_TAG,
                     context)) {
                 Map<String, String> labels = node.getDescription().getEngine().getLabels();

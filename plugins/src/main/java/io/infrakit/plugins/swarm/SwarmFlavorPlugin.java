@@ -16,6 +16,8 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,20 +34,22 @@ import org.slf4j.LoggerFactory;
  * InfraKit's swarm flavor ({@code flavor-swarm/manager}, {@code flavor-swarm/worker}): each instance gets a script that
  * labels its Docker engine and makes it a swarm node.
  *
- * <p>Prepare asks the engine at {@code Docker.Host} (a manager) for the swarm's state. The manager whose logical ID is
- * {@code SwarmJoinIP} initialises the swarm when that engine cannot be reached or is in no swarm (it is the seed,
- * being created); every other instance joins with the join token of its role, and prepare fails (the group retries
- * later) while there is no swarm to join. Each instance is tied to its node by a random "link" that is both an
- * instance tag and an engine label ({@code infrakit-link}), which is how {@link #healthy} and {@link #drain} find
- * the node.
+ * <p>Prepare asks the engine at {@code Docker.Host} (a manager) for the swarm's state, and when that engine holds no
+ * swarm to join (its machine is the one being replaced, say), the engines of the group's other managers
+ * ({@link SwarmLocator}). Every instance joins the swarm it finds, with the join token of its role. The manager
+ * whose logical ID is {@code SwarmJoinIP} (the seed) initialises a swarm only when none of those engines is in one:
+ * a replaced seed joins the swarm the other managers kept rather than starting a second one. Otherwise prepare
+ * fails (the group retries later) while there is no swarm to join. Each instance is tied to its node by a random
+ * "link" that is both an instance tag and an engine label ({@code infrakit-link}), which is how {@link #healthy}
+ * and {@link #drain} find the node; the engine is labelled with the group and the logical ID too.
  *
- * <p>{@code Docker.Host} should reach a live manager whichever managers are up (a name or balancer in front of all
- * managers): when it names only the seed and the seed itself is replaced, the new seed finds no swarm there and
- * initialises a new one, as InfraKit's flavor did.
+ * <p>A replaced manager's node leaves the raft: once its replacement is a ready manager and it has been down a
+ * little while, it is demoted and removed, never while the swarm lacks a quorum ({@link ReplacedManagers}), and
+ * {@link #notes} tells the group's status what was removed.
  *
  * <p>When a worker is prepared or drained, the group's swarm nodes that have been down for a while are removed, then
  * and again over the next two minutes ({@link DeadWorkerSweeper}): a dead worker that the group replaces leaves no
- * dead node behind. Each engine is labelled with its group, so one group's sweep never touches another's nodes.
+ * dead node behind. Each engine is labelled with its group, so one group's removals never touch another's nodes.
  */
 public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
 
@@ -61,6 +65,8 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     public static final String SWARM_ID_TAG = "swarm-id";
 
     static final String NO_DOCKER = "no docker connect info";
+    /** How long one call to a swarm engine may take: each is a quick read or a single raft write. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
     static final String ODD_MANAGERS = "must have odd number for quorum";
 
     private static final Logger LOG = LoggerFactory.getLogger(SwarmFlavorPlugin.class);
@@ -71,6 +77,8 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     private final SwarmRole role;
     private final DockerConnections docker;
     private final DeadWorkerSweeper sweeper = new DeadWorkerSweeper();
+    private final SwarmLocator locator;
+    private final ReplacedManagers managers;
 
     /** Connects to engines with {@link DockerClients}. */
     public SwarmFlavorPlugin(SwarmRole role) {
@@ -80,6 +88,8 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     public SwarmFlavorPlugin(SwarmRole role, DockerConnector connector) {
         this.role = Objects.requireNonNull(role, "role");
         this.docker = new DockerConnections(Objects.requireNonNull(connector, "connector"));
+        this.locator = new SwarmLocator(docker);
+        this.managers = new ReplacedManagers(locator, Clock.systemUTC());
     }
 
     public SwarmRole role() {
@@ -136,25 +146,29 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         }
         String body = swarm.initScriptTemplateUrl().isEmpty()
                 ? SwarmInitScript.DEFAULT_BODY : SwarmInitScript.load(swarm.initScriptTemplateUrl());
-        DockerClient client = docker.client(swarm.docker());
-        SwarmState state = SwarmState.read(client);
         String logicalId = spec.logicalId() == null ? "" : spec.logicalId();
         boolean seed = role == SwarmRole.MANAGER && !logicalId.isEmpty() && logicalId.equals(swarm.swarmJoinIp());
+        SwarmLocator.Answers found = logicalId.isEmpty() ? locator.locate(swarm, allocation, null, false)
+                : locator.locate(swarm, allocation, logicalId, true);
 
         SwarmInitScript.Action action;
+        SwarmState state;
         String token = null;
-        if (seed && state.canInitialise()) {
-            action = SwarmInitScript.Action.INIT;
-        } else {
-            requireJoinable(state, swarm.docker());
+        if (found.joinable().isPresent()) {
+            state = found.joinable().get().state();
             action = SwarmInitScript.Action.JOIN;
             token = role == SwarmRole.MANAGER ? state.managerToken() : state.workerToken();
+        } else if (seed && found.noSwarmAnywhere()) {
+            state = found.first().state();
+            action = SwarmInitScript.Action.INIT;
+        } else {
+            throw notJoinable(found, swarm.docker());
         }
         String swarmId = state.swarmId() == null || state.swarmId().isEmpty() ? "?" : state.swarmId();
         String context = "swarm::" + swarmId + "::" + role.wireName();
         String group = spec.tagsOrEmpty().getOrDefault(Tags.GROUP, "");
         if (role == SwarmRole.WORKER) {
-            sweeper.sweepNowAndLater(client, context, group);
+            sweeper.sweepNowAndLater(() -> locator.listNodes(swarm, allocation).client(), context, group);
         }
 
         Map<String, String> link = new LinkedHashMap<>();
@@ -164,6 +178,9 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         Map<String, String> labels = new LinkedHashMap<>(link);
         if (!group.isEmpty()) {
             labels.put(Tags.GROUP, group); // so that sweeping one group's dead nodes never touches another's
+        }
+        if (!logicalId.isEmpty()) {
+            labels.put(Tags.LOGICAL_ID, logicalId); // which member a node is, once its instance is gone
         }
         swarm.engineLabels().forEach(labels::putIfAbsent);
 
@@ -182,23 +199,43 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             attachments.addAll(extra);
             prepared = prepared.withAttachments(attachments);
         }
+        if (role == SwarmRole.MANAGER) {
+            managers.check(group, swarm, allocation, ReplacedManagers.FOLLOW); // a replacement: its predecessor goes
+        }
         return prepared;
     }
 
-    private static void requireJoinable(SwarmState state, SwarmSpec.Docker where) {
+    /**
+     * For a manager group: looks at its managers again (without waiting), and returns the replaced managers this
+     * flavor removed from the swarm lately, then what keeps one from being removed, if anything.
+     */
+    @Override
+    public List<String> notes(String group, JsonNode properties, Allocation allocation) {
+        if (role != SwarmRole.MANAGER) {
+            return List.of();
+        }
+        SwarmSpec spec = SwarmSpec.parse(properties);
+        if (spec.docker().given()) {
+            managers.check(group, spec, allocation, Duration.ZERO);
+        }
+        return managers.notes(group);
+    }
+
+    /** Why no node can join: what {@code Docker.Host} said, and what the other managers' engines said. */
+    private static PluginException notJoinable(SwarmLocator.Answers found, SwarmSpec.Docker where) {
         String engine = DockerConnections.describe(where);
+        SwarmState state = found.first().state();
+        String others = found.others();
         if (!state.reachable()) {
-            throw new PluginException("cannot reach the swarm manager's Docker engine at " + engine + " ("
-                    + state.unreachable() + "); no swarm to join yet, try again later");
+            return new PluginException("cannot reach the swarm manager's Docker engine at " + engine + " ("
+                    + state.unreachable() + ")" + others + "; no swarm to join yet, try again later");
         }
         if (!state.initialised()) {
-            throw new PluginException("the Docker engine at " + engine + " is not in an initialised swarm yet ("
-                    + state.noTokens() + "); no swarm to join, try again later");
+            return new PluginException("the Docker engine at " + engine + " is not in an initialised swarm yet ("
+                    + state.noTokens() + ")" + others + "; no swarm to join, try again later");
         }
-        if (state.noTokens() != null || state.managerAddr() == null) {
-            throw new PluginException("cannot get join tokens and a manager address from the Docker engine at "
-                    + engine + ": " + (state.noTokens() != null ? state.noTokens() : "no manager address"));
-        }
+        return new PluginException("cannot get join tokens and a manager address from the Docker engine at "
+                + engine + ": " + state.summary() + others);
     }
 
     /**
@@ -213,7 +250,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         }
         SwarmSpec spec = SwarmSpec.parse(properties);
         try {
-            List<SwarmNode> nodes = nodesWithLabel(docker.client(spec.docker()), LINK_TAG, link);
+            List<SwarmNode> nodes = withLabel(locator.listNodes(spec, null).nodes(), LINK_TAG, link);
             for (SwarmNode node : nodes) {
                 if (node.getStatus() != null && node.getStatus().getState() == SwarmNodeState.READY) {
                     return Health.HEALTHY;
@@ -229,8 +266,9 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
 
     /**
      * A worker's node is removed from the swarm (forced: its engine is about to go away with the instance); a worker
-     * whose node is already gone needs nothing. A manager is left alone: removing one takes a vote away from the
-     * Raft quorum while the group may be replacing another, and the group replaces managers one at a time anyway.
+     * whose node is already gone needs nothing. A manager is left alone: removing a live one takes a vote away from
+     * the Raft quorum while the group may be replacing another. Its node is removed once it is down and the group
+     * is whole without it ({@link ReplacedManagers}).
      */
     @Override
     public void drain(JsonNode properties, InstanceDescription instance) {
@@ -242,17 +280,18 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             throw new PluginException("instance " + instance.id() + " has no " + LINK_TAG + " tag: cannot find its node");
         }
         SwarmSpec spec = SwarmSpec.parse(properties);
-        DockerClient client = docker.client(spec.docker());
-        List<SwarmNode> nodes;
+        SwarmLocator.Listing listing;
         try {
-            nodes = nodesWithLabel(client, LINK_TAG, link);
+            listing = locator.listNodes(spec, null);
         } catch (RuntimeException e) {
             throw new PluginException("cannot list the swarm's nodes at " + DockerConnections.describe(spec.docker())
                     + ": " + e.getMessage(), e);
         }
+        DockerClient client = listing.client();
+        List<SwarmNode> nodes = withLabel(listing.nodes(), LINK_TAG, link);
         String context = instance.tag(LINK_CONTEXT_TAG);
         if (context != null && !context.isEmpty()) {
-            DeadWorkerSweeper.sweep(client, context, instance.tagsOrEmpty().getOrDefault(Tags.GROUP, ""));
+            DeadWorkerSweeper.sweep(() -> client, context, instance.tagsOrEmpty().getOrDefault(Tags.GROUP, ""));
         }
         if (nodes.isEmpty()) {
             LOG.info("drain {}: no swarm node with {}={}; already gone", instance.id(), LINK_TAG, link);
@@ -274,8 +313,12 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
      * labels too, but the client library cannot send it, so the nodes are filtered here.
      */
     static List<SwarmNode> nodesWithLabel(DockerClient client, String key, String value) {
+        return withLabel(client.listSwarmNodesCmd().exec(), key, value);
+    }
+
+    static List<SwarmNode> withLabel(List<SwarmNode> nodes, String key, String value) {
         List<SwarmNode> found = new ArrayList<>();
-        for (SwarmNode node : client.listSwarmNodesCmd().exec()) {
+        for (SwarmNode node : nodes) {
             Map<String, String> labels = node.getDescription() == null || node.getDescription().getEngine() == null
                     ? null : node.getDescription().getEngine().getLabels();
             if (labels != null && value.equals(labels.get(key))) {
@@ -285,10 +328,12 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         return found;
     }
 
-    /** {@link DockerClients#connect(String, com.github.dockerjava.core.SSLConfig)}, which takes the older type. */
-    @SuppressWarnings("deprecation")
+    /**
+     * A client for a swarm engine. Its calls give up after {@link #CALL_TIMEOUT}: managers are machines that die and
+     * come back at the same address, and a pooled connection to one that died would hang a call for a minute.
+     */
     static DockerClient connect(String host, SSLConfig ssl) {
-        return DockerClients.connect(host, ssl);
+        return DockerClients.connect(host, ssl, CALL_TIMEOUT);
     }
 
     static String newLink() {
@@ -302,6 +347,8 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     /** Closes the Docker clients made so far. */
     @Override
     public void close() {
+        managers.close();
+        locator.close();
         sweeper.close();
         docker.close();
     }

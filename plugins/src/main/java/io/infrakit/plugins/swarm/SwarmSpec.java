@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.PluginException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,6 +46,31 @@ record SwarmSpec(String initScriptTemplateUrl, String swarmJoinIp, Docker docker
         /** Whether the properties say how to reach an engine at all. */
         boolean given() {
             return !host.isEmpty() || tls != null;
+        }
+
+        /**
+         * The same connection to another machine: {@code tcp://10.0.0.1:2375} at {@code 10.0.0.2} is
+         * {@code tcp://10.0.0.2:2375}, with the same TLS files. Null when the host is not a network address (a Unix
+         * socket, or none: the local engine), which names no other machine's engine.
+         */
+        Docker atHost(String otherHost) {
+            if (otherHost == null || otherHost.isBlank()) {
+                return null;
+            }
+            URI uri;
+            try {
+                uri = new URI(host);
+            } catch (URISyntaxException e) {
+                return null;
+            }
+            if (uri.getScheme() == null || uri.getHost() == null || "unix".equalsIgnoreCase(uri.getScheme())
+                    || "npipe".equalsIgnoreCase(uri.getScheme())) {
+                return null;
+            }
+            String bare = otherHost.startsWith("[") && otherHost.endsWith("]")
+                    ? otherHost.substring(1, otherHost.length() - 1) : otherHost;
+            String hostPart = bare.contains(":") ? "[" + bare + "]" : bare;
+            return new Docker(uri.getScheme() + "://" + hostPart + (uri.getPort() < 0 ? "" : ":" + uri.getPort()), tls);
         }
     }
 

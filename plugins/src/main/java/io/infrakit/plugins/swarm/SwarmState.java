@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Swarm;
 import com.github.dockerjava.api.model.SwarmInfo;
 import com.github.dockerjava.api.model.SwarmJoinTokens;
 import com.github.dockerjava.api.model.SwarmNode;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,9 +19,14 @@ import java.util.List;
  * @param managerAddr {@code host:port} that joining nodes dial, null when unknown
  * @param noTokens    why there are no join tokens (null when there are): the engine is not a manager, or the swarm
  *                    could not be inspected (no quorum)
+ * @param managers    the addresses ({@code host:port}) of the swarm's managers that the engine knows
  */
 record SwarmState(String unreachable, boolean initialised, String swarmId, String nodeId, String managerAddr,
-                  String managerToken, String workerToken, String noTokens) {
+                  String managerToken, String workerToken, String noTokens, List<String> managers) {
+
+    SwarmState {
+        managers = managers == null ? List.of() : List.copyOf(managers);
+    }
 
     static final String NOT_IN_A_SWARM = "the engine is not in a swarm";
 
@@ -39,30 +45,52 @@ record SwarmState(String unreachable, boolean initialised, String swarmId, Strin
         return unreachable == null;
     }
 
+    /** Whether a node can join through this engine: a manager of an initialised swarm that gave tokens and an address. */
+    boolean joinable() {
+        return initialised && noTokens == null && managerAddr != null;
+    }
+
+    /** What the engine said, in a few words, for messages. */
+    String summary() {
+        if (!reachable()) {
+            return "unreachable (" + unreachable + ")";
+        }
+        if (joinable()) {
+            return "manager of swarm " + swarmId;
+        }
+        return noTokens != null ? noTokens : "no manager address";
+    }
+
+    /** An engine that could not be asked, and why. */
+    static SwarmState unreachable(String why) {
+        return new SwarmState(why, false, null, null, null, null, null, null, null);
+    }
+
     /** Asks the engine: Info, then its own node and the swarm (tokens) when it is a manager. Never throws. */
     static SwarmState read(DockerClient docker) {
         Info info;
         try {
             info = docker.infoCmd().exec();
         } catch (RuntimeException e) {
-            return new SwarmState(String.valueOf(e.getMessage()), false, null, null, null, null, null, null);
+            return unreachable(String.valueOf(e.getMessage()));
         }
         SwarmInfo swarm = info.getSwarm();
         if (swarm == null || swarm.getLocalNodeState() == null
                 || swarm.getLocalNodeState() == LocalNodeState.INACTIVE) {
-            return new SwarmState(null, false, null, null, null, null, null, NOT_IN_A_SWARM);
+            return new SwarmState(null, false, null, null, null, null, null, NOT_IN_A_SWARM, null);
         }
         if (swarm.getLocalNodeState() != LocalNodeState.ACTIVE) {
             // Pending, locked or in error: in a swarm, just not usable now. Never a reason to start another one.
             return new SwarmState(null, false, null, null, null, null, null,
-                    "the engine's swarm membership is " + swarm.getLocalNodeState());
+                    "the engine's swarm membership is " + swarm.getLocalNodeState(), null);
         }
         String nodeId = swarm.getNodeID();
-        String managerAddr = remoteManager(swarm);
+        List<String> managers = remoteManagers(swarm);
+        String managerAddr = managers.isEmpty() ? null : managers.get(0);
         if (!Boolean.TRUE.equals(swarm.getControlAvailable())) {
             // A worker: in a swarm, but it can tell neither the tokens nor the swarm's ID.
             return new SwarmState(null, true, null, nodeId, managerAddr, null, null,
-                    "the engine is a swarm worker, not a manager");
+                    "the engine is a swarm worker, not a manager", managers);
         }
         String ownAddr = ownManagerAddr(docker, nodeId);
         if (ownAddr != null) {
@@ -75,28 +103,29 @@ record SwarmState(String unreachable, boolean initialised, String swarmId, Strin
             SwarmJoinTokens tokens = inspected.getJoinTokens();
             if (tokens == null) {
                 return new SwarmState(null, true, inspected.getId(), nodeId, managerAddr, null, null,
-                        "the swarm gave no join tokens");
+                        "the swarm gave no join tokens", managers);
             }
             return new SwarmState(null, true, inspected.getId(), nodeId, managerAddr, tokens.getManager(),
-                    tokens.getWorker(), null);
+                    tokens.getWorker(), null, managers);
         } catch (RuntimeException e) {
             String swarmId = swarm.getClusterInfo() == null ? null : swarm.getClusterInfo().getId();
             return new SwarmState(null, true, swarmId, nodeId, managerAddr, null, null,
-                    "cannot inspect the swarm: " + e.getMessage());
+                    "cannot inspect the swarm: " + e.getMessage(), managers);
         }
     }
 
-    private static String remoteManager(SwarmInfo swarm) {
-        List<PeerNode> managers = swarm.getRemoteManagers();
-        if (managers == null) {
-            return null;
+    private static List<String> remoteManagers(SwarmInfo swarm) {
+        List<PeerNode> peers = swarm.getRemoteManagers();
+        if (peers == null) {
+            return List.of();
         }
-        for (PeerNode peer : managers) {
-            if (peer.getAddr() != null && !peer.getAddr().isEmpty()) {
-                return peer.getAddr();
+        List<String> addrs = new ArrayList<>();
+        for (PeerNode peer : peers) {
+            if (peer.getAddr() != null && !peer.getAddr().isEmpty() && !addrs.contains(peer.getAddr())) {
+                addrs.add(peer.getAddr());
             }
         }
-        return null;
+        return addrs;
     }
 
     private static String ownManagerAddr(DockerClient docker, String nodeId) {

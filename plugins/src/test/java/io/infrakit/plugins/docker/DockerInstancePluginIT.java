@@ -141,9 +141,11 @@ class DockerInstancePluginIT {
                 waits.add(TimeUnit.NANOSECONDS.toMillis(reported - provisioned));
             }
             System.out.println("crash loop: provision -> report of its death, ms: " + waits);
-            // The first death is reported at once; the fifth in a row is held back 2 s (250 ms doubling).
-            assertThat(waits.get(0)).isLessThan(1_800);
+            // The first death is reported at once (the container's own life, longer on a loaded machine); the fifth
+            // in a row is held back 2 s more (250 ms doubling).
+            assertThat(waits.get(0)).isLessThan(5_000);
             assertThat(waits.get(4)).isGreaterThanOrEqualTo(2_000);
+            assertThat(waits.get(4) - waits.get(0)).isGreaterThanOrEqualTo(1_000);
         } finally {
             handle.close();
         }

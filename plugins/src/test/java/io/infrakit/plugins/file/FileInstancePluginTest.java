@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.infrakit.plugins.InfraKitHome;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.InstanceDescription;

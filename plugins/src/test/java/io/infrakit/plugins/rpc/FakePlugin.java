@@ -2,10 +2,13 @@ package io.infrakit.plugins.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.json.Json;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -93,21 +95,19 @@ final class FakePlugin implements AutoCloseable {
     }
 
     private void serve(SocketChannel channel) {
-        try (ChannelIo io = new ChannelIo(channel)) {
-            HttpInput in = new HttpInput(io);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (in.await(deadline)) {
-                HttpMessages.RequestHead head = HttpMessages.readRequestHead(in, deadline);
-                long length = HttpMessages.requestBodyLength(head.headers());
-                byte[] body = length < 0 ? in.readChunked(1 << 20, deadline) : in.readExactly((int) length, deadline);
-                JsonNode request = Json.parse(body);
+        try (channel; InputStream in = new BufferedInputStream(Channels.newInputStream(channel))) {
+            for (RawHttp.Request r = RawHttp.readRequest(in); r != null; r = RawHttp.readRequest(in)) {
+                JsonNode request = Json.parse(r.body());
                 requests.add(request);
                 String answer = script.apply(request);
                 if (answer == null) {
-                    in.await(deadline); // hang until the client gives up
+                    in.read(); // hang until the client gives up
                     return;
                 }
-                io.write(ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8)), deadline);
+                ByteBuffer bytes = ByteBuffer.wrap(answer.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // the test decides what a broken exchange means

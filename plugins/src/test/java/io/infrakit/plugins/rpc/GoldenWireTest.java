@@ -35,7 +35,7 @@ class GoldenWireTest {
              RawClient client = RawClient.connect(server)) {
             int exact = 0;
             for (Captures.Exchange e : exchanges) {
-                HttpMessages.Response response = client.exchange(e.rawRequest());
+                RawHttp.Response response = client.exchange(e.rawRequest());
                 assertThat(response.status()).isEqualTo(200);
                 assertThat(response.headers().get("Content-Type")).startsWith("application/json");
                 String body = RawClient.text(response);
@@ -68,7 +68,7 @@ class GoldenWireTest {
         try (PluginServer server = PluginServer.builder().flavor(new VanillaFlavorPlugin()).start(socket)) {
             for (Captures.Exchange e : exchanges) {
                 try (RawClient client = RawClient.connect(server)) {
-                    HttpMessages.Response response = client.exchange(e.rawRequest());
+                    RawHttp.Response response = client.exchange(e.rawRequest());
                     assertThat(response.status()).isEqualTo(200);
                     assertThat(RawClient.text(response)).as(e.method()).isEqualTo(e.responseBody());
                 }
@@ -81,7 +81,7 @@ class GoldenWireTest {
         Path socket = tmp.resolve("flavor-vanilla");
         try (PluginServer server = PluginServer.builder().flavor(new VanillaFlavorPlugin()).start(socket);
              RawClient client = RawClient.connect(server)) {
-            HttpMessages.Response response = client.exchange("GET /info/api.json HTTP/1.1\r\nHost: rpc\r\n\r\n");
+            RawHttp.Response response = client.exchange("GET /info/api.json HTTP/1.1\r\nHost: rpc\r\n\r\n");
 
             assertThat(response.status()).isEqualTo(200);
             String expected = Captures.resourceText("flavor_api.json").strip();

@@ -43,14 +43,14 @@ class HttpEdgeCaseTest {
         server.close();
     }
 
-    private HttpMessages.Response once(String request) throws IOException {
+    private RawHttp.Response once(String request) throws IOException {
         try (RawClient c = RawClient.connect(socket)) {
             return c.exchange(request);
         }
     }
 
     private JsonNode rpc(String body) throws IOException {
-        HttpMessages.Response r = once(post(body));
+        RawHttp.Response r = once(post(body));
         assertThat(r.status()).isEqualTo(200);
         return Json.parse(r.body());
     }
@@ -61,7 +61,7 @@ class HttpEdgeCaseTest {
 
     @Test
     void getOnTheRpcPathIs405InGorillasWords() throws IOException {
-        HttpMessages.Response r = once("GET / HTTP/1.1\r\nHost: rpc\r\n\r\n");
+        RawHttp.Response r = once("GET / HTTP/1.1\r\nHost: rpc\r\n\r\n");
 
         assertThat(r.status()).isEqualTo(405);
         assertThat(r.headers().get("Content-Type")).isEqualTo("text/plain; charset=utf-8");
@@ -71,8 +71,8 @@ class HttpEdgeCaseTest {
 
     @Test
     void otherPathsAre404AndOtherContentTypes415() throws IOException {
-        HttpMessages.Response notFound = once("POST /Instance.Validate HTTP/1.1\r\nHost: rpc\r\nContent-Length: 0\r\n\r\n");
-        HttpMessages.Response xml = once("POST / HTTP/1.1\r\nHost: rpc\r\nContent-Type: text/xml\r\nContent-Length: 2\r\n\r\n{}");
+        RawHttp.Response notFound = once("POST /Instance.Validate HTTP/1.1\r\nHost: rpc\r\nContent-Length: 0\r\n\r\n");
+        RawHttp.Response xml = once("POST / HTTP/1.1\r\nHost: rpc\r\nContent-Type: text/xml\r\nContent-Length: 2\r\n\r\n{}");
 
         assertThat(notFound.status()).isEqualTo(404);
         assertThat(text(notFound)).isEqualTo("404 page not found\n");
@@ -115,7 +115,7 @@ class HttpEdgeCaseTest {
     @Test
     void malformedJsonIsAParseErrorAndTheConnectionStaysUsable() throws IOException {
         try (RawClient c = RawClient.connect(socket)) {
-            HttpMessages.Response broken = c.exchange(post("{\"jsonrpc\":\"2.0\",\"method\":"));
+            RawHttp.Response broken = c.exchange(post("{\"jsonrpc\":\"2.0\",\"method\":"));
             JsonNode answer = Json.parse(broken.body());
 
             assertThat(broken.status()).isEqualTo(200);
@@ -149,7 +149,7 @@ class HttpEdgeCaseTest {
 
     @Test
     void aNotificationRunsAndGetsNoBody() throws IOException {
-        HttpMessages.Response r = once(post("{\"jsonrpc\":\"2.0\",\"method\":\"Instance.Provision\",\"params\":{}}"));
+        RawHttp.Response r = once(post("{\"jsonrpc\":\"2.0\",\"method\":\"Instance.Provision\",\"params\":{}}"));
 
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEmpty();
@@ -170,12 +170,12 @@ class HttpEdgeCaseTest {
     @Test
     void connectionCloseAndHttp10AreHonoured() throws IOException {
         try (RawClient c = RawClient.connect(socket)) {
-            HttpMessages.Response r = c.exchange(post(IMPLEMENTS).replace("Accept: */*", "Connection: close"));
+            RawHttp.Response r = c.exchange(post(IMPLEMENTS).replace("Accept: */*", "Connection: close"));
             assertThat(r.headers().get("Connection")).isEqualTo("close");
             assertThat(c.closedByServer()).isTrue();
         }
         try (RawClient c = RawClient.connect(socket)) {
-            HttpMessages.Response r = c.exchange(post(IMPLEMENTS).replace("HTTP/1.1", "HTTP/1.0"));
+            RawHttp.Response r = c.exchange(post(IMPLEMENTS).replace("HTTP/1.1", "HTTP/1.0"));
             assertThat(text(r)).isEqualTo(IMPLEMENTS_ANSWER);
             assertThat(c.closedByServer()).isTrue();
         }
@@ -209,7 +209,7 @@ class HttpEdgeCaseTest {
     @Test
     void anOversizedBodyIs413AndClosesWithoutBeingRead() throws IOException {
         try (RawClient c = RawClient.connect(socket)) {
-            HttpMessages.Response r = c.exchange("POST / HTTP/1.1\r\nHost: rpc\r\nContent-Type: application/json\r\n"
+            RawHttp.Response r = c.exchange("POST / HTTP/1.1\r\nHost: rpc\r\nContent-Type: application/json\r\n"
                     + "Content-Length: " + (5 << 20) + "\r\n\r\n{\"jsonrpc\":");
 
             assertThat(r.status()).isEqualTo(413);
@@ -224,7 +224,7 @@ class HttpEdgeCaseTest {
         java.util.Arrays.fill(chunk, (byte) ' ');
         try (RawClient c = RawClient.connect(socket)) {
             c.send("POST / HTTP/1.1\r\nHost: rpc\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
-            HttpMessages.Response r = null;
+            RawHttp.Response r = null;
             try {
                 for (int i = 0; i < 6; i++) {
                     c.send(Integer.toHexString(chunk.length) + "\r\n");
@@ -270,16 +270,16 @@ class HttpEdgeCaseTest {
     @Test
     void garbageIs400AndCloses() throws IOException {
         try (RawClient c = RawClient.connect(socket)) {
-            HttpMessages.Response r = c.exchange("HELLO\r\n\r\n");
+            RawHttp.Response r = c.exchange("HELLO\r\n\r\n");
             assertThat(r.status()).isEqualTo(400);
             assertThat(c.closedByServer()).isTrue();
         }
         try (RawClient c = RawClient.connect(socket)) {
-            HttpMessages.Response r = c.exchange("POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n");
+            RawHttp.Response r = c.exchange("POST / HTTP/1.1\r\nContent-Length: 12x\r\n\r\n");
             assertThat(r.status()).isEqualTo(400);
         }
         try (RawClient c = RawClient.connect(socket)) {
-            HttpMessages.Response r = c.exchange("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n");
+            RawHttp.Response r = c.exchange("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n");
             assertThat(r.status()).isEqualTo(501);
         }
         assertStillServing();
@@ -296,7 +296,7 @@ class HttpEdgeCaseTest {
     @Test
     void answersEscapeHtmlCharactersAsGoDoes() throws IOException {
         JsonNode answer = rpc("{\"jsonrpc\":\"2.0\",\"method\":\"Instance.Destroy\",\"params\":{\"Instance\":\"<a&b>\"},\"id\":1}");
-        HttpMessages.Response raw = once(post(
+        RawHttp.Response raw = once(post(
                 "{\"jsonrpc\":\"2.0\",\"method\":\"Instance.Destroy\",\"params\":{\"Instance\":\"<a&b>\"},\"id\":1}"));
 
         assertThat(answer.get("error").get("message").asText()).isEqualTo("instance not found: <a&b>");

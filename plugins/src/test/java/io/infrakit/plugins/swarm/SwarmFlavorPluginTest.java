@@ -36,10 +36,15 @@ class SwarmFlavorPluginTest {
     private SwarmFlavorPlugin manager;
     private SwarmFlavorPlugin worker;
     private String closedHost;
+    /** The engines the manager plugin made clients for, and those it closed. */
+    private final List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
-        manager = new SwarmFlavorPlugin(SwarmRole.MANAGER);
+        // The managers' engines: every call fails at once, as if nothing listened (the pets' addresses here are
+        // not this machine's, and a real client would wait for a connect timeout on each).
+        manager = new SwarmFlavorPlugin(SwarmRole.MANAGER, this::failingClient);
         worker = new SwarmFlavorPlugin(SwarmRole.WORKER);
         try (ServerSocket s = new ServerSocket(0)) {
             closedHost = "tcp://127.0.0.1:" + s.getLocalPort(); // nothing listens there once closed
@@ -124,7 +129,7 @@ class SwarmFlavorPluginTest {
     }
 
     @Test
-    void theSeedManagerInitialisesTheSwarmWhenItsEngineIsNotThereYet() throws IOException {
+    void theSeedManagerInitialisesTheSwarmWhenNoManagersEngineIsInOne() throws IOException {
         Path body = Files.writeString(dir.resolve("body.sh"), "echo custom\n");
         InstanceSpec spec = new InstanceSpec(null, Map.of("infrakit.group", "managers"), "echo first", "10.0.0.1",
                 List.of(new Attachment("nic", "eni")));
@@ -145,11 +150,16 @@ class SwarmFlavorPluginTest {
                         "export INFRAKIT_SWARM_ADVERTISE_ADDR='10.0.0.1'\n",
                         "export INFRAKIT_ENGINE_CONFIG='{\"labels\":[\"infrakit-link=" + link + "\","
                                 + "\"infrakit-link-context=swarm::?::manager\",\"infrakit-link-created=")
-                .contains("\"zone=a\"]}'\n").doesNotContain("ignored")
+                .contains("\"infrakit.logical_id=10.0.0.1\",\"zone=a\"]}'\n").doesNotContain("ignored")
                 .endsWith("echo custom\n");
         assertThat(prepared.attachments()).containsExactly(new Attachment("nic", "eni"), new Attachment("vol", "ebs"),
                 new Attachment("all", "x"));
         assertThat(prepared.logicalId()).isEqualTo("10.0.0.1");
+        String port = closedHost.substring(closedHost.lastIndexOf(':'));
+        // (Then the check of the group's managers that follows a manager's prepare asks the seed's engine too.)
+        assertThat(asked.subList(0, 3)).as("Docker.Host and the other pets' engines, at once: none is in a swarm")
+                .containsExactlyInAnyOrder(closedHost, "tcp://10.0.0.2" + port,
+                        "tcp://10.0.0.3" + port);
     }
 
     @Test
@@ -159,8 +169,11 @@ class SwarmFlavorPluginTest {
                 .isInstanceOf(PluginException.class).hasMessageContaining("cannot reach the swarm manager's Docker engine at "
                         + closedHost).hasMessageContaining("try again later");
         InstanceSpec second = new InstanceSpec(null, Map.of(), "", "10.0.0.2", null);
+        String port = closedHost.substring(closedHost.lastIndexOf(':'));
         assertThatThrownBy(() -> manager.prepare(props(""), second, THREE, new Index("m", 3)))
-                .isInstanceOf(PluginException.class).hasMessageContaining("no swarm to join yet");
+                .isInstanceOf(PluginException.class).hasMessageContaining("no swarm to join yet")
+                .hasMessageContaining("(also asked: tcp://10.0.0.1" + port + ": unreachable (connection refused); "
+                        + "tcp://10.0.0.3" + port + ": unreachable (connection refused))");
     }
 
     @Test
@@ -182,23 +195,24 @@ class SwarmFlavorPluginTest {
         assertThat(SwarmFlavorPlugin.newLink()).matches("[a-z0-9]{16}").isNotEqualTo(SwarmFlavorPlugin.newLink());
     }
 
+    /** A client that fails every call and records being made and closed. */
+    private com.github.dockerjava.api.DockerClient failingClient(String host, Object ssl) {
+        asked.add(host);
+        return (com.github.dockerjava.api.DockerClient) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {com.github.dockerjava.api.DockerClient.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        closed.add(host);
+                        return null;
+                    }
+                    throw new IllegalStateException("connection refused");
+                });
+    }
+
     @Test
     void clientsAreMadeOncePerEngineAndClosedWithThePlugin() {
-        List<String> made = new java.util.ArrayList<>();
-        List<String> closed = new java.util.ArrayList<>();
-        try (SwarmFlavorPlugin counting = new SwarmFlavorPlugin(SwarmRole.WORKER, (host, ssl) -> {
-            made.add(host);
-            // A client that fails every call and records being closed.
-            return (com.github.dockerjava.api.DockerClient) java.lang.reflect.Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {com.github.dockerjava.api.DockerClient.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("close")) {
-                            closed.add(host);
-                            return null;
-                        }
-                        throw new IllegalStateException("no engine");
-                    });
-        })) {
+        List<String> made = asked;
+        try (SwarmFlavorPlugin counting = new SwarmFlavorPlugin(SwarmRole.WORKER, this::failingClient)) {
             InstanceDescription linked = new InstanceDescription("i", null, Map.of("infrakit-link", "abc"), null);
             assertThat(counting.healthy(props(""), linked)).isEqualTo(Health.UNKNOWN);
             assertThat(counting.healthy(props(""), linked)).isEqualTo(Health.UNKNOWN);

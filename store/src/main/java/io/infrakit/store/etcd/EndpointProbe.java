@@ -48,8 +48,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class EndpointProbe {
 
-    private static final int CONNECT_MILLIS = 1000;
-    private static final int READ_MILLIS = 1500;
+    private static final int CONNECT_MILLIS = 2000;
+    private static final int READ_MILLIS = 3000; // generous: a loaded machine answers a handshake late, and a late probe says nothing
     /** A diagnosis is kept this long: a replica that retries during an outage probes once, not per request. */
     private static final long KEEP_NANOS = Duration.ofSeconds(10).toNanos();
 

@@ -1,4 +1,4 @@
-package io.infrakit.plugins;
+package io.infrakit.plugins.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.infrakit.plugins;
+package io.infrakit.plugins.state;
 
 import java.nio.file.Path;
 import java.util.Map;
