@@ -148,7 +148,7 @@ public final class GroupCommand {
 
     private static Row row(String id, GroupStatus s) {
         return new Row(id, s.groupPlugin() == null ? s.desired() : null, s.observed(), s.state().wireName(),
-                s.problem(), s.groupPlugin());
+                s.attention(), s.groupPlugin());
     }
 
     static String dash(Long n) {

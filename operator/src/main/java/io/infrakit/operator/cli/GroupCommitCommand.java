@@ -1,12 +1,16 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.operator.write.WriteException;
+import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import io.infrakit.store.Utf8;
 import java.io.IOException;
@@ -45,6 +49,10 @@ final class GroupCommitCommand implements Callable<Integer> {
                     + "default ${DEFAULT-VALUE}; the operator's own ceiling is infrakit up --max-instances).")
     long maxInstances;
 
+    @Option(names = "--allow-unknown-keys", description = "Commit a spec with keys that nothing reads (InfraKit "
+            + "ignores them; they are most often typos, refused without this option).")
+    boolean allowUnknownKeys;
+
     @Option(names = "--wait", description = "Follow the group until it converges (exit 0); its update fails, rolled "
             + "back or not, or its instances crash loop (exit 1); a person pauses the update (exit 4).")
     boolean await;
@@ -63,9 +71,14 @@ final class GroupCommitCommand implements Callable<Integer> {
             return 1;
         }
         String json = new String(raw, StandardCharsets.UTF_8);
+        PluginLookup plugins = pluginOptions.registry();
+        String unknown = allowUnknownKeys ? null : unknownKeys(json, plugins);
+        if (unknown != null) {
+            System.err.println("Invalid spec: " + unknown + "; correct them, or commit with --allow-unknown-keys");
+            return 1;
+        }
         try (Store store = Stores.open(etcd)) {
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.registry(), Clock.systemUTC(),
-                    maxInstances);
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC(), maxInstances);
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);
@@ -96,5 +109,21 @@ final class GroupCommitCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The spec's unknown keys in one line, or null: none, or a spec that does not parse (the commit says why) or
+     * that names another group plugin (its properties are that plugin's).
+     */
+    private static String unknownKeys(String json, PluginLookup plugins) {
+        try {
+            if (GroupRouting.DEFAULT.parse(null, json, 0) != null) {
+                return null;
+            }
+            GroupDefinition group = SpecValidator.parse(null, json, 0);
+            return PluginCheck.describe(PluginCheck.unknownKeys(json, group, plugins));
+        } catch (SpecException | RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -121,6 +121,7 @@ final class GroupDescribeCommand implements Callable<Integer> {
                 System.out.println(status.problem());
             }
             status.notes().forEach(n -> System.out.println("Note: " + n));
+            status.warnings().forEach(w -> System.out.println("Warning: " + w));
         }
         if (unavailable != null) {
             System.err.println("error: " + unavailable);

@@ -59,6 +59,8 @@ public final class GroupReconciler {
     private final Clock clock;
     /** The spec revision whose plugins last passed validation, per group: plugins validate a spec once. */
     private final Map<String, Long> validated = new ConcurrentHashMap<>();
+    /** Per group, what is odd about its spec though it is served (keys nothing reads), for its status. */
+    private final Map<String, List<String>> warnings = new ConcurrentHashMap<>();
     private final CrashLoopBrake brake = new CrashLoopBrake(CrashLoopBrake.Policy.DEFAULT);
     /** Updates this leader rolled back, by group, until their status carries them. */
     private final Map<String, GroupStatus.RolledBack> rolledBack = new ConcurrentHashMap<>();
@@ -102,6 +104,13 @@ public final class GroupReconciler {
         try {
             if (!Long.valueOf(group.revision()).equals(validated.get(id))) {
                 PluginCheck.check(group, plugins);
+                String unknown = PluginCheck.describe(PluginCheck.unknownKeys(null, group, plugins));
+                if (unknown == null) {
+                    warnings.remove(id);
+                } else {
+                    warnings.put(id, List.of(unknown + ": ignored, as InfraKit does"));
+                    log.warn("spec of {} (revision {}): {}", id, group.revision(), unknown);
+                }
                 validated.put(id, group.revision());
             }
         } catch (SpecException e) {
@@ -269,6 +278,7 @@ public final class GroupReconciler {
             status.delete(id, term);
         }
         validated.remove(id);
+        warnings.remove(id);
         updates.forget(id);
         brake.forget(id);
         rolledBack.remove(id);
@@ -277,11 +287,12 @@ public final class GroupReconciler {
     }
 
     /** A group served normally, at its spec (its state set by {@link GroupStatus.Builder#serving}). */
-    private static GroupStatus.Builder serving(GroupDefinition group, long observed, long outOfDate,
-                                               UpdateProgress update) {
+    private GroupStatus.Builder serving(GroupDefinition group, long observed, long outOfDate,
+                                        UpdateProgress update) {
         return GroupStatus.builder(group.id()).desired(group.desired()).observed(observed).outOfDate(outOfDate)
                 .configSha(group.configHash()).specRevision(group.revision())
-                .instancePlugin(group.properties().instance().plugin()).update(update);
+                .instancePlugin(group.properties().instance().plugin()).update(update)
+                .warnings(warnings.get(group.id()));
     }
 
     private static GroupStatus.Builder deleting(String id, Optional<GroupStatus> prev, String plugin) {
@@ -334,6 +345,7 @@ public final class GroupReconciler {
     /** Forgets per-group caches (the group left this leader's hands). */
     public void reset() {
         validated.clear();
+        warnings.clear();
         updates.clear();
         brake.clear();
         rolledBack.clear();

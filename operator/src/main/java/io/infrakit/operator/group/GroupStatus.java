@@ -28,10 +28,12 @@ import java.util.Optional;
  * {@code update} the rolling update, once the group has had one; {@code crashLoop} the brake on replacements while
  * instances vanish soon after they are made; {@code rolledBack} the update that failed and was rolled back (kept
  * until the next commit); {@code error} the last error; {@code notes} what the group's flavor did on its own lately
- * (a swarm manager it removed), oldest first.
+ * (a swarm manager it removed), oldest first; {@code warnings} what is odd about the spec though it is served
+ * (keys nothing reads, most often typos).
  */
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
-        "InstancePlugin", "GroupPlugin", "Update", "CrashLoop", "RolledBack", "Error", "Notes"})
+        "InstancePlugin", "GroupPlugin", "Update", "CrashLoop", "RolledBack", "Error", "Notes",
+        "Warnings"})
 @JsonDeserialize(builder = GroupStatus.Builder.class)
 public final class GroupStatus {
 
@@ -86,6 +88,7 @@ public final class GroupStatus {
     private final RolledBack rolledBack;
     private final LastError error;
     private final List<String> notes;
+    private final List<String> warnings;
 
     private GroupStatus(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -102,6 +105,7 @@ public final class GroupStatus {
         this.rolledBack = b.rolledBack;
         this.error = b.error;
         this.notes = b.notes == null ? List.of() : List.copyOf(b.notes);
+        this.warnings = b.warnings == null ? List.of() : List.copyOf(b.warnings);
     }
 
     public static Builder builder(String id) {
@@ -112,7 +116,7 @@ public final class GroupStatus {
         return builder(id).state(state).desired(desired).observedOrNull(observed).outOfDate(outOfDate)
                 .configSha(configSha).specRevision(specRevision).instancePlugin(instancePlugin)
                 .groupPlugin(groupPlugin).update(update).crashLoop(crashLoop).rolledBack(rolledBack).error(error)
-                .notes(notes);
+                .notes(notes).warnings(warnings);
     }
 
     @JsonProperty("ID")
@@ -215,10 +219,23 @@ public final class GroupStatus {
         return null;
     }
 
+    /** What needs attention, else the spec's warnings, in one line; null when there is nothing to say. */
+    @JsonIgnore
+    public String attention() {
+        String problem = problem();
+        return problem != null || warnings.isEmpty() ? problem : "warning: " + String.join("; ", warnings);
+    }
+
     @JsonProperty("Notes")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public List<String> notes() {
         return notes;
+    }
+
+    @JsonProperty("Warnings")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The JSON stored at {@code <prefix>/status/<ID>}. */
@@ -242,13 +259,14 @@ public final class GroupStatus {
                 && Objects.equals(configSha, s.configSha) && specRevision == s.specRevision
                 && Objects.equals(instancePlugin, s.instancePlugin) && Objects.equals(groupPlugin, s.groupPlugin)
                 && Objects.equals(update, s.update) && Objects.equals(crashLoop, s.crashLoop)
-                && Objects.equals(rolledBack, s.rolledBack) && Objects.equals(error, s.error) && notes.equals(s.notes);
+                && Objects.equals(rolledBack, s.rolledBack) && Objects.equals(error, s.error) && notes.equals(s.notes)
+                && warnings.equals(s.warnings);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin,
-                groupPlugin, update, crashLoop, rolledBack, error, notes);
+                groupPlugin, update, crashLoop, rolledBack, error, notes, warnings);
     }
 
     @Override
@@ -278,6 +296,7 @@ public final class GroupStatus {
         private RolledBack rolledBack;
         private LastError error;
         private List<String> notes;
+        private List<String> warnings;
 
         private Builder() {
         }
@@ -392,6 +411,12 @@ public final class GroupStatus {
         @JsonProperty("Notes")
         public Builder notes(List<String> v) {
             notes = v;
+            return this;
+        }
+
+        @JsonProperty("Warnings")
+        public Builder warnings(List<String> v) {
+            warnings = v;
             return this;
         }
 

@@ -132,7 +132,7 @@ class CrashLoopIT {
         Await.until(Duration.ofSeconds(10), "the restarts metric", () -> metric(
                 "infrakit_group_crash_loop_restarts", "loop") >= 2);
         CliProcess.Result ls = cli("ls.log", "group", "ls");
-        assertThat(ls.output()).containsPattern("loop +1 +0 +crash-looping +crash loop: instance process-\\w+ was"
+        assertThat(ls.output()).containsPattern("loop +1 +0 +crash-looping +- +crash loop: instance process-\\w+ was"
                 + " gone \\d+ms after its Provision; \\d restarts, next attempt at ");
 
         long left = Duration.ofSeconds(60).toNanos() - (System.nanoTime() - t0);
@@ -224,7 +224,7 @@ class CrashLoopIT {
         assertThat(instances("web")).hasSize(2).allMatch(d -> v1.configSha().equals(d.tag(Tags.CONFIG_SHA)));
         Thread.sleep(2000); // resyncs change nothing: it stays rolled back until the next commit
         assertThat(status("web").orElseThrow().state()).isEqualTo(GroupState.ROLLED_BACK);
-        assertThat(cli("ls.log", "group", "ls").output()).containsPattern("web +2 +2 +rolled-back +update to \\w+"
+        assertThat(cli("ls.log", "group", "ls").output()).containsPattern("web +2 +2 +rolled-back +- +update to \\w+"
                 + " \\(revision \\d+\\) rolled back: crash loop: instance process-");
 
         assertThat(cli("pause.log", "group", "pause", "web").exitCode()).isZero();

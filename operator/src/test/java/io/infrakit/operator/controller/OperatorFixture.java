@@ -78,7 +78,7 @@ final class OperatorFixture implements AutoCloseable {
     }
 
     GroupStatus awaitConverged(String id, long n) {
-        return awaitStatus(id, s -> s.converged() && s.observed() == n && s.desired() == n,
+        return awaitStatus(id, s -> s.converged() && Long.valueOf(n).equals(s.observed()) && s.desired() == n,
                 id + " converged at " + n);
     }
 

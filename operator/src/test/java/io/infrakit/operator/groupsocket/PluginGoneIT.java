@@ -122,7 +122,7 @@ class PluginGoneIT {
                     && s.error() != null);
             assertThat(deleting.error().message()).contains("cannot connect to plugin");
             CliProcess.Result ls = cli("ls.log", "group", "ls");
-            assertThat(ls.output()).containsPattern("web +0 +- +deleting +.*cannot connect to plugin");
+            assertThat(ls.output()).containsPattern("web +0 +- +deleting +- +.*cannot connect to plugin");
 
             CliProcess.Result forget = cli("forget.log", "group", "destroy", "--force", "web");
             assertThat(forget.exitCode()).as(forget.output()).isZero();

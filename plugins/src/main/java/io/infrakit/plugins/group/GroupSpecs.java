@@ -47,7 +47,8 @@ public final class GroupSpecs {
         if (!root.isObject()) {
             throw new SpecFormatException("group spec must be a JSON object, got " + ObjectFields.kind(root));
         }
-        ObjectFields fields = ObjectFields.of(root, "", SpecFormatException::new);
+        // Annotations: GitOps sync's record of where a spec came from, beside InfraKit's fields.
+        ObjectFields fields = ObjectFields.of(root, "", SpecFormatException::new).known("Annotations");
         return new GroupSpec(fields.string("ID"), fields.string("Plugin"), fields.get("Properties"));
     }
 

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,6 +25,8 @@ public final class ObjectFields {
     private final JsonNode node;
     private final String path;
     private final Function<String, ? extends RuntimeException> errors;
+    /** The names asked for, so that {@link KeyAudit} can tell which keys nobody reads. */
+    private final Set<String> asked = new HashSet<>();
 
     private ObjectFields(JsonNode node, String path, Function<String, ? extends RuntimeException> errors) {
         this.node = node;
@@ -38,7 +42,9 @@ public final class ObjectFields {
         if (node == null || !node.isObject()) {
             throw errors.apply((path.isEmpty() ? "the document" : path) + " must be a JSON object, got " + kind(node));
         }
-        return new ObjectFields(node, path, errors);
+        ObjectFields reader = new ObjectFields(node, path, errors);
+        KeyAudit.made(reader);
+        return reader;
     }
 
     /**
@@ -54,6 +60,7 @@ public final class ObjectFields {
 
     /** The value of the last key matching {@code name}; null when absent or JSON null. */
     public JsonNode get(String name) {
+        asked.add(name);
         JsonNode found = null;
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (foldEquals(name, e.getKey())) {
@@ -68,6 +75,7 @@ public final class ObjectFields {
      * {@code null} leaves as it was ({@code {"Plugin":"a","plugin":null}} is {@code "a"}); null when none is.
      */
     public JsonNode value(String name) {
+        asked.add(name);
         JsonNode found = null;
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (foldEquals(name, e.getKey()) && !e.getValue().isNull()) {
@@ -182,6 +190,16 @@ public final class ObjectFields {
 
     public String pathOf(String name) {
         return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /** Names that are known though not read here (another reader takes them): not typos to {@link KeyAudit}. */
+    public ObjectFields known(String... names) {
+        asked.addAll(List.of(names));
+        return this;
+    }
+
+    Set<String> asked() {
+        return asked;
     }
 
     /** The object itself. */

@@ -1,6 +1,7 @@
 package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -99,6 +100,11 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     /** Where an instance's output goes. */
     public Path logFile(String instanceId) {
         return dir.resolve(checkId(instanceId) + LOG_FILE);
+    }
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> ProcessProperties.parse(properties));
     }
 
     @Override
