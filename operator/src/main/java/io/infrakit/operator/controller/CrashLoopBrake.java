@@ -119,11 +119,12 @@ final class CrashLoopBrake {
                     made.remove(e.getKey()); // it outlived the window: whatever happens to it now is no crash loop
                     streaks.computeIfPresent(m.key(), (k, s) -> m.at().isAfter(s.last()) ? s.alive() : s);
                 }
+            } else if (age.compareTo(policy.quick()) >= 0) {
+                // Gone, but first seen gone after the window (no pass saw it outlive the window): no quick exit.
+                made.remove(e.getKey());
             } else if (missing) {
                 made.remove(e.getKey());
                 gone.putIfAbsent(m.key(), "instance " + e.getKey() + " was gone " + human(age) + " after its Provision");
-            } else if (age.compareTo(policy.quick()) >= 0) {
-                made.remove(e.getKey());
             }
         }
         for (Map.Entry<String, String> e : gone.entrySet()) {

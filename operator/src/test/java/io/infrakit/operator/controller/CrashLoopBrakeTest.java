@@ -124,6 +124,16 @@ class CrashLoopBrakeTest {
     }
 
     @Test
+    void anInstanceFirstSeenGoneAfterTheQuickWindowIsNoQuickExit() {
+        pass(2, T0, false); // no pass sees them outlive the window (a long resync, nothing changed)
+        alive.remove(0);
+        CrashLoopBrake.Gate healed = pass(2, T0.plusSeconds(11), false);
+        assertThat(healed.plan().creates()).as("replaced at once").hasSize(1);
+        assertThat(healed.crashLoop()).isNull();
+        assertThat(streak).isZero();
+    }
+
+    @Test
     void aStretchOfStabilityOrANewConfigForgetsTheStreak() {
         pass(1, T0, true);
         pass(1, T0.plusMillis(100), true);
