@@ -10,6 +10,7 @@ import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.supervision.ChangeListeners;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,9 +78,9 @@ public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
         this.states = new VmStates(dir);
     }
 
-    /** {@code ~/.infrakit/instances/qemu}. */
+    /** {@code instances/qemu} in InfraKit's home ({@code $INFRAKIT_HOME}, else {@code $HOME/.infrakit}). */
     public static Path defaultDirectory() {
-        return Path.of(System.getProperty("user.home"), ".infrakit", "instances", "qemu");
+        return InfraKitHome.dir().resolve("instances").resolve("qemu");
     }
 
     public Path directory() {
