@@ -52,7 +52,9 @@ public final class Replica implements AutoCloseable {
                     public void onElected(LeaderKey key) {
                         EtcdLeaderTerm t = new EtcdLeaderTerm(election(), key, marginNanos,
                                 Replica.this::relinquish);
-                        term = t;
+                        synchronized (Replica.this) {
+                            term = t;
+                        }
                         transitions.execute(() -> lead(t));
                     }
 
@@ -62,7 +64,7 @@ public final class Replica implements AutoCloseable {
                         if (t != null) {
                             t.end(); // stop acting at once; the workers see it before their next step
                         }
-                        transitions.execute(() -> standDown(reason));
+                        transitions.execute(() -> standDown(t, reason));
                     }
                 });
     }
@@ -116,10 +118,15 @@ public final class Replica implements AutoCloseable {
         });
     }
 
-    private void standDown(String reason) {
-        boolean was = work.isLeading() || term != null;
+    /** {@code ended}: the term demoted; a term won again meanwhile (resigned, then elected at once) stays. */
+    private void standDown(EtcdLeaderTerm ended, String reason) {
+        boolean was = work.isLeading() || ended != null;
         work.standDown();
-        term = null;
+        synchronized (this) {
+            if (term == ended) {
+                term = null;
+            }
+        }
         if (was) {
             log.info("LEADERSHIP lost: {} stopped acting ({})", identity.id(), reason);
         }
