@@ -22,6 +22,15 @@ public interface LeaderTerm {
     /** The transaction with a guard that fails it unless this term's leader key still exists unchanged. */
     Txn fence(Txn txn);
 
+    /**
+     * Gives the term up because the work for it failed in a way that may have left it unsound (an {@code Error} in
+     * a worker): the replica resigns and campaigns again, so another replica, or this one afresh, leads. Returns
+     * whether it will; false for a term without an election, whose holder restarts its work itself.
+     */
+    default boolean relinquish(String reason) {
+        return false;
+    }
+
     /** A term that never ends and fences nothing: a controller run without an election (tests, benchmarks). */
     static LeaderTerm standalone() {
         return new LeaderTerm() {

@@ -1,6 +1,7 @@
 package io.infrakit.plugins.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.KeyAudit;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,14 @@ public interface InstancePlugin {
 
     /** Checks the opaque instance properties of a group spec; throws {@link PluginException} when they are wrong. */
     void validate(JsonNode properties);
+
+    /**
+     * Keys of the properties that this plugin does not know: typos that InfraKit ignores ({@code Intt} for
+     * {@code Init}). Empty when it cannot tell (a plugin in another process: InfraKit's protocol has no such call).
+     */
+    default List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return List.of();
+    }
 
     /** Creates an instance and returns its ID. */
     String provision(InstanceSpec spec);

@@ -27,6 +27,7 @@ import io.infrakit.store.StoreConfig;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
+import io.infrakit.store.Utf8;
 import io.infrakit.store.WatchListener;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -268,8 +269,9 @@ public final class EtcdStore implements Store {
     }
 
     static KeyValue keyValue(io.etcd.jetcd.KeyValue k) {
-        return new KeyValue(text(k.getKey()), text(k.getValue()), k.getCreateRevision(), k.getModRevision(),
-                k.getVersion(), k.getValue().size());
+        byte[] value = k.getValue().getBytes();
+        return new KeyValue(text(k.getKey()), new String(value, StandardCharsets.UTF_8), k.getCreateRevision(),
+                k.getModRevision(), k.getVersion(), value.length, Utf8.firstMalformed(value));
     }
 
     /** The smallest key greater than every key with this prefix ("\0" = end of the key space, as etcd has it). */
