@@ -99,7 +99,7 @@ public final class GroupReconciler {
         PlanExecutor.Result result;
         try {
             InstancePlugin instances = Step.DESCRIBE.call(null,
-                    () -> plugins.instance(group.properties().instance().pluginName()));
+                    () -> plugins.instance(group.properties().instance().pluginName()).fenced(term.token()));
             observed = observe(group, instances, term);
             String pause = specs.pause(id);
             pass = updates.plan(group, observed, status.last(id).map(GroupStatus::update).orElse(null),
@@ -175,7 +175,8 @@ public final class GroupReconciler {
             return Outcome.DONE;
         }
         try {
-            InstancePlugin instances = Step.DESCRIBE.call(null, () -> plugins.instance(PluginName.parse(pluginName)));
+            InstancePlugin instances = Step.DESCRIBE.call(null,
+                    () -> plugins.instance(PluginName.parse(pluginName)).fenced(term.token()));
             List<InstanceDescription> observed = Step.DESCRIBE.call(null,
                     () -> instances.describeInstances(Map.of(Tags.GROUP, id), false));
             if (!observed.isEmpty()) {
