@@ -2,6 +2,7 @@ package io.infrakit.operator.http;
 
 import io.infrakit.store.Store;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Is etcd reachable? One cheap get of a key under the prefix, answered within a short deadline. Probes that
+ * Is etcd reachable, and taking writes? One cheap get and etcd's list of alarms (NOSPACE: out of space) of a key under the prefix, answered within a short deadline. Probes that
  * arrive while one is under way share it, so a slow etcd never piles up requests from health checks.
  */
 public final class EtcdProbe implements AutoCloseable {
@@ -37,7 +38,16 @@ public final class EtcdProbe implements AutoCloseable {
         CompletableFuture<Void> probe;
         synchronized (this) {
             if (inFlight == null || inFlight.isDone()) {
-                inFlight = CompletableFuture.runAsync(() -> store.get(key), executor);
+                inFlight = CompletableFuture.runAsync(() -> {
+                    store.get(key);
+                    List<String> alarms = store.alarms();
+                    if (!alarms.isEmpty()) {
+                        throw new IllegalStateException("etcd refuses writes: alarm " + String.join(", ", alarms)
+                                + (alarms.stream().anyMatch(a -> a.startsWith("NOSPACE"))
+                                ? " (out of space: no spec, status or event can be written; instances are left as"
+                                + " they are; reclaim space with compaction and defragmentation, then disarm)" : ""));
+                    }
+                }, executor);
             }
             probe = inFlight;
         }
