@@ -27,6 +27,10 @@ public final class Bench {
             case "roll" -> RollBench.run(Options.parse(rest));
             case "churn" -> ChurnBench.run(Options.parse(rest));
             case "rpc" -> RpcBench.run(Options.parse(rest));
+            case "chaos" -> {
+                Options o = Options.parse(rest);
+                io.infrakit.bench.chaos.ChaosBench.main(o.values(), o.quick());
+            }
             default -> usage();
         }
     }
@@ -56,6 +60,10 @@ public final class Bench {
                              --rate 200 --seconds 30)
                   rpc        a plugin call (DescribeInstances) over a Unix socket: latency, then throughput
                              with several callers (--n 20000 --threads 4)
+                  chaos      the reliability lab, as root: 3 etcd members and 3 replicas in network namespaces;
+                             the leader partitioned (symmetric, asymmetric), etcd's raft leader deaf, latency and
+                             loss, etcd out of space; invariants checked from the plugin's record of every call
+                             (--ttl 5 --latency-seconds 60 --space true --keep false)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

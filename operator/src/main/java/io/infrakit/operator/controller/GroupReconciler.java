@@ -144,7 +144,8 @@ public final class GroupReconciler {
         List<InstanceDescription> observed;
         InstancePlugin instances;
         try {
-            instances = Step.DESCRIBE.call(null, () -> plugins.instance(group.properties().instance().pluginName()));
+            instances = Step.DESCRIBE.call(null,
+                    () -> plugins.instance(group.properties().instance().pluginName()).fenced(term.token()));
             observed = observe(group, instances, term);
         } catch (Step.Failure e) {
             // The plugin cannot say what exists: how many instances there are is unknown, not the last count.
@@ -267,7 +268,8 @@ public final class GroupReconciler {
             return Outcome.DONE;
         }
         try {
-            InstancePlugin instances = Step.DESCRIBE.call(null, () -> plugins.instance(PluginName.parse(pluginName)));
+            InstancePlugin instances = Step.DESCRIBE.call(null,
+                    () -> plugins.instance(PluginName.parse(pluginName)).fenced(term.token()));
             List<InstanceDescription> observed = Step.DESCRIBE.call(null,
                     () -> instances.describeInstances(Map.of(Tags.GROUP, id), false));
             if (!observed.isEmpty()) {

@@ -58,6 +58,11 @@ final class EtcdLeaderTerm implements LeaderTerm {
     }
 
     @Override
+    public long token() {
+        return key.createRevision();
+    }
+
+    @Override
     public Txn fence(Txn txn) {
         return txn.and(key.fence());
     }

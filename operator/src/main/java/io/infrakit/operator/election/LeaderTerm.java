@@ -19,6 +19,15 @@ public interface LeaderTerm {
         }
     }
 
+    /**
+     * This term's fencing token for plugins: a number that grows from each leader to the next (the election key's
+     * create revision: the next leader's key is always younger). 0 for a term without an election: plugins do not
+     * fence its calls.
+     */
+    default long token() {
+        return 0;
+    }
+
     /** The transaction with a guard that fails it unless this term's leader key still exists unchanged. */
     Txn fence(Txn txn);
 

@@ -79,6 +79,11 @@ final class MeteredPlugins implements PluginLookup {
         public AutoCloseable onChange(Runnable listener) {
             return plugin.onChange(listener);
         }
+
+        @Override
+        public InstancePlugin fenced(long term) {
+            return new Instance(plugin.fenced(term), name, meters);
+        }
     }
 
     private record Flavor(FlavorPlugin plugin, String name, PluginCallMeters meters) implements FlavorPlugin {

@@ -6,6 +6,8 @@ import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.fence.FencedInstancePlugin;
+import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
@@ -186,6 +188,12 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             deadLogs.bury(stateFile(instanceId), record);
         }
         LOG.info("destroyed instance {} (pid {}, {})", instanceId, record.pid(), reason);
+    }
+
+    /** Calls of a leader's term, fenced by the newest term kept in this plugin's directory ({@link TermFence}). */
+    @Override
+    public InstancePlugin fenced(long term) {
+        return new FencedInstancePlugin(this, TermFence.inDirectory(dir), term);
     }
 
     /** The instances whose process runs; exited processes are forgotten (the last few logs of a group stay). */

@@ -7,6 +7,8 @@ import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.fence.FencedInstancePlugin;
+import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
@@ -191,6 +193,12 @@ public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
      * are forgotten (their console logs stay). In a group's own listing, a VM that is dead to QMP or missed its boot
      * deadline is stopped and left out.
      */
+
+    /** Calls of a leader's term, fenced by the newest term kept in this plugin's directory ({@link TermFence}). */
+    @Override
+    public InstancePlugin fenced(long term) {
+        return new FencedInstancePlugin(this, TermFence.inDirectory(dir), term);
+    }
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         boolean reap = tags.containsKey(Tags.GROUP);

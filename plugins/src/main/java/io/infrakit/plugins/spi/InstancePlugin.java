@@ -43,4 +43,15 @@ public interface InstancePlugin {
     default AutoCloseable onChange(Runnable listener) {
         return () -> { };
     }
+
+    /**
+     * This plugin as called by the leader of {@code term}, a fencing token that grows from each leader to the next
+     * (the operator passes its election key's create revision; 0 or less: no term). A plugin that can keep the
+     * newest term it has seen beside its state returns a view whose Provision, Label and Destroy refuse a term older
+     * than that ({@code StaleTermException}); a remote plugin's view sends the term with
+     * those calls. Plugins that can do neither return themselves.
+     */
+    default InstancePlugin fenced(long term) {
+        return this;
+    }
 }

@@ -233,6 +233,14 @@ public final class EtcdStore implements Store {
         return endpoints;
     }
 
+    @Override
+    public List<String> alarms() {
+        ensureOpen();
+        return calls.await(client.getMaintenanceClient().listAlarms(), "list alarms").getAlarms().stream()
+                .filter(a -> a.getAlarmType() != io.etcd.jetcd.maintenance.AlarmType.NONE)
+                .map(a -> a.getAlarmType() + " on member " + Long.toHexString(a.getMemberId())).toList();
+    }
+
     Calls calls() {
         return calls;
     }
