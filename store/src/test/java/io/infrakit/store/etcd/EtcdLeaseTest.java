@@ -1,5 +1,7 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
 import io.infrakit.store.Op;
@@ -8,7 +10,8 @@ import io.infrakit.store.Txn;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingWatchListener;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -22,9 +25,10 @@ class EtcdLeaseTest {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.single();
 
-    @Test
-    void keepAliveHoldsTheLeaseBeyondItsTtl() throws Exception {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void keepAliveHoldsTheLeaseBeyondItsTtl(StoreKind kind) throws Exception {
+        EtcdApi store = ETCD.newStore(kind);
         String key = EtcdCluster.uniquePrefix("lease") + "held";
         CountDownLatch keepAlives = new CountDownLatch(5);
         long before = System.nanoTime();
@@ -49,11 +53,12 @@ class EtcdLeaseTest {
         assertThat(store.get(key)).as("closing revokes").isEmpty();
     }
 
-    @Test
-    void leaseExpiresWhenItsHolderStopsKeepingItAlive() {
-        EtcdStore observer = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void leaseExpiresWhenItsHolderStopsKeepingItAlive(StoreKind kind) {
+        EtcdApi observer = ETCD.newStore(kind);
         String key = EtcdCluster.uniquePrefix("lease") + "crashed";
-        EtcdStore holder = new EtcdStore(ETCD.storeConfig());
+        EtcdApi holder = kind.open(ETCD.storeConfig());
         Lease lease = holder.grantLease(1, LeaseListener.NONE);
         long rev = holder.commit(Txn.builder().then(Op.put(key, "v", lease.id())).build()).revision();
 
@@ -75,9 +80,10 @@ class EtcdLeaseTest {
         }
     }
 
-    @Test
-    void revokedLeaseIsReportedExpired() throws Exception {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void revokedLeaseIsReportedExpired(StoreKind kind) throws Exception {
+        EtcdApi store = ETCD.newStore(kind);
         CountDownLatch expired = new CountDownLatch(1);
         Lease lease = store.grantLease(2, new LeaseListener() {
             @Override
@@ -85,7 +91,7 @@ class EtcdLeaseTest {
                 expired.countDown();
             }
         });
-        ETCD.newStore().revokeLease(lease.id());
+        ETCD.newStore(kind).revokeLease(lease.id());
 
         assertThat(expired.await(3, TimeUnit.SECONDS)).isTrue();
         assertThat(lease.isExpired()).isTrue();
