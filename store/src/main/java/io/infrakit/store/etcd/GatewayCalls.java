@@ -41,6 +41,7 @@ final class GatewayCalls {
     static final int NOT_FOUND = 5;
     static final int DEADLINE_EXCEEDED = 4;
     static final int PERMISSION_DENIED = 7;
+    static final int FAILED_PRECONDITION = 9;
     static final int OUT_OF_RANGE = 11;
     static final int UNAVAILABLE = 14;
     static final int UNAUTHENTICATED = 16;
@@ -143,6 +144,17 @@ final class GatewayCalls {
         }
     }
 
+    /**
+     * etcd does not serve this client through its gateway: with client certificates required and etcd's users
+     * enabled, it refuses a certificate that names someone (a common name), since the gateway could not pass that
+     * identity on. jetcd, speaking gRPC, is served.
+     */
+    static final class GatewayRefused extends StoreException {
+        GatewayRefused(String message) {
+            super(message);
+        }
+    }
+
     /** The connection failed before the request was sent: safe to send it elsewhere. */
     private static final class NotSent extends Exception {
         NotSent(IOException cause) {
@@ -224,13 +236,19 @@ final class GatewayCalls {
                 try {
                     error = JSON.readTree(bytes);
                 } catch (IOException e) {
-                    return new Refused("HTTP " + status + ": " + new String(bytes, StandardCharsets.UTF_8).strip(),
-                            UNAVAILABLE);
+                    String text = new String(bytes, StandardCharsets.UTF_8).strip();
+                    if (text.contains("CommonName of client sending a request against gateway")) {
+                        throw new GatewayRefused("etcd at " + c.getURL().getProtocol() + "://"
+                                + c.getURL().getAuthority() + " does not serve this client certificate through its "
+                                + "HTTP gateway: " + text);
+                    }
+                    return new Refused("HTTP " + status + ": " + text,
+                            status >= 500 ? UNAVAILABLE : FAILED_PRECONDITION);
                 }
             }
         }
         if (error == null || !error.isObject()) {
-            return new Refused("HTTP " + status, UNAVAILABLE);
+            return new Refused("HTTP " + status, status >= 500 ? UNAVAILABLE : FAILED_PRECONDITION);
         }
         return new Refused(error.path("message").asText(error.path("error").asText("HTTP " + status)),
                 error.path("code").asInt(UNAVAILABLE));

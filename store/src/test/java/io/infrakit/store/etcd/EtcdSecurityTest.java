@@ -7,6 +7,7 @@ import io.infrakit.store.StoreConfig;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.testing.RecordingWatchListener;
 import io.infrakit.store.testing.TestCertificates;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,8 +91,68 @@ class EtcdSecurityTest {
         }
     }
 
+    /**
+     * etcd refuses its gateway to a client certificate with a common name once its users are on: the gateway
+     * store says so, and the store commands use then falls back to gRPC.
+     */
+    @Test
+    void aNamedClientCertificateWithUsersOnIsServedOverGrpc() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki"));
+        try (EtcdServer etcd = EtcdServer.builder("tlsauth", dir.resolve("data"))
+                .tls(new EtcdServer.Tls(certs.serverCert(), certs.serverKey(), certs.ca()))
+                .fastTimings(true).build()) {
+            etcd.start();
+            String[] tls = {"--cacert=" + certs.ca(), "--cert=" + certs.clientCert(), "--key=" + certs.clientKey()};
+            etcdctl(etcd, tls, "user", "add", "root", "--new-user-password=s3cret");
+            etcdctl(etcd, tls, "user", "grant-role", "root", "root");
+            etcdctl(etcd, tls, "auth", "enable");
+            StoreConfig config = StoreConfig.builder().endpoints(etcd.clientUrl()).caCert(certs.ca())
+                    .clientCert(certs.clientCert(), certs.clientKey()).credentials("root", "s3cret")
+                    .requestTimeout(Duration.ofSeconds(5)).build();
+
+            try (EtcdHttpStore gateway = new EtcdHttpStore(config)) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> gateway.get("/k")).isInstanceOf(StoreException.class)
+                        .hasMessageContaining(etcd.clientUrl())
+                        .hasMessageContaining("does not serve this client certificate through its HTTP gateway");
+                assertThat(System.nanoTime() - start).as("refused at once, not retried")
+                        .isLessThan(Duration.ofSeconds(3).toNanos());
+            }
+            try (GatewayFirstStore store = new GatewayFirstStore(config)) {
+                RecordingWatchListener rec = new RecordingWatchListener();
+                Store.Watch watch = store.watch("/both/", 0, rec);
+                try {
+                    rec.awaitResync(1, Duration.ofSeconds(5));
+                    store.put("/both/k", "v");
+                    assertThat(store.get("/both/k").orElseThrow().value()).isEqualTo("v");
+                    rec.awaitEvents(1, Duration.ofSeconds(5));
+                    assertThat(store.current()).isInstanceOf(EtcdStore.class);
+                } finally {
+                    watch.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void theGatewayStoreIsKeptWhereEtcdServesIt() {
+        try (EtcdServer etcd = EtcdServer.builder("plain", dir.resolve("data")).fastTimings(true).build()) {
+            etcd.start();
+            try (GatewayFirstStore store = new GatewayFirstStore(StoreConfig.of(etcd.clientUrl()))) {
+                store.put("/k", "v");
+                assertThat(store.current()).isInstanceOf(EtcdHttpStore.class);
+            }
+        }
+    }
+
     private static void etcdctl(EtcdServer etcd, String... args) throws IOException, InterruptedException {
+        etcdctl(etcd, new String[0], args);
+    }
+
+    private static void etcdctl(EtcdServer etcd, String[] options, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + etcd.clientUrl()));
+        cmd.addAll(List.of(options));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
