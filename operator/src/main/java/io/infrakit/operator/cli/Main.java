@@ -3,6 +3,7 @@ package io.infrakit.operator.cli;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * The {@code infrakit} command line. Exit codes: 0 ok, 1 failure, 2 usage (a command may add its own, such as 3 for
  * "differences found"; its help lists them).
  */
-@Command(name = "infrakit", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+@Command(name = Main.NAME, mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Declarative, self-healing infrastructure: InfraKit groups kept converged from etcd.",
         subcommands = {UpCommand.class, GroupCommand.class, WaitCommand.class, EventsCommand.class,
                 LeaderCommand.class, SyncCommand.class, PluginCommand.class, EnvCommand.class,
@@ -24,6 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         exitCodeList = {"0:ok", "1:failure (the message says why)", "2:usage error (a hint says where to look)"})
 public final class Main {
 
+    static final String NAME = "infrakit";
+
     /** The exit code of a usage error. */
     static final int USAGE = 2;
 
@@ -32,12 +35,59 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
     /** The whole command tree, every command with --help and the same error handling. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return handled(new CommandLine(new Main()));
+    }
+
+    /**
+     * The tree that runs these arguments. When they start with the words of a command ({@code group ls ...}), only
+     * that command is built in full, under bare parents: picocli reads the annotations of every command it builds,
+     * and reading all forty of them was most of a short command's start. Anything else (no command named, the help
+     * command) gets the whole tree. Options of a parent can only come before its subcommand's word, so a pruned
+     * parent never has to parse one.
+     */
+    static CommandLine commandLine(String... args) {
+        List<Class<?>> path = new ArrayList<>();
+        List<String> words = new ArrayList<>();
+        Class<?> at = Main.class;
+        for (String arg : args) {
+            Class<?> sub = subcommand(at, arg);
+            if (sub == null) {
+                break;
+            }
+            path.add(sub);
+            words.add(arg);
+            at = sub;
+        }
+        if (path.isEmpty() || at.getAnnotation(Command.class).helpCommand()) {
+            return commandLine();
+        }
+        CommandSpec spec = CommandSpec.forAnnotatedObject(at);
+        for (int i = path.size() - 1; i >= 0; i--) {
+            CommandSpec parent = i == 0 ? CommandSpec.wrapWithoutInspection(new Main()).name(NAME)
+                    : CommandSpec.wrapWithoutInspection(path.get(i - 1)).name(words.get(i - 1));
+            parent.addSubcommand(words.get(i), spec);
+            spec = parent;
+        }
+        return handled(new CommandLine(spec));
+    }
+
+    /** The subcommand of {@code parent} named {@code word} (or aliased so), or null. */
+    private static Class<?> subcommand(Class<?> parent, String word) {
+        for (Class<?> sub : parent.getAnnotation(Command.class).subcommands()) {
+            Command c = sub.getAnnotation(Command.class);
+            if (c.name().equals(word) || List.of(c.aliases()).contains(word)) {
+                return sub;
+            }
+        }
+        return null;
+    }
+
+    private static CommandLine handled(CommandLine cli) {
         helpEverywhere(cli.getCommandSpec());
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

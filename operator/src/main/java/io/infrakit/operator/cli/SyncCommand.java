@@ -144,7 +144,7 @@ final class SyncCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
-        try (source; Store store = Stores.open(etcd)) {
+        try (source; Store store = watch ? Stores.openLongRunning(etcd) : Stores.open(etcd)) {
             Syncer syncer = new Syncer(store, etcd.keys(), source, options,
                     noPluginCheck ? null : pluginOptions.registry(), Clock.systemUTC());
             return watch ? follow(syncer, hookSecret) : once(syncer);

@@ -140,7 +140,7 @@ final class UpCommand implements Callable<Integer> {
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
-        Store store = metrics.store(Stores.open(etcd));
+        Store store = metrics.store(Stores.openLongRunning(etcd));
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
                 Clock.systemUTC(), metrics.reconciles());
         metrics.bind(controller);
