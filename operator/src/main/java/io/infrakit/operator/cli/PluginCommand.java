@@ -38,9 +38,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code infrakit plugin start|ls|stop}: built-in plugins on sockets for InfraKit's tools, and what runs. */
-@Command(name = "plugin", description = "Serve built-in plugins on sockets, list the plugins found, stop them.",
-        subcommands = {PluginCommand.Start.class, PluginCommand.Ls.class, PluginCommand.Stop.class})
+/** {@code infrakit plugin start|ls|stop|info}: built-in plugins on sockets for InfraKit's tools, and what runs. */
+@Command(name = "plugin", description = "Serve built-in plugins on sockets, list the plugins found, stop them, "
+        + "show what one implements.",
+        subcommands = {PluginCommand.Start.class, PluginCommand.Ls.class, PluginCommand.Stop.class,
+                PluginInfoCommand.class})
 public final class PluginCommand {
 
     /**

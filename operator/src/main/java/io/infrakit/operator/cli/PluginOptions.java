@@ -9,6 +9,7 @@ import io.infrakit.plugins.maas.MaasInstancePlugin;
 import io.infrakit.plugins.spi.PluginException;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the built-in plugins keep their state, and where plugins in other processes are found. */
@@ -19,16 +20,8 @@ public final class PluginOptions {
                     + "default <home>/instances/file).")
     Path fileDir;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR",
-            description = "Directory of plugin sockets (default: env INFRAKIT_PLUGINS_DIR, else "
-                    + "$INFRAKIT_HOME/plugins, else ~/.infrakit/plugins).")
-    Path pluginsDir;
-
-    @Option(names = "--allow-foreign-plugins", defaultValue = "${env:INFRAKIT_ALLOW_FOREIGN_PLUGINS:-false}",
-            description = "Use plugin sockets that other users own, and a plugin directory that others may write "
-                    + "(env INFRAKIT_ALLOW_FOREIGN_PLUGINS). Without it both are refused: whoever can put a socket "
-                    + "there receives the operator's calls, init scripts included.")
-    boolean allowForeignPlugins;
+    @Mixin
+    PluginDirectoryOptions directory;
 
     @Option(names = "--process-dir", paramLabel = "DIR", defaultValue = "${env:INFRAKIT_PROCESS_DIR}",
             description = "State directory of the process instance plugin (env INFRAKIT_PROCESS_DIR, "
@@ -75,8 +68,7 @@ public final class PluginOptions {
 
     /** The plugin directory, as InfraKit resolves it unless {@code --plugins-dir} says otherwise. */
     public LocalPluginDirectory pluginDirectory() {
-        return pluginsDir != null ? new LocalPluginDirectory(pluginsDir, allowForeignPlugins)
-                : LocalPluginDirectory.fromEnvironment(allowForeignPlugins);
+        return directory.pluginDirectory();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
 import io.infrakit.operator.http.HttpAddress;
@@ -14,7 +15,9 @@ import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
 import io.infrakit.plugins.http.HttpThreads;
+import io.infrakit.store.Backoff;
 import io.infrakit.store.Store;
+import io.infrakit.store.StoreException;
 import io.infrakit.store.etcd.EtcdServer;
 import java.io.IOException;
 import java.time.Clock;
@@ -87,6 +90,11 @@ final class UpCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; if another replica on this host serves that name, NAME-<id>).")
     String groupSocket;
 
+    @Option(names = "--etcd-wait", defaultValue = "2m", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long to keep trying etcd at start before giving up with exit 1 (default "
+                    + "${DEFAULT-VALUE}): replicas often start before etcd, or on a slow machine.")
+    Duration etcdWait;
+
     @Option(names = "--no-group-socket", description = "Do not serve the group socket.")
     boolean noGroupSocket;
 
@@ -124,16 +132,19 @@ final class UpCommand implements Callable<Integer> {
             etcd.startedDevEtcd = dev.clientUrl();
             DevEtcdFile.write(Home.dir(), dev.clientUrl());
             String self = launcher();
-            System.out.println("dev mode: started etcd at " + dev.clientUrl() + " (data in "
-                    + DevEtcd.dataDir(Home.dir()) + "); only this user can reach it, with the client certificate in "
-                    + DevCertificates.in(Home.dir()).dir());
-            System.out.println("  infrakit commands find it by themselves; for etcdctl:  eval \"$(" + self
-                    + " env)\"");
+            // One write, so a reader that sees the first line sees the hints too.
+            StringBuilder hint = new StringBuilder("dev mode: started etcd at ").append(dev.clientUrl())
+                    .append(" (data in ").append(DevEtcd.dataDir(Home.dir()))
+                    .append("); only this user can reach it, with the client certificate in ")
+                    .append(DevCertificates.in(Home.dir()).dir()).append('\n')
+                    .append("  infrakit commands find it by themselves; for etcdctl:  eval \"$(").append(self)
+                    .append(" env)\"\n");
             if (!dev.clientUrl().endsWith(":2379")) {
-                System.out.println("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)");
+                hint.append("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)\n");
             }
-            System.out.println("  then:  etcdctl put " + etcd.keys().group("web")
-                    + " \"$(cat docs/examples/web.json)\"");
+            hint.append("  then:  etcdctl put ").append(etcd.keys().group("web"))
+                    .append(" \"$(cat docs/examples/web.json)\"");
+            System.out.println(hint);
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
                 .withMaxParallel(maxParallel);
@@ -141,8 +152,10 @@ final class UpCommand implements Callable<Integer> {
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.openLongRunning(etcd));
+        // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
+        GroupRouting routing = GroupRouting.own(java.nio.file.Path.of(groupSocket).getFileName().toString());
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
-                Clock.systemUTC(), metrics.reconciles());
+                Clock.systemUTC(), metrics.reconciles(), routing);
         metrics.bind(controller);
         AtomicBoolean campaigning = new AtomicBoolean();
         // One small pool for the operator's HTTP servers (--http and the group socket): their requests are few and
@@ -183,16 +196,14 @@ final class UpCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "infrakit-shutdown"));
-        try {
-            store.list(etcd.keys().groups());
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
+        if (!awaitEtcd(store)) {
             System.exit(1);
         }
         if (!noGroupSocket) {
             try {
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader), httpThreads).ifPresent(s -> {
+                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, routing), httpThreads)
+                        .ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
                         });
@@ -212,6 +223,30 @@ final class UpCommand implements Callable<Integer> {
         campaigning.set(true);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Reads the groups once, retrying with backoff for up to {@code --etcd-wait}: an operator started before its etcd
+     * (or on a loaded machine, where the first connection is slow) waits for it and says so, rather than exiting.
+     */
+    private boolean awaitEtcd(Store store) throws InterruptedException {
+        Backoff backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(15));
+        long deadline = System.nanoTime() + etcdWait.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.list(etcd.keys().groups());
+                return true;
+            } catch (StoreException e) {
+                Duration delay = backoff.delay(attempt);
+                if (System.nanoTime() + delay.toNanos() - deadline > 0) {
+                    System.err.println("error: " + e.getMessage() + " (gave up after --etcd-wait " + etcdWait.toSeconds()
+                            + "s)");
+                    return false;
+                }
+                log.warn("{}; trying again in {} ms", e.getMessage(), delay.toMillis());
+                Thread.sleep(delay.toMillis());
+            }
+        }
     }
 
     /** How the user ran this command ({@code ./infrakit} sets it), for lines they can paste. */

@@ -13,6 +13,7 @@ import io.infrakit.operator.events.EventRecorder;
 import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.events.StatusEvents;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
@@ -84,6 +85,12 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
                       ReconcileListener listener) {
+        this(store, keys, plugins, config, clock, listener, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (the leader forwards those to it) */
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
+                      ReconcileListener listener, GroupRouting routing) {
         this.store = store;
         this.keys = keys;
         this.plugins = plugins;
@@ -91,7 +98,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.listener = listener;
         this.clock = clock;
         this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
-        this.specs = new SpecCache(keys, this::enqueue);
+        this.specs = new SpecCache(keys, routing, this::enqueue);
         this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));

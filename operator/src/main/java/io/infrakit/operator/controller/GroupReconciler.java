@@ -49,6 +49,7 @@ public final class GroupReconciler {
     private final StatusWriter status;
     private final PlanExecutor executor;
     private final RollingUpdates updates;
+    private final DelegatedGroups delegated;
     private final Clock clock;
     /** The spec revision whose plugins last passed validation, per group: plugins validate a spec once. */
     private final Map<String, Long> validated = new ConcurrentHashMap<>();
@@ -60,12 +61,17 @@ public final class GroupReconciler {
         this.status = status;
         this.executor = executor;
         this.updates = updates;
+        this.delegated = new DelegatedGroups(specs, plugins, status, clock);
         this.clock = clock;
     }
 
     public Outcome reconcile(String id, LeaderTerm term) {
         term.checkActive();
         SpecCache.Entry entry = specs.get(id);
+        Optional<Outcome> elsewhere = delegated.reconcile(id, entry, specs.isFree(id), term);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get(); // a spec naming another group plugin
+        }
         if (specs.isFree(id)) {
             report(held(id, entry == null ? 0 : entry.revision()).state(GroupState.FREE), term);
             return Outcome.DONE;
@@ -237,5 +243,6 @@ public final class GroupReconciler {
     public void reset() {
         validated.clear();
         updates.clear();
+        delegated.reset();
     }
 }

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.group.SyncAnnotations;
@@ -20,6 +21,7 @@ import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.ObjectFields;
+import io.infrakit.plugins.spi.GroupSpec;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -183,6 +185,12 @@ public final class SpecFiles {
         if (!reserved.isEmpty()) {
             problems.add(SyncProblem.at(path, line, named + "annotations " + reserved.keySet() + " are written by sync"
                     + " and must not be in the source"));
+            return;
+        }
+        String groupPlugin = node.path("Plugin").isTextual() ? node.path("Plugin").textValue() : null;
+        if (GroupRouting.DEFAULT.delegates(new GroupSpec(null, groupPlugin, null))) {
+            problems.add(SyncProblem.at(path, line, named + "names group plugin '" + groupPlugin + "': specs for "
+                    + "other group plugins are committed with infrakit group commit, not synced"));
             return;
         }
         GroupDefinition def;

@@ -8,7 +8,9 @@ import io.infrakit.operator.events.EventKind;
 import io.infrakit.operator.events.EventSink;
 import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.CommitDetails;
+import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
@@ -70,6 +72,7 @@ public final class GroupWrites {
     private final Clock clock;
     private final SpecHistory history;
     private final EventSink events;
+    private final GroupRouting routing;
 
     /**
      * Writes recorded in the events log at once (a command, the group socket, a sync).
@@ -77,11 +80,22 @@ public final class GroupWrites {
      * @param plugins asked to validate every spec written; null checks structure only
      */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
-        this(store, keys, plugins, clock, new EventStore(store, keys).directSink());
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT);
     }
 
     /** @param events where each write is reported (the leader's batched, fenced recorder) */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events) {
+        this(store, keys, plugins, clock, events, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (validated by that plugin, with a pretend commit) */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, GroupRouting routing) {
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), routing);
+    }
+
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
+                       GroupRouting routing) {
+        this.routing = Objects.requireNonNull(routing, "routing");
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = plugins;
@@ -112,6 +126,10 @@ public final class GroupWrites {
      * marker, guarded on the spec read to explain the change.
      */
     public Commit commit(String json, Author who, boolean pretend) {
+        DelegatedGroup delegated = delegated(null, json);
+        if (delegated != null) {
+            return commit(delegated, who, pretend);
+        }
         GroupDefinition def = validate(null, json);
         String id = def.id();
         Optional<StoredSpec> current = read(id);
@@ -127,6 +145,30 @@ public final class GroupWrites {
         history.record(id, r.revision(), def.configHash(), () -> Json.toTree(def.spec()), who, null);
         log.info("{} committed {} (revision {}): {}", who, id, r.revision(), details);
         recorded(id, EventKind.COMMIT, who, "committed (revision " + r.revision() + "): " + details);
+        return new Commit(id, details, r.revision(), current, value, warning);
+    }
+
+    /**
+     * A spec for another group plugin: that plugin validates it (a pretend commit, whose details are the answer),
+     * then it is written with its properties as they are; the leader forwards it.
+     */
+    private Commit commit(DelegatedGroup group, Author who, boolean pretend) {
+        String id = group.id();
+        String details = plugins == null ? "Delegated to group plugin " + group.plugin()
+                : GroupPluginCheck.pretend(group, plugins);
+        Optional<StoredSpec> current = read(id);
+        Optional<String> warning = ownership(id, current, who);
+        String value = keepOwner(group.toJson(), current, who);
+        if (pretend) {
+            return new Commit(id, details, 0, current, value, warning);
+        }
+        TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
+                .then(Op.delete(keys.free(id))), null);
+        history.record(id, r.revision(), group.configHash(), () -> Json.toTree(group.spec()), who, null);
+        log.info("{} committed {} for group plugin {} (revision {}): {}", who, id, group.plugin(), r.revision(),
+                details);
+        recorded(id, EventKind.COMMIT, who, "committed for group plugin " + group.plugin() + " (revision "
+                + r.revision() + "): " + details);
         return new Commit(id, details, r.revision(), current, value, warning);
     }
 
@@ -263,12 +305,27 @@ public final class GroupWrites {
 
     /** Structure, then the plugins; the error in the user's words. {@code id}: the key's ID, if known. */
     GroupDefinition validate(String id, String json) {
+        DelegatedGroup delegated = delegated(id, json);
+        if (delegated != null) {
+            throw new WriteException(WriteException.Reason.INVALID, "group '" + delegated.id() + "' names group "
+                    + "plugin '" + delegated.plugin() + "': such specs are committed one by one (infrakit group "
+                    + "commit, the group socket), not synced or rolled back");
+        }
         try {
             GroupDefinition def = SpecValidator.parse(id, json, 0);
             if (plugins != null) {
                 PluginCheck.check(def, plugins);
             }
             return def;
+        } catch (SpecException e) {
+            throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
+        }
+    }
+
+    /** The spec as a delegated group; null when it is the controller's own. */
+    private DelegatedGroup delegated(String id, String json) {
+        try {
+            return routing.parse(id, json, 0);
         } catch (SpecException e) {
             throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
         }

@@ -188,7 +188,8 @@ class ControllerIT {
         OperatorFixture op = operator("quiet", Duration.ofMillis(100));
         op.put("web", cattle("web", 3, "x"));
         op.awaitConverged("web", 3);
-        Thread.sleep(300);
+        // The events of converging are written in batches, at most EventRecorder.INTERVAL after they happen.
+        Thread.sleep(300 + io.infrakit.operator.events.EventRecorder.INTERVAL.toMillis());
         long before = op.store.put(op.keys.prefix() + "/probe", "1");
         Thread.sleep(1000); // about ten resyncs
         long after = op.store.put(op.keys.prefix() + "/probe", "2");

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.SwarmDispatcherConfig;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import io.infrakit.operator.controller.ControllerConfig;
+import io.infrakit.operator.group.GroupState;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.testing.DockerEngine;
@@ -248,7 +249,7 @@ class SwarmClusterIT {
 
         // A second manager dies, and nothing replaces it: two of three managers still make a quorum.
         op.store.put(op.keys.free("swarm-managers"), "{}");
-        op.awaitStatus("swarm-managers", FORMS, s -> s.state().equals("free"), "swarm-managers freed");
+        op.awaitStatus("swarm-managers", FORMS, s -> s.state() == GroupState.FREE, "swarm-managers freed");
         Container seedContainer = managerContainer(SEED);
         String seedNode = nodeOf(seedContainer);
         long seedKilled = System.nanoTime();

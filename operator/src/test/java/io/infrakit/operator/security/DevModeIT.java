@@ -157,8 +157,9 @@ class DevModeIT {
     private static String started(CliProcess up) {
         return Await.value(Duration.ofSeconds(90), "the dev etcd started", () -> {
             assertThat(up.isAlive()).as("up exited: " + up.output()).isTrue();
-            Matcher m = STARTED.matcher(up.output());
-            return m.find() ? m.group(1) : null;
+            String out = up.output();
+            Matcher m = STARTED.matcher(out);
+            return m.find() && out.contains("etcdctl put ") ? m.group(1) : null;
         });
     }
 

@@ -47,7 +47,7 @@ class PlaintextPasswordIT {
                     passwordFile.toString(), "--etcd-timeout", "2s"};
 
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            assertThat(run(err, ls)).isEqualTo(1);
+            assertThat(run(err, ls)).isEqualTo(2);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("in plaintext to " + url)
                     .contains("--allow-plaintext").doesNotContain(PASSWORD);
             assertThat(heard(listener, 500)).as("nothing was sent").isEmpty();

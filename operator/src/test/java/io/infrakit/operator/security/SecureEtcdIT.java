@@ -3,18 +3,16 @@ package io.infrakit.operator.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.cli.Main;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.metrics.MeteredOperator;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.etcd.EtcdServer;
 import io.infrakit.store.etcd.EtcdStore;
 import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.TestCertificates;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +105,7 @@ class SecureEtcdIT {
         args.set(args.indexOf(etcd.clientUrl()), etcd.clientUrl().replace("://", "://infrakit:" + PASSWORD + "@"));
         args.subList(args.indexOf("--etcd-user"), args.size()).clear();
         Run run = infrakit(List.of("group", "ls"), args);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("https://***@127.0.0.1:" + etcd.clientPort())
                 .contains("--etcd-user USER with --etcd-password-file FILE");
         assertThat(run.out + run.err).doesNotContain(PASSWORD);
@@ -136,7 +134,7 @@ class SecureEtcdIT {
         at = noPassword.indexOf("--etcd-password-file");
         noPassword.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), noPassword);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("--etcd-user infrakit needs a password")
                 .contains("--etcd-password-file").contains("INFRAKIT_ETCD_PASSWORD");
 
@@ -144,7 +142,7 @@ class SecureEtcdIT {
         at = halfPair.indexOf("--etcd-key");
         halfPair.subList(at, at + 2).clear();
         run = infrakit(List.of("group", "ls"), halfPair);
-        assertThat(run.code).isEqualTo(1);
+        assertThat(run.code).isEqualTo(2);
         assertThat(run.err).contains("--etcd-cert and --etcd-key go together");
     }
 
@@ -167,19 +165,8 @@ class SecureEtcdIT {
     private static Run infrakit(List<String> command, List<String> options) {
         List<String> all = new ArrayList<>(command);
         all.addAll(options);
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(all.toArray(String[]::new));
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        InProcessCli.Run run = InProcessCli.run(all.toArray(String[]::new));
+        return new Run(run.exitCode(), run.out(), run.err());
     }
 
     private static void etcdctl(String... args) throws IOException, InterruptedException {

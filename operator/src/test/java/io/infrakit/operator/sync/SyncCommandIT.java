@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Store;
 import io.infrakit.store.testing.EtcdCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,19 +53,8 @@ class SyncCommandIT {
         if (at == 1) {
             all.addAll(List.of("--file-dir", tmp.resolve("files").toString()));
         }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(all.toArray(String[]::new));
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        InProcessCli.Run run = InProcessCli.run(all.toArray(String[]::new));
+        return new Run(run.exitCode(), run.out(), run.err());
     }
 
     @Test
