@@ -1,14 +1,18 @@
 package io.infrakit.operator.cli;
 
 import java.io.PrintWriter;
+import java.lang.reflect.Field;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -47,12 +51,12 @@ public final class Main {
      * The tree that runs these arguments. When they start with the words of a command ({@code group ls ...}), only
      * that command is built in full, under bare parents: picocli reads the annotations of every command it builds,
      * and reading all forty of them was most of a short command's start. Anything else (no command named, the help
-     * command) gets the whole tree. Options of a parent can only come before its subcommand's word, so a pruned
-     * parent never has to parse one.
+     * command) gets the whole tree. Options of a parent can only come before its subcommand's word, so a bare parent
+     * never has to parse one; but a parent whose options its subcommands inherit ({@code sync}'s plugin directory) is
+     * built in full, with its few subcommands, so that they get them.
      */
     static CommandLine commandLine(String... args) {
         List<Class<?>> path = new ArrayList<>();
-        List<String> words = new ArrayList<>();
         Class<?> at = Main.class;
         for (String arg : args) {
             Class<?> sub = subcommand(at, arg);
@@ -60,18 +64,25 @@ public final class Main {
                 break;
             }
             path.add(sub);
-            words.add(arg);
             at = sub;
         }
         if (path.isEmpty() || at.getAnnotation(Command.class).helpCommand()) {
             return commandLine();
         }
-        CommandSpec spec = CommandSpec.forAnnotatedObject(at);
-        for (int i = path.size() - 1; i >= 0; i--) {
-            CommandSpec parent = i == 0 ? CommandSpec.wrapWithoutInspection(new Main()).name(NAME)
-                    : CommandSpec.wrapWithoutInspection(path.get(i - 1)).name(words.get(i - 1));
-            parent.addSubcommand(words.get(i), spec);
-            spec = parent;
+        int full = path.size() - 1;
+        for (int i = full - 1; i >= 0; i--) {
+            if (passesOptionsDown(path.get(i))) {
+                full = i;
+            }
+        }
+        CommandSpec spec = CommandSpec.forAnnotatedObject(path.get(full));
+        for (int i = full; i >= 0; i--) {
+            Class<?> parent = i == 0 ? Main.class : path.get(i - 1);
+            Command command = parent.getAnnotation(Command.class);
+            CommandSpec bare = CommandSpec.wrapWithoutInspection(i == 0 ? new Main() : parent)
+                    .name(command.name()).aliases(command.aliases());
+            bare.addSubcommand(path.get(i).getAnnotation(Command.class).name(), spec);
+            spec = bare;
         }
         return handled(new CommandLine(spec));
     }
@@ -85,6 +96,20 @@ public final class Main {
             }
         }
         return null;
+    }
+
+    /** Whether the command declares an option that its subcommands inherit, itself or through a mixin. */
+    private static boolean passesOptionsDown(Class<?> type) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                Option option = f.getAnnotation(Option.class);
+                if (option != null && option.scope() == ScopeType.INHERIT
+                        || f.isAnnotationPresent(Mixin.class) && passesOptionsDown(f.getType())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static CommandLine handled(CommandLine cli) {

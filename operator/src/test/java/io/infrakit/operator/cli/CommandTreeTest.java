@@ -38,6 +38,10 @@ class CommandTreeTest {
         // A parent's option before its subcommand's word: the parent is built in full.
         assertThat(Main.commandLine("sync", "--dir", "x", "status").getSubcommands().get("sync").getSubcommands())
                 .containsKey("status");
+        // A parent whose options its subcommands inherit is built in full, so that they get them.
+        CommandLine status = Main.commandLine("sync", "status").getSubcommands().get("sync").getSubcommands()
+                .get("status");
+        assertThat(status.getCommandSpec().optionsMap()).containsKey("--plugins-dir");
     }
 
     @Test
