@@ -147,7 +147,7 @@ final class GatewayCalls {
     /**
      * etcd does not serve this client through its gateway: with client certificates required and etcd's users
      * enabled, it refuses a certificate that names someone (a common name), since the gateway could not pass that
-     * identity on. jetcd, speaking gRPC, is served.
+     * identity on; or its gateway cannot reach etcd's own gRPC server. jetcd, speaking gRPC, is served.
      */
     static final class GatewayRefused extends StoreException {
         GatewayRefused(String message) {
@@ -250,8 +250,16 @@ final class GatewayCalls {
         if (error == null || !error.isObject()) {
             return new Refused("HTTP " + status, status >= 500 ? UNAVAILABLE : FAILED_PRECONDITION);
         }
-        return new Refused(error.path("message").asText(error.path("error").asText("HTTP " + status)),
-                error.path("code").asInt(UNAVAILABLE));
+        String message = error.path("message").asText(error.path("error").asText("HTTP " + status));
+        int code = error.path("code").asInt(UNAVAILABLE);
+        if (code == UNAVAILABLE && message.startsWith("connection error")) {
+            // gRPC's words for a connection that failed: the gateway's own, to etcd's gRPC server in the same
+            // process. A TLS etcd whose server certificate lacks the clientAuth usage fails so every time.
+            throw new GatewayRefused("etcd at " + c.getURL().getProtocol() + "://" + c.getURL().getAuthority()
+                    + " cannot serve its HTTP gateway (the gateway fails to connect to etcd's gRPC server, as it does"
+                    + " where the server certificate lacks the clientAuth usage): " + message);
+        }
+        return new Refused(message, code);
     }
 
     /** A request that did not reach any endpoint in time: with what is wrong on the wire when that can be told. */

@@ -134,6 +134,31 @@ class EtcdSecurityTest {
         }
     }
 
+    /** A server certificate for serverAuth only: etcd's gateway cannot reach etcd; gRPC can. */
+    @Test
+    void aServerCertificateWithoutClientAuthIsServedOverGrpc() throws Exception {
+        TestCertificates certs = TestCertificates.create(dir.resolve("pki"), "IP:127.0.0.1", "serverAuth");
+        try (EtcdServer etcd = EtcdServer.builder("tlsserveronly", dir.resolve("data"))
+                .tls(new EtcdServer.Tls(certs.serverCert(), certs.serverKey(), certs.ca()))
+                .fastTimings(true).build()) {
+            etcd.start();
+            StoreConfig config = StoreConfig.builder().endpoints(etcd.clientUrl()).caCert(certs.ca())
+                    .clientCert(certs.clientCert(), certs.clientKey()).requestTimeout(Duration.ofSeconds(5)).build();
+            try (EtcdHttpStore gateway = new EtcdHttpStore(config)) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> gateway.get("/k")).isInstanceOf(GatewayCalls.GatewayRefused.class)
+                        .hasMessageContaining(etcd.clientUrl()).hasMessageContaining("clientAuth");
+                assertThat(System.nanoTime() - start).as("refused at once, not retried")
+                        .isLessThan(Duration.ofSeconds(3).toNanos());
+            }
+            try (GatewayFirstStore store = new GatewayFirstStore(config)) {
+                store.put("/k", "v");
+                assertThat(store.get("/k").orElseThrow().value()).isEqualTo("v");
+                assertThat(store.current()).isInstanceOf(EtcdStore.class);
+            }
+        }
+    }
+
     @Test
     void theGatewayStoreIsKeptWhereEtcdServesIt() {
         try (EtcdServer etcd = EtcdServer.builder("plain", dir.resolve("data")).fastTimings(true).build()) {
