@@ -252,9 +252,10 @@ final class GatewayCalls {
         }
         String message = error.path("message").asText(error.path("error").asText("HTTP " + status));
         int code = error.path("code").asInt(UNAVAILABLE);
-        if (code == UNAVAILABLE && message.startsWith("connection error")) {
-            // gRPC's words for a connection that failed: the gateway's own, to etcd's gRPC server in the same
-            // process. A TLS etcd whose server certificate lacks the clientAuth usage fails so every time.
+        if (code == UNAVAILABLE && !message.startsWith("etcdserver:")) {
+            // Not etcd's own words ("connection error: ...", "connection closed"): the gateway's connection to
+            // etcd's gRPC server in the same process failed. A TLS etcd whose server certificate lacks the
+            // clientAuth usage fails so every time.
             throw new GatewayRefused("etcd at " + c.getURL().getProtocol() + "://" + c.getURL().getAuthority()
                     + " cannot serve its HTTP gateway (the gateway fails to connect to etcd's gRPC server, as it does"
                     + " where the server certificate lacks the clientAuth usage): " + message);

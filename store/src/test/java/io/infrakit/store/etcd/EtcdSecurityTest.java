@@ -144,12 +144,14 @@ class EtcdSecurityTest {
             etcd.start();
             StoreConfig config = StoreConfig.builder().endpoints(etcd.clientUrl()).caCert(certs.ca())
                     .clientCert(certs.clientCert(), certs.clientKey()).requestTimeout(Duration.ofSeconds(5)).build();
-            try (EtcdHttpStore gateway = new EtcdHttpStore(config)) {
-                long start = System.nanoTime();
-                assertThatThrownBy(() -> gateway.get("/k")).isInstanceOf(GatewayCalls.GatewayRefused.class)
-                        .hasMessageContaining(etcd.clientUrl()).hasMessageContaining("clientAuth");
-                assertThat(System.nanoTime() - start).as("refused at once, not retried")
-                        .isLessThan(Duration.ofSeconds(3).toNanos());
+            for (int i = 0; i < 2; i++) { // the gateway words it differently once its connection has failed
+                try (EtcdHttpStore gateway = new EtcdHttpStore(config)) {
+                    long start = System.nanoTime();
+                    assertThatThrownBy(() -> gateway.get("/k")).isInstanceOf(GatewayCalls.GatewayRefused.class)
+                            .hasMessageContaining(etcd.clientUrl()).hasMessageContaining("clientAuth");
+                    assertThat(System.nanoTime() - start).as("refused at once, not retried")
+                            .isLessThan(Duration.ofSeconds(3).toNanos());
+                }
             }
             try (GatewayFirstStore store = new GatewayFirstStore(config)) {
                 store.put("/k", "v");
