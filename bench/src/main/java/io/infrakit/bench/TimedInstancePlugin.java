@@ -26,6 +26,11 @@ final class TimedInstancePlugin implements InstancePlugin {
     }
 
     @Override
+    public List<String> unknownKeys(JsonNode properties) {
+        return driver.unknownKeys(properties);
+    }
+
+    @Override
     public String provision(InstanceSpec spec) {
         long t = System.nanoTime();
         provisionStarts.add(t);

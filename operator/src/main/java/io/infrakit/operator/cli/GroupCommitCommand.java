@@ -1,10 +1,13 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.StoredSpec;
+import io.infrakit.operator.write.UnknownKeyCheck;
 import io.infrakit.operator.write.WriteException;
+import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,11 @@ final class GroupCommitCommand implements Callable<Integer> {
     @Option(names = {"-p", "--pretend"}, description = "Validate, explain and show the diff; write nothing.")
     boolean pretend;
 
+    @Option(names = "--allow-unknown-keys", description = "Commit a spec with keys that neither InfraKit nor its "
+            + "built-in plugins know (they are ignored, as InfraKit ignores them); without it such a spec is refused, "
+            + "naming each key and the key likely meant.")
+    boolean allowUnknownKeys;
+
     @Option(names = "--wait", description = "Follow the group until it converges (or its update fails: exit 1).")
     boolean await;
 
@@ -48,8 +56,19 @@ final class GroupCommitCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                 : Files.readString(Path.of(file));
+        PluginLookup plugins = pluginOptions.registry();
+        List<String> unknown = UnknownKeyCheck.find(json, plugins, GroupRouting.DEFAULT);
+        if (!unknown.isEmpty()) {
+            String keys = (unknown.size() == 1 ? "unknown key " : "unknown keys ") + String.join(", ", unknown);
+            if (!allowUnknownKeys) {
+                System.err.println("Invalid spec: " + keys + " (fix the spelling, or commit with "
+                        + "--allow-unknown-keys to keep " + (unknown.size() == 1 ? "it" : "them") + ")");
+                return 1;
+            }
+            System.err.println("warning: " + keys + ": ignored");
+        }
         try (Store store = Stores.open(etcd)) {
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.registry(), Clock.systemUTC());
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC());
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);
@@ -67,6 +86,7 @@ final class GroupCommitCommand implements Callable<Integer> {
                 out.put("Pretend", pretend);
                 out.put("Revision", c.revision());
                 out.put("Diff", diff.stream().map(FieldChange::describe).toList());
+                out.put("UnknownKeys", unknown);
                 System.out.println(OutputOptions.toJson(out));
             } else if (pretend) {
                 System.out.println("Committing " + c.id() + " would involve: " + c.details());

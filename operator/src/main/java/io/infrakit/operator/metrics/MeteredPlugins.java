@@ -50,6 +50,11 @@ final class MeteredPlugins implements PluginLookup {
         }
 
         @Override
+        public List<String> unknownKeys(JsonNode properties) {
+            return plugin.unknownKeys(properties);
+        }
+
+        @Override
         public String provision(InstanceSpec spec) {
             return meters.time(name, "Instance.Provision", () -> plugin.provision(spec));
         }
@@ -80,6 +85,11 @@ final class MeteredPlugins implements PluginLookup {
         @Override
         public void validate(JsonNode properties, Allocation allocation) {
             meters.run(name, "Flavor.Validate", () -> plugin.validate(properties, allocation));
+        }
+
+        @Override
+        public List<String> unknownKeys(JsonNode properties) {
+            return plugin.unknownKeys(properties);
         }
 
         @Override

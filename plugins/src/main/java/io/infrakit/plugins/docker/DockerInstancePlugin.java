@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerConfig;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
@@ -81,6 +82,11 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     /** A plugin on the engine at {@code host} ({@code unix:///var/run/docker.sock}, {@code tcp://h:2375}). */
     public static DockerInstancePlugin connect(String host) {
         return new DockerInstancePlugin(DockerClients.connect(host), DockerClients.streaming(host));
+    }
+
+    @Override
+    public List<String> unknownKeys(JsonNode properties) {
+        return UnknownKeys.read(properties, DockerProperties::parse);
     }
 
     @Override

@@ -45,7 +45,7 @@ record DockerProperties(Map<String, String> tags, ObjectNode config, ObjectNode 
         if (config == null) {
             throw new PluginException("Config should be set");
         }
-        String image = ObjectFields.of(config, "Properties.Config", PluginException::new).string("Image");
+        String image = ObjectFields.passedOn(config, "Properties.Config", PluginException::new).string("Image");
         if (image == null || image.isBlank()) {
             throw new PluginException("A Docker image should be specified");
         }
@@ -61,7 +61,7 @@ record DockerProperties(Map<String, String> tags, ObjectNode config, ObjectNode 
     }
 
     String image() {
-        return ObjectFields.of(config, "Properties.Config", PluginException::new).string("Image");
+        return ObjectFields.passedOn(config, "Properties.Config", PluginException::new).string("Image");
     }
 
     private static ObjectNode object(ObjectFields fields, String name) {

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.JsonFormatException;
 import io.infrakit.plugins.json.ObjectFields;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.GroupSpec;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,7 @@ import java.util.Map;
  */
 public final class GroupSpecs {
 
+    private static final List<String> TOP_KEYS = List.of("ID", "Plugin", "Properties");
     private static final List<String> GROUP_KEYS = List.of("Allocation", "Instance", "Flavor", "Updating");
     private static final List<String> ALLOCATION_KEYS = List.of("Size", "LogicalIDs");
     private static final List<String> PLUGIN_KEYS = List.of("Plugin", "Properties");
@@ -49,6 +52,27 @@ public final class GroupSpecs {
         }
         ObjectFields fields = ObjectFields.of(root, "", SpecFormatException::new);
         return new GroupSpec(fields.string("ID"), fields.string("Plugin"), fields.get("Properties"));
+    }
+
+    /**
+     * The keys of a spec that InfraKit's group plugin does not know, outside the Instance and Flavor properties
+     * (their plugins judge those) and the Updating section (whose reader refuses unknown keys). Each is a path, with
+     * the key likely meant: {@code Properties.Allocation.Sise (did you mean Size?)}.
+     */
+    public static List<String> unknownKeys(JsonNode root) {
+        List<String> out = new ArrayList<>(UnknownKeys.of(root, "", TOP_KEYS));
+        JsonNode properties = field(root, "Properties");
+        out.addAll(UnknownKeys.of(properties, "Properties", GROUP_KEYS));
+        for (String section : List.of("Allocation", "Instance", "Flavor")) {
+            out.addAll(UnknownKeys.of(field(properties, section), "Properties." + section, NESTED.get(section)));
+        }
+        return out;
+    }
+
+    /** The value of the last key matching {@code name} in an object, as Go picks it; null otherwise. */
+    private static JsonNode field(JsonNode object, String name) {
+        return object != null && object.isObject()
+                ? ObjectFields.of(object, "", IllegalArgumentException::new).get(name) : null;
     }
 
     /**

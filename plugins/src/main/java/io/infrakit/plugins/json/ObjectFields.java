@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -18,14 +20,21 @@ import java.util.function.Function;
  */
 public final class ObjectFields {
 
+    /** The objects opened on this thread while {@link #track} runs, for {@link UnknownKeys}; else null. */
+    private static final ThreadLocal<List<ObjectFields>> OPENED = new ThreadLocal<>();
+
     private final JsonNode node;
     private final String path;
     private final Function<String, ? extends RuntimeException> errors;
+    /** The field names asked for, when tracked. */
+    private final Set<String> asked;
 
-    private ObjectFields(JsonNode node, String path, Function<String, ? extends RuntimeException> errors) {
+    private ObjectFields(JsonNode node, String path, Function<String, ? extends RuntimeException> errors,
+                         boolean tracked) {
         this.node = node;
         this.path = path;
         this.errors = errors;
+        this.asked = tracked ? new LinkedHashSet<>() : null;
     }
 
     /**
@@ -36,7 +45,39 @@ public final class ObjectFields {
         if (node == null || !node.isObject()) {
             throw errors.apply((path.isEmpty() ? "the document" : path) + " must be a JSON object, got " + kind(node));
         }
-        return new ObjectFields(node, path, errors);
+        List<ObjectFields> opened = OPENED.get();
+        ObjectFields fields = new ObjectFields(node, path, errors, opened != null);
+        if (opened != null) {
+            opened.add(fields);
+        }
+        return fields;
+    }
+
+    /**
+     * Like {@link #of}, for an object whose keys belong to someone else (Docker's container config, handed to
+     * Docker as it is): never reported as unknown.
+     */
+    public static ObjectFields passedOn(JsonNode node, String path,
+                                        Function<String, ? extends RuntimeException> errors) {
+        if (node == null || !node.isObject()) {
+            return of(node, path, errors);
+        }
+        return new ObjectFields(node, path, errors, false);
+    }
+
+    /** Runs {@code read} and returns the objects it opened; null when it failed. */
+    static List<ObjectFields> track(Runnable read) {
+        List<ObjectFields> outer = OPENED.get();
+        List<ObjectFields> opened = new ArrayList<>();
+        OPENED.set(opened);
+        try {
+            read.run();
+            return opened;
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            OPENED.set(outer);
+        }
     }
 
     /**
@@ -52,6 +93,9 @@ public final class ObjectFields {
 
     /** The value of the last key matching {@code name}; null when absent or JSON null. */
     public JsonNode get(String name) {
+        if (asked != null) {
+            asked.add(name);
+        }
         JsonNode found = null;
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (foldEquals(name, e.getKey())) {
@@ -163,6 +207,14 @@ public final class ObjectFields {
     /** The object itself. */
     public JsonNode node() {
         return node;
+    }
+
+    String path() {
+        return path;
+    }
+
+    Set<String> asked() {
+        return asked;
     }
 
     /** A short name for the JSON type of a value, for messages. */

@@ -1,13 +1,14 @@
 package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.state.PrivateFiles;
 import io.infrakit.plugins.supervision.ChangeListeners;
 import io.infrakit.plugins.supervision.CrashLoops;
@@ -96,6 +97,11 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     /** Where an instance's output goes. */
     public Path logFile(String instanceId) {
         return dir.resolve(checkId(instanceId) + LOG_FILE);
+    }
+
+    @Override
+    public List<String> unknownKeys(JsonNode properties) {
+        return UnknownKeys.read(properties, ProcessProperties::parse);
     }
 
     @Override

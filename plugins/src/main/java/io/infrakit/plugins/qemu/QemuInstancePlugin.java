@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
@@ -98,6 +99,11 @@ public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
     /** The pid of an instance's QEMU, or empty when it does not run. */
     public OptionalLong pid(String instanceId) {
         return QemuProcess.pid(files(instanceId));
+    }
+
+    @Override
+    public List<String> unknownKeys(JsonNode properties) {
+        return UnknownKeys.read(properties, QemuProperties::parse);
     }
 
     @Override

@@ -9,6 +9,15 @@ public interface FlavorPlugin {
     /** Checks the flavor properties against the allocation; throws {@link PluginException} when they are wrong. */
     void validate(JsonNode properties, Allocation allocation);
 
+    /**
+     * The keys of these properties that this plugin does not know, each as its path from {@code Properties} with a
+     * likely meant key ({@code Properties.Intt (did you mean Init?)}). Unknown keys are accepted, as InfraKit
+     * accepts them; this is for warnings. Empty where the plugin cannot tell (a plugin in another process).
+     */
+    default List<String> unknownKeys(JsonNode properties) {
+        return List.of();
+    }
+
     /** Returns the spec with the flavor's init script, tags and attachments added. */
     InstanceSpec prepare(JsonNode properties, InstanceSpec spec, Allocation allocation, Index index);
 

@@ -14,6 +14,15 @@ public interface InstancePlugin {
     /** Checks the opaque instance properties of a group spec; throws {@link PluginException} when they are wrong. */
     void validate(JsonNode properties);
 
+    /**
+     * The keys of these properties that this plugin does not know, each as its path from {@code Properties} with a
+     * likely meant key ({@code Properties.Intt (did you mean Init?)}). Unknown keys are accepted, as InfraKit
+     * accepts them; this is for warnings. Empty where the plugin cannot tell (a plugin in another process).
+     */
+    default List<String> unknownKeys(JsonNode properties) {
+        return List.of();
+    }
+
     /** Creates an instance and returns its ID. */
     String provision(InstanceSpec spec);
 

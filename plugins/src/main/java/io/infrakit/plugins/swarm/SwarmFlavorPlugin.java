@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.SwarmNodeState;
 import com.github.dockerjava.transport.SSLConfig;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -94,6 +95,11 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
 
     public SwarmRole role() {
         return role;
+    }
+
+    @Override
+    public List<String> unknownKeys(JsonNode properties) {
+        return UnknownKeys.read(properties, SwarmSpec::parse);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.infrakit.plugins.vanilla;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -30,6 +31,11 @@ import java.util.Map;
 public final class VanillaFlavorPlugin implements FlavorPlugin {
 
     static final String BOTH_INIT_ERROR = "Either \"Init\" or \"InitScriptTemplateURL\" can be specified but not both";
+
+    @Override
+    public List<String> unknownKeys(JsonNode properties) {
+        return UnknownKeys.read(properties, VanillaSpec::parse);
+    }
 
     @Override
     public void validate(JsonNode properties, Allocation allocation) {

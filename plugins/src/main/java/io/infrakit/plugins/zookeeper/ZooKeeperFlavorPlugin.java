@@ -2,6 +2,7 @@ package io.infrakit.plugins.zookeeper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.Health;
@@ -38,6 +39,11 @@ public final class ZooKeeperFlavorPlugin implements FlavorPlugin {
 
     private static final Set<String> SERVING = Set.of("leader", "follower", "standalone");
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(1);
+
+    @Override
+    public List<String> unknownKeys(JsonNode properties) {
+        return UnknownKeys.read(properties, ZooKeeperSpec::parse);
+    }
 
     @Override
     public void validate(JsonNode properties, Allocation allocation) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.json.UnknownKeys;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import java.util.List;
@@ -20,6 +21,14 @@ class ContainerRequestTest {
 
     private static InstanceSpec spec(String init, String logicalId) {
         return new InstanceSpec(null, Map.of("infrakit.group", "web", "tier", "front"), init, logicalId, null);
+    }
+
+    @Test
+    void theContainerConfigIsDockersAndNotCheckedForUnknownKeys() {
+        JsonNode properties = Json.parse("{\"Config\":{\"Image\":\"i\",\"Cmd\":[\"x\"]},"
+                + "\"HostConfig\":{\"NetworkMode\":\"none\"},\"Pul\":\"never\"}");
+        assertThat(UnknownKeys.read(properties, DockerProperties::parse))
+                .containsExactly("Properties.Pul (did you mean Pull?)");
     }
 
     @Test
