@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         description = {"Make etcd follow the group specs (*.json, *.yaml, *.yml) of a git repository or directory.",
                 "Every spec is validated before anything is written; changed specs are written in guarded etcd "
                         + "transactions, annotated with their repository, commit and path."},
-        subcommands = {SyncStatusCommand.class},
+        subcommands = {SyncStatusCommand.class, SyncForgetCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:in sync, or the changes were applied",
                 "1:failed: bad source or spec, a conflict, etcd unreachable (nothing applied)",

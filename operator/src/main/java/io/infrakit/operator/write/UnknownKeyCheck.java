@@ -2,6 +2,7 @@ package io.infrakit.operator.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.group.GroupRouting;
+import io.infrakit.operator.group.SyncAnnotations;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupProperties;
 import io.infrakit.plugins.group.GroupSpecs;
@@ -42,7 +43,7 @@ public final class UnknownKeyCheck {
         } catch (IllegalArgumentException e) {
             return out;
         }
-        out.addAll(GroupSpecs.unknownKeys(root));
+        out.addAll(GroupSpecs.unknownKeys(root, List.of(SyncAnnotations.FIELD)));
         if (plugins != null) {
             out.addAll(plugin(props.instance(), "Instance", spec -> plugins.instance(spec.pluginName())
                     .unknownKeys(spec.properties())));

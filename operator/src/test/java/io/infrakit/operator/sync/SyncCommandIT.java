@@ -48,7 +48,7 @@ class SyncCommandIT {
 
     private Run infrakit(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        int at = all.indexOf("status") == 1 ? 2 : 1;
+        int at = all.size() > 1 && List.of("status", "forget").contains(all.get(1)) ? 2 : 1;
         all.addAll(at, List.of("--etcd", String.join(",", ETCD.endpoints()), "--prefix", keys.prefix()));
         if (at == 1) {
             all.addAll(List.of("--file-dir", tmp.resolve("files").toString()));
@@ -126,6 +126,29 @@ class SyncCommandIT {
         Run json = infrakit("sync", "status", "infra", "-o", "json");
         assertThat(Json.parse(json.out()).get("Commit").asText()).isEqualTo(commit);
         assertThat(infrakit("sync", "status", "nope").code()).isEqualTo(1);
+    }
+
+    @Test
+    void forgettingASourceRemovesItsRecordAndReleasesItsGroups() throws Exception {
+        repo.write("web.json", cattle("web", 1)).write("db.json", cattle("db", 1));
+        repo.commit("first");
+        assertThat(infrakit("sync", "--git", repo.url(), "--name", "infra", "--git-cache",
+                tmp.resolve("cache").toString()).code()).isZero();
+        String web = store.get(keys.group("web")).orElseThrow().value();
+        assertThat(web).contains("infrakit.sync/source");
+
+        Run forget = infrakit("sync", "forget", "infra", "-o", "json");
+        assertThat(forget.code()).as(forget.err()).isZero();
+        assertThat(Json.parse(forget.out()).get("Released")).hasSize(2);
+        assertThat(store.get(Syncer.recordKey(keys, "infra"))).isEmpty();
+        String released = store.get(keys.group("web")).orElseThrow().value();
+        assertThat(released).doesNotContain("infrakit.sync/");
+        assertThat(Json.parse(released).get("Properties")).isEqualTo(Json.parse(web).get("Properties"));
+        assertThat(infrakit("sync", "status").out()).doesNotContain("infra");
+
+        Run again = infrakit("sync", "forget", "infra");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("no sync source 'infra'");
     }
 
     @Test

@@ -58,9 +58,13 @@ public final class GroupSpecs {
      * The keys of a spec that InfraKit's group plugin does not know, outside the Instance and Flavor properties
      * (their plugins judge those) and the Updating section (whose reader refuses unknown keys). Each is a path, with
      * the key likely meant: {@code Properties.Allocation.Sise (did you mean Size?)}.
+     *
+     * @param moreTopKeys top-level keys the caller knows besides ID, Plugin and Properties
      */
-    public static List<String> unknownKeys(JsonNode root) {
-        List<String> out = new ArrayList<>(UnknownKeys.of(root, "", TOP_KEYS));
+    public static List<String> unknownKeys(JsonNode root, List<String> moreTopKeys) {
+        List<String> top = new ArrayList<>(TOP_KEYS);
+        top.addAll(moreTopKeys);
+        List<String> out = new ArrayList<>(UnknownKeys.of(root, "", top));
         JsonNode properties = field(root, "Properties");
         out.addAll(UnknownKeys.of(properties, "Properties", GROUP_KEYS));
         for (String section : List.of("Allocation", "Instance", "Flavor")) {

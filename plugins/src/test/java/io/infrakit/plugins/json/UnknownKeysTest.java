@@ -16,7 +16,7 @@ class UnknownKeysTest {
         String spec = "{\"ID\":\"w\",\"Propertes\":{},\"Properties\":{\"allocation\":{\"Sise\":3,\"LogicalIDs\":[]},"
                 + "\"Instance\":{\"Plugin\":\"p\",\"Propertes\":{},\"Properties\":{\"Anything\":1}},"
                 + "\"Flavor\":{\"Plugin\":\"f\"},\"Colour\":\"red\",\"Updating\":{\"Count\":1}}}";
-        assertThat(GroupSpecs.unknownKeys(Json.parse(spec))).containsExactly(
+        assertThat(GroupSpecs.unknownKeys(Json.parse(spec), List.of())).containsExactly(
                 "Propertes (did you mean Properties?)",
                 "Properties.Colour",
                 "Properties.Allocation.Sise (did you mean Size?)",
@@ -25,8 +25,8 @@ class UnknownKeysTest {
 
     @Test
     void keysInAnyCaseAreKnownAsGoMatchesThem() {
-        assertThat(GroupSpecs.unknownKeys(Json.parse("{\"id\":\"w\",\"PROPERTIES\":{\"ALLOCATION\":{\"size\":1}}}")))
-                .isEmpty();
+        assertThat(GroupSpecs.unknownKeys(Json.parse("{\"id\":\"w\",\"PROPERTIES\":{\"ALLOCATION\":{\"size\":1}},"
+                + "\"Annotations\":{}}"), List.of("Annotations"))).isEmpty();
     }
 
     @Test
