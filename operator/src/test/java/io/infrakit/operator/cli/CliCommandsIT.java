@@ -242,6 +242,8 @@ class CliCommandsIT {
         });
         assertThat(raw("plugin", "ls", "--plugins-dir", tmp.resolve("none").toString()).out())
                 .contains("(built in)");
+        JsonNode version = raw("version", "-o", "json").json();
+        assertThat(version.fieldNames()).toIterable().containsExactlyInAnyOrder("Version", "Java");
     }
 
     @Test
