@@ -2,12 +2,15 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.operator.group.FieldChange;
 import io.infrakit.operator.group.GroupRouting;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyGuard;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.operator.write.UnknownKeyCheck;
 import io.infrakit.operator.write.WriteException;
 import io.infrakit.plugins.PluginLookup;
+import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +36,8 @@ final class GroupCommitCommand implements Callable<Integer> {
     OutputOptions output;
     @Mixin
     PluginOptions pluginOptions;
+    @Mixin
+    PolicyOptions policy;
 
     @Parameters(paramLabel = "FILE", description = "The spec file, or - for standard input.")
     String file;
@@ -56,19 +61,22 @@ final class GroupCommitCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                 : Files.readString(Path.of(file));
-        PluginLookup plugins = pluginOptions.registry();
-        List<String> unknown = UnknownKeyCheck.find(json, plugins, GroupRouting.DEFAULT);
-        if (!unknown.isEmpty()) {
-            String keys = (unknown.size() == 1 ? "unknown key " : "unknown keys ") + String.join(", ", unknown);
-            if (!allowUnknownKeys) {
-                System.err.println("Invalid spec: " + keys + " (fix the spelling, or commit with "
-                        + "--allow-unknown-keys to keep " + (unknown.size() == 1 ? "it" : "them") + ")");
-                return 1;
+        try (Store store = Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
+            Admission admission = policy.admission(store, etcd, builtins);
+            builtins.guardedBy(new PolicyGuard(admission.source()));
+            PluginLookup plugins = pluginOptions.lookup(builtins);
+            List<String> unknown = UnknownKeyCheck.find(json, plugins, GroupRouting.DEFAULT);
+            if (!unknown.isEmpty()) {
+                String keys = (unknown.size() == 1 ? "unknown key " : "unknown keys ") + String.join(", ", unknown);
+                if (!allowUnknownKeys) {
+                    System.err.println("Invalid spec: " + keys + " (fix the spelling, or commit with "
+                            + "--allow-unknown-keys to keep " + (unknown.size() == 1 ? "it" : "them") + ")");
+                    return 1;
+                }
+                System.err.println("warning: " + keys + ": ignored");
             }
-            System.err.println("warning: " + keys + ": ignored");
-        }
-        try (Store store = Stores.open(etcd)) {
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC());
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC())
+                    .admitting(admission);
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);

@@ -11,6 +11,9 @@ import io.infrakit.operator.http.HttpAddress;
 import io.infrakit.operator.http.OperatorEndpoint;
 import io.infrakit.operator.logging.LogFormat;
 import io.infrakit.operator.metrics.OperatorMetrics;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.AdmissionPolicy;
+import io.infrakit.operator.policy.PolicyGuard;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
@@ -48,6 +51,8 @@ final class UpCommand implements Callable<Integer> {
     EtcdOptions etcd;
     @Mixin
     PluginOptions pluginOptions;
+    @Mixin
+    PolicyOptions policy;
 
     @Option(names = "--resync", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Reconcile every group this often even without events (default ${DEFAULT-VALUE}).")
@@ -117,6 +122,7 @@ final class UpCommand implements Callable<Integer> {
         Duration margin = leaderMargin != null ? leaderMargin
                 : Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 4));
         checkLeaseTimings(margin);
+        policy.file(); // a policy file that cannot be used stops the operator before anything starts
         LocalPluginDirectory pluginDir = pluginOptions.trustedPluginDirectory().orElse(null);
         if (pluginDir == null) {
             return 1;
@@ -152,10 +158,12 @@ final class UpCommand implements Callable<Integer> {
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.openLongRunning(etcd));
+        Admission admission = policy.admission(store, etcd, builtins);
+        builtins.guardedBy(new PolicyGuard(admission.source()));
         // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
         GroupRouting routing = GroupRouting.own(java.nio.file.Path.of(groupSocket).getFileName().toString());
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
-                Clock.systemUTC(), metrics.reconciles(), routing);
+                Clock.systemUTC(), metrics.reconciles(), routing, admission);
         metrics.bind(controller);
         AtomicBoolean campaigning = new AtomicBoolean();
         // One small pool for the operator's HTTP servers (--http and the group socket): their requests are few and
@@ -201,8 +209,9 @@ final class UpCommand implements Callable<Integer> {
         }
         if (!noGroupSocket) {
             try {
-                GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader, routing), httpThreads)
+                EtcdGroupPlugin groups = new EtcdGroupPlugin(store, etcd.keys(), plugins, admission, replica::isLeader,
+                        routing);
+                GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(), groups, httpThreads)
                         .ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
@@ -217,12 +226,25 @@ final class UpCommand implements Callable<Integer> {
         while (!controller.isSynced()) {
             Thread.sleep(5);
         }
+        announce(admission.policy());
         log.info("watching {} on {}; file instances in {}; plugins in {}", etcd.keys().groups(), store.endpoints(),
                 pluginOptions.fileDir(), pluginDir.directory());
         replica.start();
         campaigning.set(true);
         stopped.await();
         return 0;
+    }
+
+    /** Says which spec policy is in force; without one (dev mode), what that means. */
+    private void announce(AdmissionPolicy policy) {
+        if (policy.enforcing()) {
+            log.info("spec policy: {}", policy);
+            return;
+        }
+        System.out.println("dev mode: no spec policy: every spec is acted on as written, as user '"
+                + System.getProperty("user.name") + "' on this host (commands of the process plugin, privileged"
+                + " containers and host mounts, any URL or Docker engine); limit it with --policy FILE or a policy at "
+                + etcd.keys().policy() + " (docs/security.md)");
     }
 
     /**

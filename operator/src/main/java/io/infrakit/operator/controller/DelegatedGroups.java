@@ -6,6 +6,8 @@ import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginNotFoundException;
 import io.infrakit.plugins.rpc.RpcException;
@@ -36,14 +38,16 @@ final class DelegatedGroups {
     private final SpecCache specs;
     private final PluginLookup plugins;
     private final StatusWriter status;
+    private final Admission admission;
     private final Clock clock;
     /** The spec revision each delegated group was committed at in this leader term. */
     private final Map<String, Long> committed = new ConcurrentHashMap<>();
 
-    DelegatedGroups(SpecCache specs, PluginLookup plugins, StatusWriter status, Clock clock) {
+    DelegatedGroups(SpecCache specs, PluginLookup plugins, StatusWriter status, Admission admission, Clock clock) {
         this.specs = specs;
         this.plugins = plugins;
         this.status = status;
+        this.admission = admission;
         this.clock = clock;
     }
 
@@ -68,6 +72,9 @@ final class DelegatedGroups {
                 return plugin == null ? Optional.empty() : Optional.of(destroy(id, entry, plugin, last, term));
             }
             if (spec != null) {
+                if (!free && refused(spec, last, term)) {
+                    return Optional.of(Outcome.DONE); // a new spec, or a new policy, looks again
+                }
                 if (held != null && !held.equals(spec.plugin())) {
                     release(id, held, term);
                     committed.remove(id);
@@ -90,6 +97,23 @@ final class DelegatedGroups {
             report(s.groupPlugin(plugin).instancePlugin(null).state(deleting ? GroupState.DELETING : GroupState.ERROR)
                     .error(GroupStatus.LastError.of(e.getMessage(), last, clock.instant())), term);
             return Optional.of(Outcome.RETRY);
+        }
+    }
+
+    /**
+     * Whether the policy refuses the group plugin the spec names: then no plugin is called (a plugin that holds
+     * the group keeps it as it is) and the status says why.
+     */
+    private boolean refused(DelegatedGroup spec, GroupStatus last, LeaderTerm term) {
+        try {
+            admission.check(spec);
+            return false;
+        } catch (PolicyException e) {
+            GroupStatus.Builder s = last != null ? last.toBuilder() : GroupStatus.builder(spec.id());
+            report(s.specRevision(spec.revision()).configSha(spec.configHash()).groupPlugin(spec.plugin())
+                    .instancePlugin(null).state(GroupState.ERROR)
+                    .error(GroupStatus.LastError.of(e.getMessage(), last, clock.instant())), term);
+            return true;
         }
     }
 

@@ -8,6 +8,7 @@ import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.Planner;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.UpdateProgress;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.Tags;
@@ -49,6 +50,7 @@ public final class GroupReconciler {
     private final StatusWriter status;
     private final PlanExecutor executor;
     private final RollingUpdates updates;
+    private final Admission admission;
     private final DelegatedGroups delegated;
     private final Clock clock;
     /** The spec revision whose plugins last passed validation, per group: plugins validate a spec once. */
@@ -56,12 +58,19 @@ public final class GroupReconciler {
 
     public GroupReconciler(SpecCache specs, PluginLookup plugins, StatusWriter status, PlanExecutor executor,
                            RollingUpdates updates, Clock clock) {
+        this(specs, plugins, status, executor, updates, Admission.none(), clock);
+    }
+
+    /** @param admission the policy a spec must pass before any plugin is called for it */
+    public GroupReconciler(SpecCache specs, PluginLookup plugins, StatusWriter status, PlanExecutor executor,
+                           RollingUpdates updates, Admission admission, Clock clock) {
         this.specs = specs;
         this.plugins = plugins;
         this.status = status;
         this.executor = executor;
         this.updates = updates;
-        this.delegated = new DelegatedGroups(specs, plugins, status, clock);
+        this.admission = admission;
+        this.delegated = new DelegatedGroups(specs, plugins, status, admission, clock);
         this.clock = clock;
     }
 
@@ -85,6 +94,15 @@ public final class GroupReconciler {
             return Outcome.DONE;
         }
         GroupDefinition group = entry.definition();
+        try {
+            // Before any plugin call: a plugin's own validation may already fetch or read what the spec names.
+            admission.check(group);
+        } catch (SpecException e) {
+            // Refused by the policy (or properties no plugin can read): no plugin is called and the instances are
+            // left as they are; a new spec, or a new policy, looks again.
+            reportError(id, held(id, group.revision()), e.getMessage(), term);
+            return Outcome.DONE;
+        }
         try {
             if (!Long.valueOf(group.revision()).equals(validated.get(id))) {
                 PluginCheck.check(group, plugins);

@@ -6,6 +6,7 @@ import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.WriteException;
@@ -66,21 +67,27 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     /** @param routing which specs name another group plugin: the names of this operator's own */
     public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader,
                            GroupRouting routing) {
-        this(store, keys, plugins, leader, Clock.systemUTC(), routing);
+        this(store, keys, plugins, Admission.none(), leader, Clock.systemUTC(), routing);
+    }
+
+    /** @param admission the policy a committed spec must pass, as the controller applies it */
+    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader,
+                           GroupRouting routing) {
+        this(store, keys, plugins, admission, leader, Clock.systemUTC(), routing);
     }
 
     EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock) {
-        this(store, keys, plugins, leader, clock, GroupRouting.DEFAULT);
+        this(store, keys, plugins, Admission.none(), leader, clock, GroupRouting.DEFAULT);
     }
 
-    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock,
-                    GroupRouting routing) {
+    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader,
+                    Clock clock, GroupRouting routing) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
         this.routing = Objects.requireNonNull(routing, "routing");
-        this.writes = new GroupWrites(store, keys, plugins, clock, routing);
+        this.writes = new GroupWrites(store, keys, plugins, clock, routing).admitting(admission);
     }
 
     /** Commits through the group write path, as {@code infrakit group commit} does. */

@@ -15,6 +15,8 @@ import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.group.SyncAnnotations;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.Json;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The one way group specs (and their free and pause markers) are written, whoever asks: the CLI, the group socket,
  * GitOps sync, the controller's rolling updates. One set of rules for all of them:
  * <ul>
- *   <li><b>validated</b>: a spec is parsed and checked, and its plugins asked, before it is written;</li>
+ *   <li><b>validated</b>: a spec is parsed and checked, admitted by the policy, and its plugins asked, before it
+ *       is written;</li>
  *   <li><b>compare-and-set</b>: every write is guarded on the spec's mod revision as it was read, so of two
  *       concurrent writers one wins and the other gets a {@link WriteException.Reason#CONFLICT};</li>
  *   <li><b>history kept</b>: each spec written is recorded with its revision, time and writer in
@@ -69,6 +72,7 @@ public final class GroupWrites {
     private final Store store;
     private final Keys keys;
     private final PluginLookup plugins;
+    private final Admission admission;
     private final Clock clock;
     private final SpecHistory history;
     private final EventSink events;
@@ -95,13 +99,27 @@ public final class GroupWrites {
 
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
                        GroupRouting routing) {
+        this(store, keys, plugins, clock, events, routing, Admission.none());
+    }
+
+    private GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
+                        GroupRouting routing, Admission admission) {
         this.routing = Objects.requireNonNull(routing, "routing");
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = plugins;
+        this.admission = Objects.requireNonNull(admission, "admission");
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.history = new SpecHistory(store, keys, this.clock);
         this.events = Objects.requireNonNull(events, "events");
+    }
+
+    /**
+     * These writes, admitted by a policy: every spec written must pass it, before the plugins are asked (without
+     * one, every valid spec is written).
+     */
+    public GroupWrites admitting(Admission admission) {
+        return new GroupWrites(store, keys, plugins, clock, events, routing, admission);
     }
 
     public Keys keys() {
@@ -149,11 +167,16 @@ public final class GroupWrites {
     }
 
     /**
-     * A spec for another group plugin: that plugin validates it (a pretend commit, whose details are the answer),
-     * then it is written with its properties as they are; the leader forwards it.
+     * A spec for another group plugin: the policy names the plugins it may go to; that plugin validates it (a
+     * pretend commit, whose details are the answer), then it is written with its properties as they are; the leader forwards it.
      */
     private Commit commit(DelegatedGroup group, Author who, boolean pretend) {
         String id = group.id();
+        try {
+            admission.check(group); // before the plugin sees it
+        } catch (PolicyException e) {
+            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
+        }
         String details = plugins == null ? "Delegated to group plugin " + group.plugin()
                 : GroupPluginCheck.pretend(group, plugins);
         Optional<StoredSpec> current = read(id);
@@ -303,7 +326,10 @@ public final class GroupWrites {
         return new SpecBatch(this, store, who);
     }
 
-    /** Structure, then the plugins; the error in the user's words. {@code id}: the key's ID, if known. */
+    /**
+     * Structure, then the policy (before any plugin is asked: a plugin's validation may fetch what the spec names),
+     * then the plugins; the error in the user's words. {@code id}: the key's ID, if known.
+     */
     GroupDefinition validate(String id, String json) {
         DelegatedGroup delegated = delegated(id, json);
         if (delegated != null) {
@@ -313,10 +339,13 @@ public final class GroupWrites {
         }
         try {
             GroupDefinition def = SpecValidator.parse(id, json, 0);
+            admission.check(def);
             if (plugins != null) {
                 PluginCheck.check(def, plugins);
             }
             return def;
+        } catch (PolicyException e) {
+            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
         } catch (SpecException e) {
             throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
         }

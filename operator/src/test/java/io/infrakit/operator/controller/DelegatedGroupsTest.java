@@ -10,9 +10,13 @@ import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.AdmissionPolicy;
+import io.infrakit.operator.policy.PolicyFile;
 import io.infrakit.operator.testing.MemoryStore;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginNotFoundException;
+import io.infrakit.plugins.access.BuiltinCatalog;
 import io.infrakit.plugins.rpc.RpcException;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.GroupDescription;
@@ -69,7 +73,12 @@ class DelegatedGroupsTest {
     };
     private final SpecCache specs = new SpecCache(keys, GroupRouting.own("ops"), id -> { });
     private final StatusWriter statuses = new StatusWriter(store, keys);
-    private final DelegatedGroups delegated = new DelegatedGroups(specs, plugins, statuses, CLOCK);
+    /** Group plugins named {@code ops-*} only; {@code my-group} and the others are allowed until a test sets it. */
+    private final AtomicBoolean opsOnly = new AtomicBoolean();
+    private final Admission admission = Admission.of(() -> opsOnly.get()
+            ? PolicyFile.parse("{\"Default\":{\"Plugins\":{\"Group\":[\"ops-*\"]}}}", "the test's policy")
+            : AdmissionPolicy.none("no policy"), BuiltinCatalog.NONE, keys);
+    private final DelegatedGroups delegated = new DelegatedGroups(specs, plugins, statuses, admission, CLOCK);
     private final AtomicBoolean active = new AtomicBoolean(true);
     private final LeaderTerm term = new LeaderTerm() {
         @Override
@@ -226,6 +235,35 @@ class DelegatedGroupsTest {
         for (String id : List.of("own", "plain", "group")) {
             assertThat(delegated.reconcile(id, specs.get(id), false, term)).isEmpty();
         }
+    }
+
+    @Test
+    void aGroupPluginThePolicyDoesNotNameIsNotCalledAndTheStatusSaysWhy() {
+        RecordingGroups my = start("my-group");
+        RecordingGroups ops = start("ops-group");
+        put("web", "my-group");
+        reconcile("web", false);
+        my.calls.clear();
+
+        opsOnly.set(true);
+        put("web", "my-group");
+        put("db", "ops-group");
+        assertThat(reconcile("web", false)).isEqualTo(Outcome.DONE);
+        assertThat(reconcile("db", false)).isEqualTo(Outcome.DONE);
+        assertThat(my.calls).isEmpty(); // what it holds is left as it is
+        assertThat(ops.calls).containsExactly("commit db", "describe db");
+        GroupStatus s = status("web");
+        assertThat(s.state()).isEqualTo(GroupState.ERROR);
+        assertThat(s.groupPlugin()).isEqualTo("my-group");
+        assertThat(s.specRevision()).isEqualTo(revision - 1);
+        assertThat(s.error().message()).isEqualTo("Refused by the spec policy (the test's policy, rule Default):"
+                + " Group.Plugin my-group is not in Plugins.Group");
+
+        // Freeing and destroying are never refused: they only take from what runs.
+        assertThat(reconcile("web", true)).isEqualTo(Outcome.DONE);
+        delete("web");
+        assertThat(reconcile("web", false)).isEqualTo(Outcome.DONE);
+        assertThat(my.calls).containsExactly("free web", "destroy web");
     }
 
     @Test
