@@ -69,6 +69,9 @@ public final class GroupWrites {
     public record Rollback(String id, long fromRevision, String configSha, long revision, Optional<String> warning) {
     }
 
+    /** A commit guarded on the spec as it reads it, whoever changed it before. */
+    public static final long AS_READ = -1;
+
     private final Store store;
     private final Keys keys;
     private final PluginLookup plugins;
@@ -144,13 +147,24 @@ public final class GroupWrites {
      * marker, guarded on the spec read to explain the change.
      */
     public Commit commit(String json, Author who, boolean pretend) {
+        return commit(json, who, pretend, AS_READ);
+    }
+
+    /**
+     * Like {@link #commit(String, Author, boolean)}, guarded on the spec the caller edited: when the stored spec's
+     * mod revision is not {@code basedOn} (0: the caller saw no spec), nothing is written and the caller hears of
+     * the conflict, even when pretending.
+     *
+     * @param basedOn the revision the caller read, or {@link #AS_READ} for the one this commit reads
+     */
+    public Commit commit(String json, Author who, boolean pretend, long basedOn) {
         DelegatedGroup delegated = delegated(null, json);
         if (delegated != null) {
-            return commit(delegated, who, pretend);
+            return commit(delegated, who, pretend, basedOn);
         }
         GroupDefinition def = validate(null, json);
         String id = def.id();
-        Optional<StoredSpec> current = read(id);
+        Optional<StoredSpec> current = readAsEdited(id, basedOn);
         // A freed group is new again to InfraKit: its commit "manages" it.
         String details = CommitDetails.explain(def, isFree(id) ? null : current.map(StoredSpec::value).orElse(null));
         Optional<String> warning = ownership(id, current, who);
@@ -170,16 +184,16 @@ public final class GroupWrites {
      * A spec for another group plugin: the policy names the plugins it may go to; that plugin validates it (a
      * pretend commit, whose details are the answer), then it is written with its properties as they are; the leader forwards it.
      */
-    private Commit commit(DelegatedGroup group, Author who, boolean pretend) {
+    private Commit commit(DelegatedGroup group, Author who, boolean pretend, long basedOn) {
         String id = group.id();
         try {
             admission.check(group); // before the plugin sees it
         } catch (PolicyException e) {
             throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
         }
+        Optional<StoredSpec> current = readAsEdited(id, basedOn);
         String details = plugins == null ? "Delegated to group plugin " + group.plugin()
                 : GroupPluginCheck.pretend(group, plugins);
-        Optional<StoredSpec> current = read(id);
         Optional<String> warning = ownership(id, current, who);
         String value = keepOwner(group.toJson(), current, who);
         if (pretend) {
@@ -193,6 +207,16 @@ public final class GroupWrites {
         recorded(id, EventKind.COMMIT, who, "committed for group plugin " + group.plugin() + " (revision "
                 + r.revision() + "): " + details);
         return new Commit(id, details, r.revision(), current, value, warning);
+    }
+
+    /** The stored spec, unless it is no longer the one the caller edited ({@code basedOn}, see {@link #AS_READ}). */
+    private Optional<StoredSpec> readAsEdited(String id, long basedOn) {
+        Optional<StoredSpec> current = read(id);
+        long read = current.map(StoredSpec::modRevision).orElse(0L);
+        if (basedOn != AS_READ && read != basedOn) {
+            throw WriteException.conflict(id, basedOn, read);
+        }
+        return current;
     }
 
     /** Deletes the spec (and any free marker): the leader then destroys the group's instances. */

@@ -3,6 +3,7 @@ package io.infrakit.store.etcd;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Listing;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.StoreException;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,6 +137,12 @@ abstract class AbstractEtcdStore implements EtcdApi {
                 listener == null ? LeaseListener.NONE : listener, leases::remove);
         leases.add(lease);
         return lease;
+    }
+
+    @Override
+    public Optional<LeaseTtl> leaseTtl(long leaseId) {
+        ensureOpen();
+        return leaseCalls().timeToLive(leaseId);
     }
 
     @Override

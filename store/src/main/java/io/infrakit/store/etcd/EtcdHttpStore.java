@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Op;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -18,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.time.Duration;
 
 /**
  * {@link io.infrakit.store.Store} on etcd's JSON gateway, the HTTP face of etcd's v3 API on its client port (etcd
@@ -213,6 +214,15 @@ public final class EtcdHttpStore extends AbstractEtcdStore {
         public void revoke(long id) {
             ObjectNode body = GatewayCalls.JSON.createObjectNode().put("ID", Long.toString(id));
             calls.call("/v3/lease/revoke", body, "revoke lease " + Long.toHexString(id), true);
+        }
+
+        @Override
+        public Optional<LeaseTtl> timeToLive(long id) {
+            ObjectNode body = GatewayCalls.JSON.createObjectNode().put("ID", Long.toString(id));
+            JsonNode r = calls.call("/v3/lease/timetolive", body, "lease time-to-live " + Long.toHexString(id), true);
+            long ttl = number(r.path("TTL"));
+            // etcd answers TTL -1 for a lease it does not know (expired or revoked).
+            return ttl < 0 ? Optional.empty() : Optional.of(new LeaseTtl(number(r.path("grantedTTL")), ttl));
         }
 
         @Override

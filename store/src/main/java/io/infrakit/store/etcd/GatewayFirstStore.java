@@ -3,6 +3,7 @@ package io.infrakit.store.etcd;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Listing;
 import io.infrakit.store.StoreConfig;
 import io.infrakit.store.Txn;
@@ -93,6 +94,11 @@ public final class GatewayFirstStore implements EtcdApi {
     @Override
     public Lease grantLease(long ttlSeconds, LeaseListener listener) {
         return run(s -> s.grantLease(ttlSeconds, listener));
+    }
+
+    @Override
+    public Optional<LeaseTtl> leaseTtl(long leaseId) {
+        return run(s -> s.leaseTtl(leaseId));
     }
 
     @Override

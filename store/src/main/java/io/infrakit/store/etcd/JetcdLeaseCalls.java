@@ -2,7 +2,11 @@ package io.infrakit.store.etcd;
 
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.options.LeaseOption;
+import io.infrakit.store.LeaseTtl;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** Lease calls through jetcd, with the store's deadlines. */
@@ -30,6 +34,14 @@ final class JetcdLeaseCalls implements LeaseCalls {
     @Override
     public void revoke(long id) {
         calls.await(client.revoke(id), "revoke lease " + Long.toHexString(id));
+    }
+
+    @Override
+    public Optional<LeaseTtl> timeToLive(long id) {
+        LeaseTimeToLiveResponse r = calls.await(client.timeToLive(id, LeaseOption.DEFAULT),
+                "lease time-to-live " + Long.toHexString(id));
+        // etcd answers TTL -1 for a lease it does not know (expired or revoked).
+        return r.getTTL() < 0 ? Optional.empty() : Optional.of(new LeaseTtl(r.getGrantedTTL(), r.getTTL()));
     }
 
     @Override

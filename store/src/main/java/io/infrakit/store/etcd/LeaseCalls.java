@@ -1,6 +1,8 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.LeaseTtl;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** etcd's lease calls, as a client makes them (jetcd over gRPC, or the JSON gateway). */
@@ -18,6 +20,9 @@ interface LeaseCalls {
 
     /** @throws io.infrakit.store.StoreException when etcd does not answer in time */
     void revoke(long id);
+
+    /** What etcd says is left of a lease; empty when it does not know it (expired or revoked). */
+    Optional<LeaseTtl> timeToLive(long id);
 
     /** Whether etcd answered that the lease does not exist. */
     boolean isNotFound(Throwable error);

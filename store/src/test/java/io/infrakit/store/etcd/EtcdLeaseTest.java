@@ -4,6 +4,7 @@ import io.infrakit.store.testing.StoreKind;
 
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
@@ -51,6 +52,20 @@ class EtcdLeaseTest {
             assertThat(lease.isExpired()).isFalse();
         }
         assertThat(store.get(key)).as("closing revokes").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void anyStoreReadsWhatIsLeftOfALeaseAndNothingOnceItIsGone(StoreKind kind) {
+        EtcdStore holder = ETCD.newStore();
+        EtcdApi reader = ETCD.newStore(kind);
+        Lease lease = holder.grantLease(5, LeaseListener.NONE);
+        LeaseTtl ttl = reader.leaseTtl(lease.id()).orElseThrow();
+        assertThat(ttl.grantedSeconds()).isEqualTo(5);
+        assertThat(ttl.remainingSeconds()).isBetween(1L, 5L);
+        lease.close(); // revoked
+        assertThat(reader.leaseTtl(lease.id())).isEmpty();
+        assertThat(reader.leaseTtl(0x7eadbeefL)).as("a lease etcd never granted").isEmpty();
     }
 
     @ParameterizedTest
