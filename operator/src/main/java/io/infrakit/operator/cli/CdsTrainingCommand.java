@@ -70,7 +70,8 @@ final class CdsTrainingCommand implements Callable<Integer> {
     private static void run(List<String> etcd, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(etcd);
-        Main.commandLine().execute(all.toArray(String[]::new));
+        String[] line = all.toArray(String[]::new);
+        Main.commandLine(line).execute(line);
     }
 
     private static void delete(Path dir) throws IOException {

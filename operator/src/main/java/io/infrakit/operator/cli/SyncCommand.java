@@ -150,7 +150,7 @@ final class SyncCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
-        try (source; Store store = Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
+        try (source; Store store = watch ? Stores.openLongRunning(etcd) : Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
             Admission admission = policy.admission(store, etcd, builtins);
             builtins.guardedBy(new PolicyGuard(admission.source()));
             Syncer syncer = new Syncer(store, etcd.keys(), source, options,

@@ -186,7 +186,7 @@ final class UpCommand implements Callable<Integer> {
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
-        Store store = metrics.store(Stores.open(etcd));
+        Store store = metrics.store(Stores.openLongRunning(etcd));
         Admission admission = policy.admission(store, etcd, builtins);
         builtins.guardedBy(new PolicyGuard(admission.source()));
         // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.

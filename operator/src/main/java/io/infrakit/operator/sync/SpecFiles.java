@@ -134,7 +134,7 @@ public final class SpecFiles {
         } catch (JsonProcessingException e) {
             String kind = yaml ? "YAML" : "JSON";
             problems.add(SyncProblem.at(file.path(), line(e.getLocation()), "not valid " + kind + ": "
-                    + firstLine(e.getOriginalMessage())));
+                    + Json.plain(e.getOriginalMessage())));
         } catch (IOException e) {
             problems.add(SyncProblem.at(file.path(), 0, "cannot parse: " + e.getMessage()));
         }
@@ -258,13 +258,5 @@ public final class SpecFiles {
 
     private static int line(JsonLocation location) {
         return location == null || location.getLineNr() < 1 ? 0 : location.getLineNr();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -112,14 +112,26 @@ public final class Json {
         JsonLocation at = e.getLocation();
         int line = at == null ? -1 : at.getLineNr();
         int column = at == null ? -1 : at.getColumnNr();
-        return new JsonFormatException(firstLine(e.getOriginalMessage()), line, column, e);
+        return new JsonFormatException(plain(e.getOriginalMessage()), line, column, e);
     }
 
-    private static String firstLine(String message) {
+    /**
+     * The parser's message in a user's terms: its first line, without character codes, its source locations and
+     * its advice on parser features ({@code unexpected '"': was expecting comma to separate Object entries}).
+     */
+    public static String plain(String message) {
         if (message == null) {
             return "malformed JSON";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String text = nl < 0 ? message : message.substring(0, nl);
+        text = text.replaceAll("Unexpected character \\(('.+?') \\(code \\d+\\)\\)", "unexpected $1")
+                .replaceAll("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)", "(control character $1)")
+                .replaceAll(" \\(code \\d+\\)", "")
+                .replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replaceAll(": enable `[^`]*` to allow", "")
+                .replaceAll("\\(JSON String, Number, Array, Object or token 'null', 'true' or 'false'\\)",
+                        "a JSON value");
+        return text;
     }
 }
