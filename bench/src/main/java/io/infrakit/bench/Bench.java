@@ -25,6 +25,7 @@ public final class Bench {
             case "roll" -> RollBench.run(Options.parse(rest));
             case "churn" -> ChurnBench.run(Options.parse(rest));
             case "rpc" -> RpcBench.run(Options.parse(rest));
+            case "footprint" -> FootprintBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -49,6 +50,10 @@ public final class Bench {
                              --rate 200 --seconds 30)
                   rpc        a plugin call (DescribeInstances) over a Unix socket: latency, then throughput
                              with several callers (--n 20000 --threads 4)
+                  footprint  ./infrakit up beside InfraKit v0.5's Go programs (bench/infrakit-go.sh): start →
+                             watching, commit → first instance file, RSS and steady CPU at G × I (--groups 10
+                             --instances 50 --rounds 3 --settle 20 --seconds 60 --go DIR --only operator|infrakit
+                             --launcher ./infrakit --java-opts OPTS --nmt FILE)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }
