@@ -55,7 +55,11 @@ final class FootprintBench {
                 }
             }
         } finally {
-            Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            if (o.string("keep", "false").equals("false")) {
+                Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } else {
+                System.out.println("footprint: logs kept in " + dir);
+            }
         }
         System.out.printf("footprint: medians over %d rounds (load average at the end %s)%n", rounds, Load.now());
         for (Side side : sides) {

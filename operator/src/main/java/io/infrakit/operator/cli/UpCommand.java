@@ -100,6 +100,10 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** What {@link #stop} runs: set once everything it stops exists. */
+    private volatile Runnable stopper;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
     @Override
     public Integer call() throws Exception {
         HttpAddress httpAddress;
@@ -171,7 +175,7 @@ final class UpCommand implements Callable<Integer> {
         AtomicReference<GroupSocket> socket = new AtomicReference<>();
         // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return. The group
         // socket stops taking commits, the replica stops acting, then resigns, so a standby takes over at once.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stopper = () -> {
             log.info("stopping");
             campaigning.set(false);
             GroupSocket s = socket.get();
@@ -192,7 +196,8 @@ final class UpCommand implements Callable<Integer> {
                 DevEtcdFile.delete(Home.dir());
             }
             stopped.countDown();
-        }, "infrakit-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "infrakit-shutdown"));
         if (!awaitEtcd(store)) {
             System.exit(1);
         }
@@ -219,6 +224,17 @@ final class UpCommand implements Callable<Integer> {
         campaigning.set(true);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Stops the replica as SIGTERM does, once; {@link #call} then returns. For a replica run inside another command
+     * (the launcher's class-data training).
+     */
+    void stop() {
+        Runnable s = stopper;
+        if (s != null && stopping.compareAndSet(false, true)) {
+            s.run();
+        }
     }
 
     /**
