@@ -53,7 +53,7 @@ public final class Bench {
                   footprint  ./infrakit up beside InfraKit v0.5's Go programs (bench/infrakit-go.sh): start →
                              watching, commit → first instance file, RSS and steady CPU at G × I (--groups 10
                              --instances 50 --rounds 3 --settle 20 --seconds 60 --go DIR --only operator|infrakit
-                             --launcher ./infrakit --java-opts OPTS --nmt FILE --keep true)
+                             --launcher ./infrakit --java-opts OPTS --nmt FILE --cds off --keep true)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ./infrakit up} as a user runs it (the launcher's settings, its HTTP endpoint and group socket), one
  * replica, specs put into etcd as {@code infrakit group commit} does. With {@code --nmt FILE}, the JVM tracks its
- * native memory and each round's {@code jcmd VM.native_memory summary} goes to FILE.ROUND.
+ * native memory and each round's {@code jcmd VM.native_memory summary} goes to FILE.ROUND; {@code --cds off} runs
+ * it without the launcher's class-data archive.
  */
 final class OperatorSide implements FootprintBench.Side {
 
@@ -26,15 +27,18 @@ final class OperatorSide implements FootprintBench.Side {
     private final String etcdUrl;
     private final Store store;
     private final String nmt;
+    private final String cds;
     private final FootprintBench.Results results = new FootprintBench.Results();
     private Process process;
 
-    OperatorSide(Path launcher, String javaOpts, String etcdUrl, Store store, String nmt) throws Exception {
+    OperatorSide(Path launcher, String javaOpts, String etcdUrl, Store store, String nmt, String cds)
+            throws Exception {
         this.launcher = launcher.toAbsolutePath();
         this.javaOpts = (javaOpts + (nmt.isEmpty() ? "" : " -XX:NativeMemoryTracking=summary")).trim();
         this.etcdUrl = etcdUrl;
         this.store = store;
         this.nmt = nmt;
+        this.cds = cds;
         // Builds the jar and the launcher's archives when stale, so that no round times a build.
         Process p = new ProcessBuilder(this.launcher.toString(), "version").inheritIO().start();
         if (p.waitFor() != 0) {
@@ -61,6 +65,7 @@ final class OperatorSide implements FootprintBench.Side {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("INFRAKIT_"));
         pb.environment().put("INFRAKIT_HOME", home.toString());
+        pb.environment().put("INFRAKIT_CDS", cds);
         if (!javaOpts.isEmpty()) {
             pb.environment().put("INFRAKIT_JAVA_OPTS", javaOpts);
         }
