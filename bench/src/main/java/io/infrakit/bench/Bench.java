@@ -20,6 +20,8 @@ public final class Bench {
             case "heal" -> LatencyBench.heal(Options.parse(rest));
             case "heal-docker" -> DockerHealBench.run(Options.parse(rest));
             case "heal-qemu" -> QemuHealBench.run(Options.parse(rest));
+            case "terraform" -> ToolBench.terraform(Options.parse(rest));
+            case "vagrant" -> ToolBench.vagrant(Options.parse(rest));
             case "scale" -> ScaleBench.run(Options.parse(rest));
             case "resync" -> ResyncBench.run(Options.parse(rest));
             case "roll" -> RollBench.run(Options.parse(rest));
@@ -42,6 +44,11 @@ public final class Bench {
                              plugin (--n 30 --image infrakit-test/busybox:2 --host $DOCKER_HOST)
                   heal-qemu  the qemu tutorial's 2 VMs: spec put → booted, kill -9 of a VM → replacement
                              booted, QEMU's RSS (--n 5 --guest /tmp/infrakit-qemu-guest)
+                  terraform  spec put → instance running, and removal by hand (tofu destroy -target) →
+                             replacement running, OpenTofu making containers (--n 20 --size 1 --tofu tofu
+                             --image infrakit-test/busybox:2 --host $DOCKER_HOST)
+                  vagrant    the same with Vagrant's docker provider; removal is docker rm -f of the machine's
+                             container (--n 5 --size 1 --vagrant vagrant --status-interval 30)
                   scale      one group 0 → N instances, in-memory plugin (--instances 10000 --rounds 3)
                   resync     G groups × I instances: heap, idle CPU, full resync, etcd writes and requests
                              (--groups 10,100,1000 --instances 100 [--profile out.jfr])

@@ -59,7 +59,7 @@ final class FailoverBench {
                 }
             }
         } finally {
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
         }
     }
 
@@ -126,9 +126,4 @@ final class FailoverBench {
                 + "\"Flavor\":{\"Plugin\":\"vanilla\",\"Properties\":{\"Init\":[\"echo hi\"]}}}}";
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }

@@ -12,7 +12,6 @@ import io.infrakit.store.etcd.EtcdServer;
 import io.infrakit.store.etcd.EtcdStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,8 +58,6 @@ final class InProcess implements AutoCloseable {
         controller.close();
         store.close();
         etcd.close();
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirs.deleteTree(dir);
     }
 }

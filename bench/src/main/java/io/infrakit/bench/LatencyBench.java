@@ -78,9 +78,7 @@ final class LatencyBench {
                 files.add((t1 - t0) / 1e6);
             }
         } finally {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TempDirs.deleteTree(dir);
         }
         System.out.println("instance file deleted (file plugin, directory watch) → replacement Provision: "
                 + files.summary());
@@ -112,9 +110,7 @@ final class LatencyBench {
             p.store.delete(p.keys.group("web"));
             await(() -> driver.describeInstances(Map.of(Tags.GROUP, "web"), false).isEmpty());
         } finally {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TempDirs.deleteTree(dir);
         }
         return stats;
     }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -100,9 +99,7 @@ final class QemuHealBench {
                 }
             }
         } finally {
-            try (var paths = Files.walk(vms)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TempDirs.deleteTree(vms);
         }
         System.out.println("spec put → " + size + " VMs booted (boot marker on every console): "
                 + putToBooted.summary());

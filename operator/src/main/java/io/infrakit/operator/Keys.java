@@ -5,7 +5,7 @@ package io.infrakit.operator;
  * {@code groups/<ID>} specs, {@code status/<ID>} status, {@code free/<ID>} groups released from management,
  * {@code pause/<ID>} paused rolling updates, {@code history/<ID>} the last specs (for rollback), {@code leader/}
  * election keys, {@code events/<ID>/<seq>} the newest events of each group and {@code event-seq/<ID>} the last
- * sequence number given.
+ * sequence number given, {@code policy} the spec admission policy (written by an administrator only).
  */
 public record Keys(String prefix) {
 
@@ -84,6 +84,11 @@ public record Keys(String prefix) {
 
     public String leader() {
         return prefix + "/leader/";
+    }
+
+    /** The spec admission policy: one key, which only an administrator's etcd role may write. */
+    public String policy() {
+        return prefix + "/policy";
     }
 
     /** The group ID a key under {@code dir} names, or null when the key is not directly under it. */

@@ -1,6 +1,7 @@
 package io.infrakit.plugins;
 
 import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.GroupPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginName;
 import java.util.ArrayList;
@@ -24,6 +25,15 @@ public interface PluginLookup {
      */
     FlavorPlugin flavor(PluginName name);
 
+    /**
+     * A group plugin in another process, for specs whose {@code Plugin} names one. No built-in has any.
+     *
+     * @throws PluginNotFoundException when no group plugin has the name's lookup part
+     */
+    default GroupPlugin group(PluginName name) {
+        throw new PluginNotFoundException("group", name.lookup(), Set.of());
+    }
+
     /** This lookup, then {@code next} for names this one does not know. */
     default PluginLookup orElse(PluginLookup next) {
         PluginLookup first = this;
@@ -36,6 +46,11 @@ public interface PluginLookup {
             @Override
             public FlavorPlugin flavor(PluginName name) {
                 return either(name, first::flavor, next::flavor);
+            }
+
+            @Override
+            public GroupPlugin group(PluginName name) {
+                return either(name, first::group, next::group);
             }
         };
     }

@@ -17,7 +17,7 @@ public class PluginNotFoundException extends PluginException {
     private final List<String> searched;
 
     /**
-     * @param kind "instance" or "flavor"
+     * @param kind "instance", "flavor" or "group"
      * @param name the name looked up (its lookup part)
      * @param known the names that would have been found
      */

@@ -1,5 +1,8 @@
 package io.infrakit.plugins;
 
+import io.infrakit.plugins.access.BuiltinCatalog;
+import io.infrakit.plugins.access.HostAccess;
+import io.infrakit.plugins.access.HostGuard;
 import io.infrakit.plugins.docker.DockerInstancePlugin;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.maas.MaasInstancePlugin;
@@ -11,11 +14,15 @@ import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.swarm.SwarmFlavorPlugin;
 import io.infrakit.plugins.swarm.SwarmRole;
+import io.infrakit.plugins.terraform.TerraformInstancePlugin;
+import io.infrakit.plugins.vagrant.VagrantInstancePlugin;
+import io.infrakit.plugins.vagrant.VagrantSettings;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * Plugins that live in this process, by name. Each is made on first use and then shared (a file plugin per
  * directory, not per group). A typed plugin is registered under its full name ({@code "flavor-swarm/manager"}); an
  * unknown type fails with {@code "no-plugin:<type>"}, the error InfraKit's typed plugins give.
+ *
+ * <p>Each built-in says what its properties ask of the host ({@link HostAccess}), for the admission policy, which
+ * asks before any plugin is made; those that reach out on a spec's behalf ask the registry's {@link HostGuard}.
  */
-public final class PluginRegistry implements PluginLookup, AutoCloseable {
+public final class PluginRegistry implements PluginLookup, BuiltinCatalog, AutoCloseable {
 
     /** InfraKit's name for the file instance plugin; {@link #FILE_ALIAS} is accepted too. */
     public static final String FILE = "instance-file";
@@ -53,9 +63,18 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** InfraKit's name for the MAAS instance plugin (machines of a MAAS server); {@link #MAAS_ALIAS} works too. */
     public static final String MAAS = "instance-maas";
     public static final String MAAS_ALIAS = "maas";
+    /** InfraKit's name for the terraform instance plugin (OpenTofu or Terraform); {@code terraform} works too. */
+    public static final String TERRAFORM = "instance-terraform";
+    public static final String TERRAFORM_ALIAS = "terraform";
+    /** InfraKit's name for the vagrant instance plugin; {@code vagrant} works too. */
+    public static final String VAGRANT = "instance-vagrant";
+    public static final String VAGRANT_ALIAS = "vagrant";
 
     private final Map<String, Shared<InstancePlugin>> instances = new ConcurrentHashMap<>();
     private final Map<String, Shared<FlavorPlugin>> flavors = new ConcurrentHashMap<>();
+    private volatile HostGuard guard = HostGuard.NONE;
+    /** What the plugins made here ask before they reach out: whatever guard is set now. */
+    private final HostGuard currentGuard = request -> guard.check(request);
 
     /** An empty registry. */
     public PluginRegistry() {
@@ -64,9 +83,10 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** The built-ins: the file instance plugin on {@code fileInstanceDir}, and the vanilla flavor. */
     public static PluginRegistry builtins(Path fileInstanceDir) {
         Objects.requireNonNull(fileInstanceDir, "fileInstanceDir");
-        return new PluginRegistry()
-                .registerInstance(FILE, () -> new FileInstancePlugin(fileInstanceDir), FILE_ALIAS)
-                .registerFlavor(VANILLA, VanillaFlavorPlugin::new, VANILLA_ALIAS);
+        PluginRegistry r = new PluginRegistry();
+        return r.registerInstance(FILE, () -> new FileInstancePlugin(fileInstanceDir), HostAccess.NONE, FILE_ALIAS)
+                .registerFlavor(VANILLA, () -> new VanillaFlavorPlugin(r.currentGuard), VanillaFlavorPlugin.HOST_ACCESS,
+                        VANILLA_ALIAS);
     }
 
     /**
@@ -76,13 +96,15 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
      */
     public static PluginRegistry builtins(Path fileInstanceDir, Path processStateDir) {
         Objects.requireNonNull(processStateDir, "processStateDir");
-        return builtins(fileInstanceDir)
-                .registerInstance(PROCESS, () -> new ProcessInstancePlugin(processStateDir), PROCESS_ALIAS)
-                .registerFlavor(ZOOKEEPER, ZooKeeperFlavorPlugin::new, ZOOKEEPER_ALIAS)
-                .registerFlavor(SWARM + "/manager", () -> new SwarmFlavorPlugin(SwarmRole.MANAGER),
-                        SWARM_ALIAS + "/manager")
-                .registerFlavor(SWARM + "/worker", () -> new SwarmFlavorPlugin(SwarmRole.WORKER),
-                        SWARM_ALIAS + "/worker");
+        PluginRegistry r = builtins(fileInstanceDir);
+        return r.registerInstance(PROCESS, () -> new ProcessInstancePlugin(processStateDir),
+                        ProcessInstancePlugin.HOST_ACCESS, PROCESS_ALIAS)
+                .registerFlavor(ZOOKEEPER, ZooKeeperFlavorPlugin::new, ZooKeeperFlavorPlugin.HOST_ACCESS,
+                        ZOOKEEPER_ALIAS)
+                .registerFlavor(SWARM + "/manager", () -> new SwarmFlavorPlugin(SwarmRole.MANAGER)
+                        .guardedBy(r.currentGuard), SwarmFlavorPlugin.HOST_ACCESS, SWARM_ALIAS + "/manager")
+                .registerFlavor(SWARM + "/worker", () -> new SwarmFlavorPlugin(SwarmRole.WORKER)
+                        .guardedBy(r.currentGuard), SwarmFlavorPlugin.HOST_ACCESS, SWARM_ALIAS + "/worker");
     }
 
     /**
@@ -92,13 +114,15 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     public static PluginRegistry builtins(Path fileInstanceDir, Path processStateDir, String dockerHost) {
         Objects.requireNonNull(dockerHost, "dockerHost");
         return builtins(fileInstanceDir, processStateDir)
-                .registerInstance(DOCKER, () -> DockerInstancePlugin.connect(dockerHost), DOCKER_ALIAS);
+                .registerInstance(DOCKER, () -> DockerInstancePlugin.connect(dockerHost),
+                        DockerInstancePlugin.HOST_ACCESS, DOCKER_ALIAS);
     }
 
     /** Adds the QEMU instance plugin, keeping its VMs' state and pets' disks in {@code stateDir}. */
     public PluginRegistry withQemu(Path stateDir) {
         Objects.requireNonNull(stateDir, "stateDir");
-        return registerInstance(QEMU, () -> new QemuInstancePlugin(stateDir), QEMU_ALIAS);
+        return registerInstance(QEMU, () -> new QemuInstancePlugin(stateDir), QemuInstancePlugin.HOST_ACCESS,
+                QEMU_ALIAS);
     }
 
     /**
@@ -107,14 +131,35 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
      */
     public PluginRegistry withMaas(MaasInstancePlugin.MaasSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return registerInstance(MAAS, () -> MaasInstancePlugin.connect(settings), MAAS_ALIAS);
+        // The MAAS server is the operator's setting; a spec's properties go to it only, never to this host.
+        return registerInstance(MAAS, () -> MaasInstancePlugin.connect(settings), HostAccess.NONE, MAAS_ALIAS);
+    }
+
+    /** Adds the terraform instance plugin on {@code dir}, running {@code binary} (made on first use). */
+    public PluginRegistry withTerraform(Path dir, String binary) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(binary, "binary");
+        return registerInstance(TERRAFORM, () -> new TerraformInstancePlugin(dir, binary), TERRAFORM_ALIAS);
+    }
+
+    /** Adds the vagrant instance plugin (made on first use). */
+    public PluginRegistry withVagrant(VagrantSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        return registerInstance(VAGRANT, () -> new VagrantInstancePlugin(settings), VAGRANT_ALIAS);
     }
 
     /**
      * @throws IllegalArgumentException when a name is blank, has more than one '/', or is taken
      */
     public PluginRegistry registerInstance(String name, Supplier<? extends InstancePlugin> factory, String... aliases) {
-        register(instances, new Shared<>(factory), name, aliases);
+        register(instances, new Shared<>(factory, null), name, aliases);
+        return this;
+    }
+
+    /** A built-in that says what its properties ask of the host, for the admission policy. */
+    public PluginRegistry registerInstance(String name, Supplier<? extends InstancePlugin> factory, HostAccess access,
+                                           String... aliases) {
+        register(instances, new Shared<>(factory, Objects.requireNonNull(access, "access")), name, aliases);
         return this;
     }
 
@@ -127,7 +172,23 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
      * @throws IllegalArgumentException when a name is blank, has more than one '/', or is taken
      */
     public PluginRegistry registerFlavor(String name, Supplier<? extends FlavorPlugin> factory, String... aliases) {
-        register(flavors, new Shared<>(factory), name, aliases);
+        register(flavors, new Shared<>(factory, null), name, aliases);
+        return this;
+    }
+
+    /** A built-in that says what its properties ask of the host, for the admission policy. */
+    public PluginRegistry registerFlavor(String name, Supplier<? extends FlavorPlugin> factory, HostAccess access,
+                                         String... aliases) {
+        register(flavors, new Shared<>(factory, Objects.requireNonNull(access, "access")), name, aliases);
+        return this;
+    }
+
+    /**
+     * Sets what the built-ins ask just before they reach out on a spec's behalf (a URL, a Docker engine), also
+     * those made already.
+     */
+    public PluginRegistry guardedBy(HostGuard guard) {
+        this.guard = Objects.requireNonNull(guard, "guard");
         return this;
     }
 
@@ -144,6 +205,16 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     @Override
     public FlavorPlugin flavor(PluginName name) {
         return find(flavors, "flavor", name);
+    }
+
+    @Override
+    public Optional<Builtin> builtinInstance(PluginName name) {
+        return described(instances, name);
+    }
+
+    @Override
+    public Optional<Builtin> builtinFlavor(PluginName name) {
+        return described(flavors, name);
     }
 
     /** Every instance plugin name and alias, sorted. */
@@ -208,6 +279,21 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
         }
     }
 
+    /** The entry {@link #find} would use and all its names, without making the plugin; empty when none. */
+    private static <T> Optional<Builtin> described(Map<String, Shared<T>> map, PluginName name) {
+        Shared<T> shared = name.type().isEmpty() ? map.get(name.lookup()) : map.get(name.lookup() + "/" + name.type());
+        if (shared == null) {
+            return Optional.empty();
+        }
+        Set<String> names = new TreeSet<>();
+        map.forEach((n, s) -> {
+            if (s == shared) {
+                names.add(n);
+            }
+        });
+        return Optional.of(new Builtin(names, Optional.ofNullable(shared.access)));
+    }
+
     private static <T> T find(Map<String, Shared<T>> map, String kind, PluginName name) {
         Objects.requireNonNull(name, "name");
         if (!name.type().isEmpty()) {
@@ -230,10 +316,13 @@ public final class PluginRegistry implements PluginLookup, AutoCloseable {
     /** Makes the plugin once, on first use; a failed attempt is retried on the next. */
     private static final class Shared<T> {
         private final Supplier<? extends T> factory;
+        private final HostAccess access;
         private volatile T value;
 
-        Shared(Supplier<? extends T> factory) {
+        /** @param access null when the plugin does not say what its properties ask of the host */
+        Shared(Supplier<? extends T> factory, HostAccess access) {
             this.factory = Objects.requireNonNull(factory, "factory");
+            this.access = access;
         }
 
         /** The plugin if it was made, else null. */

@@ -56,6 +56,11 @@ public abstract class ForwardingStore implements Store {
     }
 
     @Override
+    public Optional<LeaseTtl> leaseTtl(long leaseId) {
+        return delegate.leaseTtl(leaseId);
+    }
+
+    @Override
     public String endpoints() {
         return delegate.endpoints();
     }

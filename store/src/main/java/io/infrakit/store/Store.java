@@ -39,6 +39,12 @@ public interface Store extends AutoCloseable {
      */
     Lease grantLease(long ttlSeconds, LeaseListener listener);
 
+    /**
+     * What etcd says of any lease (not only this store's): its granted TTL and the seconds it has left. Empty when
+     * it no longer exists (expired or revoked).
+     */
+    Optional<LeaseTtl> leaseTtl(long leaseId);
+
     /** The endpoints this store talks to, for messages. */
     String endpoints();
 

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         + "class-data sharing archive of the launcher).")
 final class CdsTrainingCommand implements Callable<Integer> {
 
+    @SuppressWarnings("try") // resources held open for the block, not used by name
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("infrakit-cds-");

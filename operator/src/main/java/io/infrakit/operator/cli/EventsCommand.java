@@ -31,6 +31,7 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = {"-n", "--tail"}, paramLabel = "N", description = "Only the last N events (default: all kept).")
     int tail;
 
+    @SuppressWarnings("try") // resources held open for the block, not used by name
     @Override
     public Integer call() throws Exception {
         if (tail < 0) {

@@ -1,5 +1,6 @@
 package io.infrakit.operator.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.infrakit.operator.Keys;
@@ -25,11 +26,17 @@ import picocli.CommandLine.Option;
                 GroupUpdateCommands.Rollback.class})
 public final class GroupCommand {
 
-    /** One row of {@code group ls}. */
-    @JsonPropertyOrder({"ID", "Desired", "Observed", "State", "Error"})
+    /**
+     * One row of {@code group ls}.
+     *
+     * @param desired     null when not known (no status yet, or a group another group plugin holds)
+     * @param groupPlugin the group plugin holding the group, null for the operator's own
+     */
+    @JsonPropertyOrder({"ID", "Desired", "Observed", "State", "Error", "GroupPlugin"})
     public record Row(@JsonProperty("ID") String id, @JsonProperty("Desired") Long desired,
                       @JsonProperty("Observed") Long observed, @JsonProperty("State") String state,
-                      @JsonProperty("Error") String error) {
+                      @JsonProperty("Error") String error, @JsonProperty("GroupPlugin") @JsonInclude(JsonInclude.Include.NON_NULL)
+                      String groupPlugin) {
     }
 
     @Command(name = "ls", description = "List groups with their status.")
@@ -66,18 +73,19 @@ public final class GroupCommand {
                     continue;
                 }
                 GroupStatus s = statuses.get(id);
-                rows.add(s == null ? new Row(id, null, null, "pending", null)
-                        : new Row(id, s.desired(), s.observed(), s.state().wireName(),
-                        s.error() == null ? null : s.error().message()));
+                rows.add(s == null ? new Row(id, null, null, "pending", null, null)
+                        : new Row(id, s.groupPlugin() == null ? s.desired() : null, s.observed(),
+                        s.state().wireName(), s.error() == null ? null : s.error().message(), s.groupPlugin()));
             }
             if (output.json()) {
                 OutputOptions.printJson(rows, oneLine);
                 return 0;
             }
-            System.out.printf("%-24s %-8s %-9s %-11s %s%n", "ID", "DESIRED", "OBSERVED", "STATE", "ERROR");
+            String line = "%-24s %-8s %-9s %-11s %-14s %s%n";
+            System.out.printf(line, "ID", "DESIRED", "OBSERVED", "STATE", "GROUP-PLUGIN", "ERROR");
             for (Row r : rows) {
-                System.out.printf("%-24s %-8s %-9s %-11s %s%n", r.id(), dash(r.desired()), dash(r.observed()),
-                        r.state(), r.error() == null ? "" : r.error());
+                System.out.printf(line, r.id(), dash(r.desired()), dash(r.observed()), r.state(),
+                        r.groupPlugin() == null ? "-" : r.groupPlugin(), r.error() == null ? "" : r.error());
             }
             return 0;
         }

@@ -1,10 +1,13 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyGuard;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.operator.write.WriteException;
+import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +33,8 @@ final class GroupCommitCommand implements Callable<Integer> {
     OutputOptions output;
     @Mixin
     PluginOptions pluginOptions;
+    @Mixin
+    PolicyOptions policy;
 
     @Parameters(paramLabel = "FILE", description = "The spec file, or - for standard input.")
     String file;
@@ -48,8 +53,11 @@ final class GroupCommitCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
                 : Files.readString(Path.of(file));
-        try (Store store = Stores.open(etcd)) {
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.registry(), Clock.systemUTC());
+        try (Store store = Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
+            Admission admission = policy.admission(store, etcd, builtins);
+            builtins.guardedBy(new PolicyGuard(admission.source()));
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.lookup(builtins),
+                    Clock.systemUTC()).admitting(admission);
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);

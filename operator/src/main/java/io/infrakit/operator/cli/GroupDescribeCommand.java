@@ -1,12 +1,16 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;
 import java.util.LinkedHashMap;
@@ -68,6 +72,11 @@ final class GroupDescribeCommand implements Callable<Integer> {
             return 1;
         }
         String plugin = status == null ? null : status.instancePlugin();
+        DelegatedGroup delegated = delegated(spec.orElse(null));
+        // The leader's status says who holds the group; before it has one, the spec's Plugin does.
+        if (status != null ? status.groupPlugin() != null : delegated != null) {
+            return describeDelegated(status, delegated, oneLine);
+        }
         if (spec.isPresent()) {
             try {
                 GroupDefinition def = SpecValidator.parse(id, spec.get().value(), spec.get().modRevision());
@@ -100,12 +109,61 @@ final class GroupDescribeCommand implements Callable<Integer> {
             }
             status.notes().forEach(n -> System.out.println("Note: " + n));
         }
+        printInstances(instances);
+        return 0;
+    }
+
+    private DelegatedGroup delegated(KeyValue spec) {
+        try {
+            return spec == null ? null : GroupRouting.DEFAULT.parse(id, spec.value(), spec.modRevision());
+        } catch (SpecException e) {
+            return null;
+        }
+    }
+
+    /** A group another group plugin holds: the status, and the instances that plugin describes. */
+    private int describeDelegated(GroupStatus status, DelegatedGroup delegated, boolean oneLine) {
+        String plugin = status != null ? status.groupPlugin() : delegated.plugin();
+        List<InstanceDescription> instances = List.of();
+        String problem = null;
+        try {
+            instances = plugins().group(PluginName.parse(plugin)).describeGroup(id).instances();
+        } catch (PluginException e) {
+            problem = "cannot ask group plugin " + plugin + ": " + e.getMessage();
+        }
+        if (output.json()) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("ID", id);
+            out.put("GroupPlugin", plugin);
+            out.put("Status", status);
+            out.put("Instances", problem == null ? instances : null);
+            out.put("Error", problem);
+            OutputOptions.printJson(out, oneLine);
+        } else if (status != null) {
+            System.out.printf("Group %s: %s, %d instances, held by group plugin %s%n", id, status.state(),
+                    status.observed(), plugin);
+            if (status.error() != null) {
+                System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
+            }
+        } else {
+            System.out.printf("Group %s: held by group plugin %s (no status yet)%n", id, plugin);
+        }
+        if (problem != null) {
+            System.err.println("error: " + problem);
+            return 1;
+        }
+        if (!output.json()) {
+            printInstances(instances);
+        }
+        return 0;
+    }
+
+    private static void printInstances(List<InstanceDescription> instances) {
         System.out.printf("%-28s %-16s %s%n", "ID", "LOGICAL", "TAGS");
         for (InstanceDescription d : instances) {
             String tags = new TreeMap<>(d.tagsOrEmpty()).entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
             System.out.printf("%-28s %-16s %s%n", d.id(), d.logicalId() == null ? "-" : d.logicalId(), tags);
         }
-        return 0;
     }
 }

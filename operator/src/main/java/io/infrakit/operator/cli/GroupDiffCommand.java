@@ -6,7 +6,6 @@ import io.infrakit.operator.group.JsonDiff;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.plugins.group.GroupSpecs;
-import io.infrakit.plugins.json.Json;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;
 import java.io.IOException;
@@ -65,14 +64,6 @@ final class GroupDiffCommand implements Callable<Integer> {
 
     /** The diff from the stored spec (absent: everything is added) to the new canonical spec. */
     static List<FieldChange> diff(Optional<String> current, String canonical) {
-        return JsonDiff.diff(current.map(GroupDiffCommand::safeParse).orElse(null), Json.parse(canonical));
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode safeParse(String json) {
-        try {
-            return Json.parse(json);
-        } catch (RuntimeException e) {
-            return null; // an unparsable stored spec: show the whole new one as added
-        }
+        return JsonDiff.values(current.orElse(null), canonical);
     }
 }

@@ -3,6 +3,7 @@ package io.infrakit.operator.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.WriteException;
 import io.infrakit.store.Store;
@@ -40,7 +41,8 @@ abstract class GroupIdCommand implements Callable<Integer> {
      */
     int write(String action, Function<GroupWrites, Done> write) {
         try (Store store = Stores.open(etcd)) {
-            Done done = write.apply(new GroupWrites(store, etcd.keys(), null, Clock.systemUTC()));
+            Done done = write.apply(new GroupWrites(store, etcd.keys(), null, Clock.systemUTC())
+                    .admitting(admission(store)));
             if (done.warning() != null) {
                 System.err.println("warning: " + done.warning());
             }
@@ -54,6 +56,11 @@ abstract class GroupIdCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+    }
+
+    /** The policy a spec this command writes must pass; those that write no spec need none. */
+    Admission admission(Store store) {
+        return Admission.none();
     }
 
     /** A warning of the write path (the group belongs to a sync source), on stderr. */

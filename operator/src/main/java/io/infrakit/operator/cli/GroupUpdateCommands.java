@@ -1,8 +1,11 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.store.Store;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code infrakit group pause|resume|rollback ID}: steer a group's rolling update. */
@@ -36,9 +39,23 @@ final class GroupUpdateCommands {
     @Command(name = "rollback", description = {"Commit the group's previous spec (a rolling update back to it), "
             + "or with --to the spec of a revision its history recorded (infrakit group history ID)."})
     static final class Rollback extends GroupIdCommand {
+        @Mixin
+        PolicyOptions policy;
+        @Mixin
+        PluginOptions pluginOptions;
+
         @Option(names = "--to", paramLabel = "REV", description = "The spec revision to go back to (default: the "
                 + "newest recorded at another config).")
         long to;
+
+        /**
+         * The spec it restores must pass today's policy: it may predate it. The built-ins are only asked what their
+         * properties ask of the host; none is made.
+         */
+        @Override
+        Admission admission(Store store) {
+            return policy.admission(store, etcd, pluginOptions.builtins());
+        }
 
         @Override
         public Integer call() {

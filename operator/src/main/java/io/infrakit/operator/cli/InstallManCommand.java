@@ -27,6 +27,7 @@ final class InstallManCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A man directory (its man1 is created if missing).")
     Path dir;
 
+    @SuppressWarnings("try") // resources held open for the block, not used by name
     @Override
     public Integer call() throws IOException, URISyntaxException {
         URL pages = InstallManCommand.class.getResource("/man/man1");

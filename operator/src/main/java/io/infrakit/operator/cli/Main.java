@@ -17,9 +17,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "infrakit", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Declarative, self-healing infrastructure: InfraKit groups kept converged from etcd.",
         subcommands = {UpCommand.class, GroupCommand.class, WaitCommand.class, EventsCommand.class,
-                LeaderCommand.class, SyncCommand.class, PluginCommand.class, EnvCommand.class,
-                CompletionCommand.class, InstallManCommand.class, VersionCommand.class, Main.HelpCommand.class,
-                CompleteCommand.class, CdsTrainingCommand.class},
+                LeaderCommand.class, SyncCommand.class, PluginCommand.class, InstanceCommand.class,
+                FlavorCommand.class, EnvCommand.class, CompletionCommand.class, InstallManCommand.class,
+                VersionCommand.class, Main.HelpCommand.class, CompleteCommand.class, CdsTrainingCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:ok", "1:failure (the message says why)", "2:usage error (a hint says where to look)"})
 public final class Main {

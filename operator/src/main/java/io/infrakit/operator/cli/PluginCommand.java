@@ -3,12 +3,10 @@ package io.infrakit.operator.cli;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.DiscoveredPlugin;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
-import io.infrakit.plugins.file.FileInstancePlugin;
-import io.infrakit.plugins.maas.MaasInstancePlugin;
-import io.infrakit.plugins.qemu.QemuInstancePlugin;
 import io.infrakit.plugins.rpc.InterfaceSpec;
 import io.infrakit.plugins.rpc.PluginServer;
 import io.infrakit.plugins.rpc.PluginServerBuilder;
+import io.infrakit.plugins.spi.PluginName;
 import io.infrakit.plugins.vanilla.VanillaFlavorPlugin;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -38,9 +36,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code infrakit plugin start|ls|stop}: built-in plugins on sockets for InfraKit's tools, and what runs. */
-@Command(name = "plugin", description = "Serve built-in plugins on sockets, list the plugins found, stop them.",
-        subcommands = {PluginCommand.Start.class, PluginCommand.Ls.class, PluginCommand.Stop.class})
+/** {@code infrakit plugin start|ls|stop|info}: built-in plugins on sockets for InfraKit's tools, and what runs. */
+@Command(name = "plugin", description = "Serve built-in plugins on sockets, list the plugins found, stop them, "
+        + "show what one implements.",
+        subcommands = {PluginCommand.Start.class, PluginCommand.Ls.class, PluginCommand.Stop.class,
+                PluginInfoCommand.class})
 public final class PluginCommand {
 
     /**
@@ -56,6 +56,8 @@ public final class PluginCommand {
             new BuiltinPlugin(PluginRegistry.DOCKER, PluginRegistry.DOCKER_ALIAS, "Instance", false),
             new BuiltinPlugin(PluginRegistry.QEMU, PluginRegistry.QEMU_ALIAS, "Instance", true),
             new BuiltinPlugin(PluginRegistry.MAAS, PluginRegistry.MAAS_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.TERRAFORM, PluginRegistry.TERRAFORM_ALIAS, "Instance", true),
+            new BuiltinPlugin(PluginRegistry.VAGRANT, PluginRegistry.VAGRANT_ALIAS, "Instance", true),
             new BuiltinPlugin(PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS, "Flavor", true),
             new BuiltinPlugin(PluginRegistry.ZOOKEEPER, PluginRegistry.ZOOKEEPER_ALIAS, "Flavor", false),
             new BuiltinPlugin(PluginRegistry.SWARM, PluginRegistry.SWARM_ALIAS, "Flavor", false));
@@ -79,6 +81,10 @@ public final class PluginCommand {
             case PluginRegistry.MAAS, PluginRegistry.MAAS_ALIAS -> Optional.of(new Builtin(PluginRegistry.MAAS, true));
             case PluginRegistry.VANILLA, PluginRegistry.VANILLA_ALIAS ->
                     Optional.of(new Builtin(PluginRegistry.VANILLA, false));
+            case PluginRegistry.TERRAFORM, PluginRegistry.TERRAFORM_ALIAS ->
+                    Optional.of(new Builtin(PluginRegistry.TERRAFORM, true));
+            case PluginRegistry.VAGRANT, PluginRegistry.VAGRANT_ALIAS ->
+                    Optional.of(new Builtin(PluginRegistry.VAGRANT, true));
             default -> Optional.empty();
         };
     }
@@ -91,7 +97,8 @@ public final class PluginCommand {
 
         @Parameters(paramLabel = "PLUGIN", arity = "1..*", completionCandidates = Builtins.class,
                 description = "instance-file (or file), instance-qemu (or qemu), instance-maas (or maas), "
-                        + "flavor-vanilla (or vanilla).")
+                        + "instance-terraform (or terraform), instance-vagrant (or vagrant), flavor-vanilla (or "
+                        + "vanilla).")
         List<String> names;
 
         @Option(names = "--name", paramLabel = "SOCKET",
@@ -121,7 +128,8 @@ public final class PluginCommand {
             for (String name : names) {
                 Builtin b = builtin(name).orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "no built-in plugin '" + name + "': known are instance-file (file), instance-qemu (qemu), "
-                                + "instance-maas (maas), flavor-vanilla (vanilla)"));
+                                + "instance-maas (maas), instance-terraform (terraform), instance-vagrant (vagrant), "
+                                + "flavor-vanilla (vanilla)"));
                 if (!sockets.add(b.socket())) {
                     throw new ParameterException(spec.commandLine(), b.socket() + " named twice");
                 }
@@ -137,18 +145,20 @@ public final class PluginCommand {
                 return 1;
             }
             Path dir = trusted.get().directory();
+            PluginRegistry registry = pluginOptions.builtins();
             List<PluginServer> servers = new ArrayList<>();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 synchronized (servers) {
                     servers.forEach(PluginServer::close); // removes each socket and pid file
                 }
+                registry.close();
                 stopped.countDown();
             }, "infrakit-plugin-shutdown"));
             for (Builtin b : plugins) {
                 Path socket = dir.resolve(socketName != null ? socketName : b.socket());
                 try {
-                    PluginServer server = builder(b).start(socket);
+                    PluginServer server = builder(b, registry).start(socket);
                     synchronized (servers) {
                         servers.add(server);
                     }
@@ -163,18 +173,12 @@ public final class PluginCommand {
             return 0;
         }
 
-        private PluginServerBuilder builder(Builtin b) {
+        private PluginServerBuilder builder(Builtin b, PluginRegistry registry) {
             PluginServerBuilder builder = PluginServer.builder().instanceVersion(instanceVersion)
                     .flavorVersion(flavorVersion);
             builder.vendor("infrakit-java-" + b.socket(), VersionCommand.version(), "");
-            if (!b.instance()) {
-                return builder.flavor(new VanillaFlavorPlugin());
-            }
-            return builder.instance(switch (b.socket()) {
-                case PluginRegistry.QEMU -> new QemuInstancePlugin(pluginOptions.qemuDir());
-                case PluginRegistry.MAAS -> MaasInstancePlugin.connect(pluginOptions.maasSettings());
-                default -> new FileInstancePlugin(pluginOptions.fileDir());
-            });
+            return b.instance() ? builder.instance(registry.instance(PluginName.parse(b.socket())))
+                    : builder.flavor(new VanillaFlavorPlugin());
         }
     }
 

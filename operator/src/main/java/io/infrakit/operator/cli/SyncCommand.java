@@ -1,5 +1,7 @@
 package io.infrakit.operator.cli;
 
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyGuard;
 import io.infrakit.operator.sync.DirectorySource;
 import io.infrakit.operator.sync.GitSource;
 import io.infrakit.operator.sync.PushFilter;
@@ -12,6 +14,7 @@ import io.infrakit.operator.sync.SyncSource;
 import io.infrakit.operator.sync.SyncWatcher;
 import io.infrakit.operator.sync.SyncWebhook;
 import io.infrakit.operator.sync.Syncer;
+import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Store;
 import java.io.IOException;
@@ -55,6 +58,8 @@ final class SyncCommand implements Callable<Integer> {
     OutputOptions output;
     @Mixin
     PluginOptions pluginOptions;
+    @Mixin
+    PolicyOptions policy;
     @Spec
     CommandSpec spec;
 
@@ -105,7 +110,8 @@ final class SyncCommand implements Callable<Integer> {
             description = "Shared secret of the webhook (else env INFRAKIT_SYNC_WEBHOOK_SECRET).")
     Path webhookSecretFile;
 
-    @Option(names = "--no-plugin-check", description = "Check specs' structure only; do not ask the plugins.")
+    @Option(names = "--no-plugin-check", description = "Check specs' structure and the policy only; do not ask the "
+            + "plugins.")
     boolean noPluginCheck;
 
     @Option(names = "--max-file-size", defaultValue = "1048576", paramLabel = "BYTES",
@@ -144,9 +150,11 @@ final class SyncCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
-        try (source; Store store = Stores.open(etcd)) {
+        try (source; Store store = Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
+            Admission admission = policy.admission(store, etcd, builtins);
+            builtins.guardedBy(new PolicyGuard(admission.source()));
             Syncer syncer = new Syncer(store, etcd.keys(), source, options,
-                    noPluginCheck ? null : pluginOptions.registry(), Clock.systemUTC());
+                    noPluginCheck ? null : pluginOptions.lookup(builtins), admission, Clock.systemUTC());
             return watch ? follow(syncer, hookSecret) : once(syncer);
         }
     }

@@ -2,14 +2,20 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
+import io.infrakit.operator.dashboard.Dashboard;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
 import io.infrakit.operator.http.HttpAddress;
 import io.infrakit.operator.http.OperatorEndpoint;
 import io.infrakit.operator.logging.LogFormat;
 import io.infrakit.operator.metrics.OperatorMetrics;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.AdmissionPolicy;
+import io.infrakit.operator.policy.PolicyGuard;
+import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.discovery.LocalPluginDirectory;
@@ -19,6 +25,7 @@ import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.etcd.EtcdServer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +54,8 @@ final class UpCommand implements Callable<Integer> {
     EtcdOptions etcd;
     @Mixin
     PluginOptions pluginOptions;
+    @Mixin
+    PolicyOptions policy;
 
     @Option(names = "--resync", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "Reconcile every group this often even without events (default ${DEFAULT-VALUE}).")
@@ -75,7 +84,7 @@ final class UpCommand implements Callable<Integer> {
     Duration leaderMargin;
 
     @Option(names = "--http", paramLabel = "HOST:PORT|off", defaultValue = "${env:INFRAKIT_HTTP}",
-            description = "Serve /metrics, /healthz and /readyz here (env INFRAKIT_HTTP, default "
+            description = "Serve /metrics, /healthz, /readyz and the dashboard here (env INFRAKIT_HTTP, default "
                     + HttpAddress.DEFAULT + "; loopback unless told otherwise; 'off' for none).")
     String http;
 
@@ -97,6 +106,19 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-group-socket", description = "Do not serve the group socket.")
     boolean noGroupSocket;
 
+    @Option(names = "--dashboard-token-file", paramLabel = "FILE", defaultValue = "${env:INFRAKIT_DASHBOARD_TOKEN_FILE}",
+            description = "Allow actions on the dashboard (/dashboard on --http) to whoever holds a token of this file:"
+                    + " NAME:TOKEN or TOKEN per line (env INFRAKIT_DASHBOARD_TOKEN_FILE; dev mode makes one in "
+                    + "InfraKit's home; without either the dashboard only shows).")
+    Path dashboardTokenFile;
+
+    @Option(names = "--dashboard-read-only", description = "Serve the dashboard without any action, whatever the "
+            + "tokens.")
+    boolean dashboardReadOnly;
+
+    @Option(names = "--no-dashboard", description = "Do not serve the dashboard on --http.")
+    boolean noDashboard;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -117,9 +139,17 @@ final class UpCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--workers and --max-parallel must be at least 1, --resync above 0");
         }
+        if (dashboardTokenFile != null && !noDashboard) {
+            try {
+                Dashboard.checkTokenFile(dashboardTokenFile);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         Duration margin = leaderMargin != null ? leaderMargin
                 : Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 4));
         checkLeaseTimings(margin);
+        policy.file(); // a policy file that cannot be used stops the operator before anything starts
         LocalPluginDirectory pluginDir = pluginOptions.trustedPluginDirectory().orElse(null);
         if (pluginDir == null) {
             return 1;
@@ -155,8 +185,12 @@ final class UpCommand implements Callable<Integer> {
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
         Store store = metrics.store(Stores.open(etcd));
+        Admission admission = policy.admission(store, etcd, builtins);
+        builtins.guardedBy(new PolicyGuard(admission.source()));
+        // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
+        GroupRouting routing = GroupRouting.own(java.nio.file.Path.of(groupSocket).getFileName().toString());
         Controller controller = new Controller(store, etcd.keys(), metrics.plugins(plugins), config,
-                Clock.systemUTC(), metrics.reconciles());
+                Clock.systemUTC(), metrics.reconciles(), routing, admission);
         metrics.bind(controller);
         AtomicBoolean campaigning = new AtomicBoolean();
         // One small pool for the operator's HTTP servers (--http and the group socket): their requests are few and
@@ -164,10 +198,27 @@ final class UpCommand implements Callable<Integer> {
         QueuedThreadPool httpThreads = HttpThreads.pool("infrakit-http", 16);
         httpThreads.start();
         List<String> warnings = new ArrayList<>();
+        ReplicaIdentity self = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
+        String devToken = dev != null && dashboardTokenFile == null ? Dashboard.devToken(Home.dir()) : null;
+        Dashboard dashboard = httpAddress == null || noDashboard ? null
+                : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC(),
+                        routing).admitting(admission), plugins).self(self.id()).readOnly(dashboardReadOnly)
+                .tokenFile(devToken != null ? Home.dir().resolve(Dashboard.DEV_TOKEN_FILE) : dashboardTokenFile)
+                .build();
         OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads,
-                warnings);
-        ReplicaIdentity identity = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString())
-                .withWarnings(warnings);
+                dashboard, warnings);
+        if (dashboard != null && endpoint == null) {
+            dashboard.close();
+        } else if (dashboard != null) {
+            String url = "http://" + endpoint.address() + Dashboard.PATH + "/";
+            if (devToken != null) {
+                System.out.println("  dashboard: " + url + "#token=" + devToken);
+            } else {
+                log.info("dashboard at {} ({})", url, dashboardReadOnly ? "read-only" : dashboardTokenFile != null
+                        ? "actions with a token of " + dashboardTokenFile : "no actions: no --dashboard-token-file");
+            }
+        }
+        ReplicaIdentity identity = self.withWarnings(warnings);
         Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
         metrics.bind(replica);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -185,6 +236,9 @@ final class UpCommand implements Callable<Integer> {
             replica.close();
             controller.close();
             builtins.close(); // event streams, watchers, Docker clients; instances keep running
+            if (dashboard != null && endpoint != null) {
+                dashboard.close(); // ends the browsers' streams before the server stops
+            }
             if (endpoint != null) {
                 endpoint.close();
             }
@@ -201,10 +255,15 @@ final class UpCommand implements Callable<Integer> {
         if (!awaitEtcd(store)) {
             System.exit(1);
         }
+        if (dashboard != null && endpoint != null) {
+            dashboard.watch(); // etcd answers: the first listing will not time out
+        }
         if (!noGroupSocket) {
             try {
-                GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(),
-                        new EtcdGroupPlugin(store, etcd.keys(), plugins, replica::isLeader), httpThreads).ifPresent(s -> {
+                EtcdGroupPlugin groups = new EtcdGroupPlugin(store, etcd.keys(), plugins, admission, replica::isLeader,
+                        routing);
+                GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(), groups, httpThreads)
+                        .ifPresent(s -> {
                             socket.set(s);
                             log.info("serving InfraKit's Group API at {}", s.path());
                         });
@@ -218,12 +277,25 @@ final class UpCommand implements Callable<Integer> {
         while (!controller.isSynced()) {
             Thread.sleep(5);
         }
+        announce(admission.policy());
         log.info("watching {} on {}; file instances in {}; plugins in {}", etcd.keys().groups(), store.endpoints(),
                 pluginOptions.fileDir(), pluginDir.directory());
         replica.start();
         campaigning.set(true);
         stopped.await();
         return 0;
+    }
+
+    /** Says which spec policy is in force; without one (dev mode), what that means. */
+    private void announce(AdmissionPolicy policy) {
+        if (policy.enforcing()) {
+            log.info("spec policy: {}", policy);
+            return;
+        }
+        System.out.println("dev mode: no spec policy: every spec is acted on as written, as user '"
+                + System.getProperty("user.name") + "' on this host (commands of the process plugin, privileged"
+                + " containers and host mounts, any URL or Docker engine); limit it with --policy FILE or a policy at "
+                + etcd.keys().policy() + " (docs/security.md)");
     }
 
     /**
@@ -274,13 +346,18 @@ final class UpCommand implements Callable<Integer> {
      */
     private OperatorEndpoint startHttp(HttpAddress address, OperatorMetrics metrics, Store store,
                                        Controller controller, AtomicBoolean campaigning, ThreadPool threads,
-                                       List<String> warnings) {
+                                       Dashboard dashboard, List<String> warnings) {
         if (address == null) {
             return null;
         }
         try {
             return OperatorEndpoint.start(address, metrics, store, etcd.keys(), controller, campaigning::get,
-                    b -> b.threads(threads));
+                    b -> {
+                        b.threads(threads);
+                        if (dashboard != null) {
+                            dashboard.mount(b, address);
+                        }
+                    });
         } catch (java.io.IOException e) {
             String warning = "no /metrics, /healthz or /readyz: cannot listen on " + address + " ("
                     + e.getMessage() + ")";

@@ -13,7 +13,10 @@ import io.infrakit.operator.events.EventRecorder;
 import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.events.StatusEvents;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyKey;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
@@ -58,6 +61,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
     private final Map<String, AutoCloseable> pluginSubscriptions = new ConcurrentHashMap<>();
     private final List<Store.Watch> watches = new ArrayList<>();
     private final ReconcileListener listener;
+    private final Admission admission;
     private final EventRecorder events;
     private final Clock clock;
 
@@ -84,20 +88,37 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
                       ReconcileListener listener) {
+        this(store, keys, plugins, config, clock, listener, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (the leader forwards those to it) */
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
+                      ReconcileListener listener, GroupRouting routing) {
+        this(store, keys, plugins, config, clock, listener, routing, Admission.none());
+    }
+
+    /**
+     * @param admission the spec policy, applied before any plugin call for a group (and to the rollbacks it
+     *                  commits); a policy kept in etcd is watched, and every group looked at again when it changes
+     */
+    public Controller(Store store, Keys keys, PluginLookup plugins, ControllerConfig config, Clock clock,
+                      ReconcileListener listener, GroupRouting routing, Admission admission) {
         this.store = store;
+        this.admission = admission;
         this.keys = keys;
         this.plugins = plugins;
         this.config = config;
         this.listener = listener;
         this.clock = clock;
         this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
-        this.specs = new SpecCache(keys, this::enqueue);
+        this.specs = new SpecCache(keys, routing, this::enqueue);
         this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
         this.reconciler = new GroupReconciler(specs, plugins, status,
                 new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock),
-                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events), plugins, clock), clock);
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events).admitting(admission), plugins,
+                        clock), admission, clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -108,10 +129,14 @@ public final class Controller implements LeaderWork, AutoCloseable {
         watches.add(store.watch(keys.groups(), 0, specs.specListener()));
         watches.add(store.watch(keys.freed(), 0, specs.freeListener()));
         watches.add(store.watch(keys.paused(), 0, specs.pauseListener()));
+        if (admission.source() instanceof PolicyKey policy) {
+            watches.add(policy.watch(this::resync));
+        }
     }
 
+    /** The spec cache is filled, and the policy read when it is kept in etcd. */
     public boolean isSynced() {
-        return specs.isSynced();
+        return specs.isSynced() && (!(admission.source() instanceof PolicyKey policy) || policy.isSynced());
     }
 
     public SpecCache specs() {
@@ -189,14 +214,17 @@ public final class Controller implements LeaderWork, AutoCloseable {
         }
     }
 
-    /** Reconciles every known group: catches instances that vanished without an event. */
+    /**
+     * Reconciles every known group: catches instances that vanished without an event. A group waiting to be retried
+     * after a failure is left to its backoff.
+     */
     public void resync() {
         Term t = current;
         if (t == null) {
             return;
         }
         Set<String> all = new HashSet<>(specs.ids());
-        all.forEach(t.queue::add);
+        all.forEach(t.queue::addIfIdle);
     }
 
     public int queueDepth() {
@@ -259,11 +287,14 @@ public final class Controller implements LeaderWork, AutoCloseable {
         }
     }
 
-    /** Listens to the group's instance plugin, so an instance that vanishes is noticed at once, not at resync. */
+    /**
+     * Listens to the group's instance plugin, so an instance that vanishes is noticed at once, not at resync; not for
+     * a spec the policy refuses (its plugin is not even made).
+     */
     private void subscribe(String id) {
         SpecCache.Entry e = specs.get(id);
         GroupDefinition def = e == null ? null : e.definition();
-        if (def == null) {
+        if (def == null || !admission.admits(def)) {
             return;
         }
         String plugin = def.properties().instance().plugin();

@@ -8,6 +8,7 @@ import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.Planner;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.UpdateProgress;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.Tags;
@@ -49,23 +50,37 @@ public final class GroupReconciler {
     private final StatusWriter status;
     private final PlanExecutor executor;
     private final RollingUpdates updates;
+    private final Admission admission;
+    private final DelegatedGroups delegated;
     private final Clock clock;
     /** The spec revision whose plugins last passed validation, per group: plugins validate a spec once. */
     private final Map<String, Long> validated = new ConcurrentHashMap<>();
 
     public GroupReconciler(SpecCache specs, PluginLookup plugins, StatusWriter status, PlanExecutor executor,
                            RollingUpdates updates, Clock clock) {
+        this(specs, plugins, status, executor, updates, Admission.none(), clock);
+    }
+
+    /** @param admission the policy a spec must pass before any plugin is called for it */
+    public GroupReconciler(SpecCache specs, PluginLookup plugins, StatusWriter status, PlanExecutor executor,
+                           RollingUpdates updates, Admission admission, Clock clock) {
         this.specs = specs;
         this.plugins = plugins;
         this.status = status;
         this.executor = executor;
         this.updates = updates;
+        this.admission = admission;
+        this.delegated = new DelegatedGroups(specs, plugins, status, admission, clock);
         this.clock = clock;
     }
 
     public Outcome reconcile(String id, LeaderTerm term) {
         term.checkActive();
         SpecCache.Entry entry = specs.get(id);
+        Optional<Outcome> elsewhere = delegated.reconcile(id, entry, specs.isFree(id), term);
+        if (elsewhere.isPresent()) {
+            return elsewhere.get(); // a spec naming another group plugin
+        }
         if (specs.isFree(id)) {
             report(held(id, entry == null ? 0 : entry.revision()).state(GroupState.FREE), term);
             return Outcome.DONE;
@@ -79,6 +94,15 @@ public final class GroupReconciler {
             return Outcome.DONE;
         }
         GroupDefinition group = entry.definition();
+        try {
+            // Before any plugin call: a plugin's own validation may already fetch or read what the spec names.
+            admission.check(group);
+        } catch (SpecException e) {
+            // Refused by the policy (or properties no plugin can read): no plugin is called and the instances are
+            // left as they are; a new spec, or a new policy, looks again.
+            reportError(id, held(id, group.revision()), e.getMessage(), term);
+            return Outcome.DONE;
+        }
         try {
             if (!Long.valueOf(group.revision()).equals(validated.get(id))) {
                 PluginCheck.check(group, plugins);
@@ -237,5 +261,6 @@ public final class GroupReconciler {
     public void reset() {
         validated.clear();
         updates.clear();
+        delegated.reset();
     }
 }

@@ -75,10 +75,9 @@ public interface RateLimiter<K> {
         };
     }
 
-    /** The longest delay of all the limiters (each records the failure). */
-    @SafeVarargs
-    static <K> RateLimiter<K> maxOf(RateLimiter<K>... limiters) {
-        List<RateLimiter<K>> all = List.of(limiters);
+    /** The longer delay of the two limiters (each records the failure). */
+    static <K> RateLimiter<K> maxOf(RateLimiter<K> first, RateLimiter<K> second) {
+        List<RateLimiter<K>> all = List.of(first, second);
         return new RateLimiter<>() {
             @Override
             public Duration when(K key) {

@@ -1,7 +1,9 @@
 package io.infrakit.operator.controller;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.store.KeyValue;
@@ -18,16 +20,21 @@ import java.util.function.Consumer;
 /**
  * What the spec keys say, kept current by watches (specs, free markers, pause markers). Specs are parsed once per
  * revision here, so a reconcile only reads memory. A deleted spec stays as a tombstone, with its last valid
- * definition, until the controller has destroyed its instances and calls {@link #forget}.
+ * definition, until the controller has destroyed its instances and calls {@link #forget}. A spec naming another
+ * group plugin ({@link GroupRouting}) is kept as a {@link DelegatedGroup}.
  */
 public final class SpecCache {
 
-    /** The state of one group's spec key. {@code definition} is null when the spec is invalid or deleted. */
+    /**
+     * The state of one group's spec key. {@code definition} is null when the spec is invalid, deleted or delegated.
+     * {@code delegated} is the spec when it names another group plugin; a tombstone keeps the last one.
+     */
     public record Entry(String id, long revision, GroupDefinition definition, String error,
-                        GroupDefinition lastValid, boolean deleted) {
+                        GroupDefinition lastValid, boolean deleted, DelegatedGroup delegated) {
     }
 
     private final Keys keys;
+    private final GroupRouting routing;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<String, String> free = new ConcurrentHashMap<>();
     private final Map<String, String> paused = new ConcurrentHashMap<>();
@@ -37,7 +44,12 @@ public final class SpecCache {
     private volatile boolean pausedSynced;
 
     public SpecCache(Keys keys, Consumer<String> onChange) {
+        this(keys, GroupRouting.DEFAULT, onChange);
+    }
+
+    public SpecCache(Keys keys, GroupRouting routing, Consumer<String> onChange) {
         this.keys = keys;
+        this.routing = routing;
         this.onChange = onChange;
     }
 
@@ -161,16 +173,21 @@ public final class SpecCache {
         GroupDefinition lastValid = old == null ? null : old.lastValid();
         try {
             SpecValidator.checkSize(kv.valueSize());
+            DelegatedGroup delegated = routing.parse(id, kv.value(), kv.modRevision());
+            if (delegated != null) {
+                entries.put(id, new Entry(id, kv.modRevision(), null, null, lastValid, false, delegated));
+                return;
+            }
             GroupDefinition def = SpecValidator.parse(id, kv.value(), kv.modRevision());
-            entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false));
+            entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false, null));
         } catch (SpecException e) {
-            entries.put(id, new Entry(id, kv.modRevision(), null, e.getMessage(), lastValid, false));
+            entries.put(id, new Entry(id, kv.modRevision(), null, e.getMessage(), lastValid, false, null));
         }
     }
 
     private void delete(String id, long revision) {
         Entry old = entries.get(id);
         GroupDefinition lastValid = old == null ? null : old.lastValid();
-        entries.put(id, new Entry(id, revision, null, null, lastValid, true));
+        entries.put(id, new Entry(id, revision, null, null, lastValid, true, old == null ? null : old.delegated()));
     }
 }

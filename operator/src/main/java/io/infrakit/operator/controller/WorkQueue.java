@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A queue of keys to reconcile, as controller-runtime's work queue: a key is held at most once, a key being processed
  * is never handed to a second worker (an add while it runs re-queues it when {@link #done} is called), and failures
- * are retried after the delay of its {@link RateLimiter}.
+ * are retried after the delay of its {@link RateLimiter}. A key waits for at most one delayed add, the earliest, and
+ * taking the key cancels it: the pass that runs decides when the next one is due. (Otherwise every pass that failed
+ * leaves a timer behind, and a group failing for a while is retried more and more often, whatever its backoff.)
  */
 public final class WorkQueue<K> implements AutoCloseable {
 
@@ -24,11 +27,16 @@ public final class WorkQueue<K> implements AutoCloseable {
     private final Set<K> processing = new HashSet<>();
     private final Set<K> dirty = new HashSet<>();
     private final Map<K, Long> addedAt = new HashMap<>();
+    private final Map<K, Delayed> delayed = new HashMap<>();
     private final RateLimiter<K> rateLimiter;
     private final ScheduledExecutorService scheduler;
     private volatile boolean shutDown;
     private final Listener<K> listener;
     private volatile long lastWaitNanos;
+
+    /** A delayed add waiting to fire; {@code token} tells it from one that replaced it. */
+    private record Delayed(long dueNanos, Object token, ScheduledFuture<?> future) {
+    }
 
     /** Observes keys entering and leaving the queue (metrics). Called under the queue's lock: keep it cheap. */
     public interface Listener<K> {
@@ -68,11 +76,60 @@ public final class WorkQueue<K> implements AutoCloseable {
         }
     }
 
+    /** Adds the key after the delay, unless an add already waiting for it comes sooner. */
     public void addAfter(K key, Duration delay) {
         if (delay.isZero() || delay.isNegative()) {
             add(key);
-        } else if (!shutDown) {
-            scheduler.schedule(() -> add(key), delay.toNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
+        lock.lock();
+        try {
+            if (shutDown) {
+                return;
+            }
+            long due = System.nanoTime() + delay.toNanos();
+            Delayed pending = delayed.get(key);
+            if (pending != null) {
+                if (pending.dueNanos() - due <= 0) {
+                    return;
+                }
+                pending.future().cancel(false);
+            }
+            Object token = new Object();
+            ScheduledFuture<?> future = scheduler.schedule(() -> fire(key, token), delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
+            delayed.put(key, new Delayed(due, token, future));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds the key unless it is being processed or a delayed add waits for it (a failed key waiting out its backoff):
+     * for periodic resyncs, which must not undo the backoff. Events that bring news use {@link #add}.
+     */
+    public void addIfIdle(K key) {
+        lock.lock();
+        try {
+            if (!delayed.containsKey(key) && !processing.contains(key)) {
+                add(key);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void fire(K key, Object token) {
+        lock.lock();
+        try {
+            Delayed d = delayed.get(key);
+            if (d == null || d.token() != token) {
+                return; // replaced or cancelled meanwhile
+            }
+            delayed.remove(key);
+            add(key);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -122,6 +179,10 @@ public final class WorkQueue<K> implements AutoCloseable {
             K key = it.next();
             it.remove();
             processing.add(key);
+            Delayed pending = delayed.remove(key);
+            if (pending != null) {
+                pending.future().cancel(false);
+            }
             Long added = addedAt.remove(key);
             lastWaitNanos = added == null ? 0 : System.nanoTime() - added;
             if (listener != null) {
@@ -174,6 +235,8 @@ public final class WorkQueue<K> implements AutoCloseable {
             queue.clear();
             dirty.clear();
             addedAt.clear();
+            delayed.values().forEach(d -> d.future().cancel(false));
+            delayed.clear();
             notEmpty.signalAll();
         } finally {
             lock.unlock();

@@ -21,11 +21,13 @@ import java.util.Optional;
  * <p>Fields: {@code desired} and {@code observed} instances; {@code outOfDate} instances whose config differs from
  * the spec's (a rolling update replaces them); {@code specRevision} the etcd mod revision of the spec this status
  * reflects; {@code instancePlugin} the group's instance plugin (lets a restarted leader clean up a group deleted
- * while no leader ran); {@code update} the rolling update, once the group has had one; {@code error} the last error;
+ * while no leader ran); {@code groupPlugin} the group plugin that holds a delegated group (its spec names it; its
+ * {@code DescribeGroup} gives the instances and whether it converged; {@code desired} is then unknown, 0);
+ * {@code update} the rolling update, once the group has had one; {@code error} the last error;
  * {@code notes} what the group's flavor did on its own lately (a swarm manager it removed), oldest first.
  */
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
-        "InstancePlugin", "Update", "Error", "Notes"})
+        "InstancePlugin", "GroupPlugin", "Update", "Error", "Notes"})
 @JsonDeserialize(builder = GroupStatus.Builder.class)
 public final class GroupStatus {
 
@@ -48,6 +50,7 @@ public final class GroupStatus {
     private final String configSha;
     private final long specRevision;
     private final String instancePlugin;
+    private final String groupPlugin;
     private final UpdateProgress update;
     private final LastError error;
     private final List<String> notes;
@@ -61,6 +64,7 @@ public final class GroupStatus {
         this.configSha = b.configSha;
         this.specRevision = b.specRevision;
         this.instancePlugin = b.instancePlugin;
+        this.groupPlugin = b.groupPlugin;
         this.update = b.update;
         this.error = b.error;
         this.notes = b.notes == null ? List.of() : List.copyOf(b.notes);
@@ -72,8 +76,8 @@ public final class GroupStatus {
 
     public Builder toBuilder() {
         return builder(id).state(state).desired(desired).observed(observed).outOfDate(outOfDate).configSha(configSha)
-                .specRevision(specRevision).instancePlugin(instancePlugin).update(update).error(error)
-                .notes(notes);
+                .specRevision(specRevision).instancePlugin(instancePlugin).groupPlugin(groupPlugin).update(update)
+                .error(error).notes(notes);
     }
 
     @JsonProperty("ID")
@@ -121,6 +125,12 @@ public final class GroupStatus {
         return instancePlugin;
     }
 
+    @JsonProperty("GroupPlugin")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String groupPlugin() {
+        return groupPlugin;
+    }
+
     @JsonProperty("Update")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public UpdateProgress update() {
@@ -158,19 +168,21 @@ public final class GroupStatus {
         return o instanceof GroupStatus s && id.equals(s.id) && state == s.state && desired == s.desired
                 && observed == s.observed && outOfDate == s.outOfDate && Objects.equals(configSha, s.configSha)
                 && specRevision == s.specRevision && Objects.equals(instancePlugin, s.instancePlugin)
+                && Objects.equals(groupPlugin, s.groupPlugin)
                 && Objects.equals(update, s.update) && Objects.equals(error, s.error) && notes.equals(s.notes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin, update,
-                error, notes);
+        return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin,
+                groupPlugin, update, error, notes);
     }
 
     @Override
     public String toString() {
         return "GroupStatus[" + id + " " + state + " " + observed + "/" + desired + ", outOfDate " + outOfDate
-                + ", revision " + specRevision + (update == null ? "" : ", " + update)
+                + ", revision " + specRevision + (groupPlugin == null ? "" : ", group plugin " + groupPlugin)
+                + (update == null ? "" : ", " + update)
                 + (error == null ? "" : ", error " + error.message()) + "]";
     }
 
@@ -186,6 +198,7 @@ public final class GroupStatus {
         private String configSha;
         private long specRevision;
         private String instancePlugin;
+        private String groupPlugin;
         private UpdateProgress update;
         private LastError error;
         private List<String> notes;
@@ -238,6 +251,12 @@ public final class GroupStatus {
         @JsonProperty("InstancePlugin")
         public Builder instancePlugin(String v) {
             instancePlugin = v;
+            return this;
+        }
+
+        @JsonProperty("GroupPlugin")
+        public Builder groupPlugin(String v) {
+            groupPlugin = v;
             return this;
         }
 

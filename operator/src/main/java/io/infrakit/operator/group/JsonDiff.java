@@ -1,6 +1,7 @@
 package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.Json;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -17,6 +18,22 @@ public final class JsonDiff {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
     private JsonDiff() {
+    }
+
+    /**
+     * The diff from a stored value to a new one: a missing or unparsable stored value counts as absent, so all of
+     * the new one is added.
+     */
+    public static List<FieldChange> values(String stored, String next) {
+        return diff(stored == null ? null : parseOrNull(stored), Json.parse(next));
+    }
+
+    private static JsonNode parseOrNull(String json) {
+        try {
+            return Json.parse(json);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     public static List<FieldChange> diff(JsonNode live, JsonNode source) {

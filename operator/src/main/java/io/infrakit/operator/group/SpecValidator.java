@@ -46,16 +46,7 @@ public final class SpecValidator {
             throw new SpecException(e.getMessage());
         }
         String id = spec.id();
-        if (id == null || id.isBlank()) {
-            throw new SpecException("Group ID must not be blank");
-        }
-        if (!ID.matcher(id).matches()) {
-            throw new SpecException("Group ID '" + id + "' cannot be used as a key: use letters, digits and . _ : @ -"
-                    + " (no slash or space), starting with a letter or digit, at most 253 characters");
-        }
-        if (keyId != null && !keyId.equals(id)) {
-            throw new SpecException("Spec ID '" + id + "' does not match its key (groups/" + keyId + ")");
-        }
+        checkId(keyId, id);
         if (spec.properties() == null || spec.properties().isNull()) {
             throw new SpecException("Invalid properties: Properties must not be blank");
         }
@@ -75,6 +66,20 @@ public final class SpecValidator {
             throw new SpecException("Invalid properties: " + e.getMessage());
         }
         return new GroupDefinition(id, spec, props, hash, revision, update);
+    }
+
+    /** A group ID: not blank, usable as a key, and the ID of the key it is stored under ({@code keyId}, if any). */
+    public static void checkId(String keyId, String id) throws SpecException {
+        if (id == null || id.isBlank()) {
+            throw new SpecException("Group ID must not be blank");
+        }
+        if (!ID.matcher(id).matches()) {
+            throw new SpecException("Group ID '" + id + "' cannot be used as a key: use letters, digits and . _ : @ -"
+                    + " (no slash or space), starting with a letter or digit, at most 253 characters");
+        }
+        if (keyId != null && !keyId.equals(id)) {
+            throw new SpecException("Spec ID '" + id + "' does not match its key (groups/" + keyId + ")");
+        }
     }
 
     /**

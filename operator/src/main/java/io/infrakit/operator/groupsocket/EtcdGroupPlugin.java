@@ -1,9 +1,12 @@
 package io.infrakit.operator.groupsocket;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.group.DelegatedGroup;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.WriteException;
@@ -39,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * markers) through {@link GroupWrites} under the rules {@code infrakit group commit/free/destroy} follow, so any
  * replica can serve it: the leader sees the change through its watch and acts. A group is "watched" while its spec
  * exists and it is not freed (destroy takes a freed group too: its spec is still there); otherwise the methods
- * answer InfraKit's {@code Group '<id>' is not being watched}.
+ * answer InfraKit's {@code Group '<id>' is not being watched}. A group whose spec names another group plugin is
+ * described by that plugin, as InfraKit's manager forwards reads.
  */
 public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
 
@@ -50,6 +54,7 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     private final PluginLookup plugins;
     private final BooleanSupplier leader;
     private final GroupWrites writes;
+    private final GroupRouting routing;
 
     /**
      * @param plugins to validate committed specs and list a group's instances
@@ -59,12 +64,30 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
         this(store, keys, plugins, leader, Clock.systemUTC());
     }
 
+    /** @param routing which specs name another group plugin: the names of this operator's own */
+    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader,
+                           GroupRouting routing) {
+        this(store, keys, plugins, Admission.none(), leader, Clock.systemUTC(), routing);
+    }
+
+    /** @param admission the policy a committed spec must pass, as the controller applies it */
+    public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader,
+                           GroupRouting routing) {
+        this(store, keys, plugins, admission, leader, Clock.systemUTC(), routing);
+    }
+
     EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock) {
+        this(store, keys, plugins, Admission.none(), leader, clock, GroupRouting.DEFAULT);
+    }
+
+    EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader,
+                    Clock clock, GroupRouting routing) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
-        this.writes = new GroupWrites(store, keys, plugins, clock);
+        this.routing = Objects.requireNonNull(routing, "routing");
+        this.writes = new GroupWrites(store, keys, plugins, clock, routing).admitting(admission);
     }
 
     /** Commits through the group write path, as {@code infrakit group commit} does. */
@@ -97,6 +120,10 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     public GroupDescription describeGroup(String id) {
         return etcd(() -> {
             KeyValue spec = watched(id);
+            DelegatedGroup delegated = delegated(id, spec);
+            if (delegated != null) {
+                return plugins.group(delegated.pluginName()).describeGroup(id);
+            }
             GroupStatus status = store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()))
                     .orElse(null);
             String plugin = status == null ? null : status.instancePlugin();
@@ -143,6 +170,14 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     @Override
     public boolean isLeader() {
         return leader.getAsBoolean();
+    }
+
+    private DelegatedGroup delegated(String id, KeyValue spec) {
+        try {
+            return routing.parse(id, spec.value(), spec.modRevision());
+        } catch (SpecException e) {
+            return null; // not a spec anyone can use: described as the controller's own invalid spec
+        }
     }
 
     /** The group's spec, if it is watched (exists and is not freed). */

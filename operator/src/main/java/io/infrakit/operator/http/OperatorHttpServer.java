@@ -76,6 +76,8 @@ public final class OperatorHttpServer implements AutoCloseable {
         private final Map<String, Handler> mounts = new LinkedHashMap<>();
         private ThreadPool threads;
         private Duration requestTimeout = REQUEST_TIMEOUT;
+        private Duration idleTimeout = IDLE_TIMEOUT;
+        private String home;
 
         private Builder(HttpAddress address) {
             this.address = Objects.requireNonNull(address, "address");
@@ -109,6 +111,18 @@ public final class OperatorHttpServer implements AutoCloseable {
             return mount(path, new Page(() -> verdict(what, copy)));
         }
 
+        /** How long a connection may carry nothing (default {@link #IDLE_TIMEOUT}). */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Where a request for {@code /} itself is sent (a redirect), instead of a 404 listing the paths. */
+        public Builder home(String path) {
+            this.home = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
         /** A pool shared with the process's other servers (default: the server's own small pool). */
         public Builder threads(ThreadPool pool) {
             this.threads = pool;
@@ -133,12 +147,24 @@ public final class OperatorHttpServer implements AutoCloseable {
             }
             String paths = String.join(", ", mounts.keySet());
             List<String> known = new ArrayList<>(mounts.keySet());
-            ContextHandler fallback = new ContextHandler(new Page(() ->
-                    new Answer(404, Answers.TEXT, "not found: try " + String.join(", ", known) + "\n")), "/");
+            Page notFound = new Page(() -> new Answer(404, Answers.TEXT, "not found: try " + String.join(", ", known)
+                    + "\n"));
+            String to = home;
+            ContextHandler fallback = new ContextHandler(to == null ? notFound : new Handler.Wrapper(notFound) {
+                @Override
+                public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                    if (!Request.getPathInContext(request).equals("/")) {
+                        return super.handle(request, response, callback);
+                    }
+                    response.getHeaders().put(HttpHeader.LOCATION, to);
+                    Answers.send(response, callback, 302, null, new byte[0]);
+                    return true;
+                }
+            }, "/");
             contexts.addHandler(fallback);
             GuardedServer server = GuardedServer.builder("infrakit-http").tcp(address.socketAddress())
                     .describedAs("http://" + address).threads(threads).handler(contexts)
-                    .maxConnections(MAX_CONNECTIONS).idleTimeout(IDLE_TIMEOUT).requestTimeout(requestTimeout)
+                    .maxConnections(MAX_CONNECTIONS).idleTimeout(idleTimeout).requestTimeout(requestTimeout)
                     .stopTimeout(Duration.ofSeconds(1)).start();
             HttpAddress bound = new HttpAddress(address.host(), server.port());
             log.info("serving {} at http://{}", paths, bound);

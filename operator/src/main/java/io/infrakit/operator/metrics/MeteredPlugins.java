@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.GroupDescription;
+import io.infrakit.plugins.spi.GroupPlugin;
+import io.infrakit.plugins.spi.GroupSpec;
 import io.infrakit.plugins.spi.Health;
 import io.infrakit.plugins.spi.Index;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -32,6 +35,11 @@ final class MeteredPlugins implements PluginLookup {
     @Override
     public FlavorPlugin flavor(PluginName name) {
         return new Flavor(plugins.flavor(name), name.lookup(), meters);
+    }
+
+    @Override
+    public GroupPlugin group(PluginName name) {
+        return new Group(plugins.group(name), name.lookup(), meters);
     }
 
     private record Instance(InstancePlugin plugin, String name, PluginCallMeters meters) implements InstancePlugin {
@@ -92,6 +100,34 @@ final class MeteredPlugins implements PluginLookup {
         @Override
         public List<String> notes(String group, JsonNode properties, Allocation allocation) {
             return plugin.notes(group, properties, allocation); // in-process, no wire call: nothing to time
+        }
+    }
+
+    private record Group(GroupPlugin plugin, String name, PluginCallMeters meters) implements GroupPlugin {
+
+        @Override
+        public String commitGroup(GroupSpec spec, boolean pretend) {
+            return meters.time(name, "Group.CommitGroup", () -> plugin.commitGroup(spec, pretend));
+        }
+
+        @Override
+        public void freeGroup(String id) {
+            meters.run(name, "Group.FreeGroup", () -> plugin.freeGroup(id));
+        }
+
+        @Override
+        public GroupDescription describeGroup(String id) {
+            return meters.time(name, "Group.DescribeGroup", () -> plugin.describeGroup(id));
+        }
+
+        @Override
+        public void destroyGroup(String id) {
+            meters.run(name, "Group.DestroyGroup", () -> plugin.destroyGroup(id));
+        }
+
+        @Override
+        public List<GroupSpec> inspectGroups() {
+            return meters.time(name, "Group.InspectGroups", plugin::inspectGroups);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.infrakit.operator.metrics;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
@@ -18,7 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * A {@link Store} that times each request: {@code infrakit_etcd_request_duration_seconds{op}} and
- * {@code infrakit_etcd_request_errors_total{op}}, op being get, list, put, delete, txn, lease_grant or watch (the
+ * {@code infrakit_etcd_request_errors_total{op}}, op being get, list, put, delete, txn, lease_grant, lease_ttl or watch (the
  * start of a watch; its stream is not a request). Closing it closes the store it wraps.
  */
 public final class MeteredStore implements Store {
@@ -68,6 +69,11 @@ public final class MeteredStore implements Store {
     @Override
     public Lease grantLease(long ttlSeconds, LeaseListener listener) {
         return time("lease_grant", () -> store.grantLease(ttlSeconds, listener));
+    }
+
+    @Override
+    public Optional<LeaseTtl> leaseTtl(long leaseId) {
+        return time("lease_ttl", () -> store.leaseTtl(leaseId));
     }
 
     @Override

@@ -39,7 +39,12 @@ public record GroupChange(
         /** Changed in etcd since the last sync and not reverted (watch without {@code --self-heal}): reported. */
         DRIFT,
         /** An owned key whose file is gone, kept because {@code --prune} is off: reported. */
-        ORPHAN
+        ORPHAN,
+        /**
+         * A key that names this source in its annotations although the source's record does not list it (a copy
+         * under another ID, or written by hand): never pruned, never taken into the record; reported.
+         */
+        UNRECORDED
     }
 
     public GroupChange {
@@ -49,6 +54,6 @@ public record GroupChange(
     /** Whether applying the plan writes this key. */
     @JsonIgnore
     public boolean writes() {
-        return kind != Kind.DRIFT && kind != Kind.ORPHAN;
+        return kind != Kind.DRIFT && kind != Kind.ORPHAN && kind != Kind.UNRECORDED;
     }
 }

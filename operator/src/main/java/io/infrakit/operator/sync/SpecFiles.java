@@ -13,13 +13,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.group.SyncAnnotations;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.ObjectFields;
+import io.infrakit.plugins.spi.GroupSpec;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -49,11 +52,13 @@ public final class SpecFiles {
     private static final ObjectReader YAML = YAML_MAPPER.reader()
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    private final Admission admission;
     private final PluginLookup plugins;
     private final List<SyncProblem> problems = new ArrayList<>();
     private final Map<String, DesiredGroup> groups = new LinkedHashMap<>();
 
-    private SpecFiles(PluginLookup plugins) {
+    private SpecFiles(Admission admission, PluginLookup plugins) {
+        this.admission = admission;
         this.plugins = plugins;
     }
 
@@ -64,14 +69,20 @@ public final class SpecFiles {
                 .build();
     }
 
-    /**
-     * The specs of the files, in file order, each checked with {@link SpecValidator#parse} and, when
-     * {@code plugins} is not null, {@link PluginCheck#check}.
-     *
-     * @throws SyncException listing every problem: syntax, validation, duplicate group IDs
-     */
+    /** {@link #parse(List, Admission, PluginLookup)} without a policy. */
     public static List<DesiredGroup> parse(List<SourceFile> files, PluginLookup plugins) throws SyncException {
-        SpecFiles parser = new SpecFiles(plugins);
+        return parse(files, Admission.none(), plugins);
+    }
+
+    /**
+     * The specs of the files, in file order, each checked with {@link SpecValidator#parse}, admitted by the policy
+     * and, when {@code plugins} is not null, checked by {@link PluginCheck#check}.
+     *
+     * @throws SyncException listing every problem: syntax, validation, refusals, duplicate group IDs
+     */
+    public static List<DesiredGroup> parse(List<SourceFile> files, Admission admission, PluginLookup plugins)
+            throws SyncException {
+        SpecFiles parser = new SpecFiles(admission, plugins);
         for (SourceFile file : files) {
             parser.file(file);
         }
@@ -185,9 +196,16 @@ public final class SpecFiles {
                     + " and must not be in the source"));
             return;
         }
+        String groupPlugin = node.path("Plugin").isTextual() ? node.path("Plugin").textValue() : null;
+        if (GroupRouting.DEFAULT.delegates(new GroupSpec(null, groupPlugin, null))) {
+            problems.add(SyncProblem.at(path, line, named + "names group plugin '" + groupPlugin + "': specs for "
+                    + "other group plugins are committed with infrakit group commit, not synced"));
+            return;
+        }
         GroupDefinition def;
         try {
             def = SpecValidator.parse(null, Json.write(node), 0);
+            admission.check(def);
             if (plugins != null) {
                 PluginCheck.check(def, plugins);
             }

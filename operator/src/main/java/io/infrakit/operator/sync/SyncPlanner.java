@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * <p>Ownership: a key is the source's when its {@code infrakit.sync/source} annotation names it, or when the last
  * sync's record lists it (a hand edit may have dropped the annotations). A key owned by another source is a
  * conflict; a key written by hand for a group the source declares is adopted; a key written by hand for any other
- * group is never touched, prune included.
+ * group is never touched, prune included. Prune deletes only keys that both name the source and are listed in its
+ * record: an annotation can be copied along with a spec, or written by hand.
  *
  * <p>Drift: a key the source owns whose content is no longer what the last sync wrote. It is reverted unless
  * {@code revertDrift} is off and the source did not change that group since (then it is reported only).
@@ -122,22 +123,33 @@ final class SyncPlanner {
             }
         }
 
+        Set<String> paths = new HashSet<>();
+        desired.forEach(d -> paths.add(d.path()));
         int deletes = 0;
         for (StoredGroup s : live.values()) {
             if (declared.contains(s.id()) || !who.name().equals(s.owner())) {
                 continue; // specs written by hand, or by another source, are not ours to remove
             }
-            String path = s.path() == null ? "its file" : s.path();
+            SyncRecord.Owned wrote = before.get(s.id());
+            if (wrote == null) {
+                // The annotation alone proves nothing: anyone can copy a synced spec or write the annotation.
+                changes.add(new GroupChange(GroupChange.Kind.UNRECORDED, s.id(), s.key(), s.path(), s.modRevision(),
+                        null, false, "names this source in its annotations, but this source's record does not list"
+                        + " it (a copy or a key written by hand): not pruned, left as it is", List.of()));
+                continue;
+            }
+            String path = wrote.path() != null ? wrote.path() : s.path() != null ? s.path() : "its file";
+            String why = paths.contains(path) ? path + " no longer declares group '" + s.id() + "'"
+                    : path + " is gone";
             if (options.prune()) {
                 deletes++;
-                changes.add(new GroupChange(GroupChange.Kind.DELETE, s.id(), s.key(), s.path(), s.modRevision(), null,
-                        false, path + " is gone: the spec is deleted and the operator DESTROYS ALL ITS INSTANCES",
+                changes.add(new GroupChange(GroupChange.Kind.DELETE, s.id(), s.key(), path, s.modRevision(), null,
+                        false, why + ": the spec is deleted and the operator DESTROYS ALL ITS INSTANCES",
                         JsonDiff.diff(s.content(), null)));
             } else {
-                changes.add(new GroupChange(GroupChange.Kind.ORPHAN, s.id(), s.key(), s.path(), s.modRevision(), null,
-                        false, path + " is gone; the spec is kept (no --prune)", List.of()));
-                inventory.put(s.id(), before.getOrDefault(s.id(),
-                        new SyncRecord.Owned(s.path(), SyncAnnotations.digest(s.content()))));
+                changes.add(new GroupChange(GroupChange.Kind.ORPHAN, s.id(), s.key(), path, s.modRevision(), null,
+                        false, why + "; the spec is kept (no --prune)", List.of()));
+                inventory.put(s.id(), wrote);
             }
         }
         if (desired.isEmpty() && deletes > 0 && !options.allowEmpty()) {

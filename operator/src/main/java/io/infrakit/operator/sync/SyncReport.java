@@ -88,6 +88,8 @@ public record SyncReport(
                 r.dryRun());
         count(parts, plan.of(GroupChange.Kind.ORPHAN).size(), "orphaned (not pruned)", "orphaned (not pruned)",
                 r.dryRun());
+        count(parts, plan.of(GroupChange.Kind.UNRECORDED).size(), "claiming this source (not pruned)",
+                "claiming this source (not pruned)", r.dryRun());
         parts.add(plan.unchanged().size() + " unchanged");
         String counts = String.join(", ", parts);
         if (r.dryRun()) {
@@ -115,6 +117,7 @@ public record SyncReport(
             case DELETE -> "- DELETE ";
             case DRIFT -> "! drift  ";
             case ORPHAN -> "? orphan ";
+            case UNRECORDED -> "? not ours";
         };
         out.append("  ").append(label).append(' ').append(c.id());
         if (c.path() != null) {

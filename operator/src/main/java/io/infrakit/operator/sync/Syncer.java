@@ -1,6 +1,7 @@
 package io.infrakit.operator.sync;
 
 import io.infrakit.operator.Keys;
+import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.operator.write.StoredSpec;
@@ -35,20 +36,27 @@ public final class Syncer {
     private final SyncSource source;
     private final SyncOptions options;
     private final PluginLookup plugins;
+    private final Admission admission;
     private final Clock clock;
-    private final GroupWrites groups;
+
+    /** Without a policy: see {@link #Syncer(Store, Keys, SyncSource, SyncOptions, PluginLookup, Admission, Clock)}. */
+    public Syncer(Store store, Keys keys, SyncSource source, SyncOptions options, PluginLookup plugins, Clock clock) {
+        this(store, keys, source, options, plugins, Admission.none(), clock);
+    }
 
     /**
-     * @param plugins asked to validate each spec's plugin properties; null to check structure only
+     * @param plugins   asked to validate each spec's plugin properties; null to check structure only
+     * @param admission the policy every spec must pass before anything is written (read once per sync)
      */
-    public Syncer(Store store, Keys keys, SyncSource source, SyncOptions options, PluginLookup plugins, Clock clock) {
+    public Syncer(Store store, Keys keys, SyncSource source, SyncOptions options, PluginLookup plugins,
+                  Admission admission, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.source = Objects.requireNonNull(source, "source");
         this.options = Objects.requireNonNull(options, "options");
         this.plugins = plugins;
+        this.admission = Objects.requireNonNull(admission, "admission");
         this.clock = clock == null ? Clock.systemUTC() : clock;
-        this.groups = new GroupWrites(store, keys, plugins, this.clock);
     }
 
     /** Where the records of every source live: {@code <prefix>/sync/}. */
@@ -79,7 +87,9 @@ public final class Syncer {
         SourceSnapshot snapshot = null;
         try {
             snapshot = source.read();
-            List<DesiredGroup> desired = SpecFiles.parse(snapshot.files(), plugins);
+            Admission policy = admission.pinned();
+            GroupWrites groups = new GroupWrites(store, keys, plugins, clock).admitting(policy);
+            List<DesiredGroup> desired = SpecFiles.parse(snapshot.files(), policy, plugins);
             List<KeyValue> stored = store.list(keys.groups()).kvs();
             String recordKey = recordKey(keys, options.name());
             Optional<KeyValue> recordKv = store.get(recordKey);

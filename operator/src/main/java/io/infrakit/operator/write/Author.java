@@ -10,7 +10,8 @@ import java.util.Locale;
  * Who asks for a write: the ownership rule and the logs depend on it.
  *
  * @param kind who writes
- * @param name the sync source's name (for {@link Kind#SYNC}); otherwise a label for the logs
+ * @param name the sync source's name (for {@link Kind#SYNC}), the person's (for {@link Kind#DASHBOARD}); otherwise a
+ *             label for the logs
  */
 public record Author(Kind kind, String name) {
 
@@ -22,7 +23,9 @@ public record Author(Kind kind, String name) {
         /** A GitOps source ({@code infrakit sync}): may write only the groups it owns or adopts. */
         SYNC,
         /** The leader's controller: a rolling update's failure action. */
-        CONTROLLER
+        CONTROLLER,
+        /** A person through the dashboard; the name is the one their token has in the token file. */
+        DASHBOARD
     }
 
     public static final Author USER = new Author(Kind.USER, "infrakit group");
@@ -33,21 +36,28 @@ public record Author(Kind kind, String name) {
         return new Author(Kind.SYNC, source);
     }
 
-    /** The kind as the spec history and the events log write it: cli, group-socket, sync, controller. */
+    public static Author dashboard(String user) {
+        return new Author(Kind.DASHBOARD, user);
+    }
+
+    /** The kind as the spec history and the events log write it: cli, group-socket, sync, controller, dashboard. */
     public String writer() {
         return kind == Kind.USER ? "cli" : kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Who exactly, when known: the user and host of a CLI, the source of a sync; null otherwise. */
+    /** Who exactly, when known: the user and host of a CLI, the source of a sync, the dashboard's user; else null. */
     public String who() {
         return switch (kind) {
             case USER -> LocalUser.NAME;
-            case SYNC -> name;
+            case SYNC, DASHBOARD -> name;
             default -> null;
         };
     }
 
-    /** The events log's actor: {@code cli alice@host}, {@code sync NAME}, {@code group-socket}, {@code controller}. */
+    /**
+     * The events log's actor: {@code cli alice@host}, {@code sync NAME}, {@code dashboard alice},
+     * {@code group-socket}, {@code controller}.
+     */
     public String actor() {
         String who = who();
         return who == null ? writer() : writer() + " " + who;
@@ -55,7 +65,11 @@ public record Author(Kind kind, String name) {
 
     @Override
     public String toString() {
-        return kind == Kind.SYNC ? "sync source '" + name + "'" : name;
+        return switch (kind) {
+            case SYNC -> "sync source '" + name + "'";
+            case DASHBOARD -> "dashboard user '" + name + "'";
+            default -> name;
+        };
     }
 
     /** user@host of this process, read once. */

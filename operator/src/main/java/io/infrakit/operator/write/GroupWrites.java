@@ -8,11 +8,15 @@ import io.infrakit.operator.events.EventKind;
 import io.infrakit.operator.events.EventSink;
 import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.CommitDetails;
+import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.group.SyncAnnotations;
+import io.infrakit.operator.policy.Admission;
+import io.infrakit.operator.policy.PolicyException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.Json;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The one way group specs (and their free and pause markers) are written, whoever asks: the CLI, the group socket,
  * GitOps sync, the controller's rolling updates. One set of rules for all of them:
  * <ul>
- *   <li><b>validated</b>: a spec is parsed and checked, and its plugins asked, before it is written;</li>
+ *   <li><b>validated</b>: a spec is parsed and checked, admitted by the policy, and its plugins asked, before it
+ *       is written;</li>
  *   <li><b>compare-and-set</b>: every write is guarded on the spec's mod revision as it was read, so of two
  *       concurrent writers one wins and the other gets a {@link WriteException.Reason#CONFLICT};</li>
  *   <li><b>history kept</b>: each spec written is recorded with its revision, time and writer in
@@ -64,12 +69,17 @@ public final class GroupWrites {
     public record Rollback(String id, long fromRevision, String configSha, long revision, Optional<String> warning) {
     }
 
+    /** A commit guarded on the spec as it reads it, whoever changed it before. */
+    public static final long AS_READ = -1;
+
     private final Store store;
     private final Keys keys;
     private final PluginLookup plugins;
+    private final Admission admission;
     private final Clock clock;
     private final SpecHistory history;
     private final EventSink events;
+    private final GroupRouting routing;
 
     /**
      * Writes recorded in the events log at once (a command, the group socket, a sync).
@@ -77,17 +87,42 @@ public final class GroupWrites {
      * @param plugins asked to validate every spec written; null checks structure only
      */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
-        this(store, keys, plugins, clock, new EventStore(store, keys).directSink());
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT);
     }
 
     /** @param events where each write is reported (the leader's batched, fenced recorder) */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events) {
+        this(store, keys, plugins, clock, events, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing which specs name another group plugin (validated by that plugin, with a pretend commit) */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, GroupRouting routing) {
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), routing);
+    }
+
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
+                       GroupRouting routing) {
+        this(store, keys, plugins, clock, events, routing, Admission.none());
+    }
+
+    private GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
+                        GroupRouting routing, Admission admission) {
+        this.routing = Objects.requireNonNull(routing, "routing");
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = plugins;
+        this.admission = Objects.requireNonNull(admission, "admission");
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.history = new SpecHistory(store, keys, this.clock);
         this.events = Objects.requireNonNull(events, "events");
+    }
+
+    /**
+     * These writes, admitted by a policy: every spec written must pass it, before the plugins are asked (without
+     * one, every valid spec is written).
+     */
+    public GroupWrites admitting(Admission admission) {
+        return new GroupWrites(store, keys, plugins, clock, events, routing, admission);
     }
 
     public Keys keys() {
@@ -112,9 +147,24 @@ public final class GroupWrites {
      * marker, guarded on the spec read to explain the change.
      */
     public Commit commit(String json, Author who, boolean pretend) {
+        return commit(json, who, pretend, AS_READ);
+    }
+
+    /**
+     * Like {@link #commit(String, Author, boolean)}, guarded on the spec the caller edited: when the stored spec's
+     * mod revision is not {@code basedOn} (0: the caller saw no spec), nothing is written and the caller hears of
+     * the conflict, even when pretending.
+     *
+     * @param basedOn the revision the caller read, or {@link #AS_READ} for the one this commit reads
+     */
+    public Commit commit(String json, Author who, boolean pretend, long basedOn) {
+        DelegatedGroup delegated = delegated(null, json);
+        if (delegated != null) {
+            return commit(delegated, who, pretend, basedOn);
+        }
         GroupDefinition def = validate(null, json);
         String id = def.id();
-        Optional<StoredSpec> current = read(id);
+        Optional<StoredSpec> current = readAsEdited(id, basedOn);
         // A freed group is new again to InfraKit: its commit "manages" it.
         String details = CommitDetails.explain(def, isFree(id) ? null : current.map(StoredSpec::value).orElse(null));
         Optional<String> warning = ownership(id, current, who);
@@ -128,6 +178,45 @@ public final class GroupWrites {
         log.info("{} committed {} (revision {}): {}", who, id, r.revision(), details);
         recorded(id, EventKind.COMMIT, who, "committed (revision " + r.revision() + "): " + details);
         return new Commit(id, details, r.revision(), current, value, warning);
+    }
+
+    /**
+     * A spec for another group plugin: the policy names the plugins it may go to; that plugin validates it (a
+     * pretend commit, whose details are the answer), then it is written with its properties as they are; the leader forwards it.
+     */
+    private Commit commit(DelegatedGroup group, Author who, boolean pretend, long basedOn) {
+        String id = group.id();
+        try {
+            admission.check(group); // before the plugin sees it
+        } catch (PolicyException e) {
+            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
+        }
+        Optional<StoredSpec> current = readAsEdited(id, basedOn);
+        String details = plugins == null ? "Delegated to group plugin " + group.plugin()
+                : GroupPluginCheck.pretend(group, plugins);
+        Optional<String> warning = ownership(id, current, who);
+        String value = keepOwner(group.toJson(), current, who);
+        if (pretend) {
+            return new Commit(id, details, 0, current, value, warning);
+        }
+        TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
+                .then(Op.delete(keys.free(id))), null);
+        history.record(id, r.revision(), group.configHash(), () -> Json.toTree(group.spec()), who, null);
+        log.info("{} committed {} for group plugin {} (revision {}): {}", who, id, group.plugin(), r.revision(),
+                details);
+        recorded(id, EventKind.COMMIT, who, "committed for group plugin " + group.plugin() + " (revision "
+                + r.revision() + "): " + details);
+        return new Commit(id, details, r.revision(), current, value, warning);
+    }
+
+    /** The stored spec, unless it is no longer the one the caller edited ({@code basedOn}, see {@link #AS_READ}). */
+    private Optional<StoredSpec> readAsEdited(String id, long basedOn) {
+        Optional<StoredSpec> current = read(id);
+        long read = current.map(StoredSpec::modRevision).orElse(0L);
+        if (basedOn != AS_READ && read != basedOn) {
+            throw WriteException.conflict(id, basedOn, read);
+        }
+        return current;
     }
 
     /** Deletes the spec (and any free marker): the leader then destroys the group's instances. */
@@ -261,14 +350,35 @@ public final class GroupWrites {
         return new SpecBatch(this, store, who);
     }
 
-    /** Structure, then the plugins; the error in the user's words. {@code id}: the key's ID, if known. */
+    /**
+     * Structure, then the policy (before any plugin is asked: a plugin's validation may fetch what the spec names),
+     * then the plugins; the error in the user's words. {@code id}: the key's ID, if known.
+     */
     GroupDefinition validate(String id, String json) {
+        DelegatedGroup delegated = delegated(id, json);
+        if (delegated != null) {
+            throw new WriteException(WriteException.Reason.INVALID, "group '" + delegated.id() + "' names group "
+                    + "plugin '" + delegated.plugin() + "': such specs are committed one by one (infrakit group "
+                    + "commit, the group socket), not synced or rolled back");
+        }
         try {
             GroupDefinition def = SpecValidator.parse(id, json, 0);
+            admission.check(def);
             if (plugins != null) {
                 PluginCheck.check(def, plugins);
             }
             return def;
+        } catch (PolicyException e) {
+            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
+        } catch (SpecException e) {
+            throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
+        }
+    }
+
+    /** The spec as a delegated group; null when it is the controller's own. */
+    private DelegatedGroup delegated(String id, String json) {
+        try {
+            return routing.parse(id, json, 0);
         } catch (SpecException e) {
             throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
         }

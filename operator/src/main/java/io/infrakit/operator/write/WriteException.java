@@ -9,6 +9,8 @@ public class WriteException extends RuntimeException {
         NOT_WATCHED,
         /** The spec is not valid. */
         INVALID,
+        /** The spec is valid, and the admission policy refuses it. */
+        REFUSED,
         /** The spec changed since it was read: someone else wrote first. */
         CONFLICT,
         /** Another sync source owns the group. */

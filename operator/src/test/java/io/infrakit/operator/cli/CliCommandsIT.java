@@ -8,13 +8,12 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.groupsocket.CliProcess;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Store;
 import io.infrakit.store.testing.Await;
 import io.infrakit.store.testing.EtcdCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,19 +88,8 @@ class CliCommandsIT {
     }
 
     private static Run raw(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        InProcessCli.Run run = InProcessCli.run(args);
+        return new Run(run.exitCode(), run.out(), run.err());
     }
 
     private Path spec(String id, int size) throws Exception {

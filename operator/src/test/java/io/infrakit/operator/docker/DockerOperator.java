@@ -7,6 +7,7 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.testing.GroupStatuses;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.testing.DockerEngine;
@@ -34,10 +35,12 @@ final class DockerOperator implements AutoCloseable {
     private final Set<String> groups = new LinkedHashSet<>();
     private final PluginRegistry plugins;
     private final Controller controller;
+    private final GroupStatuses statuses;
 
     DockerOperator(EtcdCluster etcd, String name, Path dir, ControllerConfig config) {
         this.keys = new Keys(EtcdCluster.uniquePrefix(name));
         this.store = etcd.newStore();
+        this.statuses = new GroupStatuses(store, keys);
         this.plugins = PluginRegistry.builtins(dir.resolve("files"), dir.resolve("processes"), DockerEngine.host());
         this.controller = new Controller(store, keys, plugins, config);
         controller.start();
@@ -56,21 +59,15 @@ final class DockerOperator implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
+        return statuses.status(id);
     }
 
-    /** Fails with the group's last status in the message, which says why it did not get there. */
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
-        try {
-            return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; last status: " + status(id).orElse(null), e);
-        }
+        return statuses.await(id, timeout, condition, what);
     }
 
     GroupStatus awaitConverged(String id, Duration timeout, long n) {
-        return awaitStatus(id, timeout, s -> s.converged() && s.observed() == n && s.desired() == n,
-                id + " converged at " + n);
+        return statuses.awaitConverged(id, timeout, n);
     }
 
     @Override

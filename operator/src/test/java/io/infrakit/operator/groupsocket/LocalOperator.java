@@ -4,6 +4,7 @@ import io.infrakit.operator.Keys;
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
+import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
@@ -28,10 +29,20 @@ final class LocalOperator implements AutoCloseable {
     private final Controller controller;
 
     LocalOperator(EtcdCluster etcd, String name, PluginLookup plugins, Duration resync) {
+        this(etcd, name, plugins, resync, GroupRouting.DEFAULT);
+    }
+
+    /** @param routing the names of this operator's own group plugin; specs naming others are delegated */
+    LocalOperator(EtcdCluster etcd, String name, PluginLookup plugins, Duration resync, GroupRouting routing) {
         this.store = etcd.newStore();
         this.keys = new Keys(EtcdCluster.uniquePrefix(name));
         this.plugins = plugins;
-        this.controller = new Controller(store, keys, plugins, ControllerConfig.defaults().withResync(resync));
+        this.controller = new Controller(store, keys, plugins, ControllerConfig.defaults().withResync(resync),
+                java.time.Clock.systemUTC(), Controller.ReconcileListener.NONE, routing);
+    }
+
+    Controller controller() {
+        return controller;
     }
 
     LocalOperator start() {

@@ -5,6 +5,7 @@ import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.testing.GroupStatuses;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.qemu.QemuInstancePlugin;
@@ -32,10 +33,12 @@ final class QemuOperator implements AutoCloseable {
     final Path vmDir;
     private final PluginRegistry plugins;
     private final Controller controller;
+    private final GroupStatuses statuses;
 
     QemuOperator(EtcdCluster etcd, String name, Path dir, ControllerConfig config) {
         this.keys = new Keys(EtcdCluster.uniquePrefix(name));
         this.store = etcd.newStore();
+        this.statuses = new GroupStatuses(store, keys);
         this.vmDir = dir.resolve("vms");
         this.plugins = PluginRegistry.builtins(dir.resolve("files"), dir.resolve("processes")).withQemu(vmDir);
         this.controller = new Controller(store, keys, plugins, config);
@@ -61,16 +64,11 @@ final class QemuOperator implements AutoCloseable {
     }
 
     Optional<GroupStatus> status(String id) {
-        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
+        return statuses.status(id);
     }
 
-    /** Fails with the group's last status in the message, which says why it did not get there. */
     GroupStatus awaitStatus(String id, Duration timeout, Predicate<GroupStatus> condition, String what) {
-        try {
-            return Await.value(timeout, what, () -> status(id).filter(condition).orElse(null));
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; last status: " + status(id).orElse(null), e);
-        }
+        return statuses.await(id, timeout, condition, what);
     }
 
     @Override

@@ -85,6 +85,7 @@ class DevModeIT {
             Await.until(Duration.ofSeconds(60), "web converged, read with etcdctl", () ->
                     shell(dir, eval + "etcdctl get --print-value-only /infrakit/status/web").contains(
                             "\"Observed\":2"));
+            assertThat(up.output()).contains("dev mode: no spec policy: every spec is acted on as written");
             assertThat(shell(dir, eval + "etcdctl put /infrakit/groups/probe '{}' && echo wrote")).contains("wrote");
             try (Stream<Path> files = Files.list(infrakit.resolve("instances/file"))) {
                 assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()).hasSize(2);

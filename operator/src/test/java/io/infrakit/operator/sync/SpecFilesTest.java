@@ -85,6 +85,14 @@ class SpecFilesTest {
     }
 
     @Test
+    void specsForOtherGroupPluginsAreNotSynced() {
+        List<SyncProblem> p = problems(file("mine.json", "{\"ID\":\"nginx\",\"Plugin\":\"my-group\","
+                + "\"Properties\":{\"port\":8080}}"));
+        assertThat(p).hasSize(1);
+        assertThat(p.get(0).message()).contains("names group plugin 'my-group'").contains("not synced");
+    }
+
+    @Test
     void yamlSyntaxErrorNamesFileAndLine() {
         List<SyncProblem> p = problems(file("bad.yaml", "ID: web\nProperties:\n  Allocation: [1,\n  x: : :\n"));
         assertThat(p).hasSize(1);

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.testing.InProcessCli;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.store.Store;
 import io.infrakit.store.testing.EtcdCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +31,6 @@ class SyncCommandIT {
     private Keys keys;
     private GitRepo repo;
 
-    private record Run(int code, String out, String err) {
-    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,26 +44,14 @@ class SyncCommandIT {
         repo.close();
     }
 
-    private Run infrakit(String... args) {
+    private InProcessCli.Run infrakit(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         int at = all.indexOf("status") == 1 ? 2 : 1;
         all.addAll(at, List.of("--etcd", String.join(",", ETCD.endpoints()), "--prefix", keys.prefix()));
         if (at == 1) {
             all.addAll(List.of("--file-dir", tmp.resolve("files").toString()));
         }
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(all.toArray(String[]::new));
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return InProcessCli.run(all.toArray(String[]::new));
     }
 
     @Test
@@ -77,41 +60,41 @@ class SyncCommandIT {
         String first = repo.commit("first");
         String git = repo.dir.toString();
 
-        Run dry = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
-        assertThat(dry.code()).as(dry.err()).isEqualTo(3);
+        InProcessCli.Run dry = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isEqualTo(3);
         assertThat(dry.out()).contains("source infra-groups: " + git + " @ HEAD " + first.substring(0, 12))
                 .contains("+ create  old  (groups/old.json)")
                 .contains("      + Properties.Allocation.Size: 3")
                 .contains("Out of sync: 2 to create, 0 unchanged. Dry run: nothing was written.");
         assertThat(store.list(keys.groups()).kvs()).isEmpty();
 
-        Run apply = infrakit("sync", "--git", git, "--path", "groups");
-        assertThat(apply.code()).as(apply.err()).isZero();
+        InProcessCli.Run apply = infrakit("sync", "--git", git, "--path", "groups");
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
         assertThat(apply.out()).contains("Applied: 2 created, 0 unchanged (1 transaction");
-        Run inSync = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
-        assertThat(inSync.code()).isZero();
+        InProcessCli.Run inSync = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        assertThat(inSync.exitCode()).isZero();
         assertThat(inSync.out()).contains("In sync: 2 unchanged. Dry run: nothing was written.");
 
         // A pull request that scales web and removes old: what --prune would do is shown loudly.
         repo.write("groups/web.json", cattle("web", 5)).delete("groups/old.json");
         repo.commit("scale web, drop old");
-        Run pr = infrakit("sync", "--git", git, "--path", "groups", "--dry-run", "--prune");
-        assertThat(pr.code()).isEqualTo(3);
+        InProcessCli.Run pr = infrakit("sync", "--git", git, "--path", "groups", "--dry-run", "--prune");
+        assertThat(pr.exitCode()).isEqualTo(3);
         assertThat(pr.out()).contains("~ update  web  (groups/web.json)")
                 .contains("      ~ Properties.Allocation.Size: 3 -> 5")
                 .contains("- DELETE  old  (groups/old.json): groups/old.json is gone: the spec is deleted and the "
                         + "operator DESTROYS ALL ITS INSTANCES")
                 .contains("!!! --prune would DELETE 1 group: the operator DESTROYS ALL THEIR INSTANCES: old")
                 .contains("Out of sync: 1 to update, 1 to DELETE, 0 unchanged.");
-        Run noPrune = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
-        assertThat(noPrune.code()).isEqualTo(3);
+        InProcessCli.Run noPrune = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        assertThat(noPrune.exitCode()).isEqualTo(3);
         assertThat(noPrune.out()).contains("? orphan  old").doesNotContain("DELETE");
 
         // An invalid spec in the pull request fails the check with the file and line.
         repo.write("groups/web.json", cattle("web", 5).replace("\"Size\":5", "\"Size\":\"five\""));
         repo.commit("typo");
-        Run bad = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
-        assertThat(bad.code()).isEqualTo(1);
+        InProcessCli.Run bad = infrakit("sync", "--git", git, "--path", "groups", "--dry-run");
+        assertThat(bad.exitCode()).isEqualTo(1);
         assertThat(bad.out()).contains("Sync failed; nothing was applied:")
                 .contains("groups/web.json:1: group 'web': Invalid properties: ");
         assertThat(Json.parse(store.get(keys.group("web")).orElseThrow().value())
@@ -122,33 +105,33 @@ class SyncCommandIT {
     void jsonOutputAndStatus() throws Exception {
         repo.write("web.json", cattle("web", 1));
         String commit = repo.commit("first");
-        Run run = infrakit("sync", "--git", repo.url(), "--name", "infra", "-o", "json",
+        InProcessCli.Run run = infrakit("sync", "--git", repo.url(), "--name", "infra", "-o", "json",
                 "--git-cache", tmp.resolve("cache").toString());
-        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = Json.parse(run.out());
         assertThat(report.get("Status").asText()).isEqualTo("APPLIED");
         assertThat(report.get("Commit").asText()).isEqualTo(commit);
         assertThat(report.at("/Changes/0/Kind").asText()).isEqualTo("CREATE");
 
-        Run status = infrakit("sync", "status");
-        assertThat(status.code()).isZero();
+        InProcessCli.Run status = infrakit("sync", "status");
+        assertThat(status.exitCode()).isZero();
         assertThat(status.out()).contains("infra").contains("Synced").contains(commit.substring(0, 12))
                 .contains(repo.url());
-        Run one = infrakit("sync", "status", "infra");
+        InProcessCli.Run one = infrakit("sync", "status", "infra");
         assertThat(one.out()).contains("Commit:     " + commit).contains("Result:     Synced")
                 .contains("web  web.json");
-        Run json = infrakit("sync", "status", "infra", "-o", "json");
+        InProcessCli.Run json = infrakit("sync", "status", "infra", "-o", "json");
         assertThat(Json.parse(json.out()).get("Commit").asText()).isEqualTo(commit);
-        assertThat(infrakit("sync", "status", "nope").code()).isEqualTo(1);
+        assertThat(infrakit("sync", "status", "nope").exitCode()).isEqualTo(1);
     }
 
     @Test
     void usageErrorsExitWithTwo() {
-        assertThat(infrakit("sync").code()).isEqualTo(2);
-        assertThat(infrakit("sync", "--dir", tmp.toString(), "--git", tmp.toString()).code()).isEqualTo(2);
-        assertThat(infrakit("sync", "--dir", tmp.toString(), "--self-heal").code()).isEqualTo(2);
-        assertThat(infrakit("sync", "--dir", tmp.toString(), "--watch", "--dry-run").code()).isEqualTo(2);
-        assertThat(infrakit("sync", "--dir", tmp.toString(), "--name", "a/b").code()).isEqualTo(2);
+        assertThat(infrakit("sync").exitCode()).isEqualTo(2);
+        assertThat(infrakit("sync", "--dir", tmp.toString(), "--git", tmp.toString()).exitCode()).isEqualTo(2);
+        assertThat(infrakit("sync", "--dir", tmp.toString(), "--self-heal").exitCode()).isEqualTo(2);
+        assertThat(infrakit("sync", "--dir", tmp.toString(), "--watch", "--dry-run").exitCode()).isEqualTo(2);
+        assertThat(infrakit("sync", "--dir", tmp.toString(), "--name", "a/b").exitCode()).isEqualTo(2);
     }
 
     @Test
@@ -157,10 +140,10 @@ class SyncCommandIT {
         repo.commit("first");
         Path secret = java.nio.file.Files.writeString(tmp.resolve("secret"), " \n\t\n");
 
-        Run run = infrakit("sync", "--git", repo.dir.toString(), "--watch", "--webhook-listen", "127.0.0.1:0",
-                "--webhook-secret-file", secret.toString());
+        InProcessCli.Run run = infrakit("sync", "--git", repo.dir.toString(), "--watch", "--webhook-listen",
+                "127.0.0.1:0", "--webhook-secret-file", secret.toString());
 
-        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--webhook-secret-file " + secret + " is empty: refusing to serve the webhook"
                 + " without authentication");
         assertThat(store.list(keys.groups()).kvs()).as("nothing synced").isEmpty();

@@ -207,6 +207,57 @@ class SyncIT {
     }
 
     @Test
+    void pruneDeletesOnlyWhatTheSourcesRecordSaysItWrote() throws Exception {
+        repo.write("groups/s-a.json", cattle("a", 1));
+        repo.commit("first");
+        assertApplied(sync());
+        // A copy of the synced spec under another ID, annotations and all, and a key written by hand that claims
+        // to come from this source: neither was written by it.
+        String copy = kv("a").value().replace("\"ID\":\"a\"", "\"ID\":\"copy\"");
+        store.put(keys.group("copy"), copy);
+        String claimed = SyncAnnotations.value((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(
+                cattle("claimed", 1)), Map.of(SyncAnnotations.SOURCE, "infra", SyncAnnotations.PATH, "groups/x.json"));
+        store.put(keys.group("claimed"), claimed);
+
+        SyncResult r = syncer(SyncOptions.of("infra").withPrune(true)).sync(false);
+        assertThat(r.problems()).isEmpty();
+        assertThat(r.plan().of(GroupChange.Kind.DELETE)).isEmpty();
+        assertThat(r.plan().of(GroupChange.Kind.UNRECORDED)).extracting(GroupChange::id)
+                .containsExactly("claimed", "copy");
+        assertThat(r.plan().of(GroupChange.Kind.UNRECORDED)).allSatisfy(c -> assertThat(c.note())
+                .contains("this source's record does not list it").contains("not pruned"));
+        assertThat(kv("copy").value()).isEqualTo(copy);
+        assertThat(kv("claimed").value()).isEqualTo(claimed);
+        assertThat(record().groups()).containsOnlyKeys("a");
+
+        // Without --prune the copies stay out of the record too, so a later prune cannot take them for its own.
+        assertThat(sync().plan().of(GroupChange.Kind.UNRECORDED)).hasSize(2);
+        assertThat(record().groups()).containsOnlyKeys("a");
+        assertThat(record().orphans()).isEmpty();
+
+        // The file now declares another group: "a" is pruned, for the right reason (the file is still there).
+        repo.write("groups/s-a.json", cattle("b", 1));
+        repo.commit("a becomes b");
+        assertPrunedOnly("a", "groups/s-a.json no longer declares group 'a'");
+
+        repo.delete("groups/s-a.json").write("groups/other.json", cattle("other", 1));
+        repo.commit("remove s-a.json");
+        assertPrunedOnly("b", "groups/s-a.json is gone");
+    }
+
+    /** A sync with --prune deletes exactly {@code id}, for the reason given, and neither of the impostors. */
+    private void assertPrunedOnly(String id, String reason) throws SyncException {
+        SyncResult r = syncer(SyncOptions.of("infra").withPrune(true)).sync(false);
+        assertApplied(r);
+        assertThat(r.plan().of(GroupChange.Kind.DELETE)).singleElement().satisfies(c -> {
+            assertThat(c.id()).isEqualTo(id);
+            assertThat(c.note()).startsWith(reason);
+        });
+        assertThat(store.get(keys.group("copy"))).isPresent();
+        assertThat(store.get(keys.group("claimed"))).isPresent();
+    }
+
+    @Test
     void aHandWrittenSpecForADeclaredGroupIsAdopted() throws Exception {
         store.put(keys.group("web"), cattle("web", 7));
         store.put(keys.group("same"), cattle("same", 1));

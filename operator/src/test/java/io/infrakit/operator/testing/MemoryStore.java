@@ -4,6 +4,7 @@ import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
@@ -94,6 +95,11 @@ public final class MemoryStore implements Store {
 
     @Override
     public Lease grantLease(long ttlSeconds, LeaseListener listener) {
+        throw new UnsupportedOperationException("leases need a real etcd");
+    }
+
+    @Override
+    public Optional<LeaseTtl> leaseTtl(long leaseId) {
         throw new UnsupportedOperationException("leases need a real etcd");
     }
 

@@ -118,6 +118,25 @@ class GroupWritesIT {
     }
 
     @Test
+    void aCommitBasedOnAnOlderReadIsAConflictEvenWhenPretending() {
+        Author alice = Author.dashboard("alice");
+        assertThatThrownBy(() -> writes.commit(spec("web", 3, "v1"), alice, false, 7))
+                .hasMessage("Group 'web' was changed by another writer since it was read (revision 7, now deleted):"
+                        + " nothing written; read it again and retry");
+        writes.commit(spec("web", 3, "v1"), alice, false, 0);
+        long seen = revision("web");
+        store.put(keys.group("web"), spec("web", 4, "theirs")); // someone else, while alice edits
+        for (boolean pretend : new boolean[] {true, false}) {
+            assertThatThrownBy(() -> writes.commit(spec("web", 5, "mine"), alice, pretend, seen))
+                    .extracting(e -> ((WriteException) e).reason()).isEqualTo(WriteException.Reason.CONFLICT);
+        }
+        assertThat(stored("web")).isEqualTo(spec("web", 4, "theirs"));
+        GroupWrites.Commit c = writes.commit(spec("web", 5, "mine"), alice, false, revision("web"));
+        assertThat(stored("web")).isEqualTo(c.written()).contains("mine");
+        assertThat(alice).hasToString("dashboard user 'alice'");
+    }
+
+    @Test
     void everySpecWrittenIsInTheHistoryAndRollbackRestoresThePreviousConfig() {
         writes.commit(spec("web", 3, "v1"), Author.USER, false);
         long v1 = revision("web");

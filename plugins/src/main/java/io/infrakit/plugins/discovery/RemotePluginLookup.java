@@ -2,9 +2,11 @@ package io.infrakit.plugins.discovery;
 
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.rpc.RemoteFlavorPlugin;
+import io.infrakit.plugins.rpc.RemoteGroupPlugin;
 import io.infrakit.plugins.rpc.RemoteInstancePlugin;
 import io.infrakit.plugins.rpc.RpcClient;
 import io.infrakit.plugins.spi.FlavorPlugin;
+import io.infrakit.plugins.spi.GroupPlugin;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.PluginName;
 import java.time.Duration;
@@ -58,6 +60,13 @@ public final class RemotePluginLookup implements PluginLookup {
         PluginEndpoint endpoint = find("flavor", name);
         return (FlavorPlugin) cached("flavor", endpoint, name,
                 () -> new RemoteFlavorPlugin(new RpcClient(endpoint.pluginAddress(), timeout), name.type()));
+    }
+
+    @Override
+    public GroupPlugin group(PluginName name) {
+        PluginEndpoint endpoint = find("group", name);
+        return (GroupPlugin) cached("group", endpoint, name,
+                () -> new RemoteGroupPlugin(new RpcClient(endpoint.pluginAddress(), timeout)));
     }
 
     private PluginEndpoint find(String kind, PluginName name) {

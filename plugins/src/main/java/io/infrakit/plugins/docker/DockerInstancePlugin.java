@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerConfig;
+import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@link ContainerRequest} for how the flavor's init script runs.
  */
 public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable {
+
+    /** Privileges, host namespaces, mounts, devices and ports its containers ask for: see {@link DockerHostAccess}. */
+    public static final HostAccess HOST_ACCESS = DockerHostAccess::requests;
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerInstancePlugin.class);
     /** Container states that count as a live instance; others ("exited", "dead") are gone. */

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@link #MISSING_FIRST_MILLIS} to {@link #MISSING_MAX_MILLIS}. Closing stops the thread; no call starts after
  * {@link #close()} returns.
  */
-final class DirectoryWatcher implements AutoCloseable {
+public final class DirectoryWatcher implements AutoCloseable {
 
     static final long QUIET_MILLIS = 20;
     static final long MAX_DELAY_MILLIS = 200;
@@ -47,7 +47,7 @@ final class DirectoryWatcher implements AutoCloseable {
      * @param ownChange says which (kind, file name) events the owner caused itself and wants ignored
      * @throws IOException when the platform cannot watch the directory
      */
-    DirectoryWatcher(Path dir, Runnable listener, BiPredicate<WatchEvent.Kind<?>, String> ownChange) throws IOException {
+    public DirectoryWatcher(Path dir, Runnable listener, BiPredicate<WatchEvent.Kind<?>, String> ownChange) throws IOException {
         this.dir = dir;
         this.listener = listener;
         this.ownChange = ownChange;

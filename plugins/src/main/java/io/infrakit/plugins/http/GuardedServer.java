@@ -28,6 +28,9 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  */
 public final class GuardedServer implements AutoCloseable {
 
+    /** Connections the kernel holds while the selector is busy: a burst waits here instead of being refused. */
+    private static final int ACCEPT_QUEUE = 512;
+
     private final Server server;
     private final AbstractConnector connector;
     private final ConnectionGuard guard;
@@ -159,10 +162,12 @@ public final class GuardedServer implements AutoCloseable {
                 ServerConnector c = new ServerConnector(server, 0, 1, http);
                 c.setHost(tcp.getHostString());
                 c.setPort(tcp.getPort());
+                c.setAcceptQueueSize(ACCEPT_QUEUE);
                 connector = c;
             } else {
                 UnixDomainServerConnector c = new UnixDomainServerConnector(server, 0, 1, http);
                 c.setUnixDomainPath(unix);
+                c.setAcceptQueueSize(ACCEPT_QUEUE);
                 connector = c;
             }
             connector.setIdleTimeout(idleTimeout.toMillis());

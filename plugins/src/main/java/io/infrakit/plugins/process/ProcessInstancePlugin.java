@@ -1,6 +1,7 @@
 package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * logs are 0600 and a state directory the plugin creates 0700: scripts and their output carry secrets.
  */
 public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseable {
+
+    /** Its instances run here: the flavor's init script, {@code Command}, with {@code Env}. */
+    public static final HostAccess HOST_ACCESS = properties -> ProcessProperties.parse(properties).hostRequests();
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessInstancePlugin.class);
     private static final String STATE = ".json";

@@ -1,10 +1,14 @@
 package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.PluginException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,6 +55,19 @@ record ProcessProperties(String command, Map<String, String> env, String dir, Du
             case "s" -> Duration.ofSeconds(n);
             default -> Duration.ofMinutes(n);
         };
+    }
+
+    /** Everything runs on this host: the flavor's init script, the command, with these variables. */
+    List<HostRequest> hostRequests() {
+        List<HostRequest> out = new ArrayList<>();
+        out.add(HostRequest.of(HostRequest.Kind.HOST_SCRIPT, "", ""));
+        if (!command.isEmpty()) {
+            out.add(HostRequest.of(HostRequest.Kind.COMMAND, command, "Command"));
+        }
+        for (String name : new TreeSet<>(env.keySet())) {
+            out.add(HostRequest.of(HostRequest.Kind.COMMAND_ENV, name, "Env." + name));
+        }
+        return out;
     }
 
     /** The whole shell script: the flavor's init, then the command. */

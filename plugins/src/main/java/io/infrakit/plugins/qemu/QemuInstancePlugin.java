@@ -2,6 +2,7 @@ package io.infrakit.plugins.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code StopGrace} tells QEMU to {@code quit}.
  */
 public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
+
+    /** Kernel and initramfs files, the QEMU program, user-mode network, forwarded ports: see {@link QemuProperties}. */
+    public static final HostAccess HOST_ACCESS = properties -> QemuProperties.parse(properties).hostRequests();
 
     private static final Logger LOG = LoggerFactory.getLogger(QemuInstancePlugin.class);
     static final String ID_PREFIX = "qemu-";

@@ -1,10 +1,13 @@
 package io.infrakit.plugins.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.json.GoDuration;
 import io.infrakit.plugins.spi.PluginException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -72,6 +75,34 @@ record QemuProperties(String kernel, String initrd, String cmdline, int cpus, in
         return new QemuProperties(kernel, f.string("Initrd", ""), cmdline(f), cpus, memory, disk, network, forwards,
                 duration(f, "StopGrace", DEFAULT_STOP_GRACE), choice(f, "Accel", Accel.class, Accel.AUTO),
                 f.string("Qemu", DEFAULT_QEMU), marker, duration(f, "BootDeadline", DEFAULT_BOOT_DEADLINE));
+    }
+
+    /**
+     * What the VM takes from this host: the kernel and initramfs files (read by QEMU; whatever they hold is the
+     * guest's), the program run when it is not the default, the host's loopback services (QEMU's user-mode network
+     * lets the guest reach them at 10.0.2.2), and the host addresses of forwarded ports.
+     */
+    List<HostRequest> hostRequests() {
+        List<HostRequest> out = new ArrayList<>();
+        out.add(HostRequest.of(HostRequest.Kind.HOST_PATH_READ, hostPath(kernel), "Kernel"));
+        if (!initrd.isEmpty()) {
+            out.add(HostRequest.of(HostRequest.Kind.HOST_PATH_READ, hostPath(initrd), "Initrd"));
+        }
+        if (!qemu.equals(DEFAULT_QEMU)) {
+            out.add(HostRequest.of(HostRequest.Kind.COMMAND, qemu, "Qemu"));
+        }
+        if (network == Network.USER) {
+            out.add(HostRequest.of(HostRequest.Kind.HOST_LOOPBACK, "", "Network"));
+        }
+        for (int i = 0; i < forwards.size(); i++) {
+            out.add(HostRequest.of(HostRequest.Kind.LISTEN, forwards.get(i).hostAddress(), "Forwards[" + i + "].Host"));
+        }
+        return out;
+    }
+
+    /** A path as QEMU is given it: relative to the operator's working directory. */
+    static String hostPath(String path) {
+        return Path.of(path).toAbsolutePath().normalize().toString();
     }
 
     /** {@code CmdLine}, as InfraKit's hyperkit plugin names it ({@code cmdline} matches too: keys fold case). */

@@ -3,6 +3,8 @@ package io.infrakit.plugins.swarm;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.util.CertificateUtils;
 import com.github.dockerjava.transport.SSLConfig;
+import io.infrakit.plugins.access.HostGuard;
+import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.spi.PluginException;
 import java.io.IOException;
@@ -36,17 +38,24 @@ final class DockerConnections implements AutoCloseable {
 
     private final SwarmFlavorPlugin.DockerConnector connector;
     private final Map<SwarmSpec.Docker, DockerClient> clients = new ConcurrentHashMap<>();
+    private volatile HostGuard guard = HostGuard.NONE;
 
     DockerConnections(SwarmFlavorPlugin.DockerConnector connector) {
         this.connector = connector;
     }
 
+    /** Asked on every use of an engine, a client made before included: the policy may have changed since. */
+    void guardedBy(HostGuard guard) {
+        this.guard = guard;
+    }
+
     /**
      * The client for {@code docker}; an empty host means {@code DOCKER_HOST} or the local socket.
      *
-     * @throws PluginException when the TLS files cannot be read
+     * @throws PluginException when the TLS files cannot be read, or the guard refuses the engine
      */
     DockerClient client(SwarmSpec.Docker docker) {
+        guard.check(HostRequest.of(HostRequest.Kind.DOCKER_ENGINE, docker.host(), "Docker.Host"));
         DockerClient existing = clients.get(docker);
         if (existing != null) {
             return existing;

@@ -5,6 +5,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import com.github.dockerjava.transport.SSLConfig;
+import io.infrakit.plugins.access.HostAccess;
+import io.infrakit.plugins.access.HostGuard;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.Allocation;
@@ -64,6 +66,9 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     public static final String LINK_CREATED_TAG = "infrakit-link-created";
     public static final String SWARM_ID_TAG = "swarm-id";
 
+    /** The script's URL, the engine, the TLS files: see {@link SwarmHostAccess}. */
+    public static final HostAccess HOST_ACCESS = SwarmHostAccess::requests;
+
     static final String NO_DOCKER = "no docker connect info";
     /** How long one call to a swarm engine may take: each is a quick read or a single raft write. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
@@ -79,6 +84,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
     private final DeadWorkerSweeper sweeper = new DeadWorkerSweeper();
     private final SwarmLocator locator;
     private final ReplacedManagers managers;
+    private volatile HostGuard guard = HostGuard.NONE;
 
     /** Connects to engines with {@link DockerClients}. */
     public SwarmFlavorPlugin(SwarmRole role) {
@@ -96,6 +102,13 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         return role;
     }
 
+    /** Asks {@code guard} before fetching {@code InitScriptTemplateURL} (and each redirect) and before any engine. */
+    public SwarmFlavorPlugin guardedBy(HostGuard guard) {
+        this.guard = Objects.requireNonNull(guard, "guard");
+        docker.guardedBy(guard);
+        return this;
+    }
+
     @Override
     public void validate(JsonNode properties, Allocation allocation) {
         SwarmSpec spec = SwarmSpec.parse(properties);
@@ -103,7 +116,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             throw new PluginException(NO_DOCKER);
         }
         if (!spec.initScriptTemplateUrl().isEmpty()) {
-            SwarmInitScript.load(spec.initScriptTemplateUrl());
+            SwarmInitScript.load(spec.initScriptTemplateUrl(), guard);
         }
         List<String> ids = allocation == null || allocation.logicalIds() == null ? List.of() : allocation.logicalIds();
         Set<String> seen = new HashSet<>();
@@ -145,7 +158,7 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
             throw new PluginException(NO_DOCKER);
         }
         String body = swarm.initScriptTemplateUrl().isEmpty()
-                ? SwarmInitScript.DEFAULT_BODY : SwarmInitScript.load(swarm.initScriptTemplateUrl());
+                ? SwarmInitScript.DEFAULT_BODY : SwarmInitScript.load(swarm.initScriptTemplateUrl(), guard);
         String logicalId = spec.logicalId() == null ? "" : spec.logicalId();
         boolean seed = role == SwarmRole.MANAGER && !logicalId.isEmpty() && logicalId.equals(swarm.swarmJoinIp());
         SwarmLocator.Answers found = logicalId.isEmpty() ? locator.locate(swarm, allocation, null, false)

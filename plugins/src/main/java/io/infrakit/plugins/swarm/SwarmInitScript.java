@@ -1,5 +1,7 @@
 package io.infrakit.plugins.swarm;
 
+import io.infrakit.plugins.access.HostGuard;
+import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.PluginException;
 import java.io.IOException;
@@ -99,6 +101,7 @@ final class SwarmInitScript {
     private static final Pattern GO_TEMPLATE = Pattern.compile("\\{\\{-?\\s*(SPEC|INSTANCE_LOGICAL_ID|ALLOCATIONS|INDEX"
             + "|INFRAKIT_LABELS|SWARM_[A-Z_]+|include|var|metadata)\\b");
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_REDIRECTS = 5;
 
     private SwarmInitScript() {
     }
@@ -157,11 +160,13 @@ final class SwarmInitScript {
     }
 
     /**
-     * The body at {@code url}: a {@code file://} or {@code http(s)://} URL of a plain shell script.
+     * The body at {@code url}: a {@code file://} or {@code http(s)://} URL of a plain shell script. The guard is asked
+     * before the file is read or the URL fetched, and again for every redirect.
      *
-     * @throws PluginException when it cannot be read or is an InfraKit Go template
+     * @throws PluginException when the guard refuses it, it cannot be read, or it is an InfraKit Go template
      */
-    static String load(String url) {
+    static String load(String url, HostGuard guard) {
+        guard.check(HostRequest.of(HostRequest.Kind.FETCH_URL, url, "InitScriptTemplateURL"));
         URI uri;
         try {
             uri = new URI(url);
@@ -171,7 +176,7 @@ final class SwarmInitScript {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         String text = switch (scheme) {
             case "file" -> readFile(uri, url);
-            case "http", "https" -> fetch(uri, url);
+            case "http", "https" -> fetch(uri, url, guard);
             default -> throw new PluginException("InitScriptTemplateURL: only file://, http:// and https:// URLs are "
                     + "supported, got " + url);
         };
@@ -190,17 +195,29 @@ final class SwarmInitScript {
         }
     }
 
-    private static String fetch(URI uri, String url) {
+    /** Follows redirects itself, so that the guard sees where each one leads before it is fetched. */
+    private static String fetch(URI uri, String url, HostGuard guard) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        URI at = uri;
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(FETCH_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            if (response.statusCode() / 100 != 2) {
-                throw new PluginException("InitScriptTemplateURL: " + url + " answered HTTP " + response.statusCode());
+            for (int hop = 0; ; hop++) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(at).timeout(FETCH_TIMEOUT).GET()
+                        .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                int status = response.statusCode();
+                var location = response.headers().firstValue("Location");
+                if (status / 100 == 3 && location.isPresent() && hop < MAX_REDIRECTS) {
+                    at = at.resolve(location.get());
+                    guard.check(HostRequest.of(HostRequest.Kind.FETCH_URL, at.toString(),
+                            "InitScriptTemplateURL (redirected from " + url + ")"));
+                    continue;
+                }
+                if (status / 100 != 2) {
+                    throw new PluginException("InitScriptTemplateURL: " + url + " answered HTTP " + status);
+                }
+                return response.body();
             }
-            return response.body();
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new PluginException("InitScriptTemplateURL: cannot fetch " + url + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,6 +1,9 @@
 package io.infrakit.plugins.vanilla;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.access.HostAccess;
+import io.infrakit.plugins.access.HostGuard;
+import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -25,11 +28,38 @@ import java.util.Map;
  *
  * <p>{@code InitScriptTemplateURL} is supported for {@code file://} URLs only, and the file is used as a plain
  * script: Go templates are not rendered. A script containing <code>{{</code> is refused rather than passed on
- * unrendered, since under InfraKit it would have been a template.
+ * unrendered, since under InfraKit it would have been a template. The file is read on this host: its guard is
+ * asked first.
  */
 public final class VanillaFlavorPlugin implements FlavorPlugin {
 
     static final String BOTH_INIT_ERROR = "Either \"Init\" or \"InitScriptTemplateURL\" can be specified but not both";
+
+    /** Its init lines as written, or the file its script is read from. */
+    public static final HostAccess HOST_ACCESS = properties -> {
+        VanillaSpec spec = VanillaSpec.parse(properties);
+        List<HostRequest> out = new ArrayList<>();
+        for (int i = 0; i < spec.init().size(); i++) {
+            out.add(HostRequest.of(HostRequest.Kind.INIT_LINE, spec.init().get(i), "Init[" + i + "]"));
+        }
+        if (!spec.initScriptTemplateUrl().isEmpty()) {
+            out.add(HostRequest.of(HostRequest.Kind.FETCH_URL, spec.initScriptTemplateUrl(), "InitScriptTemplateURL"));
+            out.add(HostRequest.of(HostRequest.Kind.GENERATED_INIT, "the file at InitScriptTemplateURL",
+                    "InitScriptTemplateURL"));
+        }
+        return out;
+    };
+
+    private final HostGuard guard;
+
+    public VanillaFlavorPlugin() {
+        this(HostGuard.NONE);
+    }
+
+    /** @param guard asked before a script file is read */
+    public VanillaFlavorPlugin(HostGuard guard) {
+        this.guard = guard;
+    }
 
     @Override
     public void validate(JsonNode properties, Allocation allocation) {
@@ -82,7 +112,8 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
         // Nothing runs on a vanilla instance that needs stopping first.
     }
 
-    private static String initScript(String url) {
+    private String initScript(String url) {
+        guard.check(HostRequest.of(HostRequest.Kind.FETCH_URL, url, "InitScriptTemplateURL"));
         Path path;
         try {
             URI uri = new URI(url);

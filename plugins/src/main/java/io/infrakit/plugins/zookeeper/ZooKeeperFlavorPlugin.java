@@ -1,6 +1,8 @@
 package io.infrakit.plugins.zookeeper;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.access.HostAccess;
+import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -35,6 +37,12 @@ public final class ZooKeeperFlavorPlugin implements FlavorPlugin {
     static final String BAD_TYPE = "Unrecognized node Type";
     static final String NO_IDS = "IP addresses are required as LogicalIDs for a ZooKeeper ensemble";
     static final String NO_LOGICAL_ID = "Manager nodes require an assigned logical ID";
+
+    /** It writes each member's script itself (Java, class path, data directory from its properties). */
+    public static final HostAccess HOST_ACCESS = properties -> {
+        ZooKeeperSpec.parse(properties);
+        return List.of(HostRequest.of(HostRequest.Kind.GENERATED_INIT, "the ZooKeeper flavor's member script", ""));
+    };
 
     private static final Set<String> SERVING = Set.of("leader", "follower", "standalone");
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(1);

@@ -125,6 +125,7 @@ class LocalPluginDirectoryTest {
         assertThat(plugins.list()).isEmpty();
     }
 
+    @SuppressWarnings("try") // resources held open for the block, not used by name
     @Test
     void aSocketAnotherUserOwnsIsNotUsed() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "giving a file to another user needs root");

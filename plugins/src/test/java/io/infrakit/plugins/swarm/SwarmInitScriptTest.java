@@ -3,14 +3,20 @@ package io.infrakit.plugins.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import io.infrakit.plugins.access.HostGuard;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.PluginException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,21 +105,68 @@ class SwarmInitScriptTest {
     void aBodyIsReadFromAFileUrl() throws IOException {
         Path body = Files.writeString(dir.resolve("body.sh"), "docker swarm join \"$INFRAKIT_SWARM_MANAGER_ADDR\"\n");
 
-        assertThat(SwarmInitScript.load(body.toUri().toString())).isEqualTo("docker swarm join \"$INFRAKIT_SWARM_MANAGER_ADDR\"\n");
+        assertThat(SwarmInitScript.load(body.toUri().toString(), HostGuard.NONE))
+                .isEqualTo("docker swarm join \"$INFRAKIT_SWARM_MANAGER_ADDR\"\n");
     }
 
     @Test
     void unreadableUnsupportedAndTemplatedBodiesAreRefused() throws IOException {
-        assertThatThrownBy(() -> SwarmInitScript.load(dir.resolve("missing.sh").toUri().toString()))
+        assertThatThrownBy(() -> SwarmInitScript.load(dir.resolve("missing.sh").toUri().toString(), HostGuard.NONE))
                 .isInstanceOf(PluginException.class).hasMessageContaining("cannot read");
-        assertThatThrownBy(() -> SwarmInitScript.load("ftp://example.com/init.sh"))
+        assertThatThrownBy(() -> SwarmInitScript.load("ftp://example.com/init.sh", HostGuard.NONE))
                 .isInstanceOf(PluginException.class).hasMessageContaining("only file://, http:// and https://");
         Path template = Files.writeString(dir.resolve("t.sh"), "docker swarm join {{ SWARM_MANAGER_ADDR }}\n");
-        assertThatThrownBy(() -> SwarmInitScript.load(template.toUri().toString()))
+        assertThatThrownBy(() -> SwarmInitScript.load(template.toUri().toString(), HostGuard.NONE))
                 .isInstanceOf(PluginException.class).hasMessageContaining("Go template");
         // Docker's own --format templates are ordinary shell text.
         Path format = Files.writeString(dir.resolve("f.sh"), "docker info --format '{{.Swarm.NodeID}}'\n");
-        assertThat(SwarmInitScript.load(format.toUri().toString())).contains("{{.Swarm.NodeID}}");
+        assertThat(SwarmInitScript.load(format.toUri().toString(), HostGuard.NONE)).contains("{{.Swarm.NodeID}}");
+    }
+
+    @Test
+    void theGuardIsAskedBeforeTheFetchAndBeforeEveryRedirectIsFollowed() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> served = new CopyOnWriteArrayList<>();
+        server.createContext("/", exchange -> {
+            served.add(exchange.getRequestURI().getPath());
+            String path = exchange.getRequestURI().getPath();
+            if (!path.equals("/secret")) {
+                exchange.getResponseHeaders().add("Location", path.equals("/start") ? "/next" : "/secret");
+                exchange.sendResponseHeaders(302, -1);
+            } else {
+                byte[] body = "echo secret\n".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        server.start();
+        try {
+            String start = "http://127.0.0.1:" + server.getAddress().getPort() + "/start";
+            assertThat(SwarmInitScript.load(start, HostGuard.NONE)).isEqualTo("echo secret\n");
+            assertThat(served).containsExactly("/start", "/next", "/secret");
+            served.clear();
+
+            List<String> asked = new CopyOnWriteArrayList<>();
+            HostGuard guard = request -> {
+                asked.add(request.value());
+                if (request.value().endsWith("/secret")) {
+                    throw new PluginException("refused: " + request.value());
+                }
+            };
+            assertThatThrownBy(() -> SwarmInitScript.load(start, guard)).isInstanceOf(PluginException.class)
+                    .hasMessageContaining("refused: http://127.0.0.1:" + server.getAddress().getPort() + "/secret");
+            assertThat(asked).hasSize(3).allMatch(url -> url.startsWith("http://127.0.0.1:"));
+            assertThat(served).containsExactly("/start", "/next");
+
+            served.clear();
+            assertThatThrownBy(() -> SwarmInitScript.load(start, request -> {
+                throw new PluginException("no");
+            })).hasMessage("no");
+            assertThat(served).isEmpty();
+        } finally {
+            server.stop(0);
+        }
     }
 
     private static String printAll(String... names) {

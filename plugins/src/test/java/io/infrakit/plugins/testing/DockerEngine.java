@@ -5,7 +5,7 @@ import io.infrakit.plugins.docker.DockerClients;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The Docker engine tests run against: the one at {@code DOCKER_HOST} ({@code .ci/run} starts a private engine and
+ * The Docker engine tests run against: the one at {@code DOCKER_HOST} ({@code ./run-tests} starts a private engine and
  * sets it). Without a reachable engine, tests are skipped on a developer machine and fail under CI, so a broken CI
  * engine can never pass silently.
  */
@@ -35,7 +35,7 @@ public final class DockerEngine {
                 } catch (RuntimeException e) {
                     String why = "no Docker engine at " + host() + ": " + e.getMessage();
                     if ("true".equals(System.getenv("CI"))) {
-                        throw new AssertionError(why + " (.ci/run starts one)", e);
+                        throw new AssertionError(why + " (./run-tests starts one)", e);
                     }
                     Assumptions.abort(why);
                 }

@@ -7,16 +7,19 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.options.CompactOption;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
@@ -207,6 +210,15 @@ public final class EtcdStore implements Store {
                 listener == null ? LeaseListener.NONE : listener, leases::remove);
         leases.add(lease);
         return lease;
+    }
+
+    @Override
+    public Optional<LeaseTtl> leaseTtl(long leaseId) {
+        ensureOpen();
+        LeaseTimeToLiveResponse r = calls.await(client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT),
+                "lease time-to-live " + Long.toHexString(leaseId));
+        // etcd answers TTL -1 for a lease it does not know (expired or revoked).
+        return r.getTTL() < 0 ? Optional.empty() : Optional.of(new LeaseTtl(r.getGrantedTTL(), r.getTTL()));
     }
 
     /** Revokes any lease by id (as an administrator would): its keys disappear and its holder hears it expired. */

@@ -2,6 +2,7 @@ package io.infrakit.store.etcd;
 
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
+import io.infrakit.store.LeaseTtl;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
@@ -47,6 +48,19 @@ class EtcdLeaseTest {
             assertThat(lease.isExpired()).isFalse();
         }
         assertThat(store.get(key)).as("closing revokes").isEmpty();
+    }
+
+    @Test
+    void anyStoreReadsWhatIsLeftOfALeaseAndNothingOnceItIsGone() {
+        EtcdStore holder = ETCD.newStore();
+        EtcdStore reader = ETCD.newStore();
+        Lease lease = holder.grantLease(5, LeaseListener.NONE);
+        LeaseTtl ttl = reader.leaseTtl(lease.id()).orElseThrow();
+        assertThat(ttl.grantedSeconds()).isEqualTo(5);
+        assertThat(ttl.remainingSeconds()).isBetween(1L, 5L);
+        lease.close(); // revoked
+        assertThat(reader.leaseTtl(lease.id())).isEmpty();
+        assertThat(reader.leaseTtl(0x7eadbeefL)).as("a lease etcd never granted").isEmpty();
     }
 
     @Test

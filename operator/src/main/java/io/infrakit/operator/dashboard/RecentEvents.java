@@ -1,0 +1,101 @@
+package io.infrakit.operator.dashboard;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.events.Event;
+import io.infrakit.operator.events.EventStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The events log ({@link EventStore}) as the dashboard's watch sees it: each group's newest {@link EventStore#KEEP}
+ * events, by sequence number. The log bounds itself in etcd; this copy follows its puts and deletes, and keeps the
+ * same bound should a delete be missed.
+ */
+final class RecentEvents {
+
+    private final Keys keys;
+    private final Map<String, NavigableMap<Long, Event>> byGroup = new ConcurrentHashMap<>();
+
+    RecentEvents(Keys keys) {
+        this.keys = keys;
+    }
+
+    /** Whether the key is an event's ({@code <prefix>/events/<ID>/<seq>}). */
+    boolean owns(String key) {
+        return key.startsWith(keys.events());
+    }
+
+    /** A stored event; null when the value is not one (it is then skipped) or the group already has a newer copy. */
+    Event put(String value) {
+        Event e = Event.fromJson(value).orElse(null);
+        if (e == null || e.seq() <= 0) {
+            return null;
+        }
+        NavigableMap<Long, Event> events = byGroup.computeIfAbsent(e.group(), g -> new TreeMap<>());
+        synchronized (events) {
+            if (events.put(e.seq(), e) != null) {
+                return null;
+            }
+            while (events.size() > EventStore.KEEP) {
+                events.pollFirstEntry();
+            }
+        }
+        return e;
+    }
+
+    /** An event key deleted: the log dropped its oldest event, or every event of a group long gone. */
+    void delete(String key) {
+        String rest = key.substring(keys.events().length());
+        int slash = rest.lastIndexOf('/');
+        if (slash <= 0) {
+            return;
+        }
+        String group = rest.substring(0, slash);
+        try {
+            long seq = Long.parseLong(rest.substring(slash + 1));
+            byGroup.computeIfPresent(group, (g, events) -> {
+                synchronized (events) {
+                    events.remove(seq);
+                    return events.isEmpty() ? null : events;
+                }
+            });
+        } catch (NumberFormatException e) {
+            // not an event's key: nothing kept for it
+        }
+    }
+
+    /** The group's newest sequence number seen, or 0. */
+    long last(String group) {
+        NavigableMap<Long, Event> events = byGroup.get(group);
+        if (events == null) {
+            return 0;
+        }
+        synchronized (events) {
+            return events.isEmpty() ? 0 : events.lastKey();
+        }
+    }
+
+    /** The group's events, oldest first. */
+    List<Event> of(String group) {
+        NavigableMap<Long, Event> events = byGroup.get(group);
+        if (events == null) {
+            return List.of();
+        }
+        synchronized (events) {
+            return new ArrayList<>(events.values());
+        }
+    }
+
+    void clear() {
+        byGroup.clear();
+    }
+
+    /** The groups with events. */
+    java.util.Set<String> groups() {
+        return java.util.Set.copyOf(byGroup.keySet());
+    }
+}
