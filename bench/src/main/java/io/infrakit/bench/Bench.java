@@ -31,6 +31,7 @@ public final class Bench {
                 Options o = Options.parse(rest);
                 io.infrakit.bench.chaos.ChaosBench.main(o.values(), o.quick());
             }
+            case "footprint" -> FootprintBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -64,6 +65,10 @@ public final class Bench {
                              the leader partitioned (symmetric, asymmetric), etcd's raft leader deaf, latency and
                              loss, etcd out of space; invariants checked from the plugin's record of every call
                              (--ttl 5 --latency-seconds 60 --space true --keep false)
+                  footprint  ./infrakit up beside InfraKit v0.5's Go programs (bench/infrakit-go.sh): start →
+                             watching, commit → first instance file, RSS and steady CPU at G × I (--groups 10
+                             --instances 50 --rounds 3 --settle 20 --seconds 60 --go DIR --only operator|infrakit
+                             --launcher ./infrakit --java-opts OPTS --nmt FILE --cds off --keep true)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

@@ -110,6 +110,10 @@ final class ResyncBench {
             System.out.printf("| %d | %d | %.0f MB | %.2f %% of a core | %.0f ms | %d (revision %d → %d) | %d (%d "
                     + "writes) |%n", groups, groups * instances, heap / 1e6, idle, resyncNanos / 1e6, writes, revBefore,
                     revAfter, perChange, writesPerChange);
+            System.out.printf("  (%d groups: RSS of this process %.0f MB, the in-memory plugin's instances "
+                    + "included; max heap %.0f MB)%n", groups,
+                    FootprintBench.Proc.rssKb(ProcessHandle.current().pid()) / 1024.0,
+                    Runtime.getRuntime().maxMemory() / 1048576.0);
         }
     }
 }

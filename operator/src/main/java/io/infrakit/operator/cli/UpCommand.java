@@ -128,6 +128,10 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** What {@link #stop} runs: set once everything it stops exists. */
+    private volatile Runnable stopper;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
     @Override
     public Integer call() throws Exception {
         HttpAddress httpAddress;
@@ -229,7 +233,7 @@ final class UpCommand implements Callable<Integer> {
         AtomicReference<GroupSocket> socket = new AtomicReference<>();
         // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return. The group
         // socket stops taking commits, the replica stops acting, then resigns, so a standby takes over at once.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stopper = () -> {
             log.info("stopping");
             campaigning.set(false);
             GroupSocket s = socket.get();
@@ -253,7 +257,8 @@ final class UpCommand implements Callable<Integer> {
                 DevEtcdFile.delete(Home.dir());
             }
             stopped.countDown();
-        }, "infrakit-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "infrakit-shutdown"));
         if (!awaitEtcd(store)) {
             System.exit(1);
         }
@@ -298,6 +303,17 @@ final class UpCommand implements Callable<Integer> {
                 + System.getProperty("user.name") + "' on this host (commands of the process plugin, privileged"
                 + " containers and host mounts, any URL or Docker engine); limit it with --policy FILE or a policy at "
                 + etcd.keys().policy() + " (docs/security.md)");
+    }
+
+    /**
+     * Stops the replica as SIGTERM does, once; {@link #call} then returns. For a replica run inside another command
+     * (the launcher's class-data training).
+     */
+    void stop() {
+        Runnable s = stopper;
+        if (s != null && stopping.compareAndSet(false, true)) {
+            s.run();
+        }
     }
 
     /**
