@@ -3,6 +3,7 @@
 # wants a client certificate (as the dev-mode etcd does). Prints the median and the spread of N runs of each,
 # interleaved, and the load average before and after. Usage: bench/cli-start.sh [N] (default 15).
 # Needs etcd, etcdctl and openssl; builds the jar (and the class-data sharing archive) through ./infrakit first.
+# BEFORE=DIR adds the launcher of another checkout (an older commit, say) to the same run, as "before".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-15}"
@@ -21,13 +22,14 @@ etcd_member() { # name scheme client-port peer-port [tls flags...]
   pids+=($!)
 }
 
-# A CA, a server certificate for 127.0.0.1 and a client certificate (PKCS#8 key, as the CLI reads it).
+# A CA, a server certificate for 127.0.0.1 (serverAuth and clientAuth, as the dev-mode etcd's: etcd's HTTP gateway
+# connects to its gRPC server with it) and a client certificate (PKCS#8 key, as the CLI reads it).
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=bench-ca \
   -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
 for who in server client; do
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$who" -keyout "$dir/$who.key" \
     -out "$dir/$who.csr" 2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=%s\n' "$([ $who = server ] && echo serverAuth || echo clientAuth)" \
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=%s\n' "$([ $who = server ] && echo serverAuth,clientAuth || echo clientAuth)" \
     > "$dir/$who.ext"
   openssl x509 -req -in "$dir/$who.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 1 \
     -extfile "$dir/$who.ext" -out "$dir/$who.crt" 2>/dev/null
@@ -45,6 +47,13 @@ for url in "http://127.0.0.1:$plain" "https://127.0.0.1:$tls"; do
 done
 
 "$root/infrakit" version >/dev/null   # builds the jar and the archive when missing or stale
+labels=("etcdctl get, plaintext" "infrakit group ls, plaintext" "infrakit group ls, plaintext, no archive")
+if [ -n "${BEFORE:-}" ]; then
+  "$BEFORE/infrakit" version >/dev/null
+  labels+=("before: infrakit group ls, plaintext")
+fi
+labels+=("etcdctl get, TLS" "infrakit group ls, TLS")
+[ -n "${BEFORE:-}" ] && labels+=("before: infrakit group ls, TLS")
 
 declare -A times
 run() { # label command...
@@ -57,13 +66,14 @@ for i in $(seq "$n"); do
   run "etcdctl get, plaintext" etcdctl --endpoints "http://127.0.0.1:$plain" get /infrakit/groups/web
   run "infrakit group ls, plaintext" "$root/infrakit" group ls --etcd "http://127.0.0.1:$plain"
   run "infrakit group ls, plaintext, no archive" env INFRAKIT_CDS=off "$root/infrakit" group ls --etcd "http://127.0.0.1:$plain"
+  [ -n "${BEFORE:-}" ] && run "before: infrakit group ls, plaintext" "$BEFORE/infrakit" group ls --etcd "http://127.0.0.1:$plain"
   run "etcdctl get, TLS" etcdctl --endpoints "https://127.0.0.1:$tls" "${ctltls[@]}" get /infrakit/groups/web
   run "infrakit group ls, TLS" "$root/infrakit" group ls --etcd "https://127.0.0.1:$tls" "${tlsopts[@]}"
+  [ -n "${BEFORE:-}" ] && run "before: infrakit group ls, TLS" "$BEFORE/infrakit" group ls --etcd "https://127.0.0.1:$tls" "${tlsopts[@]}"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-44s %8s %8s %8s  (ms, n=%d)\n' "command" "median" "min" "max" "$n"
-for label in "etcdctl get, plaintext" "infrakit group ls, plaintext" "infrakit group ls, plaintext, no archive" \
-    "etcdctl get, TLS" "infrakit group ls, TLS"; do
+for label in "${labels[@]}"; do
   read -ra v <<< "${times[$label]}"
   sorted=($(printf '%s\n' "${v[@]}" | sort -n))
   printf '%-44s %8s %8s %8s\n' "$label" "${sorted[$(( ${#sorted[@]} / 2 ))]}" "${sorted[0]}" "${sorted[-1]}"

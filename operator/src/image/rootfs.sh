@@ -9,12 +9,16 @@
 #   /var/lib/infrakit INFRAKIT_HOME: file plugin instances and plugin sockets
 # Jib lays the application on top (operator/pom.xml, profile "image").
 #
-# Usage: rootfs.sh OUTPUT_DIR JAVA_HOME [BUSYBOX]
+#   /bin/infrakit-operator  the entry point: the operator with /etc/infrakit/jvm.options and a class-data archive
+#   /etc/infrakit/jvm.options  the operator's JVM settings (deploy/jvm.options; mount another file to change them)
+#
+# Usage: rootfs.sh OUTPUT_DIR JAVA_HOME JVM_OPTIONS [BUSYBOX]
 set -eu
 
 out=$1
 jdk=$2
-busybox=${3:-/bin/busybox}
+jvm_options=$3
+busybox=${4:-/bin/busybox}
 
 # The modules the operator needs: 'jdeps --print-module-deps' on the shaded jar, plus the service providers
 # jdeps cannot see (EC keys for TLS, DNS lookups through JNDI, the locale and charset data of a full JDK).
@@ -28,6 +32,7 @@ fail() {
 }
 [ -x "$jdk/bin/jlink" ] || fail "no jlink in $jdk (a JDK 17, not a JRE, must run the build)"
 [ -d "$jdk/jmods" ] || fail "no $jdk/jmods: install the JDK's jmods (Debian: openjdk-17-jdk-headless)"
+[ -r "$jvm_options" ] || fail "no $jvm_options"
 [ -x "$busybox" ] || fail "no $busybox: install a static busybox (Debian: busybox-static)"
 command -v ldd >/dev/null || fail "no ldd"
 
@@ -86,7 +91,29 @@ exec /opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx96m -cp @/a
   io.infrakit.operator.cli.Main "$@"
 CLI
 
-mkdir -p "$out/etc" "$out/tmp" "$out/var/lib/infrakit"
+# The operator. A class-data sharing archive of the classes it loads is written into the state directory (a volume,
+# kept across restarts) when the first 'up' of this image stops, and mapped by every later start: a quicker start. The archive is named after the image's classpath and application jar, so another image writes
+# its own; one cut short (the container killed while writing it) has no header and is written again.
+cat >"$out/bin/infrakit-operator" <<'OPERATOR'
+#!/bin/busybox sh
+home=${INFRAKIT_HOME:-/var/lib/infrakit}
+key=$(/bin/busybox cat /app/jib-classpath-file /app/classpath/*.jar | /bin/busybox md5sum | /bin/busybox cut -c1-12)
+jsa="$home/infrakit-$key.jsa"
+if [ -f "$jsa" ] && [ "$(/bin/busybox od -An -tx1 -N4 "$jsa" | /bin/busybox tr -d ' ')" != "a8ab0bf0" ]; then
+  /bin/busybox rm -f "$jsa"
+fi
+if [ -f "$jsa" ]; then
+  cds="-XX:SharedArchiveFile=$jsa"
+elif [ "${1:-}" = up ] && [ -w "$home" ]; then
+  /bin/busybox rm -f "$home"/infrakit-*.jsa
+  cds="-XX:ArchiveClassesAtExit=$jsa"
+fi
+exec /opt/java/bin/java @/etc/infrakit/jvm.options -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $cds \
+  -cp @/app/jib-classpath-file io.infrakit.operator.cli.Main "$@"
+OPERATOR
+
+mkdir -p "$out/etc/infrakit" "$out/tmp" "$out/var/lib/infrakit"
+cp "$jvm_options" "$out/etc/infrakit/jvm.options"
 cat >"$out/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/sbin/nologin
 infrakit:x:65532:65532:infrakit:/var/lib/infrakit:/sbin/nologin

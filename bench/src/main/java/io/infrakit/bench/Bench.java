@@ -27,6 +27,11 @@ public final class Bench {
             case "roll" -> RollBench.run(Options.parse(rest));
             case "churn" -> ChurnBench.run(Options.parse(rest));
             case "rpc" -> RpcBench.run(Options.parse(rest));
+            case "chaos" -> {
+                Options o = Options.parse(rest);
+                io.infrakit.bench.chaos.ChaosBench.main(o.values(), o.quick());
+            }
+            case "footprint" -> FootprintBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -56,6 +61,14 @@ public final class Bench {
                              --rate 200 --seconds 30)
                   rpc        a plugin call (DescribeInstances) over a Unix socket: latency, then throughput
                              with several callers (--n 20000 --threads 4)
+                  chaos      the reliability lab, as root: 3 etcd members and 3 replicas in network namespaces;
+                             the leader partitioned (symmetric, asymmetric), etcd's raft leader deaf, latency and
+                             loss, etcd out of space; invariants checked from the plugin's record of every call
+                             (--ttl 5 --latency-seconds 60 --space true --keep false)
+                  footprint  ./infrakit up beside InfraKit v0.5's Go programs (bench/infrakit-go.sh): start →
+                             watching, commit → first instance file, RSS and steady CPU at G × I (--groups 10
+                             --instances 50 --rounds 3 --settle 20 --seconds 60 --go DIR --only operator|infrakit
+                             --launcher ./infrakit --java-opts OPTS --nmt FILE --cds off --keep true)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

@@ -2,6 +2,7 @@ package io.infrakit.bench;
 
 import io.infrakit.operator.controller.Controller;
 import io.infrakit.operator.controller.ControllerConfig;
+import io.infrakit.operator.events.EventRecorder;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
@@ -93,19 +94,26 @@ final class ResyncBench {
             }
             // One spec change: requests the controller makes for it (the put itself not counted).
             long reqBefore = p.store.requests();
+            long writesBeforeChange = p.store.writes.sum();
             long recBefore = reconciles.get();
             p.store.put(p.keys.group("g0"), InProcess.spec("g0", instances + 1, "memory"));
             LatencyBench.await(() -> p.memory.size() == groups * instances + 1);
             LatencyBench.await(() -> reconciles.get() - recBefore >= 2);
-            Thread.sleep(500);
+            // The events log is written in batches, one per interval: wait for the change's batch too.
+            Thread.sleep(500 + 2 * EventRecorder.INTERVAL.toMillis());
             long perChange = p.store.requests() - reqBefore - 1;
+            long writesPerChange = p.store.writes.sum() - writesBeforeChange - 1;
             System.gc();
             Thread.sleep(200);
             System.gc();
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            System.out.printf("| %d | %d | %.0f MB | %.2f %% of a core | %.0f ms | %d (revision %d → %d) | %d |%n",
-                    groups, groups * instances, heap / 1e6, idle, resyncNanos / 1e6, writes, revBefore, revAfter,
-                    perChange);
+            System.out.printf("| %d | %d | %.0f MB | %.2f %% of a core | %.0f ms | %d (revision %d → %d) | %d (%d "
+                    + "writes) |%n", groups, groups * instances, heap / 1e6, idle, resyncNanos / 1e6, writes, revBefore,
+                    revAfter, perChange, writesPerChange);
+            System.out.printf("  (%d groups: RSS of this process %.0f MB, the in-memory plugin's instances "
+                    + "included; max heap %.0f MB)%n", groups,
+                    FootprintBench.Proc.rssKb(ProcessHandle.current().pid()) / 1024.0,
+                    Runtime.getRuntime().maxMemory() / 1048576.0);
         }
     }
 }

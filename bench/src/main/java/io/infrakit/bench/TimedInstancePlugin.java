@@ -1,6 +1,7 @@
 package io.infrakit.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
@@ -23,6 +24,11 @@ final class TimedInstancePlugin implements InstancePlugin {
     @Override
     public void validate(JsonNode properties) {
         driver.validate(properties);
+    }
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return driver.unknownKeys(properties);
     }
 
     @Override

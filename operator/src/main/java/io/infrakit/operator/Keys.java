@@ -91,6 +91,15 @@ public record Keys(String prefix) {
         return prefix + "/policy";
     }
 
+    /**
+     * Why a key under {@code dir} names no group (when {@link #idUnder} says null): the operator ignores it, and
+     * says so once in its log and in {@code group ls}.
+     */
+    public static String whyIgnored(String dir, String key) {
+        return key.length() == dir.length() ? "the group ID is empty"
+                : "'" + key.substring(dir.length()) + "' has a slash, and a group ID is one key segment";
+    }
+
     /** The group ID a key under {@code dir} names, or null when the key is not directly under it. */
     public static String idUnder(String dir, String key) {
         if (!key.startsWith(dir) || key.length() == dir.length()) {

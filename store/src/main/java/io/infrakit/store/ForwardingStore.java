@@ -1,5 +1,6 @@
 package io.infrakit.store;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,6 +64,11 @@ public abstract class ForwardingStore implements Store {
     @Override
     public String endpoints() {
         return delegate.endpoints();
+    }
+
+    @Override
+    public List<String> alarms() {
+        return delegate.alarms();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.infrakit.store;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -47,6 +48,14 @@ public interface Store extends AutoCloseable {
 
     /** The endpoints this store talks to, for messages. */
     String endpoints();
+
+    /**
+     * The alarms etcd has raised, as {@code "NOSPACE on member 8e9e05c52164694d"}: while one is raised etcd refuses
+     * writes. Empty when none (and for stores that are not etcd).
+     */
+    default List<String> alarms() {
+        return List.of();
+    }
 
     @Override
     void close();

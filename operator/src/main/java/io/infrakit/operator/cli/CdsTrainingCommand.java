@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
@@ -58,6 +60,9 @@ final class CdsTrainingCommand implements Callable<Integer> {
                 run(etcd, "events");
                 run(etcd, "leader");
                 run(List.of(), "group", "ls", "--help");
+                if (running != null) {
+                    replica(etcd, dir);
+                }
             }
         } finally {
             System.setOut(out);
@@ -67,10 +72,63 @@ final class CdsTrainingCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * An operator replica from start until a committed group's 3 file instances exist, then a scale-down and a
+     * resync: the classes of 'up' (the watch, the election, the reconciler, the file plugin, the HTTP endpoint and
+     * the group socket) go into the archive as well, for a quick start and a quick first reconcile.
+     */
+    private static void replica(List<String> etcd, Path dir) throws Exception {
+        Path files = dir.resolve("files");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path spec = dir.resolve("web.json");
+        CommandLine cli = Main.commandLine();
+        CommandLine upLine = cli.getSubcommands().get("up");
+        UpCommand up = upLine.getCommand();
+        List<String> args = new ArrayList<>(List.of("up", "--file-dir", files.toString(), "--plugins-dir",
+                plugins.toString(), "--http", "127.0.0.1:" + LocalPorts.free(1)[0], "--resync", "1s",
+                "--lease-ttl", "2s", "--id", "cds-training"));
+        args.addAll(etcd);
+        Thread replica = new Thread(() -> cli.execute(args.toArray(String[]::new)), "cds-training-up");
+        replica.setDaemon(true);
+        replica.start();
+        try {
+            for (int size : new int[] {3, 1}) {
+                Files.writeString(spec, WEB.replace("SIZE", Integer.toString(size)));
+                run(etcd, "group", "commit", spec.toString());
+                awaitFiles(files, size);
+            }
+            Thread.sleep(1_500); // a resync finds nothing to do
+            run(etcd, "group", "describe", "web");
+        } finally {
+            up.stop();
+            replica.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+
+    private static final String WEB = "{\"ID\":\"web\",\"Properties\":{\"Allocation\":{\"Size\":SIZE},"
+            + "\"Instance\":{\"Plugin\":\"instance-file\",\"Properties\":{\"Note\":\"training\"}},"
+            + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Init\":[\"echo hi\"],"
+            + "\"Tags\":{\"tier\":\"web\"}}}}}";
+
+    private static void awaitFiles(Path files, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(files)) {
+                try (Stream<Path> list = Files.list(files)) {
+                    if (list.filter(f -> !f.getFileName().toString().startsWith(".")).count() == n) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+    }
+
     private static void run(List<String> etcd, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(etcd);
-        Main.commandLine().execute(all.toArray(String[]::new));
+        String[] line = all.toArray(String[]::new);
+        Main.commandLine(line).execute(line);
     }
 
     private static void delete(Path dir) throws IOException {

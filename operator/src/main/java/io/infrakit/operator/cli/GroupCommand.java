@@ -63,29 +63,38 @@ public final class GroupCommand {
         private int print(Store store, Keys keys, boolean oneLine) {
             Map<String, GroupStatus> statuses = new LinkedHashMap<>();
             for (KeyValue kv : store.list(keys.statuses()).kvs()) {
-                GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(Keys.idUnder(keys.statuses(),
-                        kv.key()), s));
+                String id = Keys.idUnder(keys.statuses(), kv.key());
+                if (id != null) {
+                    GroupStatus.fromJson(kv.value()).ifPresent(s -> statuses.put(id, s));
+                }
             }
             List<Row> rows = new ArrayList<>();
+            List<String> ignored = new ArrayList<>();
             for (KeyValue kv : store.list(keys.groups()).kvs()) {
                 String id = Keys.idUnder(keys.groups(), kv.key());
                 if (id == null) {
+                    ignored.add(kv.key());
                     continue;
                 }
-                GroupStatus s = statuses.get(id);
-                rows.add(s == null ? new Row(id, null, null, "pending", null, null)
-                        : new Row(id, s.groupPlugin() == null ? s.desired() : null, s.observed(),
-                        s.state().wireName(), s.error() == null ? null : s.error().message(), s.groupPlugin()));
+                GroupStatus s = statuses.remove(id);
+                rows.add(s == null ? new Row(id, null, null, "pending", null, null) : row(id, s));
             }
+            // A status without a spec: a deleted group whose instances are still being destroyed.
+            statuses.forEach((id, s) -> rows.add(row(id, s)));
             if (output.json()) {
                 OutputOptions.printJson(rows, oneLine);
-                return 0;
+            } else {
+                String line = "%-24s %-8s %-9s %-13s %-14s %s%n";
+                System.out.printf(line, "ID", "DESIRED", "OBSERVED", "STATE", "GROUP-PLUGIN", "ERROR");
+                for (Row r : rows) {
+                    System.out.printf(line, r.id(), dash(r.desired()), dash(r.observed()), r.state(),
+                            r.groupPlugin() == null ? "-" : r.groupPlugin(), r.error() == null ? "" : r.error());
+                }
             }
-            String line = "%-24s %-8s %-9s %-11s %-14s %s%n";
-            System.out.printf(line, "ID", "DESIRED", "OBSERVED", "STATE", "GROUP-PLUGIN", "ERROR");
-            for (Row r : rows) {
-                System.out.printf(line, r.id(), dash(r.desired()), dash(r.observed()), r.state(),
-                        r.groupPlugin() == null ? "-" : r.groupPlugin(), r.error() == null ? "" : r.error());
+            if (!oneLine) {
+                for (String key : ignored) {
+                    System.err.println("note: key " + key + " is ignored: " + Keys.whyIgnored(keys.groups(), key));
+                }
             }
             return 0;
         }
@@ -104,6 +113,10 @@ public final class GroupCommand {
 
     @Command(name = "destroy", description = "Delete a group's spec: the operator destroys all its instances.")
     static final class Destroy extends GroupIdCommand {
+        @Option(names = "--force", description = "Forget the group without destroying its instances (for a group "
+                + "whose instance plugin is gone): its spec and status go; instances left are no longer managed.")
+        boolean force;
+
         @Option(names = "--wait", description = "Wait until the operator has destroyed every instance of the group "
                 + "(its status is gone); exit 1 if that takes longer than --timeout.")
         boolean await;
@@ -114,6 +127,11 @@ public final class GroupCommand {
 
         @Override
         public Integer call() {
+            if (force) {
+                return write("forget", groups -> new Done("Forgot " + id + ": no replica manages it any more; its "
+                        + "instances, if any are left, were not destroyed", groups.forget(id, Author.USER)
+                        .orElse(null)));
+            }
             int written = write("destroy", groups -> new Done("Destroy " + id + " initiated",
                     groups.destroy(id, Author.USER).orElse(null)));
             if (written != 0 || !await) {
@@ -126,6 +144,11 @@ public final class GroupCommand {
                 return 1;
             }
         }
+    }
+
+    private static Row row(String id, GroupStatus s) {
+        return new Row(id, s.groupPlugin() == null ? s.desired() : null, s.observed(), s.state().wireName(),
+                s.attention(), s.groupPlugin());
     }
 
     static String dash(Long n) {

@@ -1,14 +1,21 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.group.FieldChange;
+import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupRouting;
+import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.policy.PolicyGuard;
 import io.infrakit.operator.write.Author;
 import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.operator.write.WriteException;
+import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.store.Store;
+import io.infrakit.store.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +49,17 @@ final class GroupCommitCommand implements Callable<Integer> {
     @Option(names = {"-p", "--pretend"}, description = "Validate, explain and show the diff; write nothing.")
     boolean pretend;
 
-    @Option(names = "--wait", description = "Follow the group until it converges (or its update fails: exit 1).")
+    @Option(names = "--max-instances", defaultValue = "${env:INFRAKIT_MAX_INSTANCES:-10000}", paramLabel = "N",
+            description = "Refuse a spec that asks for more instances than this (env INFRAKIT_MAX_INSTANCES, "
+                    + "default ${DEFAULT-VALUE}; the operator's own ceiling is infrakit up --max-instances).")
+    long maxInstances;
+
+    @Option(names = "--allow-unknown-keys", description = "Commit a spec with keys that nothing reads (InfraKit "
+            + "ignores them; they are most often typos, refused without this option).")
+    boolean allowUnknownKeys;
+
+    @Option(names = "--wait", description = "Follow the group until it converges (exit 0); its update fails, rolled "
+            + "back or not, or its instances crash loop (exit 1); a person pauses the update (exit 4).")
     boolean await;
 
     @Option(names = "--timeout", defaultValue = "30m", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -51,13 +68,32 @@ final class GroupCommitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        String json = file.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-                : Files.readString(Path.of(file));
-        try (Store store = Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
+        byte[] raw = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+        try {
+            SpecValidator.checkUtf8(Utf8.firstMalformed(raw));
+        } catch (SpecException e) {
+            System.err.println("Invalid spec: " + e.getMessage());
+            return 1;
+        }
+        String json = new String(raw, StandardCharsets.UTF_8);
+        try (PluginRegistry builtins = pluginOptions.builtins()) {
+            PluginLookup plugins = pluginOptions.lookup(builtins);
+            String unknown = allowUnknownKeys ? null : unknownKeys(json, plugins);
+            if (unknown != null) {
+                System.err.println("Invalid spec: " + unknown + "; correct them, or commit with --allow-unknown-keys");
+                return 1;
+            }
+            return commit(json, builtins, plugins);
+        }
+    }
+
+    private int commit(String json, PluginRegistry builtins, PluginLookup plugins)
+            throws IOException, InterruptedException {
+        try (Store store = Stores.open(etcd)) {
             Admission admission = policy.admission(store, etcd, builtins);
             builtins.guardedBy(new PolicyGuard(admission.source()));
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), pluginOptions.lookup(builtins),
-                    Clock.systemUTC()).admitting(admission);
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC(), maxInstances)
+                    .admitting(admission);
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);
@@ -88,5 +124,21 @@ final class GroupCommitCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The spec's unknown keys in one line, or null: none, or a spec that does not parse (the commit says why) or
+     * that names another group plugin (its properties are that plugin's).
+     */
+    private static String unknownKeys(String json, PluginLookup plugins) {
+        try {
+            if (GroupRouting.DEFAULT.parse(null, json, 0) != null) {
+                return null;
+            }
+            GroupDefinition group = SpecValidator.parse(null, json, 0);
+            return PluginCheck.describe(PluginCheck.unknownKeys(json, group, plugins));
+        } catch (SpecException | RuntimeException e) {
+            return null;
+        }
     }
 }

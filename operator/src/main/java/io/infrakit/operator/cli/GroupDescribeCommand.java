@@ -85,20 +85,31 @@ final class GroupDescribeCommand implements Callable<Integer> {
                 // Fall back to the plugin the status remembers.
             }
         }
-        List<InstanceDescription> instances = plugin == null ? List.of()
-                : plugins().instance(io.infrakit.plugins.spi.PluginName.parse(plugin))
-                .describeInstances(Map.of(Tags.GROUP, id), false);
+        List<InstanceDescription> instances = List.of();
+        String unavailable = null; // the stored status is shown all the same
+        try {
+            instances = plugin == null ? List.of()
+                    : plugins().instance(io.infrakit.plugins.spi.PluginName.parse(plugin))
+                    .describeInstances(Map.of(Tags.GROUP, id), false);
+        } catch (RuntimeException e) {
+            unavailable = "cannot list the instances of " + id + " from instance plugin '" + plugin + "': "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage());
+        }
         if (output.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ID", id);
             out.put("Status", status);
-            out.put("Instances", instances);
+            out.put("Instances", unavailable == null ? instances : null);
+            if (unavailable != null) {
+                out.put("Error", unavailable);
+            }
             OutputOptions.printJson(out, oneLine);
-            return 0;
+            return unavailable == null ? 0 : 1;
         }
         if (status != null) {
-            System.out.printf("Group %s: %s, %d of %d instances%s%n", id, status.state(), status.observed(),
-                    status.desired(), status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
+            System.out.printf("Group %s: %s, %s of %d instances%s%n", id, status.state(),
+                    status.observed() == null ? "?" : status.observed(), status.desired(),
+                    status.outOfDate() > 0 ? ", " + status.outOfDate() + " out of date" : "");
             if (status.update() != null) {
                 var u = status.update();
                 System.out.printf("Update to %s: %s, %d/%d done, batch %d%s%n", u.targetSha(), u.state(),
@@ -106,8 +117,15 @@ final class GroupDescribeCommand implements Callable<Integer> {
             }
             if (status.error() != null) {
                 System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
+            } else if (status.problem() != null) {
+                System.out.println(status.problem());
             }
             status.notes().forEach(n -> System.out.println("Note: " + n));
+            status.warnings().forEach(w -> System.out.println("Warning: " + w));
+        }
+        if (unavailable != null) {
+            System.err.println("error: " + unavailable);
+            return 1;
         }
         printInstances(instances);
         return 0;
@@ -140,8 +158,8 @@ final class GroupDescribeCommand implements Callable<Integer> {
             out.put("Error", problem);
             OutputOptions.printJson(out, oneLine);
         } else if (status != null) {
-            System.out.printf("Group %s: %s, %d instances, held by group plugin %s%n", id, status.state(),
-                    status.observed(), plugin);
+            System.out.printf("Group %s: %s, %s instances, held by group plugin %s%n", id, status.state(),
+                    status.observed() == null ? "?" : status.observed(), plugin);
             if (status.error() != null) {
                 System.out.printf("Error since %s: %s%n", status.error().since(), status.error().message());
             }

@@ -2,6 +2,7 @@ package io.infrakit.operator.cli;
 
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.RollingUpdater;
 import io.infrakit.operator.group.UpdateProgress;
 import io.infrakit.operator.group.UpdateState;
 import io.infrakit.store.Store;
@@ -10,12 +11,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Follows a group's status after a commit until it converges at that spec revision (exit 0), its update fails or
- * is paused (exit 1), or time runs out (exit 1); or, after a destroy, until the status is gone (exit 0: the leader
- * deletes it once every instance is destroyed) or time runs out (exit 1). Fed by a watch on the status key: a
- * progress bar on a terminal, otherwise one line per change of what it shows.
+ * Follows a group's status after a commit until it converges at that spec revision (exit 0); its update fails,
+ * whatever the policy did about it (paused, rolled back, or continued past the failure), or its instances crash
+ * loop (exit 1, with the reason); a person paused the update (exit {@link #PAUSED}); or time runs out (exit 1).
+ * Or, after a destroy, until the status is gone (exit 0: the leader deletes it once every instance is destroyed) or
+ * time runs out (exit 1). Fed by a watch on the status key: a progress bar on a terminal, otherwise one line per
+ * change of what it shows.
  */
 final class StatusFollower {
+
+    /** The exit code when the update is paused by a person ({@code infrakit group pause}). */
+    static final int PAUSED = 4;
 
     private final Store store;
     private final Keys keys;
@@ -35,11 +41,15 @@ final class StatusFollower {
         this.print = print;
     }
 
-    /** How following ended. */
-    enum Outcome { CONVERGED, STOPPED, TIMED_OUT }
+    /** How following ended: converged; failed (update failed or rolled back, crash loop); paused by a person. */
+    enum Outcome { CONVERGED, FAILED, PAUSED, TIMED_OUT }
 
     int follow() throws InterruptedException {
-        return await() == Outcome.CONVERGED ? 0 : 1;
+        return switch (await()) {
+            case CONVERGED -> 0;
+            case PAUSED -> PAUSED;
+            default -> 1;
+        };
     }
 
     Outcome await() throws InterruptedException {
@@ -55,15 +65,10 @@ final class StatusFollower {
                     System.out.flush();
                     last = line;
                 }
-                UpdateProgress u = s.update();
-                if (u != null && u.state().stopped()) {
+                Outcome end = verdict(s);
+                if (end != null) {
                     finish();
-                    System.err.println("update " + u.state() + ": " + u.reason());
-                    return Outcome.STOPPED;
-                }
-                if (s.converged()) {
-                    finish();
-                    return Outcome.CONVERGED;
+                    return end;
                 }
             }
         }
@@ -87,8 +92,8 @@ final class StatusFollower {
                 return 0;
             }
             GroupStatus s = GroupStatus.fromJson(stored.get()).orElse(null);
-            String line = s == null ? null : String.format("%s: %s, %d instance%s left%s", s.id(), s.state(),
-                    s.observed(), s.observed() == 1 ? "" : "s",
+            String line = s == null ? null : String.format("%s: %s, %s instance%s left%s", s.id(), s.state(),
+                    s.observed() == null ? "?" : s.observed(), Long.valueOf(1).equals(s.observed()) ? "" : "s",
                     s.error() == null ? "" : " (error: " + s.error().message() + ")");
             if (print && line != null && !Objects.equals(line, last)) {
                 System.out.print(terminal ? "\r\033[K" + line : line + "\n");
@@ -100,6 +105,36 @@ final class StatusFollower {
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + "'s instances to be "
                 + "destroyed (is an operator running?)");
         return 1;
+    }
+
+    /** How the status ends the wait (printing why, on stderr), or null to go on waiting. */
+    private Outcome verdict(GroupStatus s) {
+        UpdateProgress u = s.update();
+        GroupStatus.RolledBack r = s.rolledBack();
+        if (r != null && r.failedRevision() >= revision) {
+            System.err.println("update failed: " + r.reason() + "; rolled back (spec revision " + r.revision() + ")");
+            return Outcome.FAILED;
+        }
+        if (u != null && u.state() == UpdateState.FAILED) {
+            System.err.println("update failed: " + u.reason() + "; paused (infrakit group resume " + id
+                    + " to try again, infrakit group rollback " + id + " to go back)");
+            return Outcome.FAILED;
+        }
+        if (u != null && u.state() == UpdateState.PAUSED) {
+            System.err.println("update paused by a person (" + u.reason() + "): infrakit group resume " + id);
+            return Outcome.PAUSED;
+        }
+        // During an update a crash loop fails the update (above); otherwise two quick exits in a row say enough.
+        if (s.crashLoop() != null && s.crashLoop().restarts() >= RollingUpdater.CRASH_LOOP_FAILS_AFTER
+                && (u == null || !u.isRolling())) {
+            System.err.println(s.problem());
+            return Outcome.FAILED;
+        }
+        if (s.converged() && u != null && u.state() == UpdateState.DONE && u.reason() != null) {
+            System.err.println("update done, but not cleanly: " + u.reason());
+            return Outcome.FAILED;
+        }
+        return s.converged() ? Outcome.CONVERGED : null;
     }
 
     private void finish() {
@@ -118,7 +153,8 @@ final class StatusFollower {
                     ".".repeat(width - filled), u.done(), u.total(), u.batch(), u.state(),
                     u.reason() == null ? "" : " (" + u.reason() + ")");
         }
-        return String.format("%s: %s, %d of %d instances%s", s.id(), s.state(), s.observed(), s.desired(),
-                s.error() == null ? "" : " (error: " + s.error().message() + ")");
+        return String.format("%s: %s, %s of %d instances%s", s.id(), s.state(),
+                s.observed() == null ? "?" : s.observed(), s.desired(),
+                s.problem() == null ? "" : " (" + s.problem() + ")");
     }
 }

@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
         description = {"Make etcd follow the group specs (*.json, *.yaml, *.yml) of a git repository or directory.",
                 "Every spec is validated before anything is written; changed specs are written in guarded etcd "
                         + "transactions, annotated with their repository, commit and path."},
-        subcommands = {SyncStatusCommand.class},
+        subcommands = {SyncStatusCommand.class, SyncForgetCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:in sync, or the changes were applied",
                 "1:failed: bad source or spec, a conflict, etcd unreachable (nothing applied)",
@@ -150,7 +150,7 @@ final class SyncCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
-        try (source; Store store = Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
+        try (source; Store store = watch ? Stores.openLongRunning(etcd) : Stores.open(etcd); PluginRegistry builtins = pluginOptions.builtins()) {
             Admission admission = policy.admission(store, etcd, builtins);
             builtins.guardedBy(new PolicyGuard(admission.source()));
             Syncer syncer = new Syncer(store, etcd.keys(), source, options,

@@ -5,6 +5,7 @@ import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.dashboard.Dashboard;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
@@ -69,6 +70,11 @@ final class UpCommand implements Callable<Integer> {
             description = "Plugin calls at once within one group (default ${DEFAULT-VALUE}).")
     int maxParallel;
 
+    @Option(names = "--max-instances", defaultValue = "${env:INFRAKIT_MAX_INSTANCES:-10000}", paramLabel = "N",
+            description = "The most instances a group may ask for (env INFRAKIT_MAX_INSTANCES, default "
+                    + "${DEFAULT-VALUE}): a spec asking more is an error in its status, and nothing is created.")
+    long maxInstances;
+
     @Option(names = "--id", defaultValue = "${env:INFRAKIT_ID}", paramLabel = "ID",
             description = "This replica's name in the election (env INFRAKIT_ID, default host:pid).")
     String id;
@@ -122,6 +128,10 @@ final class UpCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** What {@link #stop} runs: set once everything it stops exists. */
+    private volatile Runnable stopper;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
     @Override
     public Integer call() throws Exception {
         HttpAddress httpAddress;
@@ -131,9 +141,9 @@ final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (workers < 1 || maxParallel < 1 || resync.isZero()) {
+        if (workers < 1 || maxParallel < 1 || resync.isZero() || maxInstances < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--workers and --max-parallel must be at least 1, --resync above 0");
+                    "--workers and --max-parallel must be at least 1, --resync above 0, --max-instances not negative");
         }
         if (dashboardTokenFile != null && !noDashboard) {
             try {
@@ -176,11 +186,11 @@ final class UpCommand implements Callable<Integer> {
             System.out.println(hint);
         }
         ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
-                .withMaxParallel(maxParallel);
+                .withMaxParallel(maxParallel).withMaxInstances(maxInstances);
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
-        Store store = metrics.store(Stores.open(etcd));
+        Store store = metrics.store(Stores.openLongRunning(etcd));
         Admission admission = policy.admission(store, etcd, builtins);
         builtins.guardedBy(new PolicyGuard(admission.source()));
         // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
@@ -198,7 +208,8 @@ final class UpCommand implements Callable<Integer> {
         String devToken = dev != null && dashboardTokenFile == null ? Dashboard.devToken(Home.dir()) : null;
         Dashboard dashboard = httpAddress == null || noDashboard ? null
                 : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC(),
-                        routing).admitting(admission), plugins).self(self.id()).readOnly(dashboardReadOnly)
+                        new EventStore(store, etcd.keys()).directSink(), routing, maxInstances).admitting(admission),
+                        plugins).self(self.id()).readOnly(dashboardReadOnly)
                 .tokenFile(devToken != null ? Home.dir().resolve(Dashboard.DEV_TOKEN_FILE) : dashboardTokenFile)
                 .build();
         OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads,
@@ -222,7 +233,7 @@ final class UpCommand implements Callable<Integer> {
         AtomicReference<GroupSocket> socket = new AtomicReference<>();
         // Everything stops in the shutdown hook: SIGTERM and Ctrl-C end the JVM once hooks return. The group
         // socket stops taking commits, the replica stops acting, then resigns, so a standby takes over at once.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stopper = () -> {
             log.info("stopping");
             campaigning.set(false);
             GroupSocket s = socket.get();
@@ -246,7 +257,8 @@ final class UpCommand implements Callable<Integer> {
                 DevEtcdFile.delete(Home.dir());
             }
             stopped.countDown();
-        }, "infrakit-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "infrakit-shutdown"));
         if (!awaitEtcd(store)) {
             System.exit(1);
         }
@@ -256,7 +268,7 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 EtcdGroupPlugin groups = new EtcdGroupPlugin(store, etcd.keys(), plugins, admission, replica::isLeader,
-                        routing);
+                        routing, maxInstances);
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(), groups, httpThreads)
                         .ifPresent(s -> {
                             socket.set(s);
@@ -291,6 +303,17 @@ final class UpCommand implements Callable<Integer> {
                 + System.getProperty("user.name") + "' on this host (commands of the process plugin, privileged"
                 + " containers and host mounts, any URL or Docker engine); limit it with --policy FILE or a policy at "
                 + etcd.keys().policy() + " (docs/security.md)");
+    }
+
+    /**
+     * Stops the replica as SIGTERM does, once; {@link #call} then returns. For a replica run inside another command
+     * (the launcher's class-data training).
+     */
+    void stop() {
+        Runnable s = stopper;
+        if (s != null && stopping.compareAndSet(false, true)) {
+            s.run();
+        }
     }
 
     /**

@@ -21,6 +21,7 @@ import io.infrakit.operator.write.GroupWrites;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,9 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +47,8 @@ import org.slf4j.MDC;
 public final class Controller implements LeaderWork, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Controller.class);
+    /** After an Error, the workers start afresh; more Errors within this only back their group off. */
+    static final Duration ERROR_RESTARTS = Duration.ofMinutes(1);
 
     private final Store store;
     private final Keys keys;
@@ -62,6 +63,9 @@ public final class Controller implements LeaderWork, AutoCloseable {
     private final List<Store.Watch> watches = new ArrayList<>();
     private final ReconcileListener listener;
     private final Admission admission;
+    private final WorkerProgress progress;
+    /** When workers were last restarted after an Error (nanoTime; 0: never): at most once per ERROR_RESTARTS. */
+    private volatile long lastErrorRestart;
     private final EventRecorder events;
     private final Clock clock;
 
@@ -111,14 +115,16 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.listener = listener;
         this.clock = clock;
         this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
-        this.specs = new SpecCache(keys, routing, this::enqueue);
+        this.specs = new SpecCache(keys, routing, this::enqueue, config.maxInstances());
         this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
+        this.progress = new WorkerProgress(config.stallAfter());
         this.reconciler = new GroupReconciler(specs, plugins, status,
-                new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock),
-                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events).admitting(admission), plugins,
-                        clock), admission, clock);
+                new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock, progress::progressed),
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events, GroupRouting.DEFAULT,
+                        config.maxInstances()).admitting(admission), plugins, clock, config.batch()), admission,
+                clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -157,6 +163,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         current = t;
         Set<String> known = new HashSet<>(status.load().keySet());
         known.addAll(specs.ids());
+        progress.reset();
         events.lead(term);
         ThreadFactory workerThreads = daemon("infrakit-worker");
         for (int i = 0; i < config.workers(); i++) {
@@ -237,6 +244,20 @@ public final class Controller implements LeaderWork, AutoCloseable {
         return status.last(id);
     }
 
+    /**
+     * Null while the workers make progress (or this replica does not lead); otherwise why they do not: fewer of
+     * them than configured, or one stuck in a reconcile with nothing finishing (the replica's {@code /healthz}).
+     */
+    public String workersProblem() {
+        Term t = current;
+        if (t == null) {
+            return null;
+        }
+        int alive = (int) t.workers.stream().filter(Thread::isAlive).count();
+        return progress.problem(alive, t.workers.size());
+    }
+
+    /** A worker: never dies of a reconcile's failure, whatever it throws. */
     private void work(Term t) {
         while (!Thread.currentThread().isInterrupted()) {
             String id;
@@ -249,42 +270,107 @@ public final class Controller implements LeaderWork, AutoCloseable {
                 return;
             }
             MDC.put("group", id);
-            long start = System.nanoTime();
+            progress.started(id);
             try {
-                if (!t.term.isActive()) {
+                if (!reconcile(t, id)) {
                     return;
                 }
-                subscribe(id);
-                GroupReconciler.Outcome outcome = reconciler.reconcile(id, t.term);
-                listener.reconciled(id, outcome, System.nanoTime() - start, null);
-                switch (outcome) {
-                    case DONE -> t.queue.forget(id);
-                    case REQUEUE -> {
-                        t.queue.forget(id);
-                        t.queue.addAfter(id, config.requeue());
-                    }
-                    case POLL -> {
-                        t.queue.forget(id);
-                        t.queue.addAfter(id, config.healthPoll());
-                    }
-                    case RETRY -> log.info("retrying in {} ms", t.queue.addRateLimited(id).toMillis());
-                    default -> throw new IllegalStateException();
-                }
-            } catch (LostLeadershipException e) {
-                listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-                log.warn("stopped: {}", e.getMessage());
-                return;
-            } catch (RuntimeException e) {
-                listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-                log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(),
-                        e.toString());
-                events.record(Event.of(clock.instant(), id, EventKind.ERROR, null, StatusEvents.CONTROLLER,
-                        "reconcile failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+            } catch (Throwable again) {
+                // Handling a failure failed too (out of memory once more): the group is tried again later.
+                retryQuietly(t, id);
             } finally {
+                progress.finished(id);
                 t.queue.done(id);
                 MDC.remove("group");
             }
         }
+    }
+
+    /** One reconcile of the group, its outcome acted on; false when this term is over for the worker. */
+    private boolean reconcile(Term t, String id) {
+        long start = System.nanoTime();
+        try {
+            if (!t.term.isActive()) {
+                return false;
+            }
+            subscribe(id);
+            GroupReconciler.Outcome outcome = reconciler.reconcile(id, t.term);
+            listener.reconciled(id, outcome, System.nanoTime() - start, null);
+            switch (outcome) {
+                case DONE -> t.queue.forget(id);
+                case REQUEUE -> {
+                    t.queue.forget(id);
+                    t.queue.addAfter(id, config.requeue());
+                }
+                case POLL -> {
+                    t.queue.forget(id);
+                    t.queue.addAfter(id, config.healthPoll());
+                }
+                case WAIT -> {
+                    t.queue.forget(id);
+                    t.queue.addAfter(id, reconciler.waitFor(id));
+                }
+                case RETRY -> log.info("retrying in {} ms", t.queue.addRateLimited(id).toMillis());
+                default -> throw new IllegalStateException();
+            }
+        } catch (LostLeadershipException e) {
+            listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
+            log.warn("stopped: {}", e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
+            reconciler.failed(id, e, t.term);
+            log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(), e.toString());
+            recordError(id, e);
+        } catch (Error e) {
+            // Out of memory, a stack overflow, a plugin's own error: this reconcile failed, not the worker.
+            retryQuietly(t, id);
+            log.error("reconcile failed with an error; retrying after a backoff", e);
+            listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
+            reconciler.failed(id, e, t.term);
+            recordError(id, e);
+            restartAfterError(t, "a reconcile of " + id + " failed with " + e);
+        }
+        return true;
+    }
+
+    private void recordError(String id, Throwable e) {
+        events.record(Event.of(clock.instant(), id, EventKind.ERROR, null, StatusEvents.CONTROLLER,
+                "reconcile failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+    }
+
+    private static void retryQuietly(Term t, String id) {
+        try {
+            t.queue.addRateLimited(id);
+        } catch (Throwable e) {
+            // Nothing more can be done for it now: the next resync queues it again.
+        }
+    }
+
+    /**
+     * After an Error the leader's memory may be unsound (a lock half taken, a cache half written): the replica gives
+     * up its term and campaigns again, so another replica takes over, or this one starts its workers afresh. At most
+     * once per {@link #ERROR_RESTARTS}: an Error that comes back every time only backs its group off.
+     */
+    private void restartAfterError(Term t, String reason) {
+        long now = System.nanoTime();
+        long last = lastErrorRestart;
+        if (last != 0 && now - last < ERROR_RESTARTS.toNanos()) {
+            return;
+        }
+        lastErrorRestart = now;
+        scheduler.execute(() -> {
+            if (t.term.relinquish(reason)) {
+                log.warn("stepping down to start afresh: {}", reason);
+                return; // the replica stands down, campaigns, and leads again with new workers
+            }
+            synchronized (this) {
+                if (current == t && t.term.isActive()) {
+                    log.warn("restarting the workers: {}", reason);
+                    lead(t.term);
+                }
+            }
+        });
     }
 
     /**
@@ -353,53 +439,6 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
         Term(LeaderTerm term) {
             this.term = term;
-        }
-    }
-
-    /** The plugin-call threads (a cached pool) that know how many calls are under way. */
-    private static final class PluginCallPool extends ThreadPoolExecutor {
-        private final Object lock = new Object();
-        private int inFlight; // submitted and not yet finished; guarded by lock
-
-        PluginCallPool(ThreadFactory threads) {
-            super(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
-        }
-
-        @Override
-        public void execute(Runnable task) {
-            synchronized (lock) {
-                inFlight++;
-            }
-            try {
-                super.execute(task);
-            } catch (RuntimeException e) {
-                finished();
-                throw e;
-            }
-        }
-
-        @Override
-        protected void afterExecute(Runnable task, Throwable error) {
-            finished();
-        }
-
-        private void finished() {
-            synchronized (lock) {
-                inFlight--;
-                lock.notifyAll();
-            }
-        }
-
-        /** Waits until no call is under way, at most {@code timeoutNanos}; returns how many still are. */
-        int awaitIdle(long timeoutNanos) throws InterruptedException {
-            long deadline = System.nanoTime() + timeoutNanos;
-            synchronized (lock) {
-                long left;
-                while (inFlight > 0 && (left = deadline - System.nanoTime()) > 0) {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                }
-                return inFlight;
-            }
         }
     }
 

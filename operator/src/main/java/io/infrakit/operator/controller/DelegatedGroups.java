@@ -144,7 +144,7 @@ final class DelegatedGroups {
         report(GroupStatus.builder(id).state(d.converged() ? GroupState.CONVERGED : GroupState.CONVERGING)
                 .observed(observed).configSha(spec.configHash()).specRevision(spec.revision())
                 .groupPlugin(spec.plugin()), term);
-        if (last == null || last.converged() != d.converged() || last.observed() != observed) {
+        if (last == null || last.converged() != d.converged() || !Long.valueOf(observed).equals(last.observed())) {
             log.info("{}: {} instances, {}", spec.plugin(), observed, d.converged() ? "converged" : "converging");
         }
         return d.converged() ? Outcome.DONE : Outcome.POLL;

@@ -21,7 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -38,8 +40,23 @@ import org.slf4j.MDC;
  */
 public final class PlanExecutor {
 
-    /** How many steps succeeded, and the first failure (null when none failed). */
-    public record Result(int created, int destroyed, Step.Failure firstFailure) {
+    /**
+     * What was done: the instances provisioned, how many were destroyed, and the first failure (null when none
+     * failed).
+     */
+    public record Result(List<Provisioned> provisioned, int destroyed, Step.Failure firstFailure) {
+
+        public Result {
+            provisioned = List.copyOf(provisioned);
+        }
+
+        public int created() {
+            return provisioned.size();
+        }
+    }
+
+    /** An instance a Provision made; {@code logicalId} null for cattle. */
+    public record Provisioned(String logicalId, String instanceId) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(PlanExecutor.class);
@@ -49,38 +66,40 @@ public final class PlanExecutor {
     private final int maxParallel;
     private final EventSink events;
     private final Clock clock;
+    private final Runnable stepDone;
 
     public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel) {
-        this(plugins, pool, maxParallel, EventSink.NONE, Clock.systemUTC());
+        this(plugins, pool, maxParallel, EventSink.NONE, Clock.systemUTC(), () -> { });
     }
 
-    public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel, EventSink events, Clock clock) {
+    /** @param stepDone told after each step, however it ended (the controller's progress check) */
+    public PlanExecutor(PluginLookup plugins, ExecutorService pool, int maxParallel, EventSink events, Clock clock,
+                        Runnable stepDone) {
         this.plugins = plugins;
         this.pool = pool;
         this.maxParallel = Math.max(1, maxParallel);
         this.events = events;
         this.clock = clock;
+        this.stepDone = stepDone;
     }
 
     /** Carries out the plan on the group's instance plugin (the one its instances were listed from). */
     public Result execute(GroupDefinition group, InstancePlugin instances, Plan plan, LeaderTerm term) {
         if (plan.isEmpty()) {
-            return new Result(0, 0, null);
+            return new Result(List.of(), 0, null);
         }
         FlavorPlugin flavor = flavor(group);
         if (flavor == null && !plan.creates().isEmpty()) {
-            return new Result(0, 0, new Step.Failure(Step.PREPARE, null, "flavor plugin '"
+            return new Result(List.of(), 0, new Step.Failure(Step.PREPARE, null, "flavor plugin '"
                     + group.properties().flavor().plugin() + "' unavailable"));
         }
-        AtomicInteger created = new AtomicInteger();
+        Queue<Provisioned> created = new ConcurrentLinkedQueue<>();
         AtomicInteger destroyed = new AtomicInteger();
         AtomicReference<Step.Failure> error = new AtomicReference<>();
         List<Callable<Void>> steps = new ArrayList<>();
         for (Plan.Create c : plan.creates()) {
-            steps.add(step(error, () -> {
-                create(group, c.logicalId(), instances, flavor, term);
-                created.incrementAndGet();
-            }));
+            steps.add(step(error, () -> created.add(new Provisioned(c.logicalId(),
+                    create(group, c.logicalId(), instances, flavor, term)))));
         }
         for (Plan.Destroy d : plan.destroys()) {
             steps.add(step(error, () -> {
@@ -90,7 +109,7 @@ public final class PlanExecutor {
             }));
         }
         run(steps);
-        return new Result(created.get(), destroyed.get(), error.get());
+        return new Result(List.copyOf(created), destroyed.get(), error.get());
     }
 
     /** Destroys every listed instance of a group whose spec is gone ({@code last} may be null: then no drain). */
@@ -110,7 +129,7 @@ public final class PlanExecutor {
             }));
         }
         run(steps);
-        return new Result(0, destroyed.get(), error.get());
+        return new Result(List.of(), destroyed.get(), error.get());
     }
 
     /** The group's flavor plugin, or null (then nothing is drained, and nothing can be created). */
@@ -123,8 +142,8 @@ public final class PlanExecutor {
         }
     }
 
-    private void create(GroupDefinition group, String logicalId, InstancePlugin instances, FlavorPlugin flavor,
-                        LeaderTerm term) {
+    private String create(GroupDefinition group, String logicalId, InstancePlugin instances, FlavorPlugin flavor,
+                          LeaderTerm term) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(Tags.GROUP, group.id());
         tags.put(Tags.CONFIG_SHA, group.configHash());
@@ -142,6 +161,7 @@ public final class PlanExecutor {
         log.info("provisioned {}{}", id, logicalId == null ? "" : " (" + logicalId + ")");
         events.record(Event.of(clock.instant(), group.id(), EventKind.PROVISION, id, StatusEvents.CONTROLLER,
                 "provisioned " + id + (logicalId == null ? "" : " (" + logicalId + ")")));
+        return id;
     }
 
     private void destroy(String group, PluginSpec flavorSpec, FlavorPlugin flavor, InstancePlugin instances,
@@ -162,7 +182,7 @@ public final class PlanExecutor {
                 "destroyed " + d.id() + " (" + reason + ")"));
     }
 
-    private static Callable<Void> step(AtomicReference<Step.Failure> error, Runnable body) {
+    private Callable<Void> step(AtomicReference<Step.Failure> error, Runnable body) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
             if (context != null) {
@@ -173,6 +193,7 @@ public final class PlanExecutor {
             } catch (Step.Failure e) {
                 error.compareAndSet(null, e);
             } finally {
+                stepDone.run(); // in the step's log context: the group is known
                 MDC.clear();
             }
             return null;

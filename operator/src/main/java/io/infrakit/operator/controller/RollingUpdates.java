@@ -3,6 +3,7 @@ package io.infrakit.operator.controller;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupDefinition;
+import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.Plan;
 import io.infrakit.operator.group.Planner;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -42,12 +44,19 @@ public final class RollingUpdates {
     private final GroupWrites writes;
     private final PluginLookup plugins;
     private final Clock clock;
+    private final int batch;
     /** Since when every gated instance of a group has been healthy (in memory: a new leader starts again). */
     private final Map<String, Instant> healthySince = new ConcurrentHashMap<>();
     /** Configs we rolled back to automatically: if one of them fails too, pause rather than roll back again. */
     private final Set<String> rolledBackTo = ConcurrentHashMap.newKeySet();
 
     public RollingUpdates(GroupWrites writes, PluginLookup plugins, Clock clock) {
+        this(writes, plugins, clock, Integer.MAX_VALUE);
+    }
+
+    /** @param batch the most instances one pass creates */
+    public RollingUpdates(GroupWrites writes, PluginLookup plugins, Clock clock, int batch) {
+        this.batch = batch;
         this.writes = writes;
         this.plugins = plugins;
         this.clock = clock;
@@ -58,8 +67,9 @@ public final class RollingUpdates {
         writes.remember(group, term);
     }
 
+    /** @param crashLoop the group's replacements vanishing soon after they are made (null: they do not) */
     public Pass plan(GroupDefinition group, List<InstanceDescription> observed, UpdateProgress previous,
-                     PauseMarker pause, LeaderTerm term) {
+                     PauseMarker pause, GroupStatus.CrashLoop crashLoop, LeaderTerm term) {
         String id = group.id();
         Map<String, Health> health = Map.of();
         if (RollingUpdater.needsHealth(group.configHash(), observed, previous)) {
@@ -67,7 +77,8 @@ public final class RollingUpdates {
         }
         Instant now = clock.instant();
         RollingUpdater.Decision d = RollingUpdater.decide(new RollingUpdater.Input(group.update(),
-                group.allocation(), group.configHash(), observed, health, previous, pause, now, healthySince.get(id)));
+                group.allocation(), group.configHash(), observed, health, previous, pause, now, healthySince.get(id),
+                crashLoop));
         if (!d.replace().isEmpty() || !d.waiting().healthy()) {
             healthySince.remove(id);
         } else {
@@ -75,7 +86,7 @@ public final class RollingUpdates {
         }
         List<InstanceDescription> remaining = observed.stream().filter(o -> !d.replace().contains(o)).toList();
         Allocation size = group.allocation().isPets() ? group.allocation() : Allocation.ofSize(d.effectiveSize());
-        Plan plan = Planner.plan(size, group.configHash(), remaining).plus(d.replace().stream()
+        Plan plan = Planner.plan(size, group.configHash(), remaining, batch).plus(d.replace().stream()
                 .map(r -> new Plan.Destroy(r, "rolling update to " + group.configHash(), group.update().skipDrain()
                         ? Plan.Cause.ROLLING_UPDATE_UNDRAINED : Plan.Cause.ROLLING_UPDATE))
                 .toList());
@@ -86,17 +97,26 @@ public final class RollingUpdates {
         return new Pass(plan, d);
     }
 
-    /** The batch failed: roll back when the policy says so (once per config), otherwise pause the update. */
-    public void fail(GroupDefinition group, String failure, LeaderTerm term) {
+    /**
+     * The batch failed: roll back when the policy says so (once per config), otherwise pause the update. Returns
+     * what was rolled back, if it was.
+     */
+    public Optional<GroupStatus.RolledBack> fail(GroupDefinition group, String failure, LeaderTerm term) {
         if (group.update().onFailure() == UpdatePolicy.OnFailure.ROLLBACK && !rolledBackTo.contains(group.configHash())) {
             try {
-                writes.rollBackFailedUpdate(group, failure, term).ifPresent(e -> rolledBackTo.add(e.configSha()));
-                return;
+                Optional<GroupWrites.Restored> r = writes.rollBackFailedUpdate(group, failure, term);
+                if (r.isPresent()) {
+                    rolledBackTo.add(r.get().entry().configSha());
+                    return Optional.of(new GroupStatus.RolledBack(group.revision(), group.configHash(), failure,
+                            r.get().revision(), clock.instant().toString()));
+                }
+                return Optional.empty();
             } catch (WriteException e) {
                 failure = failure + " (" + e.getMessage() + ")";
             }
         }
         writes.pauseFailedUpdate(group, failure, term);
+        return Optional.empty();
     }
 
     private Map<String, Health> health(GroupDefinition group, List<InstanceDescription> gated, LeaderTerm term) {

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the spec keys say, kept current by watches (specs, free markers, pause markers). Specs are parsed once per
@@ -24,6 +26,8 @@ import java.util.function.Consumer;
  * group plugin ({@link GroupRouting}) is kept as a {@link DelegatedGroup}.
  */
 public final class SpecCache {
+
+    private static final Logger log = LoggerFactory.getLogger(SpecCache.class);
 
     /**
      * The state of one group's spec key. {@code definition} is null when the spec is invalid, deleted or delegated.
@@ -39,6 +43,8 @@ public final class SpecCache {
     private final Map<String, String> free = new ConcurrentHashMap<>();
     private final Map<String, String> paused = new ConcurrentHashMap<>();
     private final Consumer<String> onChange;
+    private final long maxInstances;
+    private final Set<String> ignored = ConcurrentHashMap.newKeySet();
     private volatile boolean specsSynced;
     private volatile boolean freeSynced;
     private volatile boolean pausedSynced;
@@ -48,9 +54,15 @@ public final class SpecCache {
     }
 
     public SpecCache(Keys keys, GroupRouting routing, Consumer<String> onChange) {
+        this(keys, routing, onChange, SpecValidator.DEFAULT_MAX_INSTANCES);
+    }
+
+    /** @param maxInstances the most instances a group may ask for: a spec asking more is an error, untouched */
+    public SpecCache(Keys keys, GroupRouting routing, Consumer<String> onChange, long maxInstances) {
         this.keys = keys;
         this.routing = routing;
         this.onChange = onChange;
+        this.maxInstances = maxInstances;
     }
 
     public Entry get(String id) {
@@ -88,6 +100,7 @@ public final class SpecCache {
             public void onEvent(WatchEvent event) {
                 String id = Keys.idUnder(keys.groups(), event.key());
                 if (id == null) {
+                    ignore(event.key(), event.type() == WatchEvent.Type.PUT);
                     return;
                 }
                 if (event.type() == WatchEvent.Type.PUT) {
@@ -101,9 +114,13 @@ public final class SpecCache {
             @Override
             public void onResync(Listing snapshot) {
                 Set<String> present = new HashSet<>();
+                Set<String> ignoredNow = new HashSet<>();
                 for (KeyValue kv : snapshot.kvs()) {
                     String id = Keys.idUnder(keys.groups(), kv.key());
-                    if (id != null) {
+                    if (id == null) {
+                        ignoredNow.add(kv.key());
+                        ignore(kv.key(), true);
+                    } else {
                         present.add(id);
                         Entry old = entries.get(id);
                         if (old == null || old.revision() != kv.modRevision() || old.deleted()) {
@@ -116,6 +133,7 @@ public final class SpecCache {
                         delete(e.id(), snapshot.revision());
                     }
                 }
+                ignored.retainAll(ignoredNow);
                 specsSynced = true;
                 entries.keySet().forEach(onChange);
             }
@@ -168,17 +186,28 @@ public final class SpecCache {
         };
     }
 
+    /** Keys under the groups prefix that name no group: said once each in the log (and by {@code group ls}). */
+    private void ignore(String key, boolean present) {
+        if (!present) {
+            ignored.remove(key);
+        } else if (ignored.add(key)) {
+            log.warn("ignoring key {}: {}", key, Keys.whyIgnored(keys.groups(), key));
+        }
+    }
+
     private void put(String id, KeyValue kv) {
         Entry old = entries.get(id);
         GroupDefinition lastValid = old == null ? null : old.lastValid();
         try {
             SpecValidator.checkSize(kv.valueSize());
+            SpecValidator.checkUtf8(kv.malformedUtf8());
             DelegatedGroup delegated = routing.parse(id, kv.value(), kv.modRevision());
             if (delegated != null) {
                 entries.put(id, new Entry(id, kv.modRevision(), null, null, lastValid, false, delegated));
                 return;
             }
             GroupDefinition def = SpecValidator.parse(id, kv.value(), kv.modRevision());
+            SpecValidator.checkCeiling(def, maxInstances);
             entries.put(id, new Entry(id, kv.modRevision(), def, null, def, false, null));
         } catch (SpecException e) {
             entries.put(id, new Entry(id, kv.modRevision(), null, e.getMessage(), lastValid, false, null));

@@ -3,6 +3,7 @@ package io.infrakit.operator.election;
 import io.infrakit.store.Txn;
 import io.infrakit.store.election.Election;
 import io.infrakit.store.election.LeaderKey;
+import java.util.function.Consumer;
 
 /**
  * A leader term backed by an etcd election key. Active while the election still holds this key and the lease is
@@ -14,12 +15,15 @@ final class EtcdLeaderTerm implements LeaderTerm {
     private final Election election;
     private final LeaderKey key;
     private final long marginNanos;
+    private final Consumer<String> resign;
     private volatile boolean ended;
 
-    EtcdLeaderTerm(Election election, LeaderKey key, long marginNanos) {
+    /** @param resign gives up the leadership this term belongs to (the replica resigns and campaigns again) */
+    EtcdLeaderTerm(Election election, LeaderKey key, long marginNanos, Consumer<String> resign) {
         this.election = election;
         this.key = key;
         this.marginNanos = marginNanos;
+        this.resign = resign;
     }
 
     @Override
@@ -39,8 +43,23 @@ final class EtcdLeaderTerm implements LeaderTerm {
         ended = true;
     }
 
+    @Override
+    public boolean relinquish(String reason) {
+        if (!isActive()) {
+            return true; // over already: the replica stands down and campaigns by itself
+        }
+        end();
+        resign.accept(reason);
+        return true;
+    }
+
     LeaderKey key() {
         return key;
+    }
+
+    @Override
+    public long token() {
+        return key.createRevision();
     }
 
     @Override

@@ -19,8 +19,26 @@ public interface LeaderTerm {
         }
     }
 
+    /**
+     * This term's fencing token for plugins: a number that grows from each leader to the next (the election key's
+     * create revision: the next leader's key is always younger). 0 for a term without an election: plugins do not
+     * fence its calls.
+     */
+    default long token() {
+        return 0;
+    }
+
     /** The transaction with a guard that fails it unless this term's leader key still exists unchanged. */
     Txn fence(Txn txn);
+
+    /**
+     * Gives the term up because the work for it failed in a way that may have left it unsound (an {@code Error} in
+     * a worker): the replica resigns and campaigns again, so another replica, or this one afresh, leads. Returns
+     * whether it will; false for a term without an election, whose holder restarts its work itself.
+     */
+    default boolean relinquish(String reason) {
+        return false;
+    }
 
     /** A term that never ends and fences nothing: a controller run without an election (tests, benchmarks). */
     static LeaderTerm standalone() {

@@ -50,8 +50,11 @@ public final class Replica implements AutoCloseable {
                 new ElectionListener() {
                     @Override
                     public void onElected(LeaderKey key) {
-                        EtcdLeaderTerm t = new EtcdLeaderTerm(election(), key, marginNanos);
-                        term = t;
+                        EtcdLeaderTerm t = new EtcdLeaderTerm(election(), key, marginNanos,
+                                Replica.this::relinquish);
+                        synchronized (Replica.this) {
+                            term = t;
+                        }
                         transitions.execute(() -> lead(t));
                     }
 
@@ -61,7 +64,7 @@ public final class Replica implements AutoCloseable {
                         if (t != null) {
                             t.end(); // stop acting at once; the workers see it before their next step
                         }
-                        transitions.execute(() -> standDown(reason));
+                        transitions.execute(() -> standDown(t, reason));
                     }
                 });
     }
@@ -106,10 +109,24 @@ public final class Replica implements AutoCloseable {
         onTransition.run();
     }
 
-    private void standDown(String reason) {
-        boolean was = work.isLeading() || term != null;
+    /** Gives up leading (its work asked): resigns, so a standby takes over, and campaigns again at the back. */
+    private void relinquish(String reason) {
+        transitions.execute(() -> {
+            log.warn("LEADERSHIP given up: {} resigns ({}) and campaigns again", identity.id(), reason);
+            election.resign();
+            election.campaign();
+        });
+    }
+
+    /** {@code ended}: the term demoted; a term won again meanwhile (resigned, then elected at once) stays. */
+    private void standDown(EtcdLeaderTerm ended, String reason) {
+        boolean was = work.isLeading() || ended != null;
         work.standDown();
-        term = null;
+        synchronized (this) {
+            if (term == ended) {
+                term = null;
+            }
+        }
         if (was) {
             log.info("LEADERSHIP lost: {} stopped acting ({})", identity.id(), reason);
         }

@@ -22,8 +22,9 @@ public final class StatusEvents {
         String id = after.id();
         if (before == null || before.state() != after.state()) {
             out.add(Event.of(now, id, EventKind.STATE, null, CONTROLLER, (before == null ? ""
-                    : before.state() + " → ") + after.state() + ", " + after.observed() + " of " + after.desired()
-                    + " instances" + (after.outOfDate() > 0 ? ", " + after.outOfDate() + " out of date" : "")));
+                    : before.state() + " → ") + after.state() + ", "
+                    + (after.observed() == null ? "?" : after.observed()) + " of " + after.desired() + " instances"
+                    + (after.outOfDate() > 0 ? ", " + after.outOfDate() + " out of date" : "")));
         }
         String error = after.error() == null ? null : after.error().message();
         String was = before == null || before.error() == null ? null : before.error().message();

@@ -1,5 +1,6 @@
 package io.infrakit.operator.group;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -18,16 +19,21 @@ import java.util.Optional;
  * ({@link #builder}, {@link #toBuilder}). It holds no timestamps that change on every pass, so an unchanged group
  * writes nothing. {@code Converged} is derived from the state.
  *
- * <p>Fields: {@code desired} and {@code observed} instances; {@code outOfDate} instances whose config differs from
- * the spec's (a rolling update replaces them); {@code specRevision} the etcd mod revision of the spec this status
- * reflects; {@code instancePlugin} the group's instance plugin (lets a restarted leader clean up a group deleted
- * while no leader ran); {@code groupPlugin} the group plugin that holds a delegated group (its spec names it; its
+ * <p>Fields: {@code desired} and {@code observed} instances ({@code observed} null when the instance plugin could
+ * not be asked: unknown, never an old count); {@code outOfDate} instances whose config differs from the spec's (a
+ * rolling update replaces them); {@code specRevision} the etcd mod revision of the spec this status reflects;
+ * {@code instancePlugin} the group's instance plugin (lets a restarted leader clean up a group deleted while no
+ * leader ran); {@code groupPlugin} the group plugin that holds a delegated group (its spec names it; its
  * {@code DescribeGroup} gives the instances and whether it converged; {@code desired} is then unknown, 0);
- * {@code update} the rolling update, once the group has had one; {@code error} the last error;
- * {@code notes} what the group's flavor did on its own lately (a swarm manager it removed), oldest first.
+ * {@code update} the rolling update, once the group has had one; {@code crashLoop} the brake on replacements while
+ * instances vanish soon after they are made; {@code rolledBack} the update that failed and was rolled back (kept
+ * until the next commit); {@code error} the last error; {@code notes} what the group's flavor did on its own lately
+ * (a swarm manager it removed), oldest first; {@code warnings} what is odd about the spec though it is served
+ * (keys nothing reads, most often typos).
  */
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
-        "InstancePlugin", "GroupPlugin", "Update", "Error", "Notes"})
+        "InstancePlugin", "GroupPlugin", "Update", "CrashLoop", "RolledBack", "Error", "Notes",
+        "Warnings"})
 @JsonDeserialize(builder = GroupStatus.Builder.class)
 public final class GroupStatus {
 
@@ -42,18 +48,47 @@ public final class GroupStatus {
         }
     }
 
+    /**
+     * Replacements held back: instances vanished soon after their Provision, {@code restarts} times in a row.
+     *
+     * @param nextAttempt when the next replacement is made; null while a failed update holds them (resume or commit)
+     * @param reason      the last quick exit: which instance, how soon after it was made
+     */
+    @JsonPropertyOrder({"Restarts", "NextAttempt", "Reason"})
+    public record CrashLoop(@JsonProperty("Restarts") long restarts, @JsonProperty("NextAttempt") String nextAttempt,
+                            @JsonProperty("Reason") String reason) {
+    }
+
+    /**
+     * A rolling update that failed and was rolled back by its policy ({@code OnFailure: rollback}).
+     *
+     * @param failedRevision the spec revision whose update failed
+     * @param targetSha      the config it was rolling to
+     * @param reason         why it failed (the failing instance, when one was)
+     * @param revision       the spec revision the rollback wrote (the status keeps this record while it is current)
+     * @param since          when it was rolled back
+     */
+    @JsonPropertyOrder({"FailedRevision", "TargetSHA", "Reason", "Revision", "Since"})
+    public record RolledBack(@JsonProperty("FailedRevision") long failedRevision,
+                             @JsonProperty("TargetSHA") String targetSha, @JsonProperty("Reason") String reason,
+                             @JsonProperty("Revision") long revision, @JsonProperty("Since") String since) {
+    }
+
     private final String id;
     private final GroupState state;
     private final long desired;
-    private final long observed;
+    private final Long observed;
     private final long outOfDate;
     private final String configSha;
     private final long specRevision;
     private final String instancePlugin;
     private final String groupPlugin;
     private final UpdateProgress update;
+    private final CrashLoop crashLoop;
+    private final RolledBack rolledBack;
     private final LastError error;
     private final List<String> notes;
+    private final List<String> warnings;
 
     private GroupStatus(Builder b) {
         this.id = Objects.requireNonNull(b.id, "id");
@@ -66,8 +101,11 @@ public final class GroupStatus {
         this.instancePlugin = b.instancePlugin;
         this.groupPlugin = b.groupPlugin;
         this.update = b.update;
+        this.crashLoop = b.crashLoop;
+        this.rolledBack = b.rolledBack;
         this.error = b.error;
         this.notes = b.notes == null ? List.of() : List.copyOf(b.notes);
+        this.warnings = b.warnings == null ? List.of() : List.copyOf(b.warnings);
     }
 
     public static Builder builder(String id) {
@@ -75,9 +113,10 @@ public final class GroupStatus {
     }
 
     public Builder toBuilder() {
-        return builder(id).state(state).desired(desired).observed(observed).outOfDate(outOfDate).configSha(configSha)
-                .specRevision(specRevision).instancePlugin(instancePlugin).groupPlugin(groupPlugin).update(update)
-                .error(error).notes(notes);
+        return builder(id).state(state).desired(desired).observedOrNull(observed).outOfDate(outOfDate)
+                .configSha(configSha).specRevision(specRevision).instancePlugin(instancePlugin)
+                .groupPlugin(groupPlugin).update(update).crashLoop(crashLoop).rolledBack(rolledBack).error(error)
+                .notes(notes).warnings(warnings);
     }
 
     @JsonProperty("ID")
@@ -90,8 +129,9 @@ public final class GroupStatus {
         return desired;
     }
 
+    /** Instances the plugin listed; null when it could not be asked (unknown). */
     @JsonProperty("Observed")
-    public long observed() {
+    public Long observed() {
         return observed;
     }
 
@@ -137,16 +177,65 @@ public final class GroupStatus {
         return update;
     }
 
+    @JsonProperty("CrashLoop")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public CrashLoop crashLoop() {
+        return crashLoop;
+    }
+
+    @JsonProperty("RolledBack")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public RolledBack rolledBack() {
+        return rolledBack;
+    }
+
     @JsonProperty("Error")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public LastError error() {
         return error;
     }
 
+    /**
+     * What needs attention, in one line (the {@code ERROR} column of {@code group ls}): the error, else the failed
+     * update, the crash loop or the rollback; null when nothing does.
+     */
+    @JsonIgnore
+    public String problem() {
+        if (error != null) {
+            return error.message();
+        }
+        if (update != null && update.state() == UpdateState.FAILED) {
+            return "update failed: " + update.reason();
+        }
+        if (crashLoop != null) {
+            return "crash loop: " + crashLoop.reason() + "; " + crashLoop.restarts() + " restarts, "
+                    + (crashLoop.nextAttempt() == null ? "held until the update is resumed or a spec committed"
+                    : "next attempt at " + crashLoop.nextAttempt());
+        }
+        if (rolledBack != null) {
+            return "update to " + rolledBack.targetSha() + " (revision " + rolledBack.failedRevision()
+                    + ") rolled back: " + rolledBack.reason();
+        }
+        return null;
+    }
+
+    /** What needs attention, else the spec's warnings, in one line; null when there is nothing to say. */
+    @JsonIgnore
+    public String attention() {
+        String problem = problem();
+        return problem != null || warnings.isEmpty() ? problem : "warning: " + String.join("; ", warnings);
+    }
+
     @JsonProperty("Notes")
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public List<String> notes() {
         return notes;
+    }
+
+    @JsonProperty("Warnings")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The JSON stored at {@code <prefix>/status/<ID>}. */
@@ -166,23 +255,26 @@ public final class GroupStatus {
     @Override
     public boolean equals(Object o) {
         return o instanceof GroupStatus s && id.equals(s.id) && state == s.state && desired == s.desired
-                && observed == s.observed && outOfDate == s.outOfDate && Objects.equals(configSha, s.configSha)
-                && specRevision == s.specRevision && Objects.equals(instancePlugin, s.instancePlugin)
-                && Objects.equals(groupPlugin, s.groupPlugin)
-                && Objects.equals(update, s.update) && Objects.equals(error, s.error) && notes.equals(s.notes);
+                && Objects.equals(observed, s.observed) && outOfDate == s.outOfDate
+                && Objects.equals(configSha, s.configSha) && specRevision == s.specRevision
+                && Objects.equals(instancePlugin, s.instancePlugin) && Objects.equals(groupPlugin, s.groupPlugin)
+                && Objects.equals(update, s.update) && Objects.equals(crashLoop, s.crashLoop)
+                && Objects.equals(rolledBack, s.rolledBack) && Objects.equals(error, s.error) && notes.equals(s.notes)
+                && warnings.equals(s.warnings);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(id, state, desired, observed, outOfDate, configSha, specRevision, instancePlugin,
-                groupPlugin, update, error, notes);
+                groupPlugin, update, crashLoop, rolledBack, error, notes, warnings);
     }
 
     @Override
     public String toString() {
-        return "GroupStatus[" + id + " " + state + " " + observed + "/" + desired + ", outOfDate " + outOfDate
-                + ", revision " + specRevision + (groupPlugin == null ? "" : ", group plugin " + groupPlugin)
-                + (update == null ? "" : ", " + update)
+        return "GroupStatus[" + id + " " + state + " " + (observed == null ? "?" : observed) + "/" + desired
+                + ", outOfDate " + outOfDate + ", revision " + specRevision
+                + (groupPlugin == null ? "" : ", group plugin " + groupPlugin) + (update == null ? "" : ", " + update)
+                + (crashLoop == null ? "" : ", " + crashLoop) + (rolledBack == null ? "" : ", " + rolledBack)
                 + (error == null ? "" : ", error " + error.message()) + "]";
     }
 
@@ -193,15 +285,18 @@ public final class GroupStatus {
         private String id;
         private GroupState state;
         private long desired;
-        private long observed;
+        private Long observed;
         private long outOfDate;
         private String configSha;
         private long specRevision;
         private String instancePlugin;
         private String groupPlugin;
         private UpdateProgress update;
+        private CrashLoop crashLoop;
+        private RolledBack rolledBack;
         private LastError error;
         private List<String> notes;
+        private List<String> warnings;
 
         private Builder() {
         }
@@ -224,8 +319,20 @@ public final class GroupStatus {
             return this;
         }
 
-        @JsonProperty("Observed")
+        @JsonIgnore // the stored key is read by observedOrNull, which takes null (unknown) too
         public Builder observed(long v) {
+            observed = v;
+            return this;
+        }
+
+        /** The plugin could not be asked: how many instances exist is unknown (not the last count). */
+        public Builder observedUnknown() {
+            observed = null;
+            return this;
+        }
+
+        @JsonProperty("Observed")
+        private Builder observedOrNull(Long v) {
             observed = v;
             return this;
         }
@@ -266,15 +373,50 @@ public final class GroupStatus {
             return this;
         }
 
+        @JsonProperty("CrashLoop")
+        public Builder crashLoop(CrashLoop v) {
+            crashLoop = v;
+            return this;
+        }
+
+        @JsonProperty("RolledBack")
+        public Builder rolledBack(RolledBack v) {
+            rolledBack = v;
+            return this;
+        }
+
         @JsonProperty("Error")
         public Builder error(LastError v) {
             error = v;
             return this;
         }
 
+        /**
+         * The state of a group served normally, from the fields set: a failed update, a crash loop or a rollback
+         * first; then converged when all is as the spec says, else converging.
+         */
+        public Builder serving() {
+            if (update != null && update.state() == UpdateState.FAILED) {
+                state = GroupState.FAILED;
+            } else if (crashLoop != null) {
+                state = GroupState.CRASH_LOOPING;
+            } else if (rolledBack != null) {
+                state = GroupState.ROLLED_BACK;
+            } else {
+                state = GroupState.serving(desired, observed == null ? -1 : observed, outOfDate, update);
+            }
+            return this;
+        }
+
         @JsonProperty("Notes")
         public Builder notes(List<String> v) {
             notes = v;
+            return this;
+        }
+
+        @JsonProperty("Warnings")
+        public Builder warnings(List<String> v) {
+            warnings = v;
             return this;
         }
 

@@ -23,15 +23,30 @@ public final class Planner {
     }
 
     public static Plan plan(Allocation allocation, String configHash, List<InstanceDescription> observed) {
-        return allocation.isPets() ? pets(allocation.logicalIds(), configHash, observed)
-                : cattle(allocation.size(), configHash, observed);
+        return plan(allocation, configHash, observed, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The plan, with at most {@code maxCreates} creates: a group grows batch by batch (the next pass plans the
+     * next), so no Size makes a plan, or the memory it takes, larger than that.
+     */
+    public static Plan plan(Allocation allocation, String configHash, List<InstanceDescription> observed,
+                            int maxCreates) {
+        Plan p = allocation.isPets() ? pets(allocation.logicalIds(), configHash, observed)
+                : cattle(allocation.size(), configHash, observed, maxCreates);
+        return p.creates().size() <= maxCreates ? p
+                : new Plan(p.creates().subList(0, maxCreates), p.destroys(), p.outOfDate());
     }
 
     /** Cattle: exactly {@code size} instances. Scaling down removes out-of-date instances first, then by ID. */
     static Plan cattle(long size, String configHash, List<InstanceDescription> observed) {
+        return cattle(size, configHash, observed, Integer.MAX_VALUE);
+    }
+
+    private static Plan cattle(long size, String configHash, List<InstanceDescription> observed, int maxCreates) {
         List<Plan.Create> creates = new ArrayList<>();
         List<Plan.Destroy> destroys = new ArrayList<>();
-        for (long i = observed.size(); i < size; i++) {
+        for (long i = observed.size(); i < size && creates.size() < maxCreates; i++) {
             creates.add(new Plan.Create(null));
         }
         long extra = observed.size() - size;

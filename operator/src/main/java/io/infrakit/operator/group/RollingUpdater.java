@@ -23,12 +23,16 @@ public final class RollingUpdater {
     /**
      * What the reconcile must know. {@code health} holds every instance whose health matters (see
      * {@link #needsHealth}); {@code pause} is the group's pause marker (null: not paused); {@code healthySince} when
-     * every instance that matters was last seen healthy without a break (null: not now).
+     * every instance that matters was last seen healthy without a break (null: not now); {@code crashLoop} the
+     * group's replacements vanishing soon after they are made (null: they do not).
      */
     public record Input(UpdatePolicy policy, Allocation allocation, String targetSha,
                         List<InstanceDescription> observed, Map<String, Health> health, UpdateProgress previous,
-                        PauseMarker pause, Instant now, Instant healthySince) {
+                        PauseMarker pause, Instant now, Instant healthySince, GroupStatus.CrashLoop crashLoop) {
     }
+
+    /** Quick exits in a row that fail an update at once (one only holds the next batch back). */
+    public static final int CRASH_LOOP_FAILS_AFTER = 2;
 
     /** What the update waits for after this pass: whether to look again soon, and whether all is healthy now. */
     public enum Wait {
@@ -139,6 +143,16 @@ public final class RollingUpdater {
         String awaited = notHealthy != null ? notHealthy : missing > 0 ? missing + " new instances" : null;
         String waiting = notHealthy != null ? "waiting for " + notHealthy + " to become healthy"
                 : missing > 0 ? "waiting for " + missing + " new instances" : null;
+        // New instances that vanish soon after they are made: no next batch; twice in a row is a failure, at once
+        // (no need to wait for the health deadline).
+        if (unhealthy == null && in.crashLoop() != null) {
+            if (in.crashLoop().restarts() >= CRASH_LOOP_FAILS_AFTER) {
+                unhealthy = "crash loop: " + in.crashLoop().reason();
+            } else {
+                awaited = "crash loop";
+                waiting = "waiting: crash loop: " + in.crashLoop().reason();
+            }
+        }
         Instant started = prev.batchStarted() == null ? null : Instant.parse(prev.batchStarted());
         if (unhealthy == null && awaited != null && started != null
                 && in.now().isAfter(started.plus(policy.healthDeadline()))) {

@@ -23,6 +23,12 @@ public final class SpecValidator {
     /** Specs above this size are refused: etcd's default request limit is 1.5 MiB and a spec is not a data store. */
     public static final int MAX_SPEC_BYTES = 1 << 20;
 
+    /**
+     * Instances one group may ask for unless the operator is told otherwise ({@code infrakit up --max-instances}):
+     * a spec asking for more is refused, so a typo of a few zeros costs nothing.
+     */
+    public static final long DEFAULT_MAX_INSTANCES = 10_000;
+
     /** A group ID is one etcd key segment and a tag value: printable, no slash, no spaces. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,252}");
 
@@ -89,6 +95,29 @@ public final class SpecValidator {
     public static void checkSize(int bytes) throws SpecException {
         if (bytes > MAX_SPEC_BYTES) {
             throw new SpecException("Spec is " + bytes + " bytes, over the limit of " + MAX_SPEC_BYTES + " (1 MiB)");
+        }
+    }
+
+    /**
+     * Refuses a spec whose byte at {@code malformedAt} is not UTF-8 (-1: all are): decoding it would put replacement
+     * characters in its place, and the group's config hash would then depend on a lossy decoding.
+     */
+    public static void checkUtf8(int malformedAt) throws SpecException {
+        if (malformedAt >= 0) {
+            throw new SpecException("Spec is not valid UTF-8 (byte " + malformedAt + " is not): save it as UTF-8;"
+                    + " nothing is done with it meanwhile");
+        }
+    }
+
+    /**
+     * Refuses a group that asks for more than {@code maxInstances} instances (its Size, or its logical IDs).
+     * Separate from {@link #parse}: what a spec may ask is the operator's setting, and reading a stored spec never
+     * depends on it.
+     */
+    public static void checkCeiling(GroupDefinition group, long maxInstances) throws SpecException {
+        if (group.desired() > maxInstances) {
+            throw new SpecException("Allocation asks for " + group.desired() + " instances, over the ceiling of "
+                    + maxInstances + " per group (infrakit up --max-instances, env INFRAKIT_MAX_INSTANCES)");
         }
     }
 

@@ -64,6 +64,17 @@ public final class SyncAnnotations {
         return Json.write(out);
     }
 
+    /** A stored value without sync's annotations (the user's stay): the group no longer belongs to a source. */
+    public static String withoutSync(String value) {
+        ObjectNode out = (ObjectNode) Json.parse(value);
+        Map<String, String> user = own(read(out), false);
+        out.remove(FIELD);
+        if (!user.isEmpty()) {
+            out.set(FIELD, Json.toTree(user));
+        }
+        return Json.write(out);
+    }
+
     /** Splits annotations into sync's own ({@code infrakit.sync/*}) and the user's. */
     public static Map<String, String> own(Map<String, String> all, boolean sync) {
         Map<String, String> out = new TreeMap<>();

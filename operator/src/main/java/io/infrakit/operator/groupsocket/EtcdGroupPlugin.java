@@ -5,6 +5,7 @@ import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.SpecException;
+import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
@@ -67,27 +68,32 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
     /** @param routing which specs name another group plugin: the names of this operator's own */
     public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader,
                            GroupRouting routing) {
-        this(store, keys, plugins, Admission.none(), leader, Clock.systemUTC(), routing);
+        this(store, keys, plugins, Admission.none(), leader, routing, SpecValidator.DEFAULT_MAX_INSTANCES);
     }
 
-    /** @param admission the policy a committed spec must pass, as the controller applies it */
+    /**
+     * @param admission    the policy a committed spec must pass, as the controller applies it
+     * @param maxInstances a committed spec asking for more instances than this is refused
+     */
     public EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader,
-                           GroupRouting routing) {
-        this(store, keys, plugins, admission, leader, Clock.systemUTC(), routing);
+                           GroupRouting routing, long maxInstances) {
+        this(store, keys, plugins, admission, leader, Clock.systemUTC(), routing, maxInstances);
     }
 
     EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, BooleanSupplier leader, Clock clock) {
-        this(store, keys, plugins, Admission.none(), leader, clock, GroupRouting.DEFAULT);
+        this(store, keys, plugins, Admission.none(), leader, clock, GroupRouting.DEFAULT,
+                SpecValidator.DEFAULT_MAX_INSTANCES);
     }
 
     EtcdGroupPlugin(Store store, Keys keys, PluginLookup plugins, Admission admission, BooleanSupplier leader,
-                    Clock clock, GroupRouting routing) {
+                    Clock clock, GroupRouting routing, long maxInstances) {
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
         this.routing = Objects.requireNonNull(routing, "routing");
-        this.writes = new GroupWrites(store, keys, plugins, clock, routing).admitting(admission);
+        this.writes = new GroupWrites(store, keys, plugins, clock, new EventStore(store, keys).directSink(), routing,
+                maxInstances).admitting(admission);
     }
 
     /** Commits through the group write path, as {@code infrakit group commit} does. */

@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * The HTTP endpoint of one {@code infrakit up} replica: its metrics, {@code /healthz} (the process answers and
- * etcd answers a get within {@link #ETCD_DEADLINE}) and {@code /readyz} (the spec watch has its first listing, and
+ * The HTTP endpoint of one {@code infrakit up} replica: its metrics, {@code /healthz} (the process answers, etcd
+ * answers a get within {@link #ETCD_DEADLINE}, and the leader's workers make progress) and {@code /readyz} (the spec watch has its first listing, and
  * the replica campaigns: it leads or is a warm standby).
  */
 public final class OperatorEndpoint implements AutoCloseable {
@@ -48,7 +48,8 @@ public final class OperatorEndpoint implements AutoCloseable {
         EtcdProbe probe = new EtcdProbe(store, keys.prefix() + "/healthz", ETCD_DEADLINE);
         List<Check> health = List.of(
                 new Check("ping", () -> null),
-                new Check("etcd", probe::check));
+                new Check("etcd", probe::check),
+                new Check("workers", controller::workersProblem));
         List<Check> ready = List.of(
                 Check.when("spec-watch", controller::isSynced, "the spec watch has not listed the groups yet"),
                 new Check("election", () -> !campaigning.getAsBoolean() ? "not campaigning (starting or stopping)"

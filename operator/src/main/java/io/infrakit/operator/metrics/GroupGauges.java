@@ -11,10 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Per-group gauges: {@code infrakit_group_instances{group,kind=desired|observed}} and
- * {@code infrakit_group_update_done/total{group}}. A group's gauges go away with its status (deleted group).
+ * Per-group gauges: {@code infrakit_group_instances{group,kind=desired|observed}} (observed NaN while the plugin
+ * cannot be asked), {@code infrakit_group_update_done/total{group}} and {@code infrakit_group_crash_loop_restarts}
+ * (quick exits in a row while a crash loop's brake holds replacements back, else 0). A group's gauges go away with
+ * its status (deleted or forgotten group).
  */
 final class GroupGauges {
+
+    /** An observed count nobody knows (the plugin could not be asked): the gauge reads NaN. */
+    private static final long UNKNOWN = Long.MIN_VALUE;
 
     private final MeterRegistry registry;
     private final Map<String, Values> groups = new ConcurrentHashMap<>();
@@ -33,7 +38,8 @@ final class GroupGauges {
         }
         Values v = groups.computeIfAbsent(id, this::register);
         v.desired.set(status.desired());
-        v.observed.set(status.observed());
+        v.observed.set(status.observed() == null ? UNKNOWN : status.observed());
+        v.crashLoop.set(status.crashLoop() == null ? 0 : status.crashLoop().restarts());
         UpdateProgress u = status.update();
         v.updateDone.set(u == null ? 0 : u.done());
         v.updateTotal.set(u == null ? 0 : u.total());
@@ -50,6 +56,7 @@ final class GroupGauges {
         AtomicLong observed = new AtomicLong();
         AtomicLong done = new AtomicLong();
         AtomicLong total = new AtomicLong();
+        AtomicLong crashLoop = new AtomicLong();
         List<Meter> meters = List.of(
                 gauge("infrakit_group_instances", "Instances of the group, as of its last reconcile", id, desired,
                         "desired"),
@@ -58,12 +65,15 @@ final class GroupGauges {
                 gauge("infrakit_group_update_done", "Instances at the target config in the group's rolling update",
                         id, done, null),
                 gauge("infrakit_group_update_total", "Instances the group's rolling update brings to the target",
-                        id, total, null));
-        return new Values(desired, observed, done, total, meters);
+                        id, total, null),
+                gauge("infrakit_group_crash_loop_restarts", "Quick exits in a row while the group's replacements are"
+                        + " held back as a crash loop (0: none)", id, crashLoop, null));
+        return new Values(desired, observed, done, total, crashLoop, meters);
     }
 
     private Meter gauge(String name, String description, String group, AtomicLong value, String kind) {
-        Gauge.Builder<AtomicLong> b = Gauge.builder(name, value, AtomicLong::get).strongReference(true)
+        Gauge.Builder<AtomicLong> b = Gauge.builder(name, value, v -> v.get() == UNKNOWN ? Double.NaN : v.get())
+                .strongReference(true)
                 .description(description).tag("group", group);
         if (kind != null) {
             b.tag("kind", kind);
@@ -72,6 +82,6 @@ final class GroupGauges {
     }
 
     private record Values(AtomicLong desired, AtomicLong observed, AtomicLong updateDone, AtomicLong updateTotal,
-                          List<Meter> meters) {
+                          AtomicLong crashLoop, List<Meter> meters) {
     }
 }

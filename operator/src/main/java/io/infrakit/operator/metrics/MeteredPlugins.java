@@ -2,6 +2,7 @@ package io.infrakit.operator.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.PluginLookup;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.GroupDescription;
@@ -50,6 +51,11 @@ final class MeteredPlugins implements PluginLookup {
         }
 
         @Override
+        public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+            return plugin.unknownKeys(properties); // in-process, no wire call: nothing to time
+        }
+
+        @Override
         public String provision(InstanceSpec spec) {
             return meters.time(name, "Instance.Provision", () -> plugin.provision(spec));
         }
@@ -73,6 +79,11 @@ final class MeteredPlugins implements PluginLookup {
         public AutoCloseable onChange(Runnable listener) {
             return plugin.onChange(listener);
         }
+
+        @Override
+        public InstancePlugin fenced(long term) {
+            return new Instance(plugin.fenced(term), name, meters);
+        }
     }
 
     private record Flavor(FlavorPlugin plugin, String name, PluginCallMeters meters) implements FlavorPlugin {
@@ -80,6 +91,11 @@ final class MeteredPlugins implements PluginLookup {
         @Override
         public void validate(JsonNode properties, Allocation allocation) {
             meters.run(name, "Flavor.Validate", () -> plugin.validate(properties, allocation));
+        }
+
+        @Override
+        public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+            return plugin.unknownKeys(properties);
         }
 
         @Override

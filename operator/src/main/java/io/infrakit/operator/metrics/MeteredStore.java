@@ -12,6 +12,7 @@ import io.infrakit.store.WatchListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,6 +80,11 @@ public final class MeteredStore implements Store {
     @Override
     public String endpoints() {
         return store.endpoints();
+    }
+
+    @Override
+    public List<String> alarms() {
+        return store.alarms();
     }
 
     /** The store this one wraps. */

@@ -22,6 +22,7 @@ import io.infrakit.operator.write.PluginCheck;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.ObjectFields;
+import io.infrakit.store.Utf8;
 import io.infrakit.plugins.spi.GroupSpec;
 import java.io.IOException;
 import java.io.StringReader;
@@ -98,6 +99,15 @@ public final class SpecFiles {
     }
 
     private void file(SourceFile file) {
+        int notUtf8 = Utf8.firstMalformed(file.content());
+        if (notUtf8 >= 0) {
+            try {
+                SpecValidator.checkUtf8(notUtf8);
+            } catch (SpecException e) {
+                problems.add(SyncProblem.at(file.path(), lineAt(file.content(), notUtf8), e.getMessage()));
+                return;
+            }
+        }
         boolean yaml = TreePaths.isYaml(file.path());
         if (yaml && hasAlias(file)) {
             return;
@@ -124,10 +134,21 @@ public final class SpecFiles {
         } catch (JsonProcessingException e) {
             String kind = yaml ? "YAML" : "JSON";
             problems.add(SyncProblem.at(file.path(), line(e.getLocation()), "not valid " + kind + ": "
-                    + firstLine(e.getOriginalMessage())));
+                    + Json.plain(e.getOriginalMessage())));
         } catch (IOException e) {
             problems.add(SyncProblem.at(file.path(), 0, "cannot parse: " + e.getMessage()));
         }
+    }
+
+    /** The line (from 1) of the byte at {@code offset}. */
+    private static int lineAt(byte[] content, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            if (content[i] == '\n') {
+                line++;
+            }
+        }
+        return line;
     }
 
     /**
@@ -237,13 +258,5 @@ public final class SpecFiles {
 
     private static int line(JsonLocation location) {
         return location == null || location.getLineNr() < 1 ? 0 : location.getLineNr();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "malformed";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -65,6 +65,10 @@ public final class GroupWrites {
                          Optional<String> warning) {
     }
 
+    /** The controller's rollback of a failed update: the spec restored and the revision it now has. */
+    public record Restored(SpecHistory.Entry entry, long revision) {
+    }
+
     /** A rollback's outcome: the spec it restored (its old revision and config) and the new revision. */
     public record Rollback(String id, long fromRevision, String configSha, long revision, Optional<String> warning) {
     }
@@ -80,6 +84,7 @@ public final class GroupWrites {
     private final SpecHistory history;
     private final EventSink events;
     private final GroupRouting routing;
+    private final long maxInstances;
 
     /**
      * Writes recorded in the events log at once (a command, the group socket, a sync).
@@ -88,6 +93,12 @@ public final class GroupWrites {
      */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
         this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT);
+    }
+
+    /** @param maxInstances a spec asking for more instances than this is refused */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, long maxInstances) {
+        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT,
+                maxInstances);
     }
 
     /** @param events where each write is reported (the leader's batched, fenced recorder) */
@@ -102,11 +113,18 @@ public final class GroupWrites {
 
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
                        GroupRouting routing) {
-        this(store, keys, plugins, clock, events, routing, Admission.none());
+        this(store, keys, plugins, clock, events, routing, SpecValidator.DEFAULT_MAX_INSTANCES);
+    }
+
+    /** @param maxInstances a spec asking for more instances than this is refused */
+    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
+                       GroupRouting routing, long maxInstances) {
+        this(store, keys, plugins, clock, events, routing, Admission.none(), maxInstances);
     }
 
     private GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
-                        GroupRouting routing, Admission admission) {
+                        GroupRouting routing, Admission admission, long maxInstances) {
+        this.maxInstances = maxInstances;
         this.routing = Objects.requireNonNull(routing, "routing");
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
@@ -122,7 +140,7 @@ public final class GroupWrites {
      * one, every valid spec is written).
      */
     public GroupWrites admitting(Admission admission) {
-        return new GroupWrites(store, keys, plugins, clock, events, routing, admission);
+        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
     }
 
     public Keys keys() {
@@ -230,6 +248,26 @@ public final class GroupWrites {
         return warning;
     }
 
+    /**
+     * Forgets a group whose instances cannot be destroyed (its instance plugin is gone for good): deletes its spec,
+     * status and pause marker, and writes its free marker so no replica tries to destroy them again. Whatever
+     * instances the plugin still has are left as they are, unmanaged. Committing the ID again starts afresh.
+     */
+    public Optional<String> forget(String id, Author who) {
+        Optional<StoredSpec> current = read(id);
+        if (current.isEmpty() && store.get(keys.status(id)).isEmpty()) {
+            throw WriteException.notWatched(id);
+        }
+        Optional<String> warning = ownership(id, current, who);
+        String marker = "{\"Since\":\"" + clock.instant() + "\",\"Reason\":\"forgotten\"}";
+        commit(id, current, Txn.builder().then(Op.delete(keys.group(id))).then(Op.delete(keys.status(id)))
+                .then(Op.delete(keys.pause(id))).then(Op.put(keys.free(id), marker)), null);
+        log.info("{} forgot {}: its instances, if any are left, are no longer managed", who, id);
+        recorded(id, EventKind.FREE, who, "forgotten: spec and status deleted, its instances (if any are left) "
+                + "not destroyed");
+        return warning;
+    }
+
     /** Writes the free marker: the spec stays; no replica acts on the group until it is committed again. */
     public void free(String id, Author who) {
         StoredSpec current = watched(id);
@@ -312,7 +350,7 @@ public final class GroupWrites {
      *
      * @throws WriteException {@link WriteException.Reason#NO_HISTORY} when no previous spec is recorded
      */
-    public Optional<SpecHistory.Entry> rollBackFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
+    public Optional<Restored> rollBackFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
         SpecHistory.Entry prev = SpecHistory.previous(history.entries(group.id()), group.revision(),
                 group.configHash()).orElseThrow(() -> new WriteException(WriteException.Reason.NO_HISTORY,
                 "no previous spec to roll back to"));
@@ -327,7 +365,7 @@ public final class GroupWrites {
             long revision = restore(group.id(), current.get(), prev, Txn.builder(), Author.CONTROLLER, term);
             recorded(group.id(), EventKind.ROLLBACK, Author.CONTROLLER, "rolling update failed (" + failure
                     + "): rolled back to the spec of revision " + prev.revision() + ", now revision " + revision);
-            return Optional.of(prev);
+            return Optional.of(new Restored(prev, revision));
         } catch (WriteException e) {
             log.info("not rolled back: {}", e.getMessage());
             return Optional.empty();
@@ -363,6 +401,7 @@ public final class GroupWrites {
         }
         try {
             GroupDefinition def = SpecValidator.parse(id, json, 0);
+            SpecValidator.checkCeiling(def, maxInstances);
             admission.check(def);
             if (plugins != null) {
                 PluginCheck.check(def, plugins);

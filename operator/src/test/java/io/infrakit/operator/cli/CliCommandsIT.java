@@ -200,6 +200,34 @@ class CliCommandsIT {
     }
 
     @Test
+    void aTypoInASpecIsRefusedWithDidYouMeanUnlessAllowed() throws Exception {
+        Path typo = tmp.resolve("typo.json");
+        Files.writeString(typo, Files.readString(spec("web", 2)).replace("\"Size\"", "\"Sise\"")
+                .replace("\"Init\"", "\"Intt\""));
+        Run refused = infrakit("group", "commit", typo.toString());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("Properties.Allocation.Sise (did you mean Size?)")
+                .contains("Properties.Flavor.Properties.Intt (did you mean Init?)").contains("--allow-unknown-keys");
+        assertThat(store.get(keys.group("web"))).as("nothing written").isEmpty();
+
+        Path extra = tmp.resolve("extra.json");
+        Files.writeString(extra, Files.readString(spec("web", 2)).replace("\"Init\"", "\"Intt\""));
+        Run allowed = infrakit("group", "commit", "--allow-unknown-keys", "-o", "json", extra.toString());
+        assertThat(allowed.code()).as(allowed.err()).isZero();
+        assertThat(allowed.err()).contains("warning: unknown key Properties.Flavor.Properties.Intt");
+        assertThat(allowed.json().path("UnknownKeys").get(0).asText())
+                .isEqualTo("Properties.Flavor.Properties.Intt (did you mean Init?)");
+        assertThat(store.get(keys.group("web")).orElseThrow().value()).contains("\"Intt\"");
+
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, "{\n  \"ID\": \"web\",\n  \"Properties\": {\"Allocation\": {\"Size\": 1}\n    \"Instance\": {}\n}\n");
+        Run malformed = infrakit("group", "commit", bad.toString());
+        assertThat(malformed.code()).isEqualTo(1);
+        assertThat(malformed.err().strip()).isEqualTo("Invalid spec: group spec is not valid JSON: unexpected '\"': "
+                + "was expecting comma to separate Object entries at line 4, column 5");
+    }
+
+    @Test
     void jsonOutputUsesInfraKitsCasing() throws Exception {
         infrakit("group", "commit", spec("api", 1).toString());
         JsonNode ls = infrakit("group", "ls", "-o", "json").json();
@@ -214,6 +242,8 @@ class CliCommandsIT {
         });
         assertThat(raw("plugin", "ls", "--plugins-dir", tmp.resolve("none").toString()).out())
                 .contains("(built in)");
+        JsonNode version = raw("version", "-o", "json").json();
+        assertThat(version.fieldNames()).toIterable().containsExactlyInAnyOrder("Version", "Java");
     }
 
     @Test

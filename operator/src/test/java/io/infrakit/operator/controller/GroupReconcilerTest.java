@@ -174,7 +174,8 @@ class GroupReconcilerTest {
         delete("web");
         assertThat(reconciler.reconcile("web", TERM)).isEqualTo(GroupReconciler.Outcome.RETRY);
         GroupStatus s = status("web");
-        assertThat(s.state()).isEqualTo(GroupState.ERROR);
+        assertThat(s.state()).isEqualTo(GroupState.DELETING);
+        assertThat(s.observed()).as("unknown").isNull();
         assertThat(s.desired()).isZero();
         assertThat(s.instancePlugin()).as("kept, to clean up once it is back").isEqualTo("mem");
         assertThat(s.error().message()).startsWith("DescribeInstances failed: ").contains("gone-mem");

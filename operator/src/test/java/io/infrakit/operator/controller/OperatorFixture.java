@@ -34,12 +34,16 @@ final class OperatorFixture implements AutoCloseable {
     }
 
     OperatorFixture(Store store, String name, Path fileDir, Duration resync) {
+        this(store, name, fileDir, ControllerConfig.defaults().withResync(resync));
+    }
+
+    OperatorFixture(Store store, String name, Path fileDir, ControllerConfig config) {
         this.keys = new Keys(EtcdCluster.uniquePrefix(name));
         this.store = store;
         this.fileDir = fileDir;
         this.plugins = PluginRegistry.builtins(fileDir);
         this.files = new FileInstancePlugin(fileDir);
-        this.config = ControllerConfig.defaults().withResync(resync);
+        this.config = config;
     }
 
     OperatorFixture start() {
@@ -78,7 +82,7 @@ final class OperatorFixture implements AutoCloseable {
     }
 
     GroupStatus awaitConverged(String id, long n) {
-        return awaitStatus(id, s -> s.converged() && s.observed() == n && s.desired() == n,
+        return awaitStatus(id, s -> s.converged() && Long.valueOf(n).equals(s.observed()) && s.desired() == n,
                 id + " converged at " + n);
     }
 

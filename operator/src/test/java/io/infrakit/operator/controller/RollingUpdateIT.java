@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.infrakit.operator.cli.Main;
+import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.UpdateState;
 import io.infrakit.plugins.group.Tags;
@@ -135,7 +136,11 @@ class RollingUpdateIT {
         GroupStatus s1 = op.awaitConverged("web", 3);
         op.put("web", spec("web", "{\"Size\":3}", "{\"Init\":[\"v2\"],\"Unhealthy\":true}", upd));
         await("rolled back").atMost(Duration.ofSeconds(30)).until(() -> atConfig("web", s1.configSha()) == 3
-                && op.status("web").map(s -> s.converged() && s.configSha().equals(s1.configSha())).orElse(false));
+                && op.status("web").map(s -> s.state() == GroupState.ROLLED_BACK && s.observed() == 3
+                && s.outOfDate() == 0 && s.configSha().equals(s1.configSha())).orElse(false));
+        GroupStatus.RolledBack r = op.status("web").orElseThrow().rolledBack();
+        assertThat(r.reason()).as("the failing instance named").matches("Instance instance-\\w+ is unhealthy");
+        assertThat(r.targetSha()).isNotEqualTo(s1.configSha());
     }
 
     @Test

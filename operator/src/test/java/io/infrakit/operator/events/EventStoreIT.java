@@ -88,6 +88,11 @@ class EventStoreIT {
             }
 
             @Override
+            public long token() {
+                return created;
+            }
+
+            @Override
             public Txn fence(Txn txn) {
                 return txn.and(Compare.createRevision(keys.leader() + "me", created));
             }

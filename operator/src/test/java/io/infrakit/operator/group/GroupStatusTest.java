@@ -58,4 +58,37 @@ class GroupStatusTest {
         assertThat(GroupStatus.LastError.of("other", failed, Instant.parse("2026-02-01T00:00:00Z")).since())
                 .isEqualTo("2026-02-01T00:00:00Z");
     }
+
+    @Test
+    void newStatesAndTheirFieldsReadBackAndSayWhatNeedsAttention() {
+        GroupStatus looping = GroupStatus.builder("web").desired(1).observed(0).configSha("s").specRevision(3)
+                .crashLoop(new GroupStatus.CrashLoop(4, "2026-01-02T03:04:13Z", "instance p-1 was gone 12ms after its"
+                        + " Provision")).serving().build();
+        assertThat(looping.state()).isEqualTo(GroupState.CRASH_LOOPING);
+        assertThat(looping.toJson()).contains("\"State\":\"crash-looping\"").contains("\"CrashLoop\":{\"Restarts\":4,"
+                + "\"NextAttempt\":\"2026-01-02T03:04:13Z\",\"Reason\":\"instance p-1 was gone 12ms after its Provision\"}");
+        assertThat(GroupStatus.fromJson(looping.toJson())).contains(looping);
+        assertThat(looping.problem()).isEqualTo("crash loop: instance p-1 was gone 12ms after its Provision; 4 restarts,"
+                + " next attempt at 2026-01-02T03:04:13Z");
+
+        GroupStatus back = GroupStatus.builder("web").desired(1).observed(1).specRevision(9)
+                .rolledBack(new GroupStatus.RolledBack(8, "bad", "Instance i-2 is unhealthy", 9, "2026-01-02T03:04:05Z"))
+                .serving().build();
+        assertThat(back.state()).isEqualTo(GroupState.ROLLED_BACK);
+        assertThat(back.converged()).isFalse();
+        assertThat(GroupStatus.fromJson(back.toJson())).contains(back);
+        assertThat(back.problem()).isEqualTo("update to bad (revision 8) rolled back: Instance i-2 is unhealthy");
+
+        GroupStatus unknown = GroupStatus.builder("web").state(GroupState.UNREACHABLE).desired(3).observedUnknown()
+                .build();
+        assertThat(unknown.toJson()).contains("\"Observed\":null");
+        assertThat(GroupStatus.fromJson(unknown.toJson()).orElseThrow().observed()).isNull();
+        assertThat(GroupStatus.fromJson(ROLLING).orElseThrow().observed()).isEqualTo(3L);
+
+        GroupStatus failed = GroupStatus.builder("web").desired(1).observed(1)
+                .update(new UpdateProgress("s", UpdateState.FAILED, 0, 1, 1, null, "Instance i-3 is unhealthy"))
+                .serving().build();
+        assertThat(failed.state()).isEqualTo(GroupState.FAILED);
+        assertThat(failed.problem()).isEqualTo("update failed: Instance i-3 is unhealthy");
+    }
 }

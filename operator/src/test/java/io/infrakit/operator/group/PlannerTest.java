@@ -44,6 +44,14 @@ class PlannerTest {
     }
 
     @Test
+    void aHugeSizeIsPlannedOneBatchAtATime() {
+        Plan plan = Planner.plan(Allocation.ofSize(1_000_000_000_000L), HASH, cattle(3), 100);
+        assertThat(plan.creates()).hasSize(100);
+        Plan pets = Planner.plan(new Allocation(0, List.of("a", "b", "c")), HASH, List.of(), 2);
+        assertThat(pets.creates()).extracting(Plan.Create::logicalId).containsExactly("a", "b");
+    }
+
+    @Test
     void scaleDownRemovesOutOfDateInstancesFirstThenByIdOrder() {
         List<InstanceDescription> observed = List.of(inst("a", HASH, null), inst("b", "old", null),
                 inst("c", HASH, null), inst("d", "old", null));

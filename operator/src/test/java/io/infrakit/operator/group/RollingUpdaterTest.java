@@ -42,7 +42,8 @@ class RollingUpdaterTest {
 
     private static RollingUpdater.Decision decide(UpdatePolicy p, Allocation a, List<InstanceDescription> observed,
                                                   Map<String, Health> health, UpdateProgress prev, Instant since) {
-        return RollingUpdater.decide(new RollingUpdater.Input(p, a, NEW, observed, health, prev, null, NOW, since));
+        return RollingUpdater.decide(new RollingUpdater.Input(p, a, NEW, observed, health, prev, null, NOW, since,
+                null));
     }
 
     @Test
@@ -160,9 +161,29 @@ class RollingUpdaterTest {
     }
 
     @Test
+    void aCrashLoopHoldsTheNextBatchBackThenFailsTheUpdateWithoutWaitingForTheDeadline() {
+        List<InstanceDescription> g = group(2, 0); // batch 1 replaced o2; its replacement keeps vanishing
+        UpdateProgress prev = new UpdateProgress(NEW, UpdateState.ROLLING, 0, 3, 1, NOW.minusSeconds(2).toString(),
+                null);
+        Map<String, Health> healthy = all(g, Health.HEALTHY);
+        var once = RollingUpdater.decide(new RollingUpdater.Input(UpdatePolicy.defaults(), Allocation.ofSize(3), NEW,
+                g, healthy, prev, null, NOW, null, new GroupStatus.CrashLoop(1, null, "instance n9 was gone 5ms after"
+                + " its Provision")));
+        assertThat(once.replace()).isEmpty();
+        assertThat(once.failure()).isNull();
+        assertThat(once.progress().reason()).isEqualTo("waiting: crash loop: instance n9 was gone 5ms after its"
+                + " Provision");
+        var twice = RollingUpdater.decide(new RollingUpdater.Input(UpdatePolicy.defaults(), Allocation.ofSize(3), NEW,
+                g, healthy, prev, null, NOW, null, new GroupStatus.CrashLoop(2, null, "instance n10 was gone 4ms"
+                + " after its Provision")));
+        assertThat(twice.replace()).isEmpty();
+        assertThat(twice.failure()).isEqualTo("crash loop: instance n10 was gone 4ms after its Provision");
+    }
+
+    @Test
     void pausedUpdateDoesNothingButReportsWhy() {
         var d = RollingUpdater.decide(new RollingUpdater.Input(UpdatePolicy.defaults(), Allocation.ofSize(3), NEW,
-                group(3, 0), Map.of(), null, PauseMarker.byUser(NOW), NOW, null));
+                group(3, 0), Map.of(), null, PauseMarker.byUser(NOW), NOW, null, null));
         assertThat(d.replace()).isEmpty();
         assertThat(d.progress().state()).isEqualTo(UpdateState.PAUSED);
         assertThat(d.progress().reason()).isEqualTo("paused by user");

@@ -30,10 +30,13 @@ public final class MeteredOperator implements AutoCloseable {
     private final OperatorEndpoint endpoint;
 
     public MeteredOperator(Store rawStore, Keys keys, PluginLookup plugins, String id) {
+        this(rawStore, keys, plugins, id, ControllerConfig.defaults().withResync(Duration.ofSeconds(1)));
+    }
+
+    public MeteredOperator(Store rawStore, Keys keys, PluginLookup plugins, String id, ControllerConfig config) {
         this.keys = keys;
         this.store = metrics.store(rawStore);
-        this.controller = new Controller(store, keys, metrics.plugins(plugins),
-                ControllerConfig.defaults().withResync(Duration.ofSeconds(1)), Clock.systemUTC(),
+        this.controller = new Controller(store, keys, metrics.plugins(plugins), config, Clock.systemUTC(),
                 metrics.reconciles());
         metrics.bind(controller);
         this.replica = new Replica(store, keys.leader(), controller,

@@ -1,14 +1,14 @@
 package io.infrakit.operator.security;
 
-import static org.awaitility.Awaitility.await;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.groupsocket.CliProcess;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
@@ -243,7 +243,7 @@ class SpecPolicyIT {
         try (PolicyOperator op = new PolicyOperator(ETCD, "writes", builtins("writes"), DEFAULT);
              GroupSocket socket = GroupSocket.start(sockets, GroupSocket.DEFAULT_NAME, "r1",
                      new EtcdGroupPlugin(op.store, op.keys, op.plugins, op.admission, () -> true,
-                             GroupRouting.DEFAULT)).orElseThrow()) {
+                             GroupRouting.DEFAULT, SpecValidator.DEFAULT_MAX_INSTANCES)).orElseThrow()) {
             // InfraKit's Group API on the group socket.
             RemoteGroupPlugin groups = new RemoteGroupPlugin(new RpcClient(new PluginAddress.Unix(socket.path())));
             assertThatThrownBy(() -> groups.commitGroup(GroupSpecs.parse(spec), false))

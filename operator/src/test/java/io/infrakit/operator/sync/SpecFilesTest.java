@@ -48,6 +48,16 @@ class SpecFilesTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8IsRefusedWithItsLine() {
+        byte[] latin1 = ("[\n" + cattle("a", 1) + ",\n" + cattle("b", 1).replace("\"b\"", "\"b\u00e9\"") + "\n]")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        List<SyncProblem> problems = problems(new SourceFile("two.json", latin1));
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).toString()).contains("two.json").contains(":3")
+                .contains("Spec is not valid UTF-8 (byte ");
+    }
+
+    @Test
     void yamlGivesTheSameContentAsJson() throws Exception {
         DesiredGroup fromJson = SpecFiles.parse(List.of(file("web.json", cattle("web", 3))), null).get(0);
         DesiredGroup fromYaml = SpecFiles.parse(List.of(file("web.yaml", cattleYaml("web", 3))), null).get(0);

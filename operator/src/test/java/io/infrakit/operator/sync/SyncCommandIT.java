@@ -46,9 +46,10 @@ class SyncCommandIT {
 
     private InProcessCli.Run infrakit(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        int at = all.indexOf("status") == 1 ? 2 : 1;
+        boolean group = all.get(0).equals("group");
+        int at = group || all.size() > 1 && List.of("status", "forget").contains(all.get(1)) ? 2 : 1;
         all.addAll(at, List.of("--etcd", String.join(",", ETCD.endpoints()), "--prefix", keys.prefix()));
-        if (at == 1) {
+        if (at == 1 || group) {
             all.addAll(List.of("--file-dir", tmp.resolve("files").toString()));
         }
         return InProcessCli.run(all.toArray(String[]::new));
@@ -123,6 +124,23 @@ class SyncCommandIT {
         InProcessCli.Run json = infrakit("sync", "status", "infra", "-o", "json");
         assertThat(Json.parse(json.out()).get("Commit").asText()).isEqualTo(commit);
         assertThat(infrakit("sync", "status", "nope").exitCode()).isEqualTo(1);
+
+        // A commit by hand to a synced group is made, with a warning that it is drift.
+        java.nio.file.Files.writeString(tmp.resolve("web.json"), cattle("web", 2));
+        InProcessCli.Run byHand = infrakit("group", "commit", tmp.resolve("web.json").toString());
+        assertThat(byHand.exitCode()).as(byHand.err()).isZero();
+        assertThat(byHand.err()).contains("warning: group 'web' comes from sync source 'infra'");
+
+        // Forgetting the source deletes its record only: its group stays.
+        InProcessCli.Run forget = infrakit("sync", "forget", "infra");
+        assertThat(forget.exitCode()).as(forget.err()).isZero();
+        assertThat(forget.out()).contains("Forgot sync source infra: its record is deleted; the 1 group(s) it wrote "
+                + "stay as they are");
+        assertThat(Syncer.record(store, keys, "infra")).isEmpty();
+        assertThat(store.get(keys.group("web"))).isPresent();
+        InProcessCli.Run again = infrakit("sync", "forget", "infra");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("No sync record for 'infra'");
     }
 
     @Test

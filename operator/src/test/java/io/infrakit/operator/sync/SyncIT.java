@@ -339,7 +339,7 @@ class SyncIT {
         assertThat(r.status()).isEqualTo(SyncResult.Status.FAILED);
         assertThat(r.problems()).extracting(SyncProblem::toString).containsExactly(
                 "groups/broken.yaml:1: group 'broken': Invalid properties: Allocation.Size must not be negative (got -1)",
-                "groups/z/nojson.json:4: not valid JSON: Unexpected character ('}' (code 125)): expected a value");
+                "groups/z/nojson.json:4: not valid JSON: unexpected '}': expected a value");
         assertThat(r.problems().get(1).line()).isEqualTo(4);
         assertThat(kv("web").modRevision()).isEqualTo(webRevision);
         assertThat(store.get(keys.group("db"))).isEmpty();

@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * directory. Closing it stops the controller and kills every process it made, also when a test failed; a shutdown
  * hook does the same if the test JVM is stopped.
  */
-final class ProcessOperator implements AutoCloseable {
+public final class ProcessOperator implements AutoCloseable {
 
     final Keys keys;
     final Store store;
@@ -129,7 +129,7 @@ final class ProcessOperator implements AutoCloseable {
     }
 
     /** SIGKILL to the process group of every instance that has a state file. */
-    static void killAll(Path stateDir) {
+    public static void killAll(Path stateDir) {
         if (!Files.isDirectory(stateDir)) {
             return;
         }

@@ -12,6 +12,7 @@ import com.github.dockerjava.api.model.ContainerConfig;
 import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
@@ -85,6 +86,13 @@ public final class DockerInstancePlugin implements InstancePlugin, AutoCloseable
     /** A plugin on the engine at {@code host} ({@code unix:///var/run/docker.sock}, {@code tcp://h:2375}). */
     public static DockerInstancePlugin connect(String host) {
         return new DockerInstancePlugin(DockerClients.connect(host), DockerClients.streaming(host));
+    }
+
+    /** Config and HostConfig are Docker's own (passed to the engine as they are): only the keys around them. */
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> DockerProperties.parse(properties)).stream()
+                .filter(k -> !k.path().startsWith("Properties.Config.")).toList();
     }
 
     @Override

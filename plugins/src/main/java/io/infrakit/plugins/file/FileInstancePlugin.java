@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.fence.FencedInstancePlugin;
+import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
@@ -19,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +61,9 @@ public final class FileInstancePlugin implements InstancePlugin {
     /** A temporary file this old belongs to no write still running: its writer was killed. */
     private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
+    /** A record is reused unread only when its file was last modified longer ago than this. */
+    private static final long RACY_MILLIS = 1_000;
+
     /** How long an event caused by this plugin's own write is recognised as such. */
     private static final long OWN_CHANGE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -66,6 +72,13 @@ public final class FileInstancePlugin implements InstancePlugin {
     private final Object mutation = new Object();
     /** File name to the (modified time, size) it had when it was reported undecodable. */
     private final Map<String, String> warned = new ConcurrentHashMap<>();
+    /**
+     * File name to the record last read from it and the file's identity then (inode, modified time, size): a
+     * listing reads the attributes of every file but parses only those that changed, so a resync of a quiet
+     * directory costs neither JSON parsing nor garbage. A write, ours or by hand, in place or by a rename, changes
+     * the modified time or the inode (or both); see {@link #RACY_MILLIS} for writes in the same clock tick.
+     */
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
     /** "kind:name" of this plugin's own recent changes to their expiry (System.nanoTime()). */
     private final Map<String, Long> ownChanges = new ConcurrentHashMap<>();
 
@@ -157,6 +170,12 @@ public final class FileInstancePlugin implements InstancePlugin {
         }
     }
 
+
+    /** Calls of a leader's term, fenced by the newest term kept in this plugin's directory ({@link TermFence}). */
+    @Override
+    public InstancePlugin fenced(long term) {
+        return new FencedInstancePlugin(this, TermFence.inDirectory(dir), term);
+    }
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         List<InstanceDescription> found = new ArrayList<>();
@@ -182,6 +201,7 @@ public final class FileInstancePlugin implements InstancePlugin {
             throw new PluginException("cannot list the instance directory " + dir + ": " + e, e);
         }
         warned.keySet().retainAll(seen);
+        parsed.keySet().retainAll(seen);
         if (temporaries) {
             removeLeftovers();
         }
@@ -217,6 +237,10 @@ public final class FileInstancePlugin implements InstancePlugin {
                         + " bytes is not an instance record (those are at most " + MAX_RECORD_BYTES + " bytes)");
                 return null;
             }
+            Parsed known = parsed.get(name);
+            if (known != null && known.sameFile(attributes)) {
+                return known.record();
+            }
             content = PrivateFiles.readBounded(path, MAX_RECORD_BYTES);
         } catch (NoSuchFileException e) {
             return null; // destroyed while we listed
@@ -230,10 +254,24 @@ public final class FileInstancePlugin implements InstancePlugin {
         try {
             FileInstanceRecord record = FileInstanceRecord.parse(name, content);
             warned.remove(name);
+            // A file modified within the file system's clock tick of now could change again without its modified
+            // time moving: such a record is read again next time, as git treats a "racily clean" file.
+            if (attributes.lastModifiedTime().toMillis() < System.currentTimeMillis() - RACY_MILLIS) {
+                parsed.put(name, new Parsed(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(),
+                        record));
+            }
             return record;
         } catch (IllegalArgumentException e) {
             warnOnce(name, version(attributes), "skipping instance file {}: {}", path, e.getMessage());
             return null;
+        }
+    }
+
+    /** A parsed record and the attributes its file had when it was read (taken before reading it). */
+    private record Parsed(Object fileKey, FileTime modified, long size, FileInstanceRecord record) {
+        boolean sameFile(BasicFileAttributes a) {
+            return fileKey != null && fileKey.equals(a.fileKey()) && modified.equals(a.lastModifiedTime())
+                    && size == a.size();
         }
     }
 

@@ -47,7 +47,8 @@ public final class GroupSpecs {
         if (!root.isObject()) {
             throw new SpecFormatException("group spec must be a JSON object, got " + ObjectFields.kind(root));
         }
-        ObjectFields fields = ObjectFields.of(root, "", SpecFormatException::new);
+        // Annotations: GitOps sync's record of where a spec came from, beside InfraKit's fields.
+        ObjectFields fields = ObjectFields.of(root, "", SpecFormatException::new).known("Annotations");
         return new GroupSpec(fields.string("ID"), fields.string("Plugin"), fields.get("Properties"));
     }
 
@@ -64,9 +65,9 @@ public final class GroupSpecs {
         }
         ObjectFields fields = ObjectFields.of(node, "Properties", SpecFormatException::new);
         return new GroupProperties(
-                allocation(fields.object("Allocation")),
-                pluginSpec(fields.object("Instance")),
-                pluginSpec(fields.object("Flavor")),
+                allocation(fields.struct("Allocation")),
+                pluginSpec(fields.struct("Instance")),
+                pluginSpec(fields.struct("Flavor")),
                 fields.get("Updating"));
     }
 
@@ -75,7 +76,7 @@ public final class GroupSpecs {
             return new Allocation(0, null);
         }
         long size = 0;
-        JsonNode sizeNode = fields.get("Size");
+        JsonNode sizeNode = fields.value("Size");
         if (sizeNode != null) {
             // Kept signed so that the validator can report a negative size as such.
             if (!sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong()) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.io.UncheckedIOException;
  * writes nil maps and slices that way) and map entries sorted by key (Go sorts maps). Opaque properties
  * ({@link JsonNode}) keep their key order and their numbers exactly: floats are read as {@link java.math.BigDecimal}
  * with trailing zeros kept and big integers as {@link java.math.BigInteger}, so {@code 1.50} is written back as
- * {@code 1.50}. A document with anything after its value is rejected.
+ * {@code 1.50}; a negative zero stays negative, and of a key given twice the last counts ({@link GoTreeReader}). A
+ * document with anything after its value is rejected.
  */
 public final class Json {
 
@@ -43,6 +45,7 @@ public final class Json {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
                 .nodeFactory(new JsonNodeFactory(true)) // keeps 1.50 as 1.50
+                .addModule(new SimpleModule("go-trees").addDeserializer(JsonNode.class, new GoTreeReader()))
                 .build();
         // Go never turns a number into a string or a string into a number; neither do we.
         mapper.coercionConfigFor(LogicalType.Textual)
@@ -109,14 +112,26 @@ public final class Json {
         JsonLocation at = e.getLocation();
         int line = at == null ? -1 : at.getLineNr();
         int column = at == null ? -1 : at.getColumnNr();
-        return new JsonFormatException(firstLine(e.getOriginalMessage()), line, column, e);
+        return new JsonFormatException(plain(e.getOriginalMessage()), line, column, e);
     }
 
-    private static String firstLine(String message) {
+    /**
+     * The parser's message in a user's terms: its first line, without character codes, its source locations and
+     * its advice on parser features ({@code unexpected '"': was expecting comma to separate Object entries}).
+     */
+    public static String plain(String message) {
         if (message == null) {
             return "malformed JSON";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String text = nl < 0 ? message : message.substring(0, nl);
+        text = text.replaceAll("Unexpected character \\(('.+?') \\(code \\d+\\)\\)", "unexpected $1")
+                .replaceAll("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)", "(control character $1)")
+                .replaceAll(" \\(code \\d+\\)", "")
+                .replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replaceAll(": enable `[^`]*` to allow", "")
+                .replaceAll("\\(JSON String, Number, Array, Object or token 'null', 'true' or 'false'\\)",
+                        "a JSON value");
+        return text;
     }
 }

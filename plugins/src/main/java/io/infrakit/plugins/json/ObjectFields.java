@@ -4,15 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Reads the fields of a JSON object the way Go decodes into a struct, with errors that name the field. Keys match
  * Go's case folding (ASCII letters, plus the Kelvin sign for {@code k} and long s for {@code s}); when several keys
- * match, the last wins; unknown keys are ignored; {@code null} counts as absent (Go leaves the zero value).
+ * match, the last wins; unknown keys are ignored. A {@code null} sets what Go holds by reference (a pointer, a map,
+ * a slice: {@link #get}) to nothing, and leaves what it holds by value (a string, a number, a struct:
+ * {@link #value}, {@link #string}, {@link #struct}) as the keys before it left it.
  * Errors read like {@code "Properties.Allocation.Size must be a non-negative integer, got string"} and are made by the
  * caller's factory, so each codec throws its own exception type.
  */
@@ -21,6 +25,8 @@ public final class ObjectFields {
     private final JsonNode node;
     private final String path;
     private final Function<String, ? extends RuntimeException> errors;
+    /** The names asked for, so that {@link KeyAudit} can tell which keys nobody reads. */
+    private final Set<String> asked = new HashSet<>();
 
     private ObjectFields(JsonNode node, String path, Function<String, ? extends RuntimeException> errors) {
         this.node = node;
@@ -36,7 +42,9 @@ public final class ObjectFields {
         if (node == null || !node.isObject()) {
             throw errors.apply((path.isEmpty() ? "the document" : path) + " must be a JSON object, got " + kind(node));
         }
-        return new ObjectFields(node, path, errors);
+        ObjectFields reader = new ObjectFields(node, path, errors);
+        KeyAudit.made(reader);
+        return reader;
     }
 
     /**
@@ -52,6 +60,7 @@ public final class ObjectFields {
 
     /** The value of the last key matching {@code name}; null when absent or JSON null. */
     public JsonNode get(String name) {
+        asked.add(name);
         JsonNode found = null;
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (foldEquals(name, e.getKey())) {
@@ -61,8 +70,24 @@ public final class ObjectFields {
         return found == null || found.isNull() ? null : found;
     }
 
+    /**
+     * The value of the last key matching {@code name} that is not null: a field Go holds by value, which a JSON
+     * {@code null} leaves as it was ({@code {"Plugin":"a","plugin":null}} is {@code "a"}); null when none is.
+     */
+    public JsonNode value(String name) {
+        asked.add(name);
+        JsonNode found = null;
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (foldEquals(name, e.getKey()) && !e.getValue().isNull()) {
+                found = e.getValue();
+            }
+        }
+        return found;
+    }
+
+    /** A string field (held by value: see {@link #value}); null when absent. */
     public String string(String name) {
-        JsonNode v = get(name);
+        JsonNode v = value(name);
         if (v == null) {
             return null;
         }
@@ -78,8 +103,15 @@ public final class ObjectFields {
         return value == null ? fallback : value;
     }
 
+    /** A nested object Go holds by pointer (null sets it to nothing); null when absent. */
     public ObjectFields object(String name) {
         JsonNode v = get(name);
+        return v == null ? null : of(v, pathOf(name), errors);
+    }
+
+    /** A nested object Go holds by value, a struct (a null leaves it as it was: see {@link #value}). */
+    public ObjectFields struct(String name) {
+        JsonNode v = value(name);
         return v == null ? null : of(v, pathOf(name), errors);
     }
 
@@ -158,6 +190,16 @@ public final class ObjectFields {
 
     public String pathOf(String name) {
         return path.isEmpty() ? name : path + "." + name;
+    }
+
+    /** Names that are known though not read here (another reader takes them): not typos to {@link KeyAudit}. */
+    public ObjectFields known(String... names) {
+        asked.addAll(List.of(names));
+        return this;
+    }
+
+    Set<String> asked() {
+        return asked;
     }
 
     /** The object itself. */

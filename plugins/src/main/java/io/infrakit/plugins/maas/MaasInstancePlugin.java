@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
@@ -85,6 +86,11 @@ public final class MaasInstancePlugin implements InstancePlugin {
             throw new PluginException("not a MAAS URL: " + settings.url(), e);
         }
         return new MaasInstancePlugin(new MaasClient(api, ApiKey.parse(key), Clock.systemUTC()), version);
+    }
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> MaasProperties.parse(properties));
     }
 
     @Override

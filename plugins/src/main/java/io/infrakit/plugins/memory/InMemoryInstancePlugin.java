@@ -5,6 +5,8 @@ import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.fence.FencedInstancePlugin;
+import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
@@ -40,6 +42,7 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder provisioned = new LongAdder();
     private final LongAdder destroyed = new LongAdder();
+    private final TermFence fence = TermFence.inMemory("this in-memory plugin");
 
     @Override
     public void validate(JsonNode properties) {
@@ -83,6 +86,12 @@ public final class InMemoryInstancePlugin implements InstancePlugin {
         destroyed.increment();
     }
 
+
+    /** Calls of a leader's term, fenced by the newest term this object has seen. */
+    @Override
+    public InstancePlugin fenced(long term) {
+        return new FencedInstancePlugin(this, fence, term);
+    }
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         List<Instance> matching = new ArrayList<>();

@@ -2,9 +2,12 @@ package io.infrakit.plugins.process;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.access.HostAccess;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.fence.FencedInstancePlugin;
+import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code /proc} and its tags, written atomically. An instance exists while that pid runs with that start time, so
  * a recycled pid is never taken for the instance, and a new plugin on the same directory (an operator restart)
  * finds the processes again. A process that exits is reported through {@link #onChange} at once. State files and
- * logs are 0600 and a state directory the plugin creates 0700: scripts and their output carry secrets.
+ * logs are 0600 and a state directory the plugin creates 0700: scripts and their output carry secrets. Of the
+ * processes that are gone, the logs of the last {@value DeadLogs#KEEP} in each group are kept.
  */
 public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseable {
 
@@ -55,6 +59,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     private final Object mutation = new Object();
     private final ChangeListeners listeners = new ChangeListeners();
     private final CrashLoops crashLoops = new CrashLoops();
+    private final DeadLogs deadLogs;
     /** Started by the first provision or listener: a CLI that only validates specs watches nothing. */
     private ExitWatcher exits;
     private boolean closed;
@@ -65,6 +70,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
      */
     public ProcessInstancePlugin(Path stateDir) {
         this.dir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath();
+        this.deadLogs = new DeadLogs(this.dir);
         try {
             PrivateFiles.createDirectories(this.dir);
         } catch (IOException e) {
@@ -100,6 +106,11 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     /** Where an instance's output goes. */
     public Path logFile(String instanceId) {
         return dir.resolve(checkId(instanceId) + LOG_FILE);
+    }
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> ProcessProperties.parse(properties));
     }
 
     @Override
@@ -174,12 +185,18 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             throw new PluginException("interrupted while stopping instance " + instanceId, e);
         }
         synchronized (mutation) {
-            delete(stateFile(instanceId));
+            deadLogs.bury(stateFile(instanceId), record);
         }
         LOG.info("destroyed instance {} (pid {}, {})", instanceId, record.pid(), reason);
     }
 
-    /** The instances whose process runs; state files of exited processes are removed (their logs stay). */
+    /** Calls of a leader's term, fenced by the newest term kept in this plugin's directory ({@link TermFence}). */
+    @Override
+    public InstancePlugin fenced(long term) {
+        return new FencedInstancePlugin(this, TermFence.inDirectory(dir), term);
+    }
+
+    /** The instances whose process runs; exited processes are forgotten (the last few logs of a group stay). */
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         List<InstanceDescription> found = new ArrayList<>();
@@ -243,7 +260,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
         synchronized (mutation) {
             ProcessRecord current = readRecord(stateFile(r.id()));
             if (current != null && current.pid() == r.pid() && !current.alive()) {
-                delete(stateFile(r.id()));
+                deadLogs.bury(stateFile(r.id()), current);
             }
         }
     }
@@ -313,14 +330,6 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             }
         }
         throw new PluginException("cannot find a free instance ID in " + dir);
-    }
-
-    private static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", file, e.toString());
-        }
     }
 
     @Override

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.plugins.fence.FencedInstancePlugin;
+import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
+import io.infrakit.plugins.state.InfraKitHome;
 import io.infrakit.plugins.supervision.ChangeListeners;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,9 +84,9 @@ public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
         this.states = new VmStates(dir);
     }
 
-    /** {@code ~/.infrakit/instances/qemu}. */
+    /** {@code instances/qemu} in InfraKit's home ({@code $INFRAKIT_HOME}, else {@code $HOME/.infrakit}). */
     public static Path defaultDirectory() {
-        return Path.of(System.getProperty("user.home"), ".infrakit", "instances", "qemu");
+        return InfraKitHome.dir().resolve("instances").resolve("qemu");
     }
 
     public Path directory() {
@@ -102,6 +106,11 @@ public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
     /** The pid of an instance's QEMU, or empty when it does not run. */
     public OptionalLong pid(String instanceId) {
         return QemuProcess.pid(files(instanceId));
+    }
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> QemuProperties.parse(properties));
     }
 
     @Override
@@ -184,6 +193,12 @@ public final class QemuInstancePlugin implements InstancePlugin, AutoCloseable {
      * are forgotten (their console logs stay). In a group's own listing, a VM that is dead to QMP or missed its boot
      * deadline is stopped and left out.
      */
+
+    /** Calls of a leader's term, fenced by the newest term kept in this plugin's directory ({@link TermFence}). */
+    @Override
+    public InstancePlugin fenced(long term) {
+        return new FencedInstancePlugin(this, TermFence.inDirectory(dir), term);
+    }
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         boolean reap = tags.containsKey(Tags.GROUP);

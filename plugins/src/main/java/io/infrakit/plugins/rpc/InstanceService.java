@@ -1,5 +1,6 @@
 package io.infrakit.plugins.rpc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.plugins.json.ObjectFields;
 import io.infrakit.plugins.spi.InstancePlugin;
@@ -19,6 +20,18 @@ final class InstanceService extends RpcService<InstancePlugin> {
         return !spec().version().startsWith("0.5.") && !spec().version().startsWith("0.3.");
     }
 
+    /** The plugin as called by the caller's leader term, when the request carries one. */
+    private InstancePlugin fenced(String type, ObjectFields p) {
+        JsonNode term = p.get(RemoteInstancePlugin.LEADER_TERM);
+        if (term == null || term.isNull()) {
+            return plugin(type);
+        }
+        if (!term.canConvertToLong() || !term.isIntegralNumber()) {
+            throw new InvalidParamsException(RemoteInstancePlugin.LEADER_TERM + " must be an integer, got " + term);
+        }
+        return plugin(type).fenced(term.asLong());
+    }
+
     @Override
     void register(RpcDispatcher d) {
         d.register("Instance", "Validate", params -> {
@@ -31,7 +44,7 @@ final class InstanceService extends RpcService<InstancePlugin> {
             ObjectFields p = params(params);
             String type = p.string("Type", "");
             InstanceSpec spec = SpiWire.spec(p, "Spec");
-            String id = plugin(type).provision(spec);
+            String id = fenced(type, p).provision(spec);
             return typed(type).put("ID", id);
         });
         d.register("Instance", "Label", params -> {
@@ -39,7 +52,7 @@ final class InstanceService extends RpcService<InstancePlugin> {
             String type = p.string("Type", "");
             String instance = p.string("Instance", "");
             Map<String, String> labels = p.stringMap("Labels");
-            plugin(type).label(instance, labels == null ? Map.of() : labels);
+            fenced(type, p).label(instance, labels == null ? Map.of() : labels);
             return ok(type, true);
         });
         d.register("Instance", "Destroy", params -> {
@@ -48,7 +61,7 @@ final class InstanceService extends RpcService<InstancePlugin> {
             String instance = p.string("Instance", "");
             ObjectFields context = p.object("Context"); // 0.6.x; older clients send none
             String reason = context == null ? "" : context.string("Reason", "");
-            plugin(type).destroy(instance, reason);
+            fenced(type, p).destroy(instance, reason);
             return ok(type, true);
         });
         d.register("Instance", "DescribeInstances", params -> {

@@ -23,6 +23,16 @@ public final class RemoteInstancePlugin extends RemotePlugin implements Instance
     public static final List<String> VERSIONS = List.of("0.5.0", "0.6.0", "0.6.1");
 
     /**
+     * The params member carrying the caller's leadership term on Provision, Label and Destroy. InfraKit's own
+     * plugins decode params with Go's {@code encoding/json}, which ignores members it does not know, so they take
+     * these calls as before; a plugin that wants fencing reads it and refuses terms older than the newest it saw.
+     */
+    public static final String LEADER_TERM = "LeaderTerm";
+
+    /** The term sent with calls that change instances; 0: none. */
+    private final long term;
+
+    /**
      * @param type the sub-type sent as {@code Type} (the part after '/' in {@code socket/type}); "" for none
      */
     public RemoteInstancePlugin(RpcClient client, String type) {
@@ -32,6 +42,27 @@ public final class RemoteInstancePlugin extends RemotePlugin implements Instance
     /** A client that accepts only the given versions (the first is named in mismatch errors). */
     public RemoteInstancePlugin(RpcClient client, String type, List<String> versions) {
         super(client, "Instance", versions, type);
+        this.term = 0;
+    }
+
+    private RemoteInstancePlugin(RemoteInstancePlugin same, long term) {
+        super(same);
+        this.term = term;
+    }
+
+    /** This client sending {@value #LEADER_TERM} with Provision, Label and Destroy. */
+    @Override
+    public InstancePlugin fenced(long leaderTerm) {
+        return new RemoteInstancePlugin(this, leaderTerm);
+    }
+
+    /** Params starting with {@code Type}, and the term when this view has one. */
+    private ObjectNode changeParams() {
+        ObjectNode p = calls.params();
+        if (term > 0) {
+            p.put(LEADER_TERM, term);
+        }
+        return p;
     }
 
     @Override
@@ -42,13 +73,13 @@ public final class RemoteInstancePlugin extends RemotePlugin implements Instance
     @Override
     public String provision(InstanceSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        return calls.call("Instance.Provision", v -> calls.params().set("Spec", SpiWire.spec(spec))).string("ID");
+        return calls.call("Instance.Provision", v -> changeParams().set("Spec", SpiWire.spec(spec))).string("ID");
     }
 
     @Override
     public void label(String instanceId, Map<String, String> labels) {
         calls.call("Instance.Label", v -> {
-            ObjectNode p = calls.params().put("Instance", instanceId);
+            ObjectNode p = changeParams().put("Instance", instanceId);
             p.set("Labels", SpiWire.tags(labels));
             return p;
         });
@@ -57,7 +88,7 @@ public final class RemoteInstancePlugin extends RemotePlugin implements Instance
     @Override
     public void destroy(String instanceId, String reason) {
         calls.call("Instance.Destroy", v -> {
-            ObjectNode p = calls.params().put("Instance", instanceId);
+            ObjectNode p = changeParams().put("Instance", instanceId);
             if (!v.version().startsWith("0.5.")) {
                 p.putObject("Context").put("Reason", reason == null ? "" : reason);
             }
@@ -78,6 +109,6 @@ public final class RemoteInstancePlugin extends RemotePlugin implements Instance
 
     @Override
     public String toString() {
-        return "RemoteInstancePlugin[" + calls + "]";
+        return "RemoteInstancePlugin[" + calls + (term > 0 ? ", term " + term : "") + "]";
     }
 }

@@ -12,6 +12,11 @@ public abstract class RemotePlugin {
         this.calls = new RemoteCalls(Objects.requireNonNull(client, "client"), interfaceName, versions, type);
     }
 
+    /** Another view of the same endpoint (same client, same negotiated version). */
+    RemotePlugin(RemotePlugin same) {
+        this.calls = same.calls;
+    }
+
     /** The version agreed with the plugin, handshaking now if that has not happened yet. */
     public InterfaceSpec negotiatedInterface() {
         return calls.negotiate();

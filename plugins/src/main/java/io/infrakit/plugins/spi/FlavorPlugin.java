@@ -1,6 +1,7 @@
 package io.infrakit.plugins.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.KeyAudit;
 import java.util.List;
 
 /** Turns a group's flavor properties into what runs on an instance: InfraKit's Flavor SPI. */
@@ -8,6 +9,11 @@ public interface FlavorPlugin {
 
     /** Checks the flavor properties against the allocation; throws {@link PluginException} when they are wrong. */
     void validate(JsonNode properties, Allocation allocation);
+
+    /** Keys of the properties that this flavor does not know; empty when it cannot tell (see InstancePlugin's). */
+    default List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return List.of();
+    }
 
     /** Returns the spec with the flavor's init script, tags and attachments added. */
     InstanceSpec prepare(JsonNode properties, InstanceSpec spec, Allocation allocation, Index index);

@@ -1,6 +1,7 @@
 package io.infrakit.plugins.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.infrakit.plugins.json.KeyAudit;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,14 @@ public interface InstancePlugin {
 
     /** Checks the opaque instance properties of a group spec; throws {@link PluginException} when they are wrong. */
     void validate(JsonNode properties);
+
+    /**
+     * Keys of the properties that this plugin does not know: typos that InfraKit ignores ({@code Intt} for
+     * {@code Init}). Empty when it cannot tell (a plugin in another process: InfraKit's protocol has no such call).
+     */
+    default List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return List.of();
+    }
 
     /** Creates an instance and returns its ID. */
     String provision(InstanceSpec spec);
@@ -33,5 +42,16 @@ public interface InstancePlugin {
      */
     default AutoCloseable onChange(Runnable listener) {
         return () -> { };
+    }
+
+    /**
+     * This plugin as called by the leader of {@code term}, a fencing token that grows from each leader to the next
+     * (the operator passes its election key's create revision; 0 or less: no term). A plugin that can keep the
+     * newest term it has seen beside its state returns a view whose Provision, Label and Destroy refuse a term older
+     * than that ({@code StaleTermException}); a remote plugin's view sends the term with
+     * those calls. Plugins that can do neither return themselves.
+     */
+    default InstancePlugin fenced(long term) {
+        return this;
     }
 }

@@ -9,6 +9,7 @@ import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.access.HostGuard;
 import io.infrakit.plugins.docker.DockerClients;
 import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -107,6 +108,11 @@ public final class SwarmFlavorPlugin implements FlavorPlugin, AutoCloseable {
         this.guard = Objects.requireNonNull(guard, "guard");
         docker.guardedBy(guard);
         return this;
+    }
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> SwarmSpec.parse(properties));
     }
 
     @Override

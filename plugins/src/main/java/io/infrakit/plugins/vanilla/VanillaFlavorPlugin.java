@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.access.HostGuard;
 import io.infrakit.plugins.access.HostRequest;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.Attachment;
 import io.infrakit.plugins.spi.FlavorPlugin;
@@ -59,6 +60,11 @@ public final class VanillaFlavorPlugin implements FlavorPlugin {
     /** @param guard asked before a script file is read */
     public VanillaFlavorPlugin(HostGuard guard) {
         this.guard = guard;
+    }
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> VanillaSpec.parse(properties));
     }
 
     @Override

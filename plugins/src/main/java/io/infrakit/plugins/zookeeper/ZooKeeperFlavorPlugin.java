@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.plugins.access.HostAccess;
 import io.infrakit.plugins.access.HostRequest;
 import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.plugins.spi.Allocation;
 import io.infrakit.plugins.spi.FlavorPlugin;
 import io.infrakit.plugins.spi.Health;
@@ -46,6 +47,11 @@ public final class ZooKeeperFlavorPlugin implements FlavorPlugin {
 
     private static final Set<String> SERVING = Set.of("leader", "follower", "standalone");
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(1);
+
+    @Override
+    public List<KeyAudit.UnknownKey> unknownKeys(JsonNode properties) {
+        return KeyAudit.of(() -> ZooKeeperSpec.parse(properties));
+    }
 
     @Override
     public void validate(JsonNode properties, Allocation allocation) {

@@ -215,6 +215,26 @@ class FileInstancePluginTest {
     }
 
     @Test
+    void aRecordReadBeforeIsReadAgainOnceItsFileChanges() throws IOException {
+        String id = plugin.provision(spec(tags("infrakit.group", "g")));
+        Path file = dir.resolve(id);
+        FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Files.setLastModifiedTime(file, old);
+        assertThat(ids(plugin.describeInstances(Map.of("infrakit.group", "g"), false))).containsExactly(id);
+
+        // Edited in place, same size: only the modified time tells.
+        Files.writeString(file, content(id).replace("\"infrakit.group\": \"g\"", "\"infrakit.group\": \"h\""));
+        assertThat(ids(plugin.describeInstances(Map.of("infrakit.group", "h"), false))).containsExactly(id);
+        assertThat(plugin.describeInstances(Map.of("infrakit.group", "g"), false)).isEmpty();
+
+        // Edited twice within one tick of the file system's clock: the second edit is seen too.
+        Files.writeString(file, content(id).replace("\"infrakit.group\": \"h\"", "\"infrakit.group\": \"i\""));
+        assertThat(ids(plugin.describeInstances(Map.of("infrakit.group", "i"), false))).containsExactly(id);
+        Files.writeString(file, content(id).replace("\"infrakit.group\": \"i\"", "\"infrakit.group\": \"j\""));
+        assertThat(ids(plugin.describeInstances(Map.of("infrakit.group", "j"), false))).containsExactly(id);
+    }
+
+    @Test
     void skipsUndecodableEntriesAndWarnsOncePerFileVersion() throws IOException {
         String good = plugin.provision(spec(tags()));
         Files.writeString(dir.resolve("not-json"), "hello");

@@ -68,8 +68,9 @@ class GoJsonTest {
         var node = Json.parse("{\"a\":1.50,\"b\":1e3,\"c\":12345678901234567890123,\"d\":1e-7,\"e\":-0}");
 
         assertThat(GoJson.write(node, DECODED_COMPACT))
-                .isEqualTo("{\"a\":1.5,\"b\":1000,\"c\":1.2345678901234568e+22,\"d\":1e-7,\"e\":0}");
-        assertThat(GoJson.compact(node)).isEqualTo("{\"a\":1.50,\"b\":1E+3,\"c\":12345678901234567890123,\"d\":1E-7,\"e\":0}");
+                .isEqualTo("{\"a\":1.5,\"b\":1000,\"c\":1.2345678901234568e+22,\"d\":1e-7,\"e\":-0}");
+        // A negative zero keeps its sign (Go writes the float64 -0 as -0).
+        assertThat(GoJson.compact(node)).isEqualTo("{\"a\":1.50,\"b\":1E+3,\"c\":12345678901234567890123,\"d\":1E-7,\"e\":-0}");
     }
 
     @Test

@@ -70,6 +70,33 @@ class JsonTest {
     }
 
     @Test
+    void saysWhatIsWrongWithoutTheParsersInternals() {
+        assertThat(message("{\"a\": 1 \"b\": 2}"))
+                .isEqualTo("unexpected '\"': was expecting comma to separate Object entries at line 1, column 9");
+        assertThat(message("{\"a\": [1, 2}"))
+                .isEqualTo("Unexpected close marker '}': expected ']' (for Array starting at line 1, column 7)"
+                        + " at line 1, column 12");
+        assertThat(message("{\"a\": tru}"))
+                .isEqualTo("Unrecognized token 'tru': was expecting a JSON value at line 1, column 10");
+        assertThat(message("{\"a\": \"x\ny\"}")).startsWith("Illegal unquoted character (control character 10)");
+        assertThat(message("{\"a\": NaN}")).isEqualTo("Non-standard token 'NaN' at line 1, column 10");
+        assertThat(message("{\"a\": 'x'}")).startsWith("unexpected ''': expected a valid value");
+        for (String bad : List.of("{\"a\": 1 \"b\": 2}", "{\"a\": [1, 2}", "{\"a\": \"x\ny\"}", "{\"a\": NaN}",
+                "{\"a\": \"\\q\"}", "{a: 1}")) {
+            assertThat(message(bad)).doesNotContain("code ").doesNotContain("Source").doesNotContain("`");
+        }
+    }
+
+    private static String message(String json) {
+        try {
+            Json.parse(json);
+        } catch (JsonFormatException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("parsed: " + json);
+    }
+
+    @Test
     void doesNotCoerceScalarsGoWouldRefuse() {
         assertThatThrownBy(() -> Json.mapper().readValue("{\"Init\":5}", InstanceSpec.class))
                 .isInstanceOf(MismatchedInputException.class);

@@ -213,6 +213,27 @@ class ProcessInstancePluginTest {
     }
 
     @Test
+    void onlyTheLogsOfTheLastFewGoneProcessesOfEachGroupAreKept() throws Exception {
+        ProcessInstancePlugin p = plugin();
+        List<String> g = new ArrayList<>();
+        for (int i = 0; i < DeadLogs.KEEP + 3; i++) {
+            g.add(p.provision(new InstanceSpec(null, Map.of(Tags.GROUP, "g"), "echo run " + i, null, null)));
+            await("instance " + i + " gone", () -> p.describeInstances(Map.of(), false).isEmpty());
+        }
+        String other = p.provision(new InstanceSpec(null, Map.of(Tags.GROUP, "h"), "exec sleep 600", null, null));
+        p.destroy(other, "terminate");
+
+        List<String> kept = g.stream().filter(id -> Files.exists(p.logFile(id))).toList();
+        assertThat(kept).as("the newest of group g").isEqualTo(g.subList(3, g.size()));
+        assertThat(Files.readString(p.logFile(g.get(g.size() - 1)))).isEqualTo("run " + (g.size() - 1) + "\n");
+        assertThat(p.logFile(other)).as("another group's log is its own business").exists();
+        try (var files = Files.list(dir.resolve("state"))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".log")).count())
+                    .isEqualTo(DeadLogs.KEEP + 1);
+        }
+    }
+
+    @Test
     void propertiesOfTheWrongShapeAreRefused() {
         ProcessInstancePlugin p = plugin();
         assertThatThrownBy(() -> p.validate(Json.parse("{\"Env\":[1]}"))).hasMessageContaining("Properties.Env");

@@ -76,6 +76,30 @@ class RemotePluginTest {
     }
 
     @Test
+    void theLeaderTermTravelsWithChangesAndAnOlderTermIsRefused() throws Exception {
+        Path dir = tmp.resolve("fenced");
+        try (PluginServer server = PluginServer.builder().instance(new FileInstancePlugin(dir))
+                .start(tmp.resolve("instance-file"))) {
+            RemoteInstancePlugin remote = new RemoteInstancePlugin(client(server), "");
+            InstanceSpec spec = new InstanceSpec(null, Map.of("infrakit.group", "g"), "", null, null);
+
+            String first = remote.fenced(7).provision(spec);
+            assertThat(Files.readString(dir.resolve(".leader-term")).strip()).isEqualTo("7");
+            String second = remote.fenced(9).provision(spec);
+            assertThatThrownBy(() -> remote.fenced(7).destroy(second, "terminate"))
+                    .isInstanceOf(RpcException.class).hasMessageContaining("leader term 7 is older than term 9");
+            assertThatThrownBy(() -> remote.fenced(8).label(first, Map.of("a", "b")))
+                    .hasMessageContaining("leader term 8 is older than term 9");
+            assertThat(remote.describeInstances(Map.of(), false)).hasSize(2);
+            // Without a term (InfraKit's own clients, a person's CLI) calls are not fenced.
+            remote.destroy(first, "terminate");
+            remote.fenced(9).destroy(second, "terminate");
+            assertThat(remote.describeInstances(Map.of(), false)).isEmpty();
+            assertThat(remote.fenced(9)).hasToString("RemoteInstancePlugin[" + server.address() + ", term 9]");
+        }
+    }
+
+    @Test
     void pluginErrorsArriveWithThePluginsMessage() throws Exception {
         try (PluginServer server = PluginServer.builder().instance(new FileInstancePlugin(tmp.resolve("i")))
                 .start(tmp.resolve("instance-file"))) {

@@ -10,34 +10,22 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -125,9 +113,10 @@ final class EndpointProbe {
         Recording trust;
         SSLContext context;
         try {
-            trust = new Recording(trustManager());
+            TlsFiles files = new TlsFiles(config);
+            trust = new Recording(files.trustManager());
             context = SSLContext.getInstance("TLS");
-            context.init(keyManagers(), new TrustManager[] {trust}, null);
+            context.init(files.keyManagers(), new TrustManager[] {trust}, null);
         } catch (GeneralSecurityException | IOException e) {
             return "cannot use the TLS files (" + e.getMessage() + ")";
         }
@@ -172,64 +161,6 @@ final class EndpointProbe {
             return "it does not speak TLS (a plaintext etcd? then use http://)";
         }
         return text;
-    }
-
-    private X509ExtendedTrustManager trustManager() throws GeneralSecurityException, IOException {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (config.caCert() == null) {
-            factory.init((KeyStore) null);
-        } else {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate c : certificates(config.caCert())) {
-                store.setCertificateEntry("ca-" + i++, c);
-            }
-            factory.init(store);
-        }
-        for (TrustManager m : factory.getTrustManagers()) {
-            if (m instanceof X509ExtendedTrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X.509 trust manager");
-    }
-
-    private KeyManager[] keyManagers() throws GeneralSecurityException, IOException {
-        if (config.clientCert() == null) {
-            return null;
-        }
-        char[] none = new char[0];
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("client", privateKey(config.clientKey()), none,
-                certificates(config.clientCert()).toArray(Certificate[]::new));
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, none);
-        return factory.getKeyManagers();
-    }
-
-    private static Collection<? extends Certificate> certificates(Path pem) throws GeneralSecurityException,
-            IOException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return CertificateFactory.getInstance("X.509").generateCertificates(in);
-        }
-    }
-
-    /** A PKCS#8 PEM key, as jetcd takes it. */
-    private static PrivateKey privateKey(Path pem) throws GeneralSecurityException, IOException {
-        String base64 = Files.readString(pem, StandardCharsets.US_ASCII).replaceAll("-----[A-Z ]+-----", "")
-                .replaceAll("\\s", "");
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
-        GeneralSecurityException last = null;
-        for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                last = e;
-            }
-        }
-        throw last;
     }
 
     private static String subject(X509Certificate c) {

@@ -1,5 +1,7 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import io.infrakit.store.Compare;
 import io.infrakit.store.Op;
 import io.infrakit.store.Store;
@@ -9,7 +11,8 @@ import io.infrakit.store.Txn;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingWatchListener;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -24,9 +27,10 @@ class EtcdClusterTest {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.ofSize(3);
 
-    @Test
-    void storeKeepsWorkingWhenOneMemberIsKilled() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void storeKeepsWorkingWhenOneMemberIsKilled(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String p = EtcdCluster.uniquePrefix("quorum");
         store.put(p + "before", "1");
 
@@ -45,13 +49,14 @@ class EtcdClusterTest {
         }
     }
 
-    @Test
-    void watchOnARestartedMemberGetsTheWritesItMissed() {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void watchOnARestartedMemberGetsTheWritesItMissed(StoreKind kind) {
         String p = EtcdCluster.uniquePrefix("catchup");
         // The watcher talks to member 0 only; the writer to the other two.
-        try (EtcdStore watching = new EtcdStore(StoreConfig.builder().endpoints(ETCD.member(0).clientUrl())
+        try (EtcdApi watching = kind.open(StoreConfig.builder().endpoints(ETCD.member(0).clientUrl())
                 .requestTimeout(Duration.ofSeconds(5)).build());
-             EtcdStore writer = new EtcdStore(StoreConfig.builder()
+             EtcdApi writer = kind.open(StoreConfig.builder()
                      .endpoints(ETCD.member(1).clientUrl(), ETCD.member(2).clientUrl())
                      .requestTimeout(Duration.ofSeconds(5)).build())) {
             RecordingWatchListener rec = new RecordingWatchListener();
@@ -81,7 +86,7 @@ class EtcdClusterTest {
     }
 
     /** Creates key i exactly once, retrying while the cluster elects a new leader. */
-    private static void create(EtcdStore store, String p, int i) {
+    private static void create(EtcdApi store, String p, int i) {
         String key = p + String.format("k%03d", i);
         Txn txn = Txn.builder().when(Compare.absent(key)).then(Op.put(key, Integer.toString(i))).build();
         for (int attempt = 1; ; attempt++) {

@@ -1,5 +1,7 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
 import io.infrakit.store.LeaseTtl;
@@ -9,7 +11,8 @@ import io.infrakit.store.Txn;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingWatchListener;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -23,9 +26,10 @@ class EtcdLeaseTest {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.single();
 
-    @Test
-    void keepAliveHoldsTheLeaseBeyondItsTtl() throws Exception {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void keepAliveHoldsTheLeaseBeyondItsTtl(StoreKind kind) throws Exception {
+        EtcdApi store = ETCD.newStore(kind);
         String key = EtcdCluster.uniquePrefix("lease") + "held";
         CountDownLatch keepAlives = new CountDownLatch(5);
         long before = System.nanoTime();
@@ -50,10 +54,11 @@ class EtcdLeaseTest {
         assertThat(store.get(key)).as("closing revokes").isEmpty();
     }
 
-    @Test
-    void anyStoreReadsWhatIsLeftOfALeaseAndNothingOnceItIsGone() {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void anyStoreReadsWhatIsLeftOfALeaseAndNothingOnceItIsGone(StoreKind kind) {
         EtcdStore holder = ETCD.newStore();
-        EtcdStore reader = ETCD.newStore();
+        EtcdApi reader = ETCD.newStore(kind);
         Lease lease = holder.grantLease(5, LeaseListener.NONE);
         LeaseTtl ttl = reader.leaseTtl(lease.id()).orElseThrow();
         assertThat(ttl.grantedSeconds()).isEqualTo(5);
@@ -63,11 +68,12 @@ class EtcdLeaseTest {
         assertThat(reader.leaseTtl(0x7eadbeefL)).as("a lease etcd never granted").isEmpty();
     }
 
-    @Test
-    void leaseExpiresWhenItsHolderStopsKeepingItAlive() {
-        EtcdStore observer = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void leaseExpiresWhenItsHolderStopsKeepingItAlive(StoreKind kind) {
+        EtcdApi observer = ETCD.newStore(kind);
         String key = EtcdCluster.uniquePrefix("lease") + "crashed";
-        EtcdStore holder = new EtcdStore(ETCD.storeConfig());
+        EtcdApi holder = kind.open(ETCD.storeConfig());
         Lease lease = holder.grantLease(1, LeaseListener.NONE);
         long rev = holder.commit(Txn.builder().then(Op.put(key, "v", lease.id())).build()).revision();
 
@@ -89,9 +95,10 @@ class EtcdLeaseTest {
         }
     }
 
-    @Test
-    void revokedLeaseIsReportedExpired() throws Exception {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void revokedLeaseIsReportedExpired(StoreKind kind) throws Exception {
+        EtcdApi store = ETCD.newStore(kind);
         CountDownLatch expired = new CountDownLatch(1);
         Lease lease = store.grantLease(2, new LeaseListener() {
             @Override
@@ -99,7 +106,7 @@ class EtcdLeaseTest {
                 expired.countDown();
             }
         });
-        ETCD.newStore().revokeLease(lease.id());
+        ETCD.newStore(kind).revokeLease(lease.id());
 
         assertThat(expired.await(3, TimeUnit.SECONDS)).isTrue();
         assertThat(lease.isExpired()).isTrue();

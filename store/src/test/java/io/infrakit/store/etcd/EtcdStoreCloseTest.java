@@ -1,12 +1,15 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
 import io.infrakit.store.election.Election;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingElectionListener;
 import io.infrakit.store.testing.RecordingWatchListener;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -21,10 +24,11 @@ class EtcdStoreCloseTest {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.single();
 
-    @Test
-    void closingLeavesNoThreadsBehind() {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void closingLeavesNoThreadsBehind(StoreKind kind) {
         Set<String> before = clientThreads();
-        EtcdStore store = new EtcdStore(ETCD.storeConfig());
+        EtcdApi store = kind.open(ETCD.storeConfig());
         RecordingWatchListener rec = new RecordingWatchListener();
         store.watch("/close/", 0, rec);
         rec.awaitResync(1, Duration.ofSeconds(5));

@@ -1,5 +1,7 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
@@ -9,7 +11,8 @@ import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import io.infrakit.store.testing.EtcdCluster;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -23,9 +26,10 @@ class EtcdStoreTest {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.single();
 
-    @Test
-    void putGetDelete() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void putGetDelete(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String key = EtcdCluster.uniquePrefix("kv") + "a";
 
         assertThat(store.get(key)).isEmpty();
@@ -43,9 +47,10 @@ class EtcdStoreTest {
         assertThat(store.get(key)).isEmpty();
     }
 
-    @Test
-    void listReturnsOnlyThePrefixInKeyOrderAcrossPages() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void listReturnsOnlyThePrefixInKeyOrderAcrossPages(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String prefix = EtcdCluster.uniquePrefix("list");
         int n = EtcdStore.PAGE * 2 + 7; // forces three range requests
         for (int batch = 0; batch < n; batch += 100) { // one txn per 100 keys: etcd allows 128 ops per txn
@@ -66,9 +71,10 @@ class EtcdStoreTest {
         assertThat(store.list(prefix + "nothing/").kvs()).isEmpty();
     }
 
-    @Test
-    void txnOnCreateRevision() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void txnOnCreateRevision(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String key = EtcdCluster.uniquePrefix("txn") + "lock";
 
         Txn create = Txn.builder().when(Compare.absent(key)).then(Op.put(key, "mine")).build();
@@ -87,9 +93,10 @@ class EtcdStoreTest {
         assertThat(store.get(key + "-else").orElseThrow().value()).isEqualTo("ran");
     }
 
-    @Test
-    void txnOnModRevisionAppliesAllOpsOrNone() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void txnOnModRevisionAppliesAllOpsOrNone(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String prefix = EtcdCluster.uniquePrefix("txnmod");
         long rev = store.put(prefix + "spec", "v1");
         store.put(prefix + "old/1", "x");
@@ -115,11 +122,12 @@ class EtcdStoreTest {
         assertThat(store.get(prefix + "status").orElseThrow().value()).isEqualTo("ok");
     }
 
-    @Test
-    void unreachableEtcdFailsWithinTheTimeoutAndNamesTheEndpoint() {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void unreachableEtcdFailsWithinTheTimeoutAndNamesTheEndpoint(StoreKind kind) {
         int port = LocalPorts.free(1)[0];
         String url = "http://127.0.0.1:" + port;
-        try (EtcdStore store = new EtcdStore(
+        try (EtcdApi store = kind.open(
                 StoreConfig.builder().endpoints(url).requestTimeout(Duration.ofMillis(800)).build())) {
             long start = System.nanoTime();
             assertThatThrownBy(() -> store.get("/x"))
@@ -134,9 +142,10 @@ class EtcdStoreTest {
         }
     }
 
-    @Test
-    void closedStoreRefusesCalls() {
-        EtcdStore store = new EtcdStore(ETCD.storeConfig());
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void closedStoreRefusesCalls(StoreKind kind) {
+        EtcdApi store = kind.open(ETCD.storeConfig());
         store.close();
         assertThatThrownBy(() -> store.get("/x")).isInstanceOf(StoreException.class).hasMessageContaining("closed");
     }

@@ -1,5 +1,7 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infrakit.store.StoreConfig;
@@ -9,7 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,39 +62,43 @@ class EtcdTlsFailureTest {
         return StoreConfig.builder().endpoints(url).requestTimeout(Duration.ofSeconds(2));
     }
 
-    private static void fails(StoreConfig config, String... expected) {
-        try (EtcdStore store = new EtcdStore(config)) {
+    private static void fails(StoreKind kind, StoreConfig config, String... expected) {
+        try (EtcdApi store = kind.open(config)) {
             assertThatThrownBy(() -> store.get("/k")).isInstanceOf(StoreException.class)
                     .hasMessageStartingWith("etcd unreachable at " + config.endpoints().get(0) + ": ")
                     .hasMessageNotContaining("timed out").hasMessageContainingAll(expected);
         }
     }
 
-    @Test
-    void anUnknownCaIsNamed() {
-        fails(to(tls.clientUrl()).caCert(stranger.ca()).clientCert(certs.clientCert(), certs.clientKey()).build(),
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void anUnknownCaIsNamed(StoreKind kind) {
+        fails(kind, to(tls.clientUrl()).caCert(stranger.ca()).clientCert(certs.clientCert(), certs.clientKey()).build(),
                 "TLS with 127.0.0.1:" + tls.clientPort() + " failed", "CN=infrakit-test-server",
                 "is not signed by the CA in " + stranger.ca(), "(unknown CA)");
     }
 
-    @Test
-    void aCertificateForAnotherNameIsNamed() {
-        fails(to(misnamed.clientUrl()).caCert(misnamedCa).build(),
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void aCertificateForAnotherNameIsNamed(StoreKind kind) {
+        fails(kind, to(misnamed.clientUrl()).caCert(misnamedCa).build(),
                 "its certificate is made out to etcd.elsewhere.example, not to 127.0.0.1 (wrong name)");
     }
 
-    @Test
-    void aMissingOrRefusedClientCertificateIsNamed() {
-        fails(to(tls.clientUrl()).caCert(certs.ca()).build(), "it wants a client certificate, and none is configured");
-        fails(to(tls.clientUrl()).caCert(certs.ca()).clientCert(stranger.clientCert(), stranger.clientKey()).build(),
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void aMissingOrRefusedClientCertificateIsNamed(StoreKind kind) {
+        fails(kind, to(tls.clientUrl()).caCert(certs.ca()).build(), "it wants a client certificate, and none is configured");
+        fails(kind, to(tls.clientUrl()).caCert(certs.ca()).clientCert(stranger.clientCert(), stranger.clientKey()).build(),
                 "it refused the client certificate " + stranger.clientCert());
     }
 
-    @Test
-    void tlsToAPlaintextEtcdAndPlaintextToATlsOneAreNamed() {
-        fails(to(plain.clientUrl().replace("http://", "https://")).caCert(certs.ca()).build(),
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void tlsToAPlaintextEtcdAndPlaintextToATlsOneAreNamed(StoreKind kind) {
+        fails(kind, to(plain.clientUrl().replace("http://", "https://")).caCert(certs.ca()).build(),
                 "it does not speak TLS (a plaintext etcd? then use http://)");
-        fails(to(tls.clientUrl().replace("https://", "http://")).build(),
+        fails(kind, to(tls.clientUrl().replace("https://", "http://")).build(),
                 "127.0.0.1:" + tls.clientPort(), "it speaks TLS, so use https://");
     }
 }

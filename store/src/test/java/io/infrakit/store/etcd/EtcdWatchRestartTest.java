@@ -1,11 +1,14 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import io.infrakit.store.Store;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingWatchListener;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -16,11 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The watch against an etcd process that is killed (-9) and restarted on the same port and data dir. */
 class EtcdWatchRestartTest {
 
-    @Test
-    void watchResumesAfterKillAndRestartWithoutLostOrDuplicateEvents() {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void watchResumesAfterKillAndRestartWithoutLostOrDuplicateEvents(StoreKind kind) {
         try (EtcdCluster etcd = EtcdCluster.single().start()) {
-            EtcdStore watching = etcd.newStore();
-            EtcdStore writer = etcd.newStore();
+            EtcdApi watching = etcd.newStore(kind);
+            EtcdApi writer = etcd.newStore(kind);
             String p = "/restart/";
             RecordingWatchListener rec = new RecordingWatchListener();
             Store.Watch watch = watching.watch(p, 0, rec);
@@ -59,11 +63,12 @@ class EtcdWatchRestartTest {
     }
 
     /** gRPC alone would wait seconds more after a long outage (its reconnect backoff); the store must not. */
-    @Test
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
     @Tag("heavy")
-    void reconnectsPromptlyAfterALongOutage() throws Exception {
+    void reconnectsPromptlyAfterALongOutage(StoreKind kind) throws Exception {
         try (EtcdCluster etcd = EtcdCluster.single().start()) {
-            EtcdStore store = etcd.newStore();
+            EtcdApi store = etcd.newStore(kind);
             RecordingWatchListener rec = new RecordingWatchListener();
             Store.Watch watch = store.watch("/outage/", 0, rec);
             try {

@@ -1,5 +1,7 @@
 package io.infrakit.store.etcd;
 
+import io.infrakit.store.testing.StoreKind;
+
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Op;
@@ -9,7 +11,8 @@ import io.infrakit.store.WatchEvent;
 import io.infrakit.store.WatchListener;
 import io.infrakit.store.testing.EtcdCluster;
 import io.infrakit.store.testing.RecordingWatchListener;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
@@ -27,9 +30,10 @@ class EtcdWatchTest {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.single();
 
-    @Test
-    void watchFromRevisionDeliversExactlyTheEventsFromThere() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void watchFromRevisionDeliversExactlyTheEventsFromThere(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String p = EtcdCluster.uniquePrefix("fromrev");
         store.put(p + "a", "1");
         long r2 = store.put(p + "b", "2");
@@ -55,9 +59,10 @@ class EtcdWatchTest {
         }
     }
 
-    @Test
-    void watchFromZeroStartsWithTheListingThenEventsAfterIt() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void watchFromZeroStartsWithTheListingThenEventsAfterIt(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String p = EtcdCluster.uniquePrefix("fromzero");
         store.put(p + "x", "1");
         store.put(p + "y", "2");
@@ -83,9 +88,10 @@ class EtcdWatchTest {
         }
     }
 
-    @Test
-    void compactedRevisionLeadsToResyncThenEventsContinue() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void compactedRevisionLeadsToResyncThenEventsContinue(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String p = EtcdCluster.uniquePrefix("compacted");
         long first = store.put(p + "a", "1");
         store.put(p + "a", "2");
@@ -111,9 +117,10 @@ class EtcdWatchTest {
         }
     }
 
-    @Test
-    void manyWritesArriveInRevisionOrderOnOneThreadAtATime() {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void manyWritesArriveInRevisionOrderOnOneThreadAtATime(StoreKind kind) {
+        EtcdApi store = ETCD.newStore(kind);
         String p = EtcdCluster.uniquePrefix("order");
         RecordingWatchListener rec = new RecordingWatchListener();
         Store.Watch watch = store.watch(p, 0, rec);
@@ -134,9 +141,10 @@ class EtcdWatchTest {
         }
     }
 
-    @Test
-    void closeStopsEventsAndItsThread() throws Exception {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void closeStopsEventsAndItsThread(StoreKind kind) throws Exception {
+        EtcdApi store = ETCD.newStore(kind);
         String p = EtcdCluster.uniquePrefix("close");
         int threadsBefore = watchThreads();
         RecordingWatchListener rec = new RecordingWatchListener();
@@ -162,9 +170,10 @@ class EtcdWatchTest {
         assertThat(rec.events()).hasSize(1);
     }
 
-    @Test
-    void listenerMayCloseItsOwnWatch() throws Exception {
-        EtcdStore store = ETCD.newStore();
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void listenerMayCloseItsOwnWatch(StoreKind kind) throws Exception {
+        EtcdApi store = ETCD.newStore(kind);
         String p = EtcdCluster.uniquePrefix("selfclose");
         CountDownLatch closed = new CountDownLatch(1);
         Store.Watch[] self = new Store.Watch[1];
@@ -184,6 +193,28 @@ class EtcdWatchTest {
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         store.put(p + "k", "v");
         assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void aWatchQuietForAWhileStillDeliversTheNextChange(StoreKind kind) throws Exception {
+        EtcdApi store = ETCD.newStore(kind);
+        String p = EtcdCluster.uniquePrefix("quiet");
+        RecordingWatchListener rec = new RecordingWatchListener();
+        Store.Watch watch = store.watch(p, 0, rec);
+        try {
+            rec.awaitResync(1, WAIT);
+            store.put(p + "1", "first");
+            rec.awaitEvents(1, WAIT);
+            Thread.sleep(1_600); // longer than the HTTP store's read poll, several times
+            store.put(p + "2", "x".repeat(20_000)); // more than one read's worth
+            store.put(p + "3", "third");
+            assertThat(rec.awaitEvents(3, WAIT)).extracting(e -> e.kv().value().length())
+                    .containsExactly(5, 20_000, 5);
+            assertThat(rec.disconnects()).isEmpty();
+        } finally {
+            watch.close();
+        }
     }
 
     static int watchThreads() {

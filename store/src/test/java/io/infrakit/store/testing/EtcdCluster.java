@@ -1,6 +1,7 @@
 package io.infrakit.store.testing;
 
 import io.infrakit.store.StoreConfig;
+import io.infrakit.store.etcd.EtcdApi;
 import io.infrakit.store.etcd.EtcdServer;
 import io.infrakit.store.etcd.LocalPorts;
 import io.infrakit.store.etcd.EtcdStore;
@@ -30,7 +31,7 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
 
     private final int size;
     private final List<EtcdServer> members = new ArrayList<>();
-    private final List<EtcdStore> stores = new ArrayList<>();
+    private final List<EtcdApi> stores = new ArrayList<>();
     private Path dir;
 
     private EtcdCluster(int size) {
@@ -98,6 +99,13 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
         return store;
     }
 
+    /** A store of that kind on this cluster, closed with the cluster. */
+    public synchronized EtcdApi newStore(StoreKind kind) {
+        EtcdApi store = kind.open(storeConfig());
+        stores.add(store);
+        return store;
+    }
+
     public EtcdServer member(int index) {
         return members.get(index);
     }
@@ -123,7 +131,7 @@ public final class EtcdCluster implements AutoCloseable, BeforeAllCallback, Afte
 
     @Override
     public synchronized void close() {
-        stores.forEach(EtcdStore::close);
+        stores.forEach(EtcdApi::close);
         stores.clear();
         members.forEach(EtcdServer::close);
         members.clear();

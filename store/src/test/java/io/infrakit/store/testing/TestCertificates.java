@@ -20,10 +20,18 @@ public record TestCertificates(Path ca, Path serverCert, Path serverKey, Path cl
 
     /** With the server certificate made out to these names ({@code subjectAltName} syntax). */
     public static TestCertificates create(Path dir, String serverNames) {
+        return create(dir, serverNames, "serverAuth,clientAuth");
+    }
+
+    /**
+     * With the server certificate's extended key usages as given: {@code serverAuth} alone is common, and etcd's
+     * HTTP gateway, which connects to etcd's gRPC server with that certificate, then fails.
+     */
+    public static TestCertificates create(Path dir, String serverNames, String serverUsages) {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("server.ext"),
-                    "subjectAltName=" + serverNames + "\nextendedKeyUsage=serverAuth,clientAuth\n");
+                    "subjectAltName=" + serverNames + "\nextendedKeyUsage=" + serverUsages + "\n");
             Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,12 +1,13 @@
 package io.infrakit.store.etcd;
 
-import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.infrakit.store.Lease;
 import io.infrakit.store.LeaseListener;
 import io.infrakit.store.StoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,24 +19,22 @@ import java.util.function.Consumer;
  * etcd answers that the lease is gone, and records when each confirmed keep-alive was sent, which is what a leader
  * needs to know how long it may still act.
  */
-final class EtcdLease implements Lease {
+final class KeptLease implements Lease {
 
-    private static final Logger log = LoggerFactory.getLogger(EtcdLease.class);
+    private static final Logger log = LoggerFactory.getLogger(KeptLease.class);
 
-    private final io.etcd.jetcd.Lease client;
-    private final Calls calls;
+    private final LeaseCalls calls;
     private final ScheduledExecutorService timer;
     private final long id;
     private final long ttlSeconds;
     private final LeaseListener listener;
-    private final Consumer<EtcdLease> onClose;
+    private final Consumer<KeptLease> onClose;
     private volatile long lastKeepAliveNanos;
     private volatile boolean expired;
     private volatile boolean stopped;
 
-    private EtcdLease(io.etcd.jetcd.Lease client, Calls calls, ScheduledExecutorService timer, long id,
-                      long ttlSeconds, long grantSentNanos, LeaseListener listener, Consumer<EtcdLease> onClose) {
-        this.client = client;
+    private KeptLease(LeaseCalls calls, ScheduledExecutorService timer, long id, long ttlSeconds,
+                      long grantSentNanos, LeaseListener listener, Consumer<KeptLease> onClose) {
         this.calls = calls;
         this.timer = timer;
         this.id = id;
@@ -45,11 +44,11 @@ final class EtcdLease implements Lease {
         this.onClose = onClose;
     }
 
-    static EtcdLease grant(io.etcd.jetcd.Lease client, Calls calls, ScheduledExecutorService timer, long ttlSeconds,
-                           LeaseListener listener, Consumer<EtcdLease> onClose) {
+    static KeptLease grant(LeaseCalls calls, ScheduledExecutorService timer, long ttlSeconds, LeaseListener listener,
+                           Consumer<KeptLease> onClose) {
         long sent = System.nanoTime();
-        LeaseGrantResponse r = calls.await(client.grant(ttlSeconds), "grant lease");
-        EtcdLease lease = new EtcdLease(client, calls, timer, r.getID(), r.getTTL(), sent, listener, onClose);
+        LeaseCalls.Granted r = calls.grant(ttlSeconds);
+        KeptLease lease = new KeptLease(calls, timer, r.id(), r.ttlSeconds(), sent, listener, onClose);
         lease.schedule(lease.interval());
         return lease;
     }
@@ -94,7 +93,7 @@ final class EtcdLease implements Lease {
             return;
         }
         long sent = System.nanoTime();
-        client.keepAliveOnce(id)
+        calls.keepAliveOnce(id)
                 .orTimeout(Math.min(calls.timeout().toMillis(), ttlSeconds * 1000), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, error) -> {
                     if (stopped) {
@@ -104,14 +103,14 @@ final class EtcdLease implements Lease {
                         lastKeepAliveNanos = sent;
                         notify(() -> listener.onKeepAlive(this));
                         schedule(interval());
-                    } else if (Calls.isNotFound(error)) {
+                    } else if (calls.isNotFound(error)) {
                         log.info("lease {} expired", Long.toHexString(id));
                         expired = true;
                         stopped = true;
                         onClose.accept(this);
                         notify(() -> listener.onExpired(this));
                     } else {
-                        Throwable cause = Calls.unwrap(error);
+                        Throwable cause = unwrap(error);
                         log.debug("keep-alive of lease {} failed: {}", Long.toHexString(id), cause.toString());
                         notify(() -> listener.onKeepAliveFailed(this, cause));
                         schedule(Math.max(100, interval() / 3));
@@ -143,12 +142,19 @@ final class EtcdLease implements Lease {
             return;
         }
         try {
-            calls.await(client.revoke(id), "revoke lease");
+            calls.revoke(id);
         } catch (StoreException e) {
-            if (!Calls.isNotFound(e)) {
+            if (!calls.isNotFound(e)) {
                 log.warn("could not revoke lease {} (it will expire in {}s): {}", Long.toHexString(id),
                         ttlSeconds, e.getMessage());
             }
         }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 }

@@ -1,44 +1,43 @@
 package io.infrakit.store.etcd;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import io.etcd.jetcd.Watch.Listener;
-import io.etcd.jetcd.Watch.Watcher;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchResponse;
 import io.infrakit.store.Backoff;
-import io.infrakit.store.KeyValue;
 import io.infrakit.store.Listing;
 import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.WatchListener;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A prefix watch that resumes after any break from the last delivered revision + 1, and re-lists when that revision
- * was compacted. jetcd retries broken watch streams by itself, but from a revision it may have moved past events
- * not yet delivered; so every jetcd stream here is single-use: on error it is closed and a new one is opened from
- * our own bookkeeping. All state lives on one thread, which is also the thread that calls the listener.
+ * was compacted. Clients retry broken watch streams by themselves (jetcd does), but from a revision they may have
+ * moved past events not yet delivered; so every stream here is single-use: on error it is closed and a new one is
+ * opened from our own bookkeeping. All state lives on one thread, which is also the thread that calls the listener.
  */
-final class EtcdWatch implements Store.Watch {
+final class ResumingWatch implements Store.Watch {
 
-    private static final Logger log = LoggerFactory.getLogger(EtcdWatch.class);
-    private static final ThreadFactory THREADS = new ThreadFactoryBuilder().setNameFormat("infrakit-watch-%d")
-            .setDaemon(true).build();
+    private static final Logger log = LoggerFactory.getLogger(ResumingWatch.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
     /** Reopening a broken watch: 100 ms doubling to 2 s. */
     private static final Backoff BACKOFF = Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(2));
 
-    private final EtcdStore store;
-    private final io.etcd.jetcd.Watch client;
+    private final WatchStreams streams;
+    private final Function<String, Listing> lister;
+    private final BooleanSupplier storeClosed;
+    private final Duration closeWait;
     private final String prefix;
     private final WatchListener listener;
-    private final Consumer<EtcdWatch> onClose;
+    private final Consumer<ResumingWatch> onClose;
     private final ScheduledThreadPoolExecutor thread;
 
     // Confined to `thread`.
@@ -50,15 +49,23 @@ final class EtcdWatch implements Store.Watch {
     private volatile Thread watchThread;
     private volatile boolean closed;
 
-    EtcdWatch(EtcdStore store, io.etcd.jetcd.Watch client, String prefix, WatchListener listener,
-              Consumer<EtcdWatch> onClose) {
-        this.store = store;
-        this.client = client;
+    /**
+     * @param lister      lists the prefix (for a start from 0, and after a compaction)
+     * @param storeClosed whether the store is closing: a broken stream is then not reported
+     * @param closeWait   how long {@link #close} waits for a listing in progress
+     */
+    ResumingWatch(WatchStreams streams, Function<String, Listing> lister, BooleanSupplier storeClosed,
+                  Duration closeWait, String prefix, WatchListener listener, Consumer<ResumingWatch> onClose) {
+        this.streams = streams;
+        this.lister = lister;
+        this.storeClosed = storeClosed;
+        this.closeWait = closeWait;
         this.prefix = prefix;
         this.listener = listener;
         this.onClose = onClose;
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = THREADS.newThread(r);
+            Thread t = new Thread(r, "infrakit-watch-" + THREADS.getAndIncrement());
+            t.setDaemon(true);
             watchThread = t;
             return t;
         });
@@ -81,7 +88,7 @@ final class EtcdWatch implements Store.Watch {
         if (nextRevision == 0) {
             Listing snapshot;
             try {
-                snapshot = store.list(prefix);
+                snapshot = lister.apply(prefix);
             } catch (StoreException e) {
                 broken(e);
                 return;
@@ -92,62 +99,53 @@ final class EtcdWatch implements Store.Watch {
                 return;
             }
         }
-        WatchOption option = WatchOption.builder()
-                .withRange(EtcdStore.prefixEnd(prefix))
-                .withRevision(nextRevision)
-                .withCreateNotify(true)
-                .withRequireLeader(true)
-                .build();
         Stream stream = new Stream();
         current = stream;
         try {
-            stream.attach(client.watch(EtcdStore.bytes(prefix.isEmpty() ? "\0" : prefix), option, stream));
+            stream.attach(streams.open(prefix, nextRevision, stream));
         } catch (RuntimeException e) {
-            // The jetcd client is closed (store closing) or refused the request.
+            // The client is closed (store closing) or refused the request.
             current = null;
             broken(e);
         }
     }
 
-    private void onResponse(Stream stream, WatchResponse response) {
+    private void onCreated(Stream stream) {
         if (closed || stream != current) {
             return;
         }
-        if (response.isCreatedNotify()) {
-            if (down) {
-                log.info("watch on '{}' resumed from revision {}", prefix, nextRevision);
-            }
-            down = false;
-            failures = 0;
+        if (down) {
+            log.info("watch on '{}' resumed from revision {}", prefix, nextRevision);
+        }
+        down = false;
+        failures = 0;
+    }
+
+    private void onChanged(Stream stream, List<WatchEvent> events) {
+        if (closed || stream != current) {
             return;
         }
-        for (io.etcd.jetcd.watch.WatchEvent e : response.getEvents()) {
-            KeyValue kv = EtcdStore.keyValue(e.getKeyValue());
-            if (kv.modRevision() < nextRevision) {
+        for (WatchEvent event : events) {
+            if (event.kv().modRevision() < nextRevision) {
                 continue; // already delivered before a reconnect
             }
-            WatchEvent event = new WatchEvent(
-                    e.getEventType() == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE
-                            ? WatchEvent.Type.DELETE : WatchEvent.Type.PUT,
-                    kv);
             deliver(() -> listener.onEvent(event));
             if (closed) {
                 return;
             }
         }
         // A revision's events always come in one response, so the whole revision is delivered now.
-        if (!response.getEvents().isEmpty()) {
-            long last = response.getEvents().get(response.getEvents().size() - 1).getKeyValue().getModRevision();
-            nextRevision = Math.max(nextRevision, last + 1);
+        if (!events.isEmpty()) {
+            nextRevision = Math.max(nextRevision, events.get(events.size() - 1).kv().modRevision() + 1);
         }
     }
 
-    private void onStreamError(Stream stream, Throwable error) {
+    private void onFailed(Stream stream, Throwable error) {
         if (closed || stream != current) {
             return;
         }
         current = null;
-        if (Calls.isCompacted(error)) {
+        if (streams.isCompacted(error)) {
             log.info("watch on '{}': revision {} was compacted, re-listing", prefix, nextRevision);
             nextRevision = 0;
             open();
@@ -157,7 +155,7 @@ final class EtcdWatch implements Store.Watch {
     }
 
     private void broken(Throwable error) {
-        if (closed || store.isClosed()) {
+        if (closed || storeClosed.getAsBoolean()) {
             return;
         }
         if (!down) {
@@ -195,7 +193,7 @@ final class EtcdWatch implements Store.Watch {
         if (Thread.currentThread() != watchThread) { // a listener closing its own watch cannot wait for itself
             try {
                 // A listing in progress may take up to the request timeout.
-                if (!thread.awaitTermination(store.calls().timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
+                if (!thread.awaitTermination(closeWait.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
                     log.warn("watch on '{}' did not stop in time", prefix);
                     thread.shutdownNow();
                 }
@@ -205,47 +203,46 @@ final class EtcdWatch implements Store.Watch {
         }
     }
 
-    /** One jetcd stream. jetcd calls it on its own threads; everything is handed to the watch thread. */
-    private final class Stream implements Listener {
-        private volatile Watcher watcher;
+    /** One stream. It reports on its own threads; everything is handed to the watch thread. */
+    private final class Stream implements WatchStreams.Events {
+        private volatile WatchStreams.Stream stream;
         private volatile boolean dead;
 
-        void attach(Watcher w) {
-            watcher = w;
+        void attach(WatchStreams.Stream s) {
+            stream = s;
             if (dead) {
-                w.close(); // an error arrived before client.watch returned
+                s.close(); // an error arrived before open returned
             }
         }
 
         void stop() {
             dead = true;
-            Watcher w = watcher;
-            if (w != null) {
-                w.close();
+            WatchStreams.Stream s = stream;
+            if (s != null) {
+                s.close();
             }
         }
 
         @Override
-        public void onNext(WatchResponse response) {
+        public void created() {
             if (!dead) {
-                submit(() -> onResponse(this, response));
+                submit(() -> onCreated(this));
             }
         }
 
         @Override
-        public void onError(Throwable error) {
+        public void changed(List<WatchEvent> events) {
             if (!dead) {
-                // Close right here, before jetcd schedules its own resume of this stream.
+                submit(() -> onChanged(this, events));
+            }
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            if (!dead) {
+                // Close right here, before the client schedules its own resume of this stream.
                 stop();
-                submit(() -> onStreamError(this, error));
-            }
-        }
-
-        @Override
-        public void onCompleted() {
-            if (!dead) {
-                stop();
-                submit(() -> onStreamError(this, new StoreException("etcd ended the watch stream")));
+                submit(() -> onFailed(this, error));
             }
         }
 
@@ -253,7 +250,7 @@ final class EtcdWatch implements Store.Watch {
             if (!closed) {
                 try {
                     thread.execute(task);
-                } catch (java.util.concurrent.RejectedExecutionException e) {
+                } catch (RejectedExecutionException e) {
                     // closing
                 }
             }

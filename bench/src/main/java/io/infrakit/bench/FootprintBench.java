@@ -1,0 +1,236 @@
+package io.infrakit.bench;
+
+import io.infrakit.store.StoreConfig;
+import io.infrakit.store.etcd.EtcdServer;
+import io.infrakit.store.etcd.EtcdStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a user's operator costs: {@code ./infrakit up} as shipped (the launcher's JVM settings, the file instance
+ * plugin) beside InfraKit v0.5's own group, file instance and vanilla flavor programs doing the same work, in one
+ * run. Each round starts the operator afresh and measures start → "watching", the first commit after start →
+ * first instance file, later commits → first file (warm), then with G groups × I instances converged: resident
+ * memory, and CPU over a window of steady state. Medians over the rounds are printed at the end.
+ */
+final class FootprintBench {
+
+    private FootprintBench() {
+    }
+
+    static void run(Options o) throws Exception {
+        int groups = o.integer("groups", 10, 10);
+        int instances = o.integer("instances", 50, 50);
+        int rounds = o.integer("rounds", 3, 1);
+        int settle = o.integer("settle", 20, 10);
+        int seconds = o.integer("seconds", 60, 20);
+        String goDir = o.string("go", "");
+        String which = o.string("only", "both");
+        Path dir = Files.createTempDirectory("infrakit-bench-footprint");
+        List<Side> sides = new ArrayList<>();
+        try (EtcdServer etcd = EtcdServer.builder("bench", dir.resolve("etcd")).fastTimings(true).build()) {
+            etcd.start();
+            try (EtcdStore store = new EtcdStore(StoreConfig.of(etcd.clientUrl()))) {
+                if (!which.equals("infrakit")) {
+                    sides.add(new OperatorSide(Path.of(o.string("launcher", "./infrakit")), o.string("java-opts", ""),
+                            etcd.clientUrl(), store, o.string("nmt", ""), o.string("cds", "on")));
+                }
+                if (!which.equals("operator")) {
+                    if (goDir.isEmpty()) {
+                        System.out.println("footprint: no --go DIR (bench/infrakit-go.sh builds InfraKit v0.5's "
+                                + "programs): the operator alone");
+                    } else {
+                        sides.add(new InfraKitSide(Path.of(goDir)));
+                    }
+                }
+                System.out.printf("footprint: %d groups × %d instances, %d rounds, %d s settle, %d s CPU window, "
+                        + "load average %s%n", groups, instances, rounds, settle, seconds, Load.now());
+                for (int r = 1; r <= rounds; r++) {
+                    for (Side side : sides) {
+                        round(side, dir.resolve(side.name() + "-" + r), r, groups, instances, settle, seconds);
+                    }
+                }
+            }
+        } finally {
+            if (o.string("keep", "false").equals("false")) {
+                Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } else {
+                System.out.println("footprint: logs kept in " + dir);
+            }
+        }
+        System.out.printf("footprint: medians over %d rounds (load average at the end %s)%n", rounds, Load.now());
+        for (Side side : sides) {
+            side.results().print(side.name());
+        }
+    }
+
+    private static void round(Side side, Path dir, int round, int groups, int instances, int settle, int seconds)
+            throws Exception {
+        Path files = dir.resolve("files");
+        Files.createDirectories(files);
+        Results results = side.results();
+        long started = System.nanoTime();
+        side.start(dir, files, round);
+        results.ready.add(ms(System.nanoTime() - started));
+        results.startCpu.add(1000.0 * side.cpuTicks() / Proc.TICKS_PER_SECOND);
+        for (int g = 0; g < groups; g++) {
+            int before = count(files);
+            long put = System.nanoTime();
+            side.commit("g" + g, instances, round);
+            long first = await(files, before + 1, put);
+            long all = await(files, before + instances, put);
+            (g == 0 ? results.firstCommit : results.warmCommit).add(ms(first - put));
+            if (g == 0) {
+                results.firstAll.add(ms(all - put));
+            }
+        }
+        Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
+        long cpu0 = side.cpuTicks();
+        long t0 = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        double cpu = 100.0 * (side.cpuTicks() - cpu0) / Proc.TICKS_PER_SECOND / ((System.nanoTime() - t0) / 1e9);
+        long rss = side.rssKb();
+        results.cpu.add(cpu);
+        results.rss.add(rss / 1024.0);
+        System.out.printf("  %s round %d: ready %.0f ms (CPU %.0f ms); first commit → first file %.0f ms "
+                        + "(all %d: %.0f ms); warm commit → first file p50 %.0f ms; %d files; RSS %.1f MB; "
+                        + "CPU %.2f %% of a core (load %s)%n", side.name(), round, last(results.ready),
+                last(results.startCpu), last(results.firstCommit), instances, last(results.firstAll),
+                side.lastWarm(results, groups - 1), count(files), rss / 1024.0, cpu, Load.now());
+        side.stop(dir);
+    }
+
+    private static double last(List<Double> values) {
+        return values.get(values.size() - 1);
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** Waits until the directory holds {@code n} instance files; returns when it saw them (polled every ms). */
+    private static long await(Path files, int n, long since) throws Exception {
+        long deadline = since + TimeUnit.SECONDS.toNanos(60);
+        while (count(files) < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no " + n + " instance files in " + files + " after 60 s");
+            }
+            Thread.sleep(1);
+        }
+        return System.nanoTime();
+    }
+
+    /** The same group for both: file instances, vanilla flavor (the getting-started example's plugins). */
+    static String spec(String id, int size) {
+        return "{\"ID\":\"" + id + "\",\"Properties\":{\"Allocation\":{\"Size\":" + size + "},"
+                + "\"Instance\":{\"Plugin\":\"instance-file\",\"Properties\":{\"Note\":\"bench\"}},"
+                + "\"Flavor\":{\"Plugin\":\"flavor-vanilla\",\"Properties\":{\"Init\":[\"echo hi\"],"
+                + "\"Tags\":{\"tier\":\"bench\"}}}}}";
+    }
+
+    /** Instance files: neither hidden nor a writer's temporary file. */
+    static int count(Path files) throws Exception {
+        try (var list = Files.list(files)) {
+            return (int) list.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith(".") && !n.contains("tmp")).count();
+        }
+    }
+
+    /** One of the two things compared. */
+    interface Side {
+        String name();
+
+        Results results();
+
+        void start(Path dir, Path files, int round) throws Exception;
+
+        void commit(String id, int size, int round) throws Exception;
+
+        long cpuTicks();
+
+        long rssKb();
+
+        void stop(Path dir) throws Exception;
+
+        default double lastWarm(Results r, int n) {
+            return Results.median(r.warmCommit.subList(Math.max(0, r.warmCommit.size() - n), r.warmCommit.size()));
+        }
+    }
+
+    /** Samples per measure, over all rounds. */
+    static final class Results {
+        final List<Double> ready = new ArrayList<>();
+        /** CPU time used until ready: what a start costs whatever the machine's load. */
+        final List<Double> startCpu = new ArrayList<>();
+        final List<Double> firstCommit = new ArrayList<>();
+        final List<Double> firstAll = new ArrayList<>();
+        final List<Double> warmCommit = new ArrayList<>();
+        final List<Double> rss = new ArrayList<>();
+        final List<Double> cpu = new ArrayList<>();
+
+        static double median(List<Double> values) {
+            if (values.isEmpty()) {
+                return Double.NaN;
+            }
+            List<Double> sorted = new ArrayList<>(values);
+            sorted.sort(null);
+            int n = sorted.size();
+            return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        }
+
+        void print(String name) {
+            System.out.printf("  %-9s ready %.0f ms (CPU %.0f ms) | first commit → first file %.0f ms "
+                            + "(all instances %.0f ms) | warm commit → first file %.0f ms (n=%d) | RSS %.1f MB %s | "
+                            + "CPU %.2f %% of a core %s%n", name, median(ready), median(startCpu),
+                    median(firstCommit), median(firstAll), median(warmCommit), warmCommit.size(),
+                    median(rss), rss, median(cpu), cpu.stream().map(c -> String.format("%.2f", c)).toList());
+        }
+    }
+
+    /** CPU and memory of processes, from /proc. */
+    static final class Proc {
+        static final long TICKS_PER_SECOND = 100;
+
+        static long cpuTicks(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the CPU time of " + pid, e);
+            }
+        }
+
+        static long rssKb(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the RSS of " + pid, e);
+            }
+            throw new IllegalStateException("no VmRSS for " + pid);
+        }
+
+        static long sum(List<Process> processes, java.util.function.ToLongFunction<Long> f) {
+            return processes.stream().mapToLong(p -> f.applyAsLong(p.pid())).sum();
+        }
+    }
+
+    /** The load average (1, 5, 15 min), to note how busy the shared machine was. */
+    static final class Load {
+        static String now() {
+            try {
+                String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+                return f[0] + " " + f[1] + " " + f[2];
+            } catch (Exception e) {
+                return "?";
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.infrakit.bench.chaos;
+
+import io.infrakit.bench.chaos.Invariants.Desired;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.store.KeyValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The groups the lab keeps the replicas busy with, as the harness wrote them: every spec put (for the invariants
+ * and the lost-key check), and whether each group matches its spec now (in the plugin and in its status).
+ */
+final class LabGroups {
+
+    private final LabCluster lab;
+    final List<Desired> desired = new CopyOnWriteArrayList<>();
+    private final Map<String, String> specs = new ConcurrentHashMap<>();
+    private final Map<String, Long> revisions = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> logicalIds = new ConcurrentHashMap<>();
+
+    LabGroups(LabCluster lab) {
+        this.lab = lab;
+    }
+
+    void cattle(String id, int size) {
+        put(id, "{\"ID\":\"" + id + "\",\"Properties\":{\"Allocation\":{\"Size\":" + size + "},"
+                + "\"Instance\":{\"Plugin\":\"instance-lab\",\"Properties\":{\"Note\":\"lab\"}},"
+                + "\"Flavor\":{\"Plugin\":\"vanilla\",\"Properties\":{\"Init\":[\"echo lab\"]}}}}", size, null);
+    }
+
+    void pets(String id, List<String> ids) {
+        put(id, "{\"ID\":\"" + id + "\",\"Properties\":{\"Allocation\":{\"LogicalIDs\":[\"" + String.join("\",\"", ids)
+                + "\"]},\"Instance\":{\"Plugin\":\"instance-lab\",\"Properties\":{}},"
+                + "\"Flavor\":{\"Plugin\":\"vanilla\",\"Properties\":{\"Init\":[\"echo pet\"]}}}}", ids.size(), ids);
+    }
+
+    private void put(String id, String json, int size, List<String> ids) {
+        long rev = lab.store.put(LabCluster.PREFIX + "/groups/" + id, json);
+        desired.add(new Desired(lab.now(), id, size, ids != null));
+        specs.put(id, json);
+        revisions.put(id, rev);
+        if (ids != null) {
+            logicalIds.put(id, List.copyOf(ids));
+        } else {
+            logicalIds.remove(id);
+        }
+    }
+
+    int size(String id) {
+        Desired last = null;
+        for (Desired d : desired) {
+            if (d.group().equals(id)) {
+                last = d;
+            }
+        }
+        return last == null ? 0 : last.size();
+    }
+
+    List<String> ids() {
+        return new ArrayList<>(specs.keySet());
+    }
+
+    /** Whether the group has exactly its instances in the plugin, and a converged status at its spec's revision. */
+    boolean converged(String id) {
+        List<InstanceDescription> now = lab.plugin.list(id);
+        List<String> pets = logicalIds.get(id);
+        if (pets != null) {
+            TreeSet<String> seen = new TreeSet<>();
+            for (InstanceDescription d : now) {
+                if (!seen.add(String.valueOf(d.logicalId()))) {
+                    return false;
+                }
+            }
+            if (!seen.equals(new TreeSet<>(pets))) {
+                return false;
+            }
+        } else if (now.size() != size(id)) {
+            return false;
+        }
+        try {
+            Optional<KeyValue> status = lab.store.get(LabCluster.PREFIX + "/status/" + id);
+            return status.map(kv -> kv.value().contains("\"Converged\":true")
+                    && kv.value().contains("\"SpecRevision\":" + revisions.get(id) + ",")).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    boolean allConverged() {
+        return specs.keySet().stream().allMatch(this::converged);
+    }
+
+    /** Keys the harness wrote that etcd no longer holds as written, and groups without a status. */
+    List<String> lostKeys() {
+        List<String> lost = new ArrayList<>();
+        for (Map.Entry<String, String> e : specs.entrySet()) {
+            String key = LabCluster.PREFIX + "/groups/" + e.getKey();
+            if (!lab.store.get(key).map(kv -> kv.value().equals(e.getValue())).orElse(false)) {
+                lost.add(key + " (spec)");
+            }
+            if (lab.store.get(LabCluster.PREFIX + "/status/" + e.getKey()).isEmpty()) {
+                lost.add(LabCluster.PREFIX + "/status/" + e.getKey() + " (status)");
+            }
+        }
+        return lost;
+    }
+
+    /** Removes one instance of a group behind the operator's back, as a dead machine; false when it has none. */
+    boolean loseOne(String id) {
+        List<InstanceDescription> now = lab.plugin.list(id);
+        if (now.isEmpty()) {
+            return false;
+        }
+        return lab.plugin.lose(now.get(ThreadLocalRandom.current().nextInt(now.size())).id());
+    }
+}
