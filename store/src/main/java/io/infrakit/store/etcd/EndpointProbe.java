@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,11 @@ final class EndpointProbe {
             return null; // the handshake held, and the server waits for more: TLS is not the problem
         } catch (SSLException | EOFException e) {
             return "TLS with " + where + " failed: " + explain(e, uri.getHost(), trust.presented);
+        } catch (SocketException e) {
+            // A plaintext server answers the ClientHello with an HTTP error and closes with it unread: a reset.
+            return "TLS with " + where + " failed: " + (trust.presented == null
+                    ? "it does not speak TLS (a plaintext etcd? then use http://; " + e.getMessage() + ")"
+                    : e.getMessage());
         }
     }
 
