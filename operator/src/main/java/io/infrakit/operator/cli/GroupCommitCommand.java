@@ -1,7 +1,6 @@
 package io.infrakit.operator.cli;
 
 import io.infrakit.operator.group.FieldChange;
-import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
@@ -14,6 +13,7 @@ import io.infrakit.operator.write.StoredSpec;
 import io.infrakit.operator.write.WriteException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.PluginRegistry;
+import io.infrakit.plugins.json.KeyAudit;
 import io.infrakit.store.Store;
 import io.infrakit.store.Utf8;
 import java.io.IOException;
@@ -78,22 +78,26 @@ final class GroupCommitCommand implements Callable<Integer> {
         String json = new String(raw, StandardCharsets.UTF_8);
         try (PluginRegistry builtins = pluginOptions.builtins()) {
             PluginLookup plugins = pluginOptions.lookup(builtins);
-            String unknown = allowUnknownKeys ? null : unknownKeys(json, plugins);
-            if (unknown != null) {
-                System.err.println("Invalid spec: " + unknown + "; correct them, or commit with --allow-unknown-keys");
-                return 1;
+            List<KeyAudit.UnknownKey> unknown = unknownKeys(json, plugins);
+            if (!unknown.isEmpty()) {
+                if (!allowUnknownKeys) {
+                    System.err.println("Invalid spec: " + PluginCheck.describe(unknown)
+                            + "; correct them, or commit with --allow-unknown-keys");
+                    return 1;
+                }
+                System.err.println("warning: " + PluginCheck.describe(unknown) + " (committed as asked)");
             }
-            return commit(json, builtins, plugins);
+            return commit(json, builtins, plugins, unknown);
         }
     }
 
-    private int commit(String json, PluginRegistry builtins, PluginLookup plugins)
+    private int commit(String json, PluginRegistry builtins, PluginLookup plugins, List<KeyAudit.UnknownKey> unknown)
             throws IOException, InterruptedException {
         try (Store store = Stores.open(etcd)) {
             Admission admission = policy.admission(store, etcd, builtins);
             builtins.guardedBy(new PolicyGuard(admission.source()));
-            GroupWrites groups = new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC(), maxInstances)
-                    .admitting(admission);
+            GroupWrites groups = new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC())
+                    .limitedTo(maxInstances).admitting(admission);
             GroupWrites.Commit c;
             try {
                 c = groups.commit(json, Author.USER, pretend);
@@ -111,6 +115,9 @@ final class GroupCommitCommand implements Callable<Integer> {
                 out.put("Pretend", pretend);
                 out.put("Revision", c.revision());
                 out.put("Diff", diff.stream().map(FieldChange::describe).toList());
+                if (!unknown.isEmpty()) {
+                    out.put("UnknownKeys", unknown.stream().map(KeyAudit.UnknownKey::toString).toList());
+                }
                 System.out.println(OutputOptions.toJson(out));
             } else if (pretend) {
                 System.out.println("Committing " + c.id() + " would involve: " + c.details());
@@ -130,15 +137,14 @@ final class GroupCommitCommand implements Callable<Integer> {
      * The spec's unknown keys in one line, or null: none, or a spec that does not parse (the commit says why) or
      * that names another group plugin (its properties are that plugin's).
      */
-    private static String unknownKeys(String json, PluginLookup plugins) {
+    private static List<KeyAudit.UnknownKey> unknownKeys(String json, PluginLookup plugins) {
         try {
             if (GroupRouting.DEFAULT.parse(null, json, 0) != null) {
-                return null;
+                return List.of(); // another group plugin's properties: that plugin judges them
             }
-            GroupDefinition group = SpecValidator.parse(null, json, 0);
-            return PluginCheck.describe(PluginCheck.unknownKeys(json, group, plugins));
         } catch (SpecException | RuntimeException e) {
-            return null;
+            // not a spec for another group plugin
         }
+        return PluginCheck.unknownKeys(json, plugins);
     }
 }

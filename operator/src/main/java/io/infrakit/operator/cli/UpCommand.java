@@ -5,7 +5,6 @@ import io.infrakit.operator.controller.ControllerConfig;
 import io.infrakit.operator.dashboard.Dashboard;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
-import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.groupsocket.EtcdGroupPlugin;
 import io.infrakit.operator.groupsocket.GroupSocket;
@@ -207,8 +206,8 @@ final class UpCommand implements Callable<Integer> {
         ReplicaIdentity self = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
         String devToken = dev != null && dashboardTokenFile == null ? Dashboard.devToken(Home.dir()) : null;
         Dashboard dashboard = httpAddress == null || noDashboard ? null
-                : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC(),
-                        new EventStore(store, etcd.keys()).directSink(), routing, maxInstances).admitting(admission),
+                : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC())
+                        .routedBy(routing).limitedTo(maxInstances).admitting(admission),
                         plugins).self(self.id()).readOnly(dashboardReadOnly)
                 .tokenFile(devToken != null ? Home.dir().resolve(Dashboard.DEV_TOKEN_FILE) : dashboardTokenFile)
                 .build();

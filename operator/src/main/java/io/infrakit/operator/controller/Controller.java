@@ -122,8 +122,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.progress = new WorkerProgress(config.stallAfter());
         this.reconciler = new GroupReconciler(specs, plugins, status,
                 new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock, progress::progressed),
-                new RollingUpdates(new GroupWrites(store, keys, plugins, clock, events, GroupRouting.DEFAULT,
-                        config.maxInstances()).admitting(admission), plugins, clock, config.batch()), admission,
+                new RollingUpdates(new GroupWrites(store, keys, plugins, clock).reportingTo(events)
+                        .limitedTo(config.maxInstances()).admitting(admission), plugins, clock, config.batch()), admission,
                 clock);
     }
 

@@ -5,7 +5,6 @@ import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.SpecException;
-import io.infrakit.operator.events.EventStore;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.write.Author;
@@ -92,8 +91,8 @@ public final class EtcdGroupPlugin implements GroupPlugin, ManagerPlugin {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.leader = Objects.requireNonNull(leader, "leader");
         this.routing = Objects.requireNonNull(routing, "routing");
-        this.writes = new GroupWrites(store, keys, plugins, clock, new EventStore(store, keys).directSink(), routing,
-                maxInstances).admitting(admission);
+        this.writes = new GroupWrites(store, keys, plugins, clock).routedBy(routing).limitedTo(maxInstances)
+                .admitting(admission);
     }
 
     /** Commits through the group write path, as {@code infrakit group commit} does. */

@@ -1,6 +1,5 @@
 package io.infrakit.operator.write;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.events.Event;
@@ -14,7 +13,6 @@ import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
-import io.infrakit.operator.group.SyncAnnotations;
 import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.policy.PolicyException;
 import io.infrakit.plugins.PluginLookup;
@@ -27,7 +25,6 @@ import io.infrakit.store.Store;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -85,41 +82,17 @@ public final class GroupWrites {
     private final EventSink events;
     private final GroupRouting routing;
     private final long maxInstances;
+    private final SyncOwnership owners;
 
     /**
-     * Writes recorded in the events log at once (a command, the group socket, a sync).
+     * Writes recorded in the events log at once (a command, the group socket, a sync), validated with the built-in
+     * group's rules and the instance ceiling, no policy; the withers below change each of these.
      *
      * @param plugins asked to validate every spec written; null checks structure only
      */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
-        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT);
-    }
-
-    /** @param maxInstances a spec asking for more instances than this is refused */
-    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, long maxInstances) {
         this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT,
-                maxInstances);
-    }
-
-    /** @param events where each write is reported (the leader's batched, fenced recorder) */
-    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events) {
-        this(store, keys, plugins, clock, events, GroupRouting.DEFAULT);
-    }
-
-    /** @param routing which specs name another group plugin (validated by that plugin, with a pretend commit) */
-    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, GroupRouting routing) {
-        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), routing);
-    }
-
-    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
-                       GroupRouting routing) {
-        this(store, keys, plugins, clock, events, routing, SpecValidator.DEFAULT_MAX_INSTANCES);
-    }
-
-    /** @param maxInstances a spec asking for more instances than this is refused */
-    public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
-                       GroupRouting routing, long maxInstances) {
-        this(store, keys, plugins, clock, events, routing, Admission.none(), maxInstances);
+                Admission.none(), SpecValidator.DEFAULT_MAX_INSTANCES);
     }
 
     private GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
@@ -133,6 +106,7 @@ public final class GroupWrites {
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.history = new SpecHistory(store, keys, this.clock);
         this.events = Objects.requireNonNull(events, "events");
+        this.owners = new SyncOwnership(keys);
     }
 
     /**
@@ -140,6 +114,21 @@ public final class GroupWrites {
      * one, every valid spec is written).
      */
     public GroupWrites admitting(Admission admission) {
+        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
+    }
+
+    /** These writes, reported to {@code events} (the leader's batched, fenced recorder). */
+    public GroupWrites reportingTo(EventSink events) {
+        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
+    }
+
+    /** These writes, with {@code routing} saying which specs name another group plugin (validated there). */
+    public GroupWrites routedBy(GroupRouting routing) {
+        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
+    }
+
+    /** These writes, refusing a spec that asks for more than {@code maxInstances} instances. */
+    public GroupWrites limitedTo(long maxInstances) {
         return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
     }
 
@@ -186,7 +175,7 @@ public final class GroupWrites {
         // A freed group is new again to InfraKit: its commit "manages" it.
         String details = CommitDetails.explain(def, isFree(id) ? null : current.map(StoredSpec::value).orElse(null));
         Optional<String> warning = ownership(id, current, who);
-        String value = keepOwner(GroupSpecs.toJson(def.spec()), current, who);
+        String value = SyncOwnership.keepOwner(GroupSpecs.toJson(def.spec()), current, who);
         if (pretend) {
             return new Commit(id, details, 0, current, value, warning);
         }
@@ -213,7 +202,7 @@ public final class GroupWrites {
         String details = plugins == null ? "Delegated to group plugin " + group.plugin()
                 : GroupPluginCheck.pretend(group, plugins);
         Optional<String> warning = ownership(id, current, who);
-        String value = keepOwner(group.toJson(), current, who);
+        String value = SyncOwnership.keepOwner(group.toJson(), current, who);
         if (pretend) {
             return new Commit(id, details, 0, current, value, warning);
         }
@@ -313,23 +302,8 @@ public final class GroupWrites {
     public Rollback rollback(String id, long revision, Author who) {
         StoredSpec current = watched(id);
         String currentSha = configHash(id, current);
-        List<SpecHistory.Entry> entries = history.entries(id);
-        SpecHistory.Entry prev;
-        if (revision == 0) {
-            prev = SpecHistory.previous(entries, current.modRevision(), currentSha).orElseThrow(() ->
-                    new WriteException(WriteException.Reason.NO_HISTORY, "No previous spec of " + id
-                            + " is recorded (the last " + SpecHistory.KEEP + " are kept)"));
-        } else {
-            prev = entries.stream().filter(e -> e.revision() == revision).findFirst().orElseThrow(() ->
-                    new WriteException(WriteException.Reason.NO_HISTORY, "No spec of " + id + " is recorded at "
-                            + "revision " + revision + "; recorded: " + entries.stream()
-                            .map(e -> Long.toString(e.revision())).toList() + " (see infrakit group history " + id
-                            + ")"));
-            if (prev.configSha().equals(currentSha)) {
-                throw new WriteException(WriteException.Reason.NO_HISTORY, "The spec of revision " + revision
-                        + " has the config " + id + " has now (" + currentSha + "): nothing to roll back");
-            }
-        }
+        SpecHistory.Entry prev = SpecHistory.target(id, history.entries(id), current.modRevision(), currentSha,
+                revision);
         Optional<String> warning = ownership(id, Optional.of(current), who);
         long written = restore(id, current, prev, Txn.builder().then(Op.delete(keys.pause(id))), who, null);
         log.info("{} rolled {} back to the spec of revision {}", who, id, prev.revision());
@@ -425,34 +399,14 @@ public final class GroupWrites {
 
     /** The ownership rule: refuses another source's group to a sync; otherwise warns when the group is synced. */
     Optional<String> ownership(String id, Optional<StoredSpec> current, Author who) {
-        String owner = current.map(StoredSpec::owner).orElse(null);
-        if (owner == null || who.kind() == Author.Kind.SYNC && owner.equals(who.name())) {
-            return Optional.empty();
-        }
-        if (who.kind() == Author.Kind.SYNC) {
-            throw new WriteException(WriteException.Reason.OWNED, "group '" + id + "' is owned by sync source '"
-                    + owner + "' (" + keys.group(id) + "): a group can come from one source only");
-        }
-        String path = current.get().ownerPath();
-        String warning = "group '" + id + "' comes from sync source '" + owner + "'" + (path == null ? ""
-                : " (" + path + ")") + ": this change is drift, which that source's next sync reports and, with"
-                + " --self-heal, reverts; change the source instead";
-        log.warn("{}: {}", who, warning);
-        return Optional.of(warning);
-    }
-
-    /** A value written on behalf of anyone but a sync keeps the owner's annotations: the group stays synced. */
-    private static String keepOwner(String canonical, Optional<StoredSpec> current, Author who) {
-        if (who.kind() == Author.Kind.SYNC || current.isEmpty() || current.get().owner() == null) {
-            return canonical;
-        }
-        return SyncAnnotations.value((ObjectNode) Json.parse(canonical), current.get().syncAnnotations());
+        return owners.check(id, current, who);
     }
 
     private long restore(String id, StoredSpec current, SpecHistory.Entry entry, Txn.Builder more, Author who,
                          LeaderTerm term) {
         GroupDefinition def = validate(id, Json.write(entry.spec()));
-        String value = keepOwner(GroupSpecs.toJson(def.spec()), Optional.of(current), Author.CONTROLLER);
+        String value = SyncOwnership.keepOwner(GroupSpecs.toJson(def.spec()), Optional.of(current),
+                Author.CONTROLLER);
         TxnResult r = commit(id, Optional.of(current), more.then(Op.put(keys.group(id), value)), term);
         history.record(id, r.revision(), def.configHash(), entry::spec, who, term);
         return r.revision();

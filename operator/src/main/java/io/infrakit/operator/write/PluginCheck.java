@@ -6,6 +6,7 @@ import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupProperties;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.KeyAudit;
+import io.infrakit.plugins.spi.GroupSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.PluginName;
 import java.util.ArrayList;
@@ -45,7 +46,29 @@ public final class PluginCheck {
             out.addAll(KeyAudit.of(() -> GroupSpecs.parse(json)));
         }
         out.addAll(KeyAudit.of(() -> GroupSpecs.properties(group.spec())));
-        GroupProperties props = group.properties();
+        out.addAll(pluginKeys(group.properties(), plugins));
+        return out;
+    }
+
+    /**
+     * The same for a spec read as it is, valid or not: a typo often makes it invalid ({@code Sise} leaves the
+     * allocation blank), and then the typo is what the user needs to hear. Empty when it is not even a group spec.
+     */
+    public static List<KeyAudit.UnknownKey> unknownKeys(String json, PluginLookup plugins) {
+        List<KeyAudit.UnknownKey> out = new ArrayList<>();
+        try {
+            out.addAll(KeyAudit.of(() -> GroupSpecs.parse(json)));
+            GroupSpec spec = GroupSpecs.parse(json);
+            out.addAll(KeyAudit.of(() -> GroupSpecs.properties(spec)));
+            out.addAll(pluginKeys(GroupSpecs.properties(spec), plugins)); // past a failed read: top level only
+        } catch (RuntimeException e) {
+            // Not readable as a group spec: its validation says why.
+        }
+        return out;
+    }
+
+    private static List<KeyAudit.UnknownKey> pluginKeys(GroupProperties props, PluginLookup plugins) {
+        List<KeyAudit.UnknownKey> out = new ArrayList<>();
         try {
             plugins.instance(props.instance().pluginName()).unknownKeys(props.instance().properties())
                     .forEach(k -> out.add(k.under("Properties.Instance.")));

@@ -140,6 +140,30 @@ public final class SpecHistory {
         return Optional.ofNullable(found);
     }
 
+    /**
+     * The spec a rollback of group {@code id} restores: the one recorded at {@code revision}, or with 0 the
+     * previous one (the newest before {@code current} at another config than {@code currentSha}).
+     *
+     * @throws WriteException {@link WriteException.Reason#NO_HISTORY} when there is none, or it is today's config
+     */
+    static Entry target(String id, List<Entry> entries, long current, String currentSha, long revision) {
+        if (revision == 0) {
+            return previous(entries, current, currentSha).orElseThrow(() ->
+                    new WriteException(WriteException.Reason.NO_HISTORY, "No previous spec of " + id
+                            + " is recorded (the last " + KEEP + " are kept)"));
+        }
+        Entry at = entries.stream().filter(e -> e.revision() == revision).findFirst().orElseThrow(() ->
+                new WriteException(WriteException.Reason.NO_HISTORY, "No spec of " + id + " is recorded at "
+                        + "revision " + revision + "; recorded: " + entries.stream()
+                        .map(e -> Long.toString(e.revision())).toList() + " (see infrakit group history " + id
+                        + ")"));
+        if (at.configSha().equals(currentSha)) {
+            throw new WriteException(WriteException.Reason.NO_HISTORY, "The spec of revision " + revision
+                    + " has the config " + id + " has now (" + currentSha + "): nothing to roll back");
+        }
+        return at;
+    }
+
     /** Forgets what this process knows of the group's history (it left this leader's hands). */
     public void forget(String id) {
         recorded.remove(id);
