@@ -67,7 +67,9 @@ class FailoverIT {
 
     @Test
     void leaderKilledMidPetCreationLeavesOneInstancePerLogicalId() {
-        String[] members = {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4", "10.0.0.5"};
+        // Enough pets that the freeze (a kill process started from here) lands before the last is made.
+        String[] members = java.util.stream.IntStream.rangeClosed(1, 16).mapToObj(i -> "10.0.0." + i)
+                .toArray(String[]::new);
         ha.startReplicas(3, "--max-parallel", "1");
         ReplicaProcess leader = ha.awaitLeader(LEADER);
 
@@ -81,7 +83,7 @@ class FailoverIT {
             if (n < members.length) {
                 killedAt = leader.kill9();
                 atKill = n;
-            } else { // all five were made before the freeze: delete the group and start over
+            } else { // all were made before the freeze: delete the group and start over
                 leader.cont();
                 ha.store.delete(ha.keys.group("db"));
                 HaHarness.await(CONVERGE, "db deleted",
@@ -92,8 +94,8 @@ class FailoverIT {
                 .isBetween(1, members.length - 1);
 
         Gain next = ha.awaitGainAfter(killedAt, leader, LEADER);
-        System.out.printf("[ha] pets: leader %s killed at %d/5 pets; %s led %d ms later%n", leader.id, atKill,
-                next.replica().id, next.at() - killedAt);
+        System.out.printf("[ha] pets: leader %s killed at %d/%d pets; %s led %d ms later%n", leader.id, atKill,
+                members.length, next.replica().id, next.at() - killedAt);
         ha.awaitConverged("db", members.length, CONVERGE);
         List<InstanceDescription> pets = ha.instances("db");
         assertThat(pets).extracting(InstanceDescription::logicalId).containsExactlyInAnyOrder(members);

@@ -180,7 +180,37 @@ final class ReplicaProcess implements AutoCloseable {
      */
     long stop() {
         signal("STOP");
+        awaitAllThreadsStopped();
         return System.currentTimeMillis();
+    }
+
+    /**
+     * kill(2) returns once SIGSTOP is queued; a thread running on another core goes on for a moment until it takes
+     * it. Only when every thread shows state T has the process stopped acting.
+     */
+    private void awaitAllThreadsStopped() {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (java.util.stream.Stream<Path> all = Files.list(tasks)) {
+                if (all.allMatch(ReplicaProcess::stopped)) {
+                    return;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return; // no /proc here: the signal's return is as close as can be told
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean stopped(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'T' || state == 't' || state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return true; // the thread is gone
+        }
     }
 
     /** SIGCONT. Returns the time just before sending it: nothing the process logs can be older than that. */
