@@ -42,7 +42,6 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     private final Store store;
     private final Keys keys;
-    private final PluginLookup plugins;
     private final ControllerConfig config;
     private final SpecCache specs;
     private final StatusWriter status;
@@ -100,7 +99,6 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.store = store;
         this.admission = admission;
         this.keys = keys;
-        this.plugins = plugins;
         this.config = config;
         this.listener = listener;
         this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
