@@ -9,6 +9,7 @@ import io.infrakit.store.Store;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Follows a group's status after a commit until it converges at that spec revision (exit 0); its update fails,
@@ -31,6 +32,8 @@ final class StatusFollower {
     private final boolean print;
     private final boolean terminal = System.console() != null;
     private KeyWatch watch;
+    /** The progress line shown last. */
+    private String last;
 
     StatusFollower(Store store, Keys keys, String id, long revision, Duration timeout, boolean print) {
         this.store = store;
@@ -53,58 +56,70 @@ final class StatusFollower {
     }
 
     Outcome await() throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = null;
-        watch = KeyWatch.keys(store, keys.status(id));
-        while (watch.awaitChange(Duration.ofNanos(deadline - System.nanoTime()), Duration.ZERO)) {
-            GroupStatus s = watch.value(keys.status(id)).flatMap(GroupStatus::fromJson).orElse(null);
-            if (s != null && s.specRevision() >= revision) {
-                String line = describe(s);
-                if (print && !Objects.equals(line, last)) {
-                    System.out.print(terminal ? "\r\033[K" + line : line + "\n");
-                    System.out.flush();
-                    last = line;
-                }
-                Outcome end = verdict(s);
-                if (end != null) {
-                    finish();
-                    return end;
-                }
+        Outcome end = watchStatus(stored -> {
+            GroupStatus s = stored.flatMap(GroupStatus::fromJson).orElse(null);
+            if (s == null || s.specRevision() < revision) {
+                return null;
             }
+            show(describe(s));
+            return verdict(s);
+        });
+        if (end != null) {
+            return end;
         }
-        finish();
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + " to converge");
         return Outcome.TIMED_OUT;
     }
 
     /** Waits until the group's status is gone: the leader has destroyed every instance and then the status. */
     int followDeletion() throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = null;
-        watch = KeyWatch.keys(store, keys.status(id));
-        while (watch.awaitChange(Duration.ofNanos(deadline - System.nanoTime()), Duration.ZERO)) {
-            Optional<String> stored = watch.value(keys.status(id));
+        Boolean gone = watchStatus(stored -> {
             if (stored.isEmpty()) {
-                finish();
-                if (print) {
-                    System.out.println("Destroyed " + id + ": no instance left");
-                }
-                return 0;
+                return true;
             }
             GroupStatus s = GroupStatus.fromJson(stored.get()).orElse(null);
-            String line = s == null ? null : String.format("%s: %s, %s instance%s left%s", s.id(), s.state(),
+            show(s == null ? null : String.format("%s: %s, %s instance%s left%s", s.id(), s.state(),
                     s.observed() == null ? "?" : s.observed(), Long.valueOf(1).equals(s.observed()) ? "" : "s",
-                    s.error() == null ? "" : " (error: " + s.error().message() + ")");
-            if (print && line != null && !Objects.equals(line, last)) {
-                System.out.print(terminal ? "\r\033[K" + line : line + "\n");
-                System.out.flush();
-                last = line;
+                    s.error() == null ? "" : " (error: " + s.error().message() + ")"));
+            return null;
+        });
+        if (gone != null) {
+            if (print) {
+                System.out.println("Destroyed " + id + ": no instance left");
             }
+            return 0;
         }
-        finish();
         System.err.println("timed out after " + timeout.toSeconds() + "s waiting for " + id + "'s instances to be "
                 + "destroyed (is an operator running?)");
         return 1;
+    }
+
+    /**
+     * Watches the status key until {@code check}, given the stored value at each change, says how it ends (not
+     * null); null when time runs out.
+     */
+    private <R> R watchStatus(Function<Optional<String>, R> check) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        last = null;
+        watch = KeyWatch.keys(store, keys.status(id));
+        while (watch.awaitChange(Duration.ofNanos(deadline - System.nanoTime()), Duration.ZERO)) {
+            R end = check.apply(watch.value(keys.status(id)));
+            if (end != null) {
+                finish();
+                return end;
+            }
+        }
+        finish();
+        return null;
+    }
+
+    /** Shows a line of progress (on a terminal, in place of the last), unless it is the one shown last. */
+    private void show(String line) {
+        if (print && line != null && !Objects.equals(line, last)) {
+            System.out.print(terminal ? "\r\033[K" + line : line + "\n");
+            System.out.flush();
+            last = line;
+        }
     }
 
     /** How the status ends the wait (printing why, on stderr), or null to go on waiting. */

@@ -25,7 +25,6 @@ import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
 import io.infrakit.store.etcd.EtcdServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,37 +55,12 @@ final class UpCommand implements Callable<Integer> {
     PluginOptions pluginOptions;
     @Mixin
     PolicyOptions policy;
-
-    @Option(names = "--resync", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Reconcile every group this often even without events (default ${DEFAULT-VALUE}).")
-    Duration resync;
-
-    @Option(names = "--workers", defaultValue = "4", paramLabel = "N",
-            description = "Groups reconciled at once (default ${DEFAULT-VALUE}).")
-    int workers;
-
-    @Option(names = "--max-parallel", defaultValue = "16", paramLabel = "N",
-            description = "Plugin calls at once within one group (default ${DEFAULT-VALUE}).")
-    int maxParallel;
-
-    @Option(names = "--max-instances", defaultValue = "${env:INFRAKIT_MAX_INSTANCES:-10000}", paramLabel = "N",
-            description = "The most instances a group may ask for (env INFRAKIT_MAX_INSTANCES, default "
-                    + "${DEFAULT-VALUE}): a spec asking more is an error in its status, and nothing is created.")
-    long maxInstances;
-
-    @Option(names = "--id", defaultValue = "${env:INFRAKIT_ID}", paramLabel = "ID",
-            description = "This replica's name in the election (env INFRAKIT_ID, default host:pid).")
-    String id;
-
-    @Option(names = "--lease-ttl", defaultValue = "5s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Leader lease TTL, whole seconds (default ${DEFAULT-VALUE}): how long a crashed leader "
-                    + "holds the election before a standby takes over.")
-    Duration leaseTtl;
-
-    @Option(names = "--leader-margin", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "The leader stops acting this long before its lease could expire unconfirmed "
-                    + "(default: a quarter of the TTL, at least 200ms).")
-    Duration leaderMargin;
+    @Mixin
+    ControllerOptions controllerOptions;
+    @Mixin
+    ElectionOptions election;
+    @Mixin
+    DashboardOptions dashboardOptions;
 
     @Option(names = "--http", paramLabel = "HOST:PORT|off", defaultValue = "${env:INFRAKIT_HTTP}",
             description = "Serve /metrics, /healthz, /readyz and the dashboard here (env INFRAKIT_HTTP, default "
@@ -111,19 +85,6 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--no-group-socket", description = "Do not serve the group socket.")
     boolean noGroupSocket;
 
-    @Option(names = "--dashboard-token-file", paramLabel = "FILE", defaultValue = "${env:INFRAKIT_DASHBOARD_TOKEN_FILE}",
-            description = "Allow actions on the dashboard (/dashboard on --http) to whoever holds a token of this file:"
-                    + " NAME:TOKEN or TOKEN per line (env INFRAKIT_DASHBOARD_TOKEN_FILE; dev mode makes one in "
-                    + "InfraKit's home; without either the dashboard only shows).")
-    Path dashboardTokenFile;
-
-    @Option(names = "--dashboard-read-only", description = "Serve the dashboard without any action, whatever the "
-            + "tokens.")
-    boolean dashboardReadOnly;
-
-    @Option(names = "--no-dashboard", description = "Do not serve the dashboard on --http.")
-    boolean noDashboard;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -140,20 +101,9 @@ final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        if (workers < 1 || maxParallel < 1 || resync.isZero() || maxInstances < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--workers and --max-parallel must be at least 1, --resync above 0, --max-instances not negative");
-        }
-        if (dashboardTokenFile != null && !noDashboard) {
-            try {
-                Dashboard.checkTokenFile(dashboardTokenFile);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-        }
-        Duration margin = leaderMargin != null ? leaderMargin
-                : Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 4));
-        checkLeaseTimings(margin);
+        ControllerConfig config = controllerOptions.config();
+        dashboardOptions.check();
+        Duration margin = election.margin();
         policy.file(); // a policy file that cannot be used stops the operator before anything starts
         LocalPluginDirectory pluginDir = pluginOptions.trustedPluginDirectory().orElse(null);
         if (pluginDir == null) {
@@ -184,8 +134,6 @@ final class UpCommand implements Callable<Integer> {
                     .append(" \"$(cat docs/examples/web.json)\"");
             System.out.println(hint);
         }
-        ControllerConfig config = ControllerConfig.defaults().withResync(resync).withWorkers(workers)
-                .withMaxParallel(maxParallel).withMaxInstances(maxInstances);
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
@@ -203,29 +151,22 @@ final class UpCommand implements Callable<Integer> {
         QueuedThreadPool httpThreads = HttpThreads.pool("infrakit-http", 16);
         httpThreads.start();
         List<String> warnings = new ArrayList<>();
-        ReplicaIdentity self = ReplicaIdentity.of(id, null, VersionCommand.version(), Instant.now().toString());
-        String devToken = dev != null && dashboardTokenFile == null ? Dashboard.devToken(Home.dir()) : null;
-        Dashboard dashboard = httpAddress == null || noDashboard ? null
-                : Dashboard.builder(store, etcd.keys(), new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC())
-                        .routedBy(routing).limitedTo(maxInstances).admitting(admission),
-                        plugins).self(self.id()).readOnly(dashboardReadOnly)
-                .tokenFile(devToken != null ? Home.dir().resolve(Dashboard.DEV_TOKEN_FILE) : dashboardTokenFile)
-                .build();
+        ReplicaIdentity self = ReplicaIdentity.of(election.id(), null, VersionCommand.version(),
+                Instant.now().toString());
+        String devToken = dashboardOptions.devToken(dev != null);
+        Dashboard dashboard = dashboardOptions.build(httpAddress != null, devToken, store, etcd.keys(),
+                new GroupWrites(store, etcd.keys(), plugins, Clock.systemUTC()).routedBy(routing)
+                        .limitedTo(controllerOptions.maxInstances()).admitting(admission), plugins, self.id());
         OperatorEndpoint endpoint = startHttp(httpAddress, metrics, store, controller, campaigning, httpThreads,
                 dashboard, warnings);
         if (dashboard != null && endpoint == null) {
             dashboard.close();
         } else if (dashboard != null) {
-            String url = "http://" + endpoint.address() + Dashboard.PATH + "/";
-            if (devToken != null) {
-                System.out.println("  dashboard: " + url + "#token=" + devToken);
-            } else {
-                log.info("dashboard at {} ({})", url, dashboardReadOnly ? "read-only" : dashboardTokenFile != null
-                        ? "actions with a token of " + dashboardTokenFile : "no actions: no --dashboard-token-file");
-            }
+            dashboardOptions.announce(endpoint.address(), devToken);
         }
         ReplicaIdentity identity = self.withWarnings(warnings);
-        Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, leaseTtl, margin);
+        Replica replica = new Replica(store, etcd.keys().leader(), controller, identity, election.leaseTtl(),
+                margin);
         metrics.bind(replica);
         CountDownLatch stopped = new CountDownLatch(1);
         EtcdServer devServer = dev;
@@ -267,7 +208,7 @@ final class UpCommand implements Callable<Integer> {
         if (!noGroupSocket) {
             try {
                 EtcdGroupPlugin groups = new EtcdGroupPlugin(store, etcd.keys(), plugins, admission, replica::isLeader,
-                        routing, maxInstances);
+                        routing, controllerOptions.maxInstances());
                 GroupSocket.start(pluginDir.directory(), groupSocket, identity.id(), groups, httpThreads)
                         .ifPresent(s -> {
                             socket.set(s);
@@ -383,20 +324,6 @@ final class UpCommand implements Callable<Integer> {
             pool.stop();
         } catch (Exception e) {
             log.debug("stopping the HTTP threads: {}", e.toString());
-        }
-    }
-
-    /** The lease must outlive a renewal (every third of the TTL) plus the margin, or the leader would flap. */
-    private void checkLeaseTimings(Duration margin) {
-        long ttl = leaseTtl.toMillis();
-        if (ttl < 1000 || ttl % 1000 != 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--lease-ttl must be whole seconds, at least 1s (etcd leases count seconds)");
-        }
-        if (margin.isNegative() || margin.toMillis() >= ttl * 2 / 3) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--leader-margin " + margin.toMillis()
-                    + "ms must be below two thirds of the lease TTL (" + ttl * 2 / 3 + "ms): the lease is renewed"
-                    + " every third of its TTL, and a renewal must fit before the leader's deadline");
         }
     }
 }

@@ -2,17 +2,10 @@ package io.infrakit.operator.controller;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.infrakit.operator.Keys;
-import io.infrakit.operator.controller.RollingUpdates;
-import io.infrakit.operator.controller.StatusWriter;
 import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.election.LeaderWork;
-import io.infrakit.operator.election.LostLeadershipException;
-import io.infrakit.operator.events.Event;
-import io.infrakit.operator.events.EventKind;
 import io.infrakit.operator.events.EventRecorder;
 import io.infrakit.operator.events.EventStore;
-import io.infrakit.operator.events.StatusEvents;
-import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.GroupRouting;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.policy.Admission;
@@ -25,10 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,7 +27,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Watches the group specs and, while this replica leads, reconciles them. {@link #start} fills the spec cache
@@ -52,14 +42,14 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     private final Store store;
     private final Keys keys;
-    private final PluginLookup plugins;
     private final ControllerConfig config;
     private final SpecCache specs;
     private final StatusWriter status;
     private final ScheduledExecutorService scheduler;
     private final PluginCallPool pluginPool;
     private final GroupReconciler reconciler;
-    private final Map<String, AutoCloseable> pluginSubscriptions = new ConcurrentHashMap<>();
+    private final PluginSubscriptions subscriptions;
+    private final ReconcileLoop loop;
     private final List<Store.Watch> watches = new ArrayList<>();
     private final ReconcileListener listener;
     private final Admission admission;
@@ -67,7 +57,6 @@ public final class Controller implements LeaderWork, AutoCloseable {
     /** When workers were last restarted after an Error (nanoTime; 0: never): at most once per ERROR_RESTARTS. */
     private volatile long lastErrorRestart;
     private final EventRecorder events;
-    private final Clock clock;
 
     private volatile Term current;
 
@@ -110,10 +99,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.store = store;
         this.admission = admission;
         this.keys = keys;
-        this.plugins = plugins;
         this.config = config;
         this.listener = listener;
-        this.clock = clock;
         this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
         this.specs = new SpecCache(keys, routing, this::enqueue, config.maxInstances());
         this.status = new StatusWriter(store, keys, events, clock);
@@ -125,6 +112,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
                 new RollingUpdates(new GroupWrites(store, keys, plugins, clock).reportingTo(events)
                         .limitedTo(config.maxInstances()).admitting(admission), plugins, clock, config.batch()), admission,
                 clock);
+        this.subscriptions = new PluginSubscriptions(specs, plugins, admission, this::enqueue);
+        this.loop = new ReconcileLoop(reconciler, subscriptions, config, listener, progress, events, clock);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -167,7 +156,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
         events.lead(term);
         ThreadFactory workerThreads = daemon("infrakit-worker");
         for (int i = 0; i < config.workers(); i++) {
-            Thread w = workerThreads.newThread(() -> work(t));
+            Thread w = workerThreads.newThread(() -> loop.run(t.term, t.queue,
+                    reason -> restartAfterError(t, reason)));
             t.workers.add(w);
             w.start();
         }
@@ -257,96 +247,6 @@ public final class Controller implements LeaderWork, AutoCloseable {
         return progress.problem(alive, t.workers.size());
     }
 
-    /** A worker: never dies of a reconcile's failure, whatever it throws. */
-    private void work(Term t) {
-        while (!Thread.currentThread().isInterrupted()) {
-            String id;
-            try {
-                id = t.queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (id == null) {
-                return;
-            }
-            MDC.put("group", id);
-            progress.started(id);
-            try {
-                if (!reconcile(t, id)) {
-                    return;
-                }
-            } catch (Throwable again) {
-                // Handling a failure failed too (out of memory once more): the group is tried again later.
-                retryQuietly(t, id);
-            } finally {
-                progress.finished(id);
-                t.queue.done(id);
-                MDC.remove("group");
-            }
-        }
-    }
-
-    /** One reconcile of the group, its outcome acted on; false when this term is over for the worker. */
-    private boolean reconcile(Term t, String id) {
-        long start = System.nanoTime();
-        try {
-            if (!t.term.isActive()) {
-                return false;
-            }
-            subscribe(id);
-            GroupReconciler.Outcome outcome = reconciler.reconcile(id, t.term);
-            listener.reconciled(id, outcome, System.nanoTime() - start, null);
-            switch (outcome) {
-                case DONE -> t.queue.forget(id);
-                case REQUEUE -> {
-                    t.queue.forget(id);
-                    t.queue.addAfter(id, config.requeue());
-                }
-                case POLL -> {
-                    t.queue.forget(id);
-                    t.queue.addAfter(id, config.healthPoll());
-                }
-                case WAIT -> {
-                    t.queue.forget(id);
-                    t.queue.addAfter(id, reconciler.waitFor(id));
-                }
-                case RETRY -> log.info("retrying in {} ms", t.queue.addRateLimited(id).toMillis());
-                default -> throw new IllegalStateException();
-            }
-        } catch (LostLeadershipException e) {
-            listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-            log.warn("stopped: {}", e.getMessage());
-            return false;
-        } catch (RuntimeException e) {
-            listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-            reconciler.failed(id, e, t.term);
-            log.warn("reconcile failed, retrying in {} ms: {}", t.queue.addRateLimited(id).toMillis(), e.toString());
-            recordError(id, e);
-        } catch (Error e) {
-            // Out of memory, a stack overflow, a plugin's own error: this reconcile failed, not the worker.
-            retryQuietly(t, id);
-            log.error("reconcile failed with an error; retrying after a backoff", e);
-            listener.reconciled(id, GroupReconciler.Outcome.RETRY, System.nanoTime() - start, e);
-            reconciler.failed(id, e, t.term);
-            recordError(id, e);
-            restartAfterError(t, "a reconcile of " + id + " failed with " + e);
-        }
-        return true;
-    }
-
-    private void recordError(String id, Throwable e) {
-        events.record(Event.of(clock.instant(), id, EventKind.ERROR, null, StatusEvents.CONTROLLER,
-                "reconcile failed: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
-    }
-
-    private static void retryQuietly(Term t, String id) {
-        try {
-            t.queue.addRateLimited(id);
-        } catch (Throwable e) {
-            // Nothing more can be done for it now: the next resync queues it again.
-        }
-    }
-
     /**
      * After an Error the leader's memory may be unsound (a lock half taken, a cache half written): the replica gives
      * up its term and campaigns again, so another replica takes over, or this one starts its workers afresh. At most
@@ -373,48 +273,12 @@ public final class Controller implements LeaderWork, AutoCloseable {
         });
     }
 
-    /**
-     * Listens to the group's instance plugin, so an instance that vanishes is noticed at once, not at resync; not for
-     * a spec the policy refuses (its plugin is not even made).
-     */
-    private void subscribe(String id) {
-        SpecCache.Entry e = specs.get(id);
-        GroupDefinition def = e == null ? null : e.definition();
-        if (def == null || !admission.admits(def)) {
-            return;
-        }
-        String plugin = def.properties().instance().plugin();
-        pluginSubscriptions.computeIfAbsent(plugin, name -> {
-            try {
-                return plugins.instance(def.properties().instance().pluginName()).onChange(() -> groupsUsing(name));
-            } catch (RuntimeException ex) {
-                return null;
-            }
-        });
-    }
-
-    private void groupsUsing(String plugin) {
-        for (String id : specs.ids()) {
-            SpecCache.Entry e = specs.get(id);
-            if (e != null && e.definition() != null && plugin.equals(e.definition().properties().instance().plugin())) {
-                enqueue(id);
-            }
-        }
-    }
-
     @Override
     public synchronized void close() {
         standDown();
         watches.forEach(Store.Watch::close);
         watches.clear();
-        for (AutoCloseable c : pluginSubscriptions.values()) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.debug("closing plugin subscription: {}", e.toString());
-            }
-        }
-        pluginSubscriptions.clear();
+        subscriptions.close();
         events.close();
         scheduler.shutdownNow();
         pluginPool.shutdownNow();

@@ -6,6 +6,7 @@ import io.infrakit.operator.election.LostLeadershipException;
 import io.infrakit.operator.group.DelegatedGroup;
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.GroupStatusBuilder;
 import io.infrakit.operator.policy.Admission;
 import io.infrakit.operator.policy.PolicyException;
 import io.infrakit.plugins.PluginLookup;
@@ -89,7 +90,7 @@ final class DelegatedGroups {
             return Optional.empty();
         } catch (CallFailed e) {
             String plugin = spec != null ? spec.plugin() : held;
-            GroupStatus.Builder s = last != null ? last.toBuilder() : GroupStatus.builder(id);
+            GroupStatusBuilder s = last != null ? last.toBuilder() : GroupStatus.builder(id);
             if (spec != null) {
                 s.specRevision(spec.revision()).configSha(spec.configHash());
             }
@@ -109,7 +110,7 @@ final class DelegatedGroups {
             admission.check(spec);
             return false;
         } catch (PolicyException e) {
-            GroupStatus.Builder s = last != null ? last.toBuilder() : GroupStatus.builder(spec.id());
+            GroupStatusBuilder s = last != null ? last.toBuilder() : GroupStatus.builder(spec.id());
             report(s.specRevision(spec.revision()).configSha(spec.configHash()).groupPlugin(spec.plugin())
                     .instancePlugin(null).state(GroupState.ERROR)
                     .error(GroupStatus.LastError.of(e.getMessage(), last, clock.instant())), term);
@@ -228,7 +229,7 @@ final class DelegatedGroups {
         }
     }
 
-    private void report(GroupStatus.Builder s, LeaderTerm term) {
+    private void report(GroupStatusBuilder s, LeaderTerm term) {
         status.write(s.build(), term);
     }
 

@@ -4,6 +4,7 @@ import io.infrakit.operator.election.LeaderTerm;
 import io.infrakit.operator.group.GroupDefinition;
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.GroupStatusBuilder;
 import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.Plan;
 import io.infrakit.operator.group.Planner;
@@ -149,7 +150,7 @@ public final class GroupReconciler {
             observed = observe(group, instances, term);
         } catch (Step.Failure e) {
             // The plugin cannot say what exists: how many instances there are is unknown, not the last count.
-            GroupStatus.Builder s = serving(group, 0, 0, status.last(id).map(GroupStatus::update).orElse(null))
+            GroupStatusBuilder s = serving(group, 0, 0, status.last(id).map(GroupStatus::update).orElse(null))
                     .observedUnknown().rolledBack(rolledBack(group));
             report(s.state(e.step() == Step.DESCRIBE ? GroupState.UNREACHABLE : GroupState.ERROR)
                     .error(GroupStatus.LastError.of(e.getMessage(), status.last(id).orElse(null), clock.instant())),
@@ -186,7 +187,7 @@ public final class GroupReconciler {
             return Outcome.RETRY;
         }
         long now = observed.size() + result.created() - result.destroyed();
-        GroupStatus.Builder s = serving(group, now,
+        GroupStatusBuilder s = serving(group, now,
                 pass.plan().outOfDate() + pass.decision().replace().size(), pass.decision().progress())
                 .crashLoop(gate.crashLoop()).rolledBack(rolledBack(group)).notes(flavorNotes(group)).serving();
         if (result.firstFailure() != null) {
@@ -306,8 +307,8 @@ public final class GroupReconciler {
         return Outcome.DONE;
     }
 
-    /** A group served normally, at its spec (its state set by {@link GroupStatus.Builder#serving}). */
-    private GroupStatus.Builder serving(GroupDefinition group, long observed, long outOfDate,
+    /** A group served normally, at its spec (its state set by {@link GroupStatusBuilder#serving}). */
+    private GroupStatusBuilder serving(GroupDefinition group, long observed, long outOfDate,
                                         UpdateProgress update) {
         return GroupStatus.builder(group.id()).desired(group.desired()).observed(observed).outOfDate(outOfDate)
                 .configSha(group.configHash()).specRevision(group.revision())
@@ -315,7 +316,7 @@ public final class GroupReconciler {
                 .warnings(warnings.get(group.id()));
     }
 
-    private static GroupStatus.Builder deleting(String id, Optional<GroupStatus> prev, String plugin) {
+    private static GroupStatusBuilder deleting(String id, Optional<GroupStatus> prev, String plugin) {
         return GroupStatus.builder(id).state(GroupState.DELETING).desired(0)
                 .configSha(prev.map(GroupStatus::configSha).orElse(null))
                 .specRevision(prev.map(GroupStatus::specRevision).orElse(0L)).instancePlugin(plugin);
@@ -325,23 +326,23 @@ public final class GroupReconciler {
      * The last status, at a new spec revision, for a group this pass does not observe: how many instances it has
      * is unknown now (not the last count).
      */
-    private GroupStatus.Builder held(String id, long revision) {
+    private GroupStatusBuilder held(String id, long revision) {
         return status.last(id).map(p -> p.toBuilder().error(null))
                 .orElseGet(() -> GroupStatus.builder(id).state(GroupState.ERROR)).specRevision(revision)
                 .observedUnknown();
     }
 
-    private void reportError(String id, GroupStatus.Builder s, String message, LeaderTerm term) {
+    private void reportError(String id, GroupStatusBuilder s, String message, LeaderTerm term) {
         report(withError(s.state(GroupState.ERROR), message), term);
     }
 
     /** The status with this error, since when it was first seen. */
-    private GroupStatus.Builder withError(GroupStatus.Builder s, String message) {
+    private GroupStatusBuilder withError(GroupStatusBuilder s, String message) {
         GroupStatus previous = status.last(s.build().id()).orElse(null);
         return s.error(GroupStatus.LastError.of(message, previous, clock.instant()));
     }
 
-    private void report(GroupStatus.Builder s, LeaderTerm term) {
+    private void report(GroupStatusBuilder s, LeaderTerm term) {
         status.write(s.build(), term);
     }
 
@@ -354,7 +355,7 @@ public final class GroupReconciler {
             if (!term.isActive()) {
                 return;
             }
-            GroupStatus.Builder s = status.last(id).map(GroupStatus::toBuilder)
+            GroupStatusBuilder s = status.last(id).map(GroupStatus::toBuilder)
                     .orElseGet(() -> GroupStatus.builder(id)).observedUnknown();
             reportError(id, s, "reconcile failed: " + error, term);
         } catch (RuntimeException e) {

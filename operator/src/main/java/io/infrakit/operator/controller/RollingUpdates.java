@@ -11,6 +11,7 @@ import io.infrakit.operator.group.RollingUpdater;
 import io.infrakit.operator.group.UpdatePolicy;
 import io.infrakit.operator.group.UpdateProgress;
 import io.infrakit.operator.write.GroupWrites;
+import io.infrakit.operator.write.LeaderWrites;
 import io.infrakit.operator.write.WriteException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.spi.Allocation;
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The I/O side of rolling updates for the reconciler: asks the flavor about health, runs {@link RollingUpdater},
  * folds its batch into the plan, and carries out the failure action (pause, or roll back to the previous spec)
- * through {@link GroupWrites}.
+ * through {@link LeaderWrites}.
  */
 public final class RollingUpdates {
 
@@ -41,7 +42,7 @@ public final class RollingUpdates {
 
     private static final Logger log = LoggerFactory.getLogger(RollingUpdates.class);
 
-    private final GroupWrites writes;
+    private final LeaderWrites writes;
     private final PluginLookup plugins;
     private final Clock clock;
     private final int batch;
@@ -57,7 +58,7 @@ public final class RollingUpdates {
     /** @param batch the most instances one pass creates */
     public RollingUpdates(GroupWrites writes, PluginLookup plugins, Clock clock, int batch) {
         this.batch = batch;
-        this.writes = writes;
+        this.writes = writes.forLeader();
         this.plugins = plugins;
         this.clock = clock;
     }
@@ -104,7 +105,7 @@ public final class RollingUpdates {
     public Optional<GroupStatus.RolledBack> fail(GroupDefinition group, String failure, LeaderTerm term) {
         if (group.update().onFailure() == UpdatePolicy.OnFailure.ROLLBACK && !rolledBackTo.contains(group.configHash())) {
             try {
-                Optional<GroupWrites.Restored> r = writes.rollBackFailedUpdate(group, failure, term);
+                Optional<LeaderWrites.Restored> r = writes.rollBackFailedUpdate(group, failure, term);
                 if (r.isPresent()) {
                     rolledBackTo.add(r.get().entry().configSha());
                     return Optional.of(new GroupStatus.RolledBack(group.revision(), group.configHash(), failure,

@@ -64,15 +64,22 @@ public final class WorkQueue<K> implements AutoCloseable {
             }
             if (processing.contains(key)) {
                 dirty.add(key);
-            } else if (queue.add(key)) {
-                addedAt.put(key, System.nanoTime());
-                notEmpty.signal();
-                if (listener != null) {
-                    listener.added(key);
-                }
+            } else {
+                enqueue(key);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Puts the key in the queue unless it waits there already, and wakes a worker. Under the lock. */
+    private void enqueue(K key) {
+        if (queue.add(key)) {
+            addedAt.put(key, System.nanoTime());
+            notEmpty.signal();
+            if (listener != null) {
+                listener.added(key);
+            }
         }
     }
 
@@ -204,12 +211,8 @@ public final class WorkQueue<K> implements AutoCloseable {
         lock.lock();
         try {
             processing.remove(key);
-            if (dirty.remove(key) && !shutDown && queue.add(key)) {
-                addedAt.put(key, System.nanoTime());
-                notEmpty.signal();
-                if (listener != null) {
-                    listener.added(key);
-                }
+            if (dirty.remove(key) && !shutDown) {
+                enqueue(key);
             }
         } finally {
             lock.unlock();

@@ -1,13 +1,11 @@
 package io.infrakit.operator.group;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.annotation.JsonPOJOBuilder;
 import io.infrakit.plugins.json.Json;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +32,7 @@ import java.util.Optional;
 @JsonPropertyOrder({"ID", "Desired", "Observed", "Converged", "State", "OutOfDate", "ConfigSHA", "SpecRevision",
         "InstancePlugin", "GroupPlugin", "Update", "CrashLoop", "RolledBack", "Error", "Notes",
         "Warnings"})
-@JsonDeserialize(builder = GroupStatus.Builder.class)
+@JsonDeserialize(builder = GroupStatusBuilder.class)
 public final class GroupStatus {
 
     /** The last error, with the time it was first seen (kept while the same error repeats). */
@@ -90,29 +88,32 @@ public final class GroupStatus {
     private final List<String> notes;
     private final List<String> warnings;
 
-    private GroupStatus(Builder b) {
-        this.id = Objects.requireNonNull(b.id, "id");
-        this.state = Objects.requireNonNull(b.state, "state");
-        this.desired = b.desired;
-        this.observed = b.observed;
-        this.outOfDate = b.outOfDate;
-        this.configSha = b.configSha;
-        this.specRevision = b.specRevision;
-        this.instancePlugin = b.instancePlugin;
-        this.groupPlugin = b.groupPlugin;
-        this.update = b.update;
-        this.crashLoop = b.crashLoop;
-        this.rolledBack = b.rolledBack;
-        this.error = b.error;
-        this.notes = b.notes == null ? List.of() : List.copyOf(b.notes);
-        this.warnings = b.warnings == null ? List.of() : List.copyOf(b.warnings);
+    GroupStatus(String id, GroupState state, long desired, Long observed, long outOfDate, String configSha,
+                long specRevision, String instancePlugin, String groupPlugin, UpdateProgress update,
+                CrashLoop crashLoop, RolledBack rolledBack, LastError error, List<String> notes,
+                List<String> warnings) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.state = Objects.requireNonNull(state, "state");
+        this.desired = desired;
+        this.observed = observed;
+        this.outOfDate = outOfDate;
+        this.configSha = configSha;
+        this.specRevision = specRevision;
+        this.instancePlugin = instancePlugin;
+        this.groupPlugin = groupPlugin;
+        this.update = update;
+        this.crashLoop = crashLoop;
+        this.rolledBack = rolledBack;
+        this.error = error;
+        this.notes = notes == null ? List.of() : List.copyOf(notes);
+        this.warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
-    public static Builder builder(String id) {
-        return new Builder().id(id);
+    public static GroupStatusBuilder builder(String id) {
+        return new GroupStatusBuilder().id(id);
     }
 
-    public Builder toBuilder() {
+    public GroupStatusBuilder toBuilder() {
         return builder(id).state(state).desired(desired).observedOrNull(observed).outOfDate(outOfDate)
                 .configSha(configSha).specRevision(specRevision).instancePlugin(instancePlugin)
                 .groupPlugin(groupPlugin).update(update).crashLoop(crashLoop).rolledBack(rolledBack).error(error)
@@ -276,152 +277,5 @@ public final class GroupStatus {
                 + (groupPlugin == null ? "" : ", group plugin " + groupPlugin) + (update == null ? "" : ", " + update)
                 + (crashLoop == null ? "" : ", " + crashLoop) + (rolledBack == null ? "" : ", " + rolledBack)
                 + (error == null ? "" : ", error " + error.message()) + "]";
-    }
-
-    /** Builds a status by name; {@code id} and {@code state} are required. Also reads the stored JSON. */
-    @JsonPOJOBuilder(withPrefix = "")
-    @JsonIgnoreProperties(value = "Converged", ignoreUnknown = true)
-    public static final class Builder {
-        private String id;
-        private GroupState state;
-        private long desired;
-        private Long observed;
-        private long outOfDate;
-        private String configSha;
-        private long specRevision;
-        private String instancePlugin;
-        private String groupPlugin;
-        private UpdateProgress update;
-        private CrashLoop crashLoop;
-        private RolledBack rolledBack;
-        private LastError error;
-        private List<String> notes;
-        private List<String> warnings;
-
-        private Builder() {
-        }
-
-        @JsonProperty("ID")
-        public Builder id(String v) {
-            id = v;
-            return this;
-        }
-
-        @JsonProperty("State")
-        public Builder state(GroupState v) {
-            state = v;
-            return this;
-        }
-
-        @JsonProperty("Desired")
-        public Builder desired(long v) {
-            desired = v;
-            return this;
-        }
-
-        @JsonIgnore // the stored key is read by observedOrNull, which takes null (unknown) too
-        public Builder observed(long v) {
-            observed = v;
-            return this;
-        }
-
-        /** The plugin could not be asked: how many instances exist is unknown (not the last count). */
-        public Builder observedUnknown() {
-            observed = null;
-            return this;
-        }
-
-        @JsonProperty("Observed")
-        private Builder observedOrNull(Long v) {
-            observed = v;
-            return this;
-        }
-
-        @JsonProperty("OutOfDate")
-        public Builder outOfDate(long v) {
-            outOfDate = v;
-            return this;
-        }
-
-        @JsonProperty("ConfigSHA")
-        public Builder configSha(String v) {
-            configSha = v;
-            return this;
-        }
-
-        @JsonProperty("SpecRevision")
-        public Builder specRevision(long v) {
-            specRevision = v;
-            return this;
-        }
-
-        @JsonProperty("InstancePlugin")
-        public Builder instancePlugin(String v) {
-            instancePlugin = v;
-            return this;
-        }
-
-        @JsonProperty("GroupPlugin")
-        public Builder groupPlugin(String v) {
-            groupPlugin = v;
-            return this;
-        }
-
-        @JsonProperty("Update")
-        public Builder update(UpdateProgress v) {
-            update = v;
-            return this;
-        }
-
-        @JsonProperty("CrashLoop")
-        public Builder crashLoop(CrashLoop v) {
-            crashLoop = v;
-            return this;
-        }
-
-        @JsonProperty("RolledBack")
-        public Builder rolledBack(RolledBack v) {
-            rolledBack = v;
-            return this;
-        }
-
-        @JsonProperty("Error")
-        public Builder error(LastError v) {
-            error = v;
-            return this;
-        }
-
-        /**
-         * The state of a group served normally, from the fields set: a failed update, a crash loop or a rollback
-         * first; then converged when all is as the spec says, else converging.
-         */
-        public Builder serving() {
-            if (update != null && update.state() == UpdateState.FAILED) {
-                state = GroupState.FAILED;
-            } else if (crashLoop != null) {
-                state = GroupState.CRASH_LOOPING;
-            } else if (rolledBack != null) {
-                state = GroupState.ROLLED_BACK;
-            } else {
-                state = GroupState.serving(desired, observed == null ? -1 : observed, outOfDate, update);
-            }
-            return this;
-        }
-
-        @JsonProperty("Notes")
-        public Builder notes(List<String> v) {
-            notes = v;
-            return this;
-        }
-
-        @JsonProperty("Warnings")
-        public Builder warnings(List<String> v) {
-            warnings = v;
-            return this;
-        }
-
-        public GroupStatus build() {
-            return new GroupStatus(this);
-        }
     }
 }

@@ -27,7 +27,7 @@ public final class MeteredStore implements Store {
 
     private final Store store;
     private final MeterRegistry registry;
-    private final Map<String, Op> ops = new ConcurrentHashMap<>();
+    private final Map<String, CallMeters> ops = new ConcurrentHashMap<>();
 
     public MeteredStore(Store store, MeterRegistry registry) {
         this.store = store;
@@ -98,26 +98,14 @@ public final class MeteredStore implements Store {
     }
 
     private <T> T time(String name, Supplier<T> call) {
-        Op op = op(name);
-        long start = System.nanoTime();
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            op.errors.increment();
-            throw e;
-        } finally {
-            op.duration.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
+        return op(name).time(call);
     }
 
-    private Op op(String name) {
-        return ops.computeIfAbsent(name, n -> new Op(
+    private CallMeters op(String name) {
+        return ops.computeIfAbsent(name, n -> new CallMeters(
                 Timer.builder("infrakit_etcd_request_duration").description("etcd requests of this replica")
                         .tag("op", n).serviceLevelObjectives(Buckets.ETCD).register(registry),
                 Counter.builder("infrakit_etcd_request_errors").description("etcd requests that failed")
                         .tag("op", n).register(registry)));
-    }
-
-    private record Op(Timer duration, Counter errors) {
     }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -16,23 +15,14 @@ import java.util.function.Supplier;
 final class PluginCallMeters {
 
     private final MeterRegistry registry;
-    private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
+    private final Map<Key, CallMeters> meters = new ConcurrentHashMap<>();
 
     PluginCallMeters(MeterRegistry registry) {
         this.registry = registry;
     }
 
     <T> T time(String plugin, String method, Supplier<T> call) {
-        Meters m = meters.computeIfAbsent(new Key(plugin, method), this::register);
-        long start = System.nanoTime();
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            m.errors.increment();
-            throw e;
-        } finally {
-            m.duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return meters.computeIfAbsent(new Key(plugin, method), this::register).time(call);
     }
 
     void run(String plugin, String method, Runnable call) {
@@ -42,8 +32,8 @@ final class PluginCallMeters {
         });
     }
 
-    private Meters register(Key k) {
-        return new Meters(
+    private CallMeters register(Key k) {
+        return new CallMeters(
                 Timer.builder("infrakit_plugin_call_duration").description("Plugin calls of this replica")
                         .tag("plugin", k.plugin).tag("method", k.method)
                         .serviceLevelObjectives(Buckets.PLUGIN).register(registry),
@@ -52,8 +42,5 @@ final class PluginCallMeters {
     }
 
     private record Key(String plugin, String method) {
-    }
-
-    private record Meters(Timer duration, Counter errors) {
     }
 }

@@ -14,10 +14,10 @@ import io.infrakit.operator.group.PauseMarker;
 import io.infrakit.operator.group.SpecException;
 import io.infrakit.operator.group.SpecValidator;
 import io.infrakit.operator.policy.Admission;
-import io.infrakit.operator.policy.PolicyException;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.plugins.group.GroupSpecs;
 import io.infrakit.plugins.json.Json;
+import io.infrakit.plugins.spi.GroupSpec;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.Op;
@@ -62,10 +62,6 @@ public final class GroupWrites {
                          Optional<String> warning) {
     }
 
-    /** The controller's rollback of a failed update: the spec restored and the revision it now has. */
-    public record Restored(SpecHistory.Entry entry, long revision) {
-    }
-
     /** A rollback's outcome: the spec it restored (its old revision and config) and the new revision. */
     public record Rollback(String id, long fromRevision, String configSha, long revision, Optional<String> warning) {
     }
@@ -75,13 +71,10 @@ public final class GroupWrites {
 
     private final Store store;
     private final Keys keys;
-    private final PluginLookup plugins;
-    private final Admission admission;
     private final Clock clock;
     private final SpecHistory history;
     private final EventSink events;
-    private final GroupRouting routing;
-    private final long maxInstances;
+    private final SpecChecks checks;
     private final SyncOwnership owners;
 
     /**
@@ -91,18 +84,14 @@ public final class GroupWrites {
      * @param plugins asked to validate every spec written; null checks structure only
      */
     public GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock) {
-        this(store, keys, plugins, clock, new EventStore(store, keys).directSink(), GroupRouting.DEFAULT,
-                Admission.none(), SpecValidator.DEFAULT_MAX_INSTANCES);
+        this(store, keys, clock, new EventStore(store, keys).directSink(), new SpecChecks(plugins,
+                GroupRouting.DEFAULT, Admission.none(), SpecValidator.DEFAULT_MAX_INSTANCES));
     }
 
-    private GroupWrites(Store store, Keys keys, PluginLookup plugins, Clock clock, EventSink events,
-                        GroupRouting routing, Admission admission, long maxInstances) {
-        this.maxInstances = maxInstances;
-        this.routing = Objects.requireNonNull(routing, "routing");
+    private GroupWrites(Store store, Keys keys, Clock clock, EventSink events, SpecChecks checks) {
+        this.checks = checks;
         this.store = Objects.requireNonNull(store, "store");
         this.keys = Objects.requireNonNull(keys, "keys");
-        this.plugins = plugins;
-        this.admission = Objects.requireNonNull(admission, "admission");
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.history = new SpecHistory(store, keys, this.clock);
         this.events = Objects.requireNonNull(events, "events");
@@ -114,22 +103,22 @@ public final class GroupWrites {
      * one, every valid spec is written).
      */
     public GroupWrites admitting(Admission admission) {
-        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
+        return new GroupWrites(store, keys, clock, events, checks.admitting(admission));
     }
 
     /** These writes, reported to {@code events} (the leader's batched, fenced recorder). */
     public GroupWrites reportingTo(EventSink events) {
-        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
+        return new GroupWrites(store, keys, clock, events, checks);
     }
 
     /** These writes, with {@code routing} saying which specs name another group plugin (validated there). */
     public GroupWrites routedBy(GroupRouting routing) {
-        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
+        return new GroupWrites(store, keys, clock, events, checks.routedBy(routing));
     }
 
     /** These writes, refusing a spec that asks for more than {@code maxInstances} instances. */
     public GroupWrites limitedTo(long maxInstances) {
-        return new GroupWrites(store, keys, plugins, clock, events, routing, admission, maxInstances);
+        return new GroupWrites(store, keys, clock, events, checks.limitedTo(maxInstances));
     }
 
     public Keys keys() {
@@ -165,26 +154,17 @@ public final class GroupWrites {
      * @param basedOn the revision the caller read, or {@link #AS_READ} for the one this commit reads
      */
     public Commit commit(String json, Author who, boolean pretend, long basedOn) {
-        DelegatedGroup delegated = delegated(null, json);
+        DelegatedGroup delegated = checks.delegated(null, json);
         if (delegated != null) {
             return commit(delegated, who, pretend, basedOn);
         }
-        GroupDefinition def = validate(null, json);
+        GroupDefinition def = checks.validate(null, json);
         String id = def.id();
         Optional<StoredSpec> current = readAsEdited(id, basedOn);
         // A freed group is new again to InfraKit: its commit "manages" it.
         String details = CommitDetails.explain(def, isFree(id) ? null : current.map(StoredSpec::value).orElse(null));
-        Optional<String> warning = ownership(id, current, who);
-        String value = SyncOwnership.keepOwner(GroupSpecs.toJson(def.spec()), current, who);
-        if (pretend) {
-            return new Commit(id, details, 0, current, value, warning);
-        }
-        TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
-                .then(Op.delete(keys.free(id))), null);
-        history.record(id, r.revision(), def.configHash(), () -> Json.toTree(def.spec()), who, null);
-        log.info("{} committed {} (revision {}): {}", who, id, r.revision(), details);
-        recorded(id, EventKind.COMMIT, who, "committed (revision " + r.revision() + "): " + details);
-        return new Commit(id, details, r.revision(), current, value, warning);
+        return write(id, current, GroupSpecs.toJson(def.spec()), def.spec(), def.configHash(), details, "", who,
+                pretend);
     }
 
     /**
@@ -193,27 +173,34 @@ public final class GroupWrites {
      */
     private Commit commit(DelegatedGroup group, Author who, boolean pretend, long basedOn) {
         String id = group.id();
-        try {
-            admission.check(group); // before the plugin sees it
-        } catch (PolicyException e) {
-            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
-        }
+        checks.admit(group); // before the plugin sees it
         Optional<StoredSpec> current = readAsEdited(id, basedOn);
-        String details = plugins == null ? "Delegated to group plugin " + group.plugin()
-                : GroupPluginCheck.pretend(group, plugins);
+        String details = checks.pretend(group);
+        return write(id, current, group.toJson(), group.spec(), group.configHash(), details,
+                " for group plugin " + group.plugin(), who, pretend);
+    }
+
+    /**
+     * Writes a validated spec (unless pretending), keeping a sync source's ownership, and takes the group back from
+     * a free marker; records it in the history and the events log.
+     *
+     * @param value   the spec as it is stored
+     * @param details what the commit does to the group
+     * @param to      where the spec goes, for the log ({@code " for group plugin x"}; empty: this operator)
+     */
+    private Commit write(String id, Optional<StoredSpec> current, String value, GroupSpec spec, String configHash,
+                         String details, String to, Author who, boolean pretend) {
         Optional<String> warning = ownership(id, current, who);
-        String value = SyncOwnership.keepOwner(group.toJson(), current, who);
+        String stored = SyncOwnership.keepOwner(value, current, who);
         if (pretend) {
-            return new Commit(id, details, 0, current, value, warning);
+            return new Commit(id, details, 0, current, stored, warning);
         }
-        TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), value))
+        TxnResult r = commit(id, current, Txn.builder().then(Op.put(keys.group(id), stored))
                 .then(Op.delete(keys.free(id))), null);
-        history.record(id, r.revision(), group.configHash(), () -> Json.toTree(group.spec()), who, null);
-        log.info("{} committed {} for group plugin {} (revision {}): {}", who, id, group.plugin(), r.revision(),
-                details);
-        recorded(id, EventKind.COMMIT, who, "committed for group plugin " + group.plugin() + " (revision "
-                + r.revision() + "): " + details);
-        return new Commit(id, details, r.revision(), current, value, warning);
+        history.record(id, r.revision(), configHash, () -> Json.toTree(spec), who, null);
+        log.info("{} committed {}{} (revision {}): {}", who, id, to, r.revision(), details);
+        recorded(id, EventKind.COMMIT, who, "committed" + to + " (revision " + r.revision() + "): " + details);
+        return new Commit(id, details, r.revision(), current, stored, warning);
     }
 
     /** The stored spec, unless it is no longer the one the caller edited ({@code basedOn}, see {@link #AS_READ}). */
@@ -312,49 +299,9 @@ public final class GroupWrites {
         return new Rollback(id, prev.revision(), prev.configSha(), written, warning);
     }
 
-    /** The leader records the spec revision it acts on (specs put without this service have no history yet). */
-    public void remember(GroupDefinition group, LeaderTerm term) {
-        history.record(group.id(), group.revision(), group.configHash(), () -> Json.toTree(group.spec()), null,
-                term);
-    }
-
-    /**
-     * A rolling update to {@code group} failed and its policy says roll back: commits the previous spec, unless the
-     * spec changed meanwhile (a new commit wins). Returns the spec restored, empty when none was (superseded).
-     *
-     * @throws WriteException {@link WriteException.Reason#NO_HISTORY} when no previous spec is recorded
-     */
-    public Optional<Restored> rollBackFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
-        SpecHistory.Entry prev = SpecHistory.previous(history.entries(group.id()), group.revision(),
-                group.configHash()).orElseThrow(() -> new WriteException(WriteException.Reason.NO_HISTORY,
-                "no previous spec to roll back to"));
-        Optional<StoredSpec> current = read(group.id());
-        if (current.isEmpty() || current.get().modRevision() != group.revision()) {
-            return Optional.empty();
-        }
-        ownership(group.id(), current, Author.CONTROLLER);
-        log.warn("rolling update of {} failed ({}); rolling back to the spec of revision {}", group.id(), failure,
-                prev.revision());
-        try {
-            long revision = restore(group.id(), current.get(), prev, Txn.builder(), Author.CONTROLLER, term);
-            recorded(group.id(), EventKind.ROLLBACK, Author.CONTROLLER, "rolling update failed (" + failure
-                    + "): rolled back to the spec of revision " + prev.revision() + ", now revision " + revision);
-            return Optional.of(new Restored(prev, revision));
-        } catch (WriteException e) {
-            log.info("not rolled back: {}", e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /** A rolling update failed and its policy says pause: writes the failure's marker, if the spec is unchanged. */
-    public void pauseFailedUpdate(GroupDefinition group, String failure, LeaderTerm term) {
-        log.warn("rolling update of {} paused: {}", group.id(), failure);
-        Txn txn = Txn.builder().when(Compare.modRevision(keys.group(group.id()), group.revision()))
-                .then(Op.put(keys.pause(group.id()), PauseMarker.byFailure(failure, group.configHash(),
-                        clock.instant()).toJson())).build();
-        if (store.commit(term.fence(txn)).succeeded()) { // refused: a rollback or a new commit meanwhile wins
-            recorded(group.id(), EventKind.PAUSE, Author.CONTROLLER, "rolling update paused: " + failure);
-        }
+    /** The writes the leader makes on its own: its history of specs, a failed update's rollback or pause. */
+    public LeaderWrites forLeader() {
+        return new LeaderWrites(this, store, keys, clock);
     }
 
     /** Several group writes in one transaction, for GitOps sync. */
@@ -362,39 +309,9 @@ public final class GroupWrites {
         return new SpecBatch(this, store, who);
     }
 
-    /**
-     * Structure, then the policy (before any plugin is asked: a plugin's validation may fetch what the spec names),
-     * then the plugins; the error in the user's words. {@code id}: the key's ID, if known.
-     */
+    /** The spec checked as every spec written is (see {@link SpecChecks}); {@code id}: the key's ID, if known. */
     GroupDefinition validate(String id, String json) {
-        DelegatedGroup delegated = delegated(id, json);
-        if (delegated != null) {
-            throw new WriteException(WriteException.Reason.INVALID, "group '" + delegated.id() + "' names group "
-                    + "plugin '" + delegated.plugin() + "': such specs are committed one by one (infrakit group "
-                    + "commit, the group socket), not synced or rolled back");
-        }
-        try {
-            GroupDefinition def = SpecValidator.parse(id, json, 0);
-            SpecValidator.checkCeiling(def, maxInstances);
-            admission.check(def);
-            if (plugins != null) {
-                PluginCheck.check(def, plugins);
-            }
-            return def;
-        } catch (PolicyException e) {
-            throw new WriteException(WriteException.Reason.REFUSED, e.getMessage());
-        } catch (SpecException e) {
-            throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
-        }
-    }
-
-    /** The spec as a delegated group; null when it is the controller's own. */
-    private DelegatedGroup delegated(String id, String json) {
-        try {
-            return routing.parse(id, json, 0);
-        } catch (SpecException e) {
-            throw new WriteException(WriteException.Reason.INVALID, e.getMessage());
-        }
+        return checks.validate(id, json);
     }
 
     /** The ownership rule: refuses another source's group to a sync; otherwise warns when the group is synced. */
@@ -402,7 +319,8 @@ public final class GroupWrites {
         return owners.check(id, current, who);
     }
 
-    private long restore(String id, StoredSpec current, SpecHistory.Entry entry, Txn.Builder more, Author who,
+    /** Commits a recorded spec again (validated as a new one), guarded on the spec as read. */
+    long restore(String id, StoredSpec current, SpecHistory.Entry entry, Txn.Builder more, Author who,
                          LeaderTerm term) {
         GroupDefinition def = validate(id, Json.write(entry.spec()));
         String value = SyncOwnership.keepOwner(GroupSpecs.toJson(def.spec()), Optional.of(current),

@@ -45,7 +45,7 @@ class GroupStatusTest {
 
     @Test
     void convergedFollowsTheStateAndAnErrorKeepsItsFirstTime() {
-        GroupStatus.Builder b = GroupStatus.builder("web").desired(2).observed(2);
+        GroupStatusBuilder b = GroupStatus.builder("web").desired(2).observed(2);
         assertThat(b.state(GroupState.serving(2, 2, 0, null)).build().converged()).isTrue();
         assertThat(GroupState.serving(2, 2, 0, new UpdateProgress("s", UpdateState.ROLLING, 2, 2, 1, null, null)))
                 .isEqualTo(GroupState.CONVERGING);

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.group.GroupState;
 import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.operator.group.GroupStatusBuilder;
 import io.infrakit.plugins.PluginRegistry;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.json.GoJson;
@@ -190,7 +191,7 @@ class GroupSocketIT {
         long revision = store.get(keys.group("app")).map(KeyValue::modRevision).orElseThrow();
 
         assertThat(plugin.describeGroup("app").converged()).isFalse();
-        GroupStatus.Builder converged = GroupStatus.builder("app").state(GroupState.CONVERGED).desired(2).observed(2)
+        GroupStatusBuilder converged = GroupStatus.builder("app").state(GroupState.CONVERGED).desired(2).observed(2)
                 .configSha("sha").instancePlugin("file");
         store.put(keys.status("app"), converged.specRevision(revision - 1).build().toJson());
         assertThat(plugin.describeGroup("app").converged()).isFalse();

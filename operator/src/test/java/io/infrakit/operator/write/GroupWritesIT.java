@@ -214,18 +214,18 @@ class GroupWritesIT {
         writes.commit(spec("web", 3, "v2"), Author.USER, false);
         GroupDefinition failing = SpecValidator.parse("web", stored("web"), revision("web"));
 
-        writes.pauseFailedUpdate(failing, "Instance x is unhealthy", LeaderTerm.standalone());
+        writes.forLeader().pauseFailedUpdate(failing, "Instance x is unhealthy", LeaderTerm.standalone());
         PauseMarker marker = PauseMarker.parse(store.get(keys.pause("web")).orElseThrow().value());
         assertThat(marker).isEqualTo(PauseMarker.byFailure("Instance x is unhealthy", failing.configHash(),
                 CLOCK.instant()));
 
-        assertThat(writes.rollBackFailedUpdate(failing, "unhealthy", LeaderTerm.standalone())).isPresent();
+        assertThat(writes.forLeader().rollBackFailedUpdate(failing, "unhealthy", LeaderTerm.standalone())).isPresent();
         assertThat(stored("web")).isEqualTo(spec("web", 3, "v1"));
         // The spec moved on since the failure: a new commit wins, nothing is rolled back or paused.
         store.delete(keys.pause("web"));
-        writes.pauseFailedUpdate(failing, "late", LeaderTerm.standalone());
+        writes.forLeader().pauseFailedUpdate(failing, "late", LeaderTerm.standalone());
         assertThat(store.get(keys.pause("web"))).isEmpty();
-        assertThat(writes.rollBackFailedUpdate(failing, "late", LeaderTerm.standalone())).isEmpty();
+        assertThat(writes.forLeader().rollBackFailedUpdate(failing, "late", LeaderTerm.standalone())).isEmpty();
         assertThat(stored("web")).isEqualTo(spec("web", 3, "v1"));
     }
 }
