@@ -106,6 +106,22 @@ class CrashLoopIT {
         return Files.exists(file) ? Files.readAllLines(file).size() : 0;
     }
 
+    /** The file's line count once it has not changed for {@code quiet} (or after 30 s: a loop that never settles). */
+    private static long settled(Path file, Duration quiet) throws Exception {
+        long count = lines(file);
+        long since = System.nanoTime();
+        long deadline = since + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() - since < quiet.toNanos() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            long now = lines(file);
+            if (now != count) {
+                count = now;
+                since = System.nanoTime();
+            }
+        }
+        return count;
+    }
+
     private CliProcess.Result cli(String log, String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--etcd", String.join(",", ETCD.endpoints()), "--prefix", keys.prefix()));
@@ -196,9 +212,9 @@ class CrashLoopIT {
         assertThat(failed.update().state()).isEqualTo(UpdateState.FAILED);
         assertThat(failed.update().reason()).matches("crash loop: instance process-\\w+ was gone \\d+ms after its"
                 + " Provision");
-        // A start the failing pass launched before it wrote the status echoes a moment later: count from after it.
-        Thread.sleep(1_000);
-        long atFailure = lines(starts);
+        // A start the failing pass launched before it wrote the status echoes a moment later (seconds on a loaded
+        // machine): count from when the count has held for 3 s.
+        long atFailure = settled(starts, Duration.ofSeconds(3));
         Thread.sleep(40_000);
         long after = lines(starts);
         System.out.printf("failed update: %d starts of the bad member until it failed, %d in the 40 s after%n",
