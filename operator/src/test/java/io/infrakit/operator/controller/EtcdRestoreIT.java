@@ -1,0 +1,183 @@
+package io.infrakit.operator.controller;
+
+import static io.infrakit.operator.controller.OperatorFixture.cattle;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.infrakit.operator.Keys;
+import io.infrakit.operator.election.Replica;
+import io.infrakit.operator.election.ReplicaIdentity;
+import io.infrakit.operator.group.GroupStatus;
+import io.infrakit.plugins.PluginRegistry;
+import io.infrakit.plugins.file.FileInstancePlugin;
+import io.infrakit.plugins.group.Tags;
+import io.infrakit.plugins.spi.InstanceDescription;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.etcd.EtcdServer;
+import io.infrakit.store.etcd.EtcdStore;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * etcd replaced by a member restored from an older snapshot, under a leading replica: its revision goes backwards,
+ * and the operator must re-list and converge to the restored specs, acting on nothing it knew from the lost history.
+ */
+class EtcdRestoreIT {
+
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<EtcdServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+        servers.forEach(EtcdServer::close);
+    }
+
+    @Test
+    void restoredToAnOlderRevisionTheLeaderRelistsAndConvergesToTheRestoredSpecs() throws Exception {
+        EtcdServer etcd = started(EtcdServer.builder("restore", dir.resolve("etcd")).fastTimings(true).build());
+        EtcdStore store = EtcdStore.connect(etcd.clientUrl());
+        open.add(store);
+        Keys keys = new Keys("/restore/");
+        Path files = dir.resolve("files");
+        FileInstancePlugin plugin = new FileInstancePlugin(files);
+        Controller controller = new Controller(store, keys, PluginRegistry.builtins(files),
+                ControllerConfig.defaults().withResync(Duration.ofSeconds(1)));
+        open.add(controller);
+        controller.start();
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
+        Replica replica = new Replica(store, keys.leader(), controller,
+                ReplicaIdentity.of("r1", null, "test", Instant.now().toString()), Duration.ofSeconds(5),
+                Duration.ofMillis(1250));
+        open.add(replica);
+        replica.start();
+        await("r1 leads").atMost(Duration.ofSeconds(10)).until(replica::isLeader);
+
+        // The state the snapshot keeps.
+        store.put(keys.group("keep"), cattle("keep", 2, "k"));
+        store.put(keys.group("gone"), cattle("gone", 2, "g"));
+        store.put(keys.group("scaled"), cattle("scaled", 2, "s"));
+        awaitConverged(store, keys, "keep", 2);
+        awaitConverged(store, keys, "gone", 2);
+        awaitConverged(store, keys, "scaled", 2);
+        Set<String> keepIds = ids(plugin, "keep");
+        Path snapshot = dir.resolve("snapshot.db");
+        etcdctl("--endpoints=" + etcd.clientUrl(), "snapshot", "save", snapshot.toString());
+        long snapshotRevision = store.list(keys.prefix()).revision();
+
+        // The history the restore loses: a group deleted, one added, one scaled.
+        store.delete(keys.group("gone"));
+        store.put(keys.group("late"), cattle("late", 2, "l"));
+        store.put(keys.group("scaled"), cattle("scaled", 4, "s"));
+        awaitInstances(plugin, "gone", 0);
+        awaitConverged(store, keys, "late", 2);
+        awaitConverged(store, keys, "scaled", 4);
+        await("gone's status removed").atMost(CONVERGE).until(() -> store.get(keys.status("gone")).isEmpty());
+        Set<String> before = allIds(plugin);
+        long seen = store.list(keys.prefix()).revision();
+
+        // The member replaced: stopped, its data restored from the snapshot into a new dir, started on its ports.
+        etcd.stop();
+        Path restored = dir.resolve("restored");
+        etcdctl("snapshot", "restore", snapshot.toString(), "--data-dir=" + restored, "--name=restore",
+                "--initial-cluster=restore=" + etcd.peerUrl(), "--initial-advertise-peer-urls=" + etcd.peerUrl());
+        EtcdServer back = started(EtcdServer.builder("restore", restored).fastTimings(true)
+                .ports(etcd.clientPort(), URI.create(etcd.peerUrl()).getPort()).build());
+        long backAt = System.nanoTime();
+        long restoredRevision = store.list(keys.prefix()).revision();
+        assertThat(restoredRevision).as("etcd's revision after the restore").isLessThan(seen);
+
+        await("the rewind noticed").atMost(CONVERGE).until(() -> controller.specs().rewinds() > 0);
+        long noticed = System.nanoTime() - backAt;
+        awaitConverged(store, keys, "gone", 2);
+        awaitConverged(store, keys, "scaled", 2);
+        awaitInstances(plugin, "late", 0);
+        await("late's status removed").atMost(CONVERGE).until(() -> store.get(keys.status("late")).isEmpty());
+        long converged = System.nanoTime() - backAt;
+        await("r1 leads after the restore").atMost(CONVERGE).until(replica::isLeader);
+
+        // Exactly the changes the restored specs ask for: nothing of "keep" touched, "scaled" only shrunk, "late"
+        // gone, "gone" made anew.
+        Set<String> after = allIds(plugin);
+        Set<String> created = new HashSet<>(after);
+        created.removeAll(before);
+        Set<String> destroyed = new HashSet<>(before);
+        destroyed.removeAll(after);
+        assertThat(ids(plugin, "keep")).as("keep's instances").isEqualTo(keepIds);
+        assertThat(created).as("instances created after the restore").isEqualTo(ids(plugin, "gone"));
+        assertThat(destroyed).as("instances destroyed after the restore").hasSize(4);
+        assertThat(ids(plugin, "scaled")).as("scaled's instances").hasSize(2).isSubsetOf(before);
+        assertThat(controller.specs().rewinds()).as("rewinds counted").isEqualTo(1);
+        GroupStatus scaled = status(store, keys, "scaled").orElseThrow();
+        long specRevision = store.get(keys.group("scaled")).map(KeyValue::modRevision).orElseThrow();
+        assertThat(scaled.specRevision()).as("scaled's status is of the restored spec").isEqualTo(specRevision);
+        assertThat(specRevision).isLessThanOrEqualTo(snapshotRevision);
+        System.out.printf("[restore] etcd restored from revision %d back to %d (snapshot at %d): rewind noticed "
+                        + "%d ms after etcd was back, every group converged to the restored specs after %d ms%n",
+                seen, restoredRevision, snapshotRevision, TimeUnit.NANOSECONDS.toMillis(noticed),
+                TimeUnit.NANOSECONDS.toMillis(converged));
+    }
+
+    private EtcdServer started(EtcdServer server) {
+        servers.add(server);
+        server.start();
+        return server;
+    }
+
+    private static void etcdctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(EtcdServer.findBinary().resolveSibling("etcdctl").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("etcdctl %s finished", cmd).isTrue();
+        assertThat(p.exitValue()).as("etcdctl %s: %s", cmd, out).isZero();
+    }
+
+    private static Optional<GroupStatus> status(EtcdStore store, Keys keys, String id) {
+        return store.get(keys.status(id)).flatMap(kv -> GroupStatus.fromJson(kv.value()));
+    }
+
+    private static void awaitConverged(EtcdStore store, Keys keys, String id, long n) {
+        await(id + " converged at " + n).atMost(CONVERGE).until(() -> status(store, keys, id)
+                .filter(s -> s.converged() && Long.valueOf(n).equals(s.observed()) && s.desired() == n).isPresent());
+    }
+
+    private static void awaitInstances(FileInstancePlugin plugin, String group, int n) {
+        await(group + " has " + n + " instances").atMost(CONVERGE).until(() -> ids(plugin, group).size() == n);
+    }
+
+    private static Set<String> ids(FileInstancePlugin plugin, String group) {
+        return plugin.describeInstances(Map.of(Tags.GROUP, group), false).stream().map(InstanceDescription::id)
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<String> allIds(FileInstancePlugin plugin) {
+        return plugin.describeInstances(Map.of(), false).stream().map(InstanceDescription::id)
+                .collect(Collectors.toSet());
+    }
+}
