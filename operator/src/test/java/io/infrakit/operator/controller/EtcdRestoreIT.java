@@ -15,9 +15,7 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.KeyValue;
 import io.infrakit.store.etcd.EtcdServer;
 import io.infrakit.store.etcd.EtcdStore;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import io.infrakit.store.testing.EtcdSnapshots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +82,7 @@ class EtcdRestoreIT {
         awaitConverged(store, keys, "scaled", 2);
         Set<String> keepIds = ids(plugin, "keep");
         Path snapshot = dir.resolve("snapshot.db");
-        etcdctl("--endpoints=" + etcd.clientUrl(), "snapshot", "save", snapshot.toString());
+        EtcdSnapshots.save(etcd, snapshot);
         long snapshotRevision = store.list(keys.prefix()).revision();
 
         // The history the restore loses: a group deleted, one added, one scaled.
@@ -99,12 +97,7 @@ class EtcdRestoreIT {
         long seen = store.list(keys.prefix()).revision();
 
         // The member replaced: stopped, its data restored from the snapshot into a new dir, started on its ports.
-        etcd.stop();
-        Path restored = dir.resolve("restored");
-        etcdctl("snapshot", "restore", snapshot.toString(), "--data-dir=" + restored, "--name=restore",
-                "--initial-cluster=restore=" + etcd.peerUrl(), "--initial-advertise-peer-urls=" + etcd.peerUrl());
-        EtcdServer back = started(EtcdServer.builder("restore", restored).fastTimings(true)
-                .ports(etcd.clientPort(), URI.create(etcd.peerUrl()).getPort()).build());
+        servers.add(EtcdSnapshots.replaceFrom(etcd, snapshot, dir.resolve("restored")));
         long backAt = System.nanoTime();
         long restoredRevision = store.list(keys.prefix()).revision();
         assertThat(restoredRevision).as("etcd's revision after the restore").isLessThan(seen);
@@ -144,18 +137,6 @@ class EtcdRestoreIT {
         servers.add(server);
         server.start();
         return server;
-    }
-
-    private static void etcdctl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(EtcdServer.findBinary().resolveSibling("etcdctl").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("ETCDCTL_API", "3");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("etcdctl %s finished", cmd).isTrue();
-        assertThat(p.exitValue()).as("etcdctl %s: %s", cmd, out).isZero();
     }
 
     private static Optional<GroupStatus> status(EtcdStore store, Keys keys, String id) {

@@ -58,6 +58,7 @@ final class RevisionWatermark {
         if (revision < highest || clusterChanged(cluster)) {
             return true;
         }
+        highest = revision;
         if (cluster != 0) {
             clusterId = cluster;
         }
