@@ -9,6 +9,7 @@ import io.infrakit.operator.election.Replica;
 import io.infrakit.operator.election.ReplicaIdentity;
 import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.plugins.PluginRegistry;
+import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.file.FileInstancePlugin;
 import io.infrakit.plugins.group.Tags;
 import io.infrakit.plugins.spi.InstanceDescription;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +46,19 @@ class EtcdRestoreIT {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<EtcdServer> servers = new ArrayList<>();
+    private EtcdServer etcd;
+    private EtcdStore store;
+    private Path files;
+    private FileInstancePlugin plugin;
+
+    @BeforeEach
+    void startEtcd() {
+        etcd = started(EtcdServer.builder("restore", dir.resolve("etcd")).fastTimings(true).build());
+        store = EtcdStore.connect(etcd.clientUrl());
+        open.add(store);
+        files = dir.resolve("files");
+        plugin = new FileInstancePlugin(files);
+    }
 
     @AfterEach
     void tearDown() throws Exception {
@@ -55,23 +70,10 @@ class EtcdRestoreIT {
 
     @Test
     void restoredToAnOlderRevisionTheLeaderRelistsAndConvergesToTheRestoredSpecs() throws Exception {
-        EtcdServer etcd = started(EtcdServer.builder("restore", dir.resolve("etcd")).fastTimings(true).build());
-        EtcdStore store = EtcdStore.connect(etcd.clientUrl());
-        open.add(store);
         Keys keys = new Keys("/restore/");
-        Path files = dir.resolve("files");
-        FileInstancePlugin plugin = new FileInstancePlugin(files);
-        Controller controller = new Controller(store, keys, PluginRegistry.builtins(files),
-                ControllerConfig.defaults().withResync(Duration.ofSeconds(1)));
-        open.add(controller);
-        controller.start();
-        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
-        Replica replica = new Replica(store, keys.leader(), controller,
-                ReplicaIdentity.of("r1", null, "test", Instant.now().toString()), Duration.ofSeconds(5),
-                Duration.ofMillis(1250));
-        open.add(replica);
-        replica.start();
-        await("r1 leads").atMost(Duration.ofSeconds(10)).until(replica::isLeader);
+        Member r1 = leading(keys, "r1");
+        Controller controller = r1.controller();
+        Replica replica = r1.replica();
 
         // The state the snapshot keeps.
         store.put(keys.group("keep"), cattle("keep", 2, "k"));
@@ -131,6 +133,66 @@ class EtcdRestoreIT {
                         + "%d ms after etcd was back, every group converged to the restored specs after %d ms%n",
                 seen, restoredRevision, snapshotRevision, TimeUnit.NANOSECONDS.toMillis(noticed),
                 TimeUnit.NANOSECONDS.toMillis(converged));
+    }
+
+    @Test
+    void aLeaderElectedInTheLostHistoryIsFollowedByOneWhosePluginCallsAreNotRefused() throws Exception {
+        Keys keys = new Keys("/era/");
+        Member r1 = leading(keys, "r1");
+        store.put(keys.group("keep"), cattle("keep", 2, "k"));
+        awaitConverged(store, keys, "keep", 2);
+        Path snapshot = dir.resolve("snapshot.db");
+        EtcdSnapshots.save(etcd, snapshot);
+
+        // The lost history: many revisions, then a new leader whose token the plugin records.
+        for (int i = 0; i < 50; i++) {
+            store.put(keys.prefix() + "filler", Integer.toString(i));
+        }
+        r1.replica().close(); // resigns: its key goes
+        r1.controller().close();
+        open.remove(r1.replica());
+        open.remove(r1.controller());
+        Member r2 = leading(keys, "r2");
+        store.put(keys.group("keep"), cattle("keep", 3, "k"));
+        store.put(keys.group("late"), cattle("late", 2, "l"));
+        awaitConverged(store, keys, "keep", 3);
+        awaitConverged(store, keys, "late", 2);
+        long lostToken = TermFence.inDirectory(files).newest();
+
+        servers.add(EtcdSnapshots.replaceFrom(etcd, snapshot, dir.resolve("restored")));
+        long backAt = System.nanoTime();
+        // r2's key is gone; r1's, restored with its lease, blocks the election until that lease expires.
+        awaitInstances(plugin, "late", 0);
+        awaitConverged(store, keys, "keep", 2);
+        long converged = System.nanoTime() - backAt;
+        assertThat(r2.replica().isLeader()).as("r2 leads again").isTrue();
+        long token = TermFence.inDirectory(files).newest();
+        assertThat(token).as("the plugin's newest term after the restore").isGreaterThan(lostToken);
+        String leader = keys.leader();
+        assertThat(store.get(leader.substring(0, leader.length() - 1) + "-era").map(KeyValue::value))
+                .as("the leader era").contains("1");
+        System.out.printf("[restore] leader of the lost history fenced plugins at term %d; after the restore the "
+                        + "next leader's term is %d (era 1); converged %d ms after etcd was back%n", lostToken, token,
+                TimeUnit.NANOSECONDS.toMillis(converged));
+    }
+
+    private record Member(Controller controller, Replica replica) {
+    }
+
+    /** A replica (controller and election) on the file plugin in {@code files}, once it leads. */
+    private Member leading(Keys keys, String id) {
+        Controller controller = new Controller(store, keys, PluginRegistry.builtins(files),
+                ControllerConfig.defaults().withResync(Duration.ofSeconds(1)));
+        open.add(controller);
+        controller.start();
+        await("spec cache synced").atMost(Duration.ofSeconds(10)).until(controller::isSynced);
+        Replica replica = new Replica(store, keys.leader(), controller,
+                ReplicaIdentity.of(id, null, "test", Instant.now().toString()), Duration.ofSeconds(5),
+                Duration.ofMillis(1250));
+        open.add(replica);
+        replica.start();
+        await(id + " leads").atMost(Duration.ofSeconds(10)).until(replica::isLeader);
+        return new Member(controller, replica);
     }
 
     private EtcdServer started(EtcdServer server) {
