@@ -142,7 +142,7 @@ final class ResumingWatch implements Store.Watch {
         cluster = clusterId;
         if (watermark.suspect(revision, clusterId)) {
             // Resuming from nextRevision would wait for revisions etcd has yet to reach again: list what it has.
-            log.warn("watch on '{}': etcd answers at revision {} (cluster {}), behind what was seen; re-listing",
+            log.info("watch on '{}': etcd answers at revision {} (cluster {}), behind what was seen; re-listing",
                     prefix, revision, Long.toHexString(clusterId));
             relist();
             return;
