@@ -17,6 +17,14 @@ public interface WatchListener {
      */
     void onResync(Listing snapshot);
 
+    /**
+     * etcd came back with less history than was seen before (a member restored from an older snapshot): its revision
+     * went from {@code seen} back to {@code now}, or its cluster ID changed. Revisions and everything derived from
+     * them are void; the next call is {@link #onResync} with the whole prefix as etcd has it now.
+     */
+    default void onRevisionBackwards(long seen, long now) {
+    }
+
     /** The connection to etcd broke and the watch is retrying; events will resume (possibly via onResync). */
     default void onDisconnected(Throwable cause) {
     }

@@ -59,6 +59,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
     private final EventRecorder events;
 
     private volatile Term current;
+    /** The term whose work is held while etcd's history is re-listed after a rewind (guarded by this). */
+    private LeaderTerm held;
 
     /** Observes reconciles (metrics, tests, benchmarks). */
     public interface ReconcileListener {
@@ -103,6 +105,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.listener = listener;
         this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
         this.specs = new SpecCache(keys, routing, this::enqueue, config.maxInstances());
+        specs.onRewind(this::holdForRewind, this::resumeAfterRewind);
         this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
@@ -148,6 +151,10 @@ public final class Controller implements LeaderWork, AutoCloseable {
     @Override
     public synchronized void lead(LeaderTerm term) {
         standDown();
+        if (specs.isRewinding()) {
+            held = term; // started once etcd's history is re-listed
+            return;
+        }
         Term t = new Term(term);
         current = t;
         Set<String> known = new HashSet<>(status.load().keySet());
@@ -174,6 +181,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
      */
     @Override
     public synchronized void standDown() {
+        held = null;
         Term t = current;
         if (t == null) {
             return;
@@ -201,6 +209,29 @@ public final class Controller implements LeaderWork, AutoCloseable {
         }
         events.standDown();
         reconciler.reset();
+    }
+
+    /**
+     * etcd's revision went backwards: every diff computed from here on the old history is void. Stops the workers
+     * (the term stays) until {@link #resumeAfterRewind}.
+     */
+    private synchronized void holdForRewind() {
+        Term t = current;
+        if (t != null) {
+            log.warn("holding every reconcile until etcd's history is re-listed");
+            standDown();
+            held = t.term;
+        }
+    }
+
+    /** The caches hold etcd's new history: reconcile every group afresh (statuses read again) if still leading. */
+    private synchronized void resumeAfterRewind() {
+        LeaderTerm t = held;
+        held = null;
+        if (t != null && t.isActive() && current == null) {
+            log.info("etcd's history re-listed: reconciling every group afresh");
+            lead(t);
+        }
     }
 
     /** Asks for a group to be reconciled now (no-op on a standby). */

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +25,17 @@ import org.slf4j.LoggerFactory;
  * revision here, so a reconcile only reads memory. A deleted spec stays as a tombstone, with its last valid
  * definition, until the controller has destroyed its instances and calls {@link #forget}. A spec naming another
  * group plugin ({@link GroupRouting}) is kept as a {@link DelegatedGroup}.
+ *
+ * <p>When etcd's revision goes backwards (restored from an older snapshot), nothing here can be trusted: the
+ * {@linkplain #onRewind hold} hook runs at once, every spec and marker is replaced by what etcd now lists, and the
+ * resume hook runs once all three watches have re-listed.
  */
 public final class SpecCache {
 
     private static final Logger log = LoggerFactory.getLogger(SpecCache.class);
+    private static final String SPECS = "specs";
+    private static final String FREE = "free";
+    private static final String PAUSED = "paused";
 
     /**
      * The state of one group's spec key. {@code definition} is null when the spec is invalid, deleted or delegated.
@@ -48,6 +56,12 @@ public final class SpecCache {
     private volatile boolean specsSynced;
     private volatile boolean freeSynced;
     private volatile boolean pausedSynced;
+    private final AtomicLong rewinds = new AtomicLong();
+    /** The watches yet to re-list after a rewind (empty: none under way). */
+    private final Set<String> relisting = new HashSet<>();
+    private volatile boolean specsRewound;
+    private volatile Runnable hold = () -> { };
+    private volatile Runnable resume = () -> { };
 
     public SpecCache(Keys keys, Consumer<String> onChange) {
         this(keys, GroupRouting.DEFAULT, onChange);
@@ -89,6 +103,49 @@ public final class SpecCache {
         return specsSynced && freeSynced && pausedSynced;
     }
 
+    /**
+     * @param onHold   runs (on a watch thread) the moment etcd is found rewound: act on nothing until resumed
+     * @param onResume runs once specs, free and pause markers are all re-listed from the rewound etcd
+     */
+    public void onRewind(Runnable onHold, Runnable onResume) {
+        this.hold = onHold;
+        this.resume = onResume;
+    }
+
+    /** How many times etcd's revision went backwards under this cache (metrics). */
+    public long rewinds() {
+        return rewinds.get();
+    }
+
+    /** Whether a rewind is being re-listed: the cache is not to be acted on yet. */
+    public synchronized boolean isRewinding() {
+        return !relisting.isEmpty();
+    }
+
+    private void rewinding(long seen, long now) {
+        synchronized (this) {
+            if (!relisting.isEmpty()) {
+                return;
+            }
+            relisting.addAll(Set.of(SPECS, FREE, PAUSED));
+        }
+        rewinds.incrementAndGet();
+        log.warn("etcd's revision went back from {} to {}: acting on no group until specs and markers are re-listed",
+                seen, now);
+        hold.run();
+    }
+
+    private void relisted(String watch) {
+        boolean done;
+        synchronized (this) {
+            done = relisting.remove(watch) && relisting.isEmpty();
+        }
+        if (done) {
+            log.info("specs and markers re-listed after etcd's revision went back");
+            resume.run();
+        }
+    }
+
     /** Drops a deleted group once its instances are gone; a spec put since then is kept. */
     public void forget(String id, long revision) {
         entries.computeIfPresent(id, (k, e) -> e.deleted() && e.revision() <= revision ? null : e);
@@ -112,7 +169,16 @@ public final class SpecCache {
             }
 
             @Override
+            public void onRevisionBackwards(long seen, long now) {
+                specsRewound = true;
+                rewinding(seen, now);
+            }
+
+            @Override
             public void onResync(Listing snapshot) {
+                // After a rewind, equal revision numbers no longer mean equal specs: every entry is read anew.
+                boolean rewound = specsRewound;
+                specsRewound = false;
                 Set<String> present = new HashSet<>();
                 Set<String> ignoredNow = new HashSet<>();
                 for (KeyValue kv : snapshot.kvs()) {
@@ -123,18 +189,21 @@ public final class SpecCache {
                     } else {
                         present.add(id);
                         Entry old = entries.get(id);
-                        if (old == null || old.revision() != kv.modRevision() || old.deleted()) {
+                        if (rewound || old == null || old.revision() != kv.modRevision() || old.deleted()) {
                             put(id, kv);
                         }
                     }
                 }
                 for (Entry e : entries.values()) {
-                    if (!present.contains(e.id()) && !e.deleted()) {
+                    // A tombstone kept from before a rewind takes the new history's revision, so forget()
+                    // compares like with like.
+                    if (!present.contains(e.id()) && (rewound || !e.deleted())) {
                         delete(e.id(), snapshot.revision());
                     }
                 }
                 ignored.retainAll(ignoredNow);
                 specsSynced = true;
+                relisted(SPECS);
                 entries.keySet().forEach(onChange);
             }
         };
@@ -142,16 +211,16 @@ public final class SpecCache {
 
     /** Groups released from management ({@code <prefix>/free/<ID>}). */
     public WatchListener freeListener() {
-        return markerListener(keys.freed(), free, () -> freeSynced = true);
+        return markerListener(keys.freed(), FREE, free, () -> freeSynced = true);
     }
 
     /** Groups whose rolling update is paused ({@code <prefix>/pause/<ID>}, value: why). */
     public WatchListener pauseListener() {
-        return markerListener(keys.paused(), paused, () -> pausedSynced = true);
+        return markerListener(keys.paused(), PAUSED, paused, () -> pausedSynced = true);
     }
 
     /** Keeps {@code markers} equal to the keys under {@code dir} (ID → value). */
-    private WatchListener markerListener(String dir, Map<String, String> markers, Runnable synced) {
+    private WatchListener markerListener(String dir, String name, Map<String, String> markers, Runnable synced) {
         return new WatchListener() {
             @Override
             public void onEvent(WatchEvent event) {
@@ -168,6 +237,11 @@ public final class SpecCache {
             }
 
             @Override
+            public void onRevisionBackwards(long seen, long now) {
+                rewinding(seen, now);
+            }
+
+            @Override
             public void onResync(Listing snapshot) {
                 Map<String, String> present = new HashMap<>();
                 for (KeyValue kv : snapshot.kvs()) {
@@ -181,6 +255,7 @@ public final class SpecCache {
                 markers.keySet().retainAll(present.keySet());
                 markers.putAll(present);
                 synced.run();
+                relisted(name);
                 changed.forEach(onChange);
             }
         };

@@ -17,6 +17,8 @@ final class EtcdLeaderTerm implements LeaderTerm {
     private final long marginNanos;
     private final Consumer<String> resign;
     private volatile boolean ended;
+    /** -1 until the replica starts the term's work. */
+    private volatile long era = -1;
 
     /** @param resign gives up the leadership this term belongs to (the replica resigns and campaigns again) */
     EtcdLeaderTerm(Election election, LeaderKey key, long marginNanos, Consumer<String> resign) {
@@ -57,9 +59,19 @@ final class EtcdLeaderTerm implements LeaderTerm {
         return key;
     }
 
+    /** Sets the era this term belongs to, before its work starts ({@link LeaderEra}). */
+    void era(long value) {
+        era = value;
+    }
+
+    long era() {
+        return era;
+    }
+
+    /** The key's create revision under the era's high bits: it grows from each leader to the next. */
     @Override
     public long token() {
-        return key.createRevision();
+        return LeaderEra.token(Math.max(0, era), key.createRevision());
     }
 
     @Override

@@ -21,8 +21,8 @@ public interface LeaderTerm {
 
     /**
      * This term's fencing token for plugins: a number that grows from each leader to the next (the election key's
-     * create revision: the next leader's key is always younger). 0 for a term without an election: plugins do not
-     * fence its calls.
+     * create revision: the next leader's key is always younger; under the high bits of the leader era, which grows
+     * when etcd loses history). 0 for a term without an election: plugins do not fence its calls.
      */
     default long token() {
         return 0;

@@ -28,6 +28,7 @@ public final class Replica implements AutoCloseable {
     private final Store store;
     private final LeaderWork work;
     private final Election election;
+    private final LeaderEra era;
     private final ReplicaIdentity identity;
     private final long marginNanos;
     private final ExecutorService transitions;
@@ -44,6 +45,7 @@ public final class Replica implements AutoCloseable {
         this.work = work;
         this.identity = identity;
         this.marginNanos = margin.toNanos();
+        this.era = new LeaderEra(store, LeaderEra.keyFor(leaderPrefix), this::eraRaised);
         this.transitions = Executors.newSingleThreadExecutor(
                 new ThreadFactoryBuilder().setNameFormat("infrakit-leadership").setDaemon(true).build());
         this.election = new Election(store, leaderPrefix, identity.toJson(), ttl.toSeconds(), margin,
@@ -79,6 +81,7 @@ public final class Replica implements AutoCloseable {
     }
 
     public void start() {
+        era.start();
         election.campaign();
     }
 
@@ -95,6 +98,7 @@ public final class Replica implements AutoCloseable {
         if (!t.isActive()) {
             return;
         }
+        t.era(era.read());
         log.info("LEADERSHIP gained: {} leads (key {}, revision {})", identity.id(), t.key().key(),
                 t.key().createRevision());
         try {
@@ -107,6 +111,14 @@ public final class Replica implements AutoCloseable {
             log.warn("could not start leading: {}", e.getMessage());
         }
         onTransition.run();
+    }
+
+    /** etcd lost history and the era grew: a term of an older era holds a token plugins may have seen exceeded. */
+    private void eraRaised(long newEra) {
+        EtcdLeaderTerm t = term;
+        if (t != null && t.era() >= 0 && t.era() < newEra) { // a term not started yet reads the era itself
+            t.relinquish("the leader era rose to " + newEra + " after etcd lost history");
+        }
     }
 
     /** Gives up leading (its work asked): resigns, so a standby takes over, and campaigns again at the back. */
@@ -151,6 +163,7 @@ public final class Replica implements AutoCloseable {
         }
         election.resign();
         election.close();
+        era.close();
         transitions.shutdown();
         try {
             transitions.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,9 +1,11 @@
 package io.infrakit.operator.metrics;
 
 import io.infrakit.operator.controller.Controller;
+import io.infrakit.operator.controller.SpecCache;
 import io.infrakit.operator.election.Replica;
 import io.infrakit.plugins.PluginLookup;
 import io.infrakit.store.Store;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -62,6 +64,9 @@ public final class OperatorMetrics implements AutoCloseable {
     /** Queue depth and per-group instance counts come from the controller. */
     public void bind(Controller controller) {
         reconciles.bind(controller);
+        FunctionCounter.builder("infrakit_etcd_revision_rewinds", controller.specs(), SpecCache::rewinds)
+                .description("Times etcd's revision went backwards (restored from an older snapshot): caches dropped, "
+                        + "everything re-listed").register(registry);
     }
 
     /** Leader status and transitions (takes the replica's transition callback). */

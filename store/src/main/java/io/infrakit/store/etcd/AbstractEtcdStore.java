@@ -35,11 +35,13 @@ abstract class AbstractEtcdStore implements EtcdApi {
     private final ScheduledThreadPoolExecutor timer;
     private final Set<ResumingWatch> watches = ConcurrentHashMap.newKeySet();
     private final Set<KeptLease> leases = ConcurrentHashMap.newKeySet();
+    private final RevisionWatermark watermark;
     private volatile boolean closed;
 
     AbstractEtcdStore(StoreConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.endpoints = String.join(",", config.endpoints());
+        this.watermark = new RevisionWatermark(endpoints);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "infrakit-store-timer-" + TIMERS.getAndIncrement());
             t.setDaemon(true);
@@ -121,7 +123,7 @@ abstract class AbstractEtcdStore implements EtcdApi {
             throw new IllegalArgumentException("fromRevision must be >= 0: " + fromRevision);
         }
         ResumingWatch watch = new ResumingWatch(watchStreams(), this::list, this::isClosed, config.requestTimeout(),
-                prefix, listener, watches::remove);
+                prefix, listener, watches::remove, watermark);
         watches.add(watch);
         watch.start(fromRevision);
         return watch;

@@ -119,7 +119,8 @@ final class GatewayWatchStreams implements WatchStreams {
                 return false;
             }
             if (result.path("created").asBoolean(false)) {
-                events.created();
+                JsonNode header = result.path("header");
+                events.created(EtcdHttpStore.number(header.path("revision")), clusterId(header.path("cluster_id")));
             }
             JsonNode list = result.path("events");
             if (list.size() > 0) {
@@ -131,6 +132,15 @@ final class GatewayWatchStreams implements WatchStreams {
                 events.changed(out);
             }
             return true;
+        }
+
+        /** The cluster ID, an unsigned 64-bit number the gateway writes as a string; 0 when absent or not one. */
+        private static long clusterId(JsonNode n) {
+            try {
+                return n.isMissingNode() || n.isNull() ? 0 : Long.parseUnsignedLong(n.asText());
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
 
         private void report(Throwable error) {

@@ -30,7 +30,8 @@ final class JetcdWatchStreams implements WatchStreams {
                     @Override
                     public void onNext(WatchResponse response) {
                         if (response.isCreatedNotify()) {
-                            events.created();
+                            events.created(response.getHeader().getRevision(),
+                                    response.getHeader().getClusterId());
                         } else if (!response.getEvents().isEmpty()) {
                             events.changed(convert(response));
                         }

@@ -9,12 +9,14 @@ import io.infrakit.store.WatchListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * was compacted. Clients retry broken watch streams by themselves (jetcd does), but from a revision they may have
  * moved past events not yet delivered; so every stream here is single-use: on error it is closed and a new one is
  * opened from our own bookkeeping. All state lives on one thread, which is also the thread that calls the listener.
+ *
+ * <p>When etcd comes back with less history than was seen ({@link RevisionWatermark}: restored from an older
+ * snapshot), resuming would wait for revisions that now mean other changes: the watch re-lists instead, and tells its
+ * listener the revision went backwards before handing it the new listing.
  */
 final class ResumingWatch implements Store.Watch {
 
@@ -39,12 +45,19 @@ final class ResumingWatch implements Store.Watch {
     private final WatchListener listener;
     private final Consumer<ResumingWatch> onClose;
     private final ScheduledThreadPoolExecutor thread;
+    private final RevisionWatermark watermark;
+    private final LongConsumer onRewind = e -> submit(() -> rewound(e));
 
     // Confined to `thread`.
     private long nextRevision;
     private Stream current;
     private boolean down;
     private int failures;
+    private ScheduledFuture<?> retry;
+    /** The watermark's epoch this watch's state belongs to. */
+    private long epoch;
+    /** The cluster ID of the last stream's answer (0: not known). */
+    private long cluster;
 
     private volatile Thread watchThread;
     private volatile boolean closed;
@@ -55,8 +68,10 @@ final class ResumingWatch implements Store.Watch {
      * @param closeWait   how long {@link #close} waits for a listing in progress
      */
     ResumingWatch(WatchStreams streams, Function<String, Listing> lister, BooleanSupplier storeClosed,
-                  Duration closeWait, String prefix, WatchListener listener, Consumer<ResumingWatch> onClose) {
+                  Duration closeWait, String prefix, WatchListener listener, Consumer<ResumingWatch> onClose,
+                  RevisionWatermark watermark) {
         this.streams = streams;
+        this.watermark = watermark;
         this.lister = lister;
         this.storeClosed = storeClosed;
         this.closeWait = closeWait;
@@ -74,7 +89,10 @@ final class ResumingWatch implements Store.Watch {
     }
 
     void start(long fromRevision) {
+        long at = watermark.epoch();
+        watermark.onRewind(onRewind);
         thread.execute(() -> {
+            epoch = at;
             nextRevision = fromRevision;
             open();
         });
@@ -85,7 +103,9 @@ final class ResumingWatch implements Store.Watch {
         if (closed) {
             return;
         }
+        retry = null;
         if (nextRevision == 0) {
+            long before = watermark.epoch();
             Listing snapshot;
             try {
                 snapshot = lister.apply(prefix);
@@ -94,6 +114,11 @@ final class ResumingWatch implements Store.Watch {
                 return;
             }
             nextRevision = snapshot.revision() + 1;
+            RevisionWatermark.Settled settled = watermark.settle(before, snapshot.revision(), cluster);
+            if (settled.epoch() > epoch) {
+                epoch = settled.epoch();
+                deliver(() -> listener.onRevisionBackwards(settled.seenBefore(), snapshot.revision()));
+            }
             deliver(() -> listener.onResync(snapshot));
             if (closed) {
                 return;
@@ -110,8 +135,16 @@ final class ResumingWatch implements Store.Watch {
         }
     }
 
-    private void onCreated(Stream stream) {
+    private void onCreated(Stream stream, long revision, long clusterId) {
         if (closed || stream != current) {
+            return;
+        }
+        cluster = clusterId;
+        if (watermark.suspect(revision, clusterId)) {
+            // Resuming from nextRevision would wait for revisions etcd has yet to reach again: list what it has.
+            log.info("watch on '{}': etcd answers at revision {} (cluster {}), behind what was seen; re-listing",
+                    prefix, revision, Long.toHexString(clusterId));
+            relist();
             return;
         }
         if (down) {
@@ -137,6 +170,7 @@ final class ResumingWatch implements Store.Watch {
         // A revision's events always come in one response, so the whole revision is delivered now.
         if (!events.isEmpty()) {
             nextRevision = Math.max(nextRevision, events.get(events.size() - 1).kv().modRevision() + 1);
+            watermark.seen(nextRevision - 1);
         }
     }
 
@@ -154,6 +188,28 @@ final class ResumingWatch implements Store.Watch {
         broken(error);
     }
 
+    /** Another watch of the store found etcd rewound (epoch {@code e}): drop the stream and re-list. */
+    private void rewound(long e) {
+        if (closed || e <= epoch) {
+            return;
+        }
+        relist();
+    }
+
+    private void relist() {
+        Stream s = current;
+        current = null;
+        if (s != null) {
+            s.stop();
+        }
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+        nextRevision = 0;
+        open();
+    }
+
     private void broken(Throwable error) {
         if (closed || storeClosed.getAsBoolean()) {
             return;
@@ -164,7 +220,7 @@ final class ResumingWatch implements Store.Watch {
             deliver(() -> listener.onDisconnected(error));
         }
         failures++;
-        thread.schedule(this::open, BACKOFF.delay(failures).toMillis(), TimeUnit.MILLISECONDS);
+        retry = thread.schedule(this::open, BACKOFF.delay(failures).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void deliver(Runnable call) {
@@ -181,6 +237,7 @@ final class ResumingWatch implements Store.Watch {
             return;
         }
         closed = true;
+        watermark.removeListener(onRewind);
         onClose.accept(this);
         thread.execute(() -> {
             Stream s = current;
@@ -224,9 +281,9 @@ final class ResumingWatch implements Store.Watch {
         }
 
         @Override
-        public void created() {
+        public void created(long revision, long clusterId) {
             if (!dead) {
-                submit(() -> onCreated(this));
+                submit(() -> onCreated(this, revision, clusterId));
             }
         }
 
@@ -245,14 +302,15 @@ final class ResumingWatch implements Store.Watch {
                 submit(() -> onFailed(this, error));
             }
         }
+    }
 
-        private void submit(Runnable task) {
-            if (!closed) {
-                try {
-                    thread.execute(task);
-                } catch (RejectedExecutionException e) {
-                    // closing
-                }
+    /** Runs a task on the watch thread (nothing once closing). */
+    private void submit(Runnable task) {
+        if (!closed) {
+            try {
+                thread.execute(task);
+            } catch (RejectedExecutionException e) {
+                // closing
             }
         }
     }

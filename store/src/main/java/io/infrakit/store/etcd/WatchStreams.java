@@ -28,8 +28,11 @@ interface WatchStreams {
 
     /** What a stream reports. Each revision's events come in one call. */
     interface Events {
-        /** etcd accepted the watch. */
-        void created();
+        /**
+         * etcd accepted the watch; its answer's header says the revision etcd is at and its cluster ID (0 when not
+         * told).
+         */
+        void created(long revision, long clusterId);
 
         /** Changes, in revision order (the stream may repeat ones from before its start revision after a retry). */
         void changed(List<WatchEvent> events);

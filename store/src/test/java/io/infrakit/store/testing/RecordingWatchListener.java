@@ -16,6 +16,7 @@ public final class RecordingWatchListener implements WatchListener {
     private final List<WatchEvent> events = new ArrayList<>();
     private final List<Listing> resyncs = new ArrayList<>();
     private final List<Throwable> disconnects = new ArrayList<>();
+    private final List<Rewind> rewinds = new ArrayList<>();
     private final AtomicInteger inside = new AtomicInteger();
     private volatile boolean overlapped;
 
@@ -37,6 +38,24 @@ public final class RecordingWatchListener implements WatchListener {
             notifyAll();
         }
         leave();
+    }
+
+    /** A revision going backwards, and how many resyncs had been delivered before it. */
+    public record Rewind(long seen, long now, int resyncsBefore) {
+    }
+
+    @Override
+    public void onRevisionBackwards(long seen, long now) {
+        enter();
+        synchronized (this) {
+            rewinds.add(new Rewind(seen, now, resyncs.size()));
+            notifyAll();
+        }
+        leave();
+    }
+
+    public synchronized List<Rewind> rewinds() {
+        return List.copyOf(rewinds);
     }
 
     @Override

@@ -1,0 +1,52 @@
+package io.infrakit.store.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RevisionWatermarkTest {
+
+    private final RevisionWatermark watermark = new RevisionWatermark("test");
+    private final List<Long> told = new ArrayList<>();
+
+    RevisionWatermarkTest() {
+        watermark.onRewind(told::add);
+    }
+
+    @Test
+    void aLowerHeaderIsOnlySuspectUntilAListingConfirmsIt() {
+        watermark.seen(20);
+        assertThat(watermark.suspect(25, 7)).isFalse();
+        assertThat(watermark.suspect(24, 7)).as("below 25, seen in a header").isTrue();
+
+        // A lagging member answered the header; the linearizable listing is not behind: no rewind.
+        assertThat(watermark.settle(0, 25, 7)).isEqualTo(new RevisionWatermark.Settled(0, 0));
+        assertThat(told).isEmpty();
+
+        RevisionWatermark.Settled settled = watermark.settle(0, 12, 7);
+        assertThat(settled).isEqualTo(new RevisionWatermark.Settled(1, 25));
+        assertThat(told).containsExactly(1L);
+        assertThat(watermark.suspect(12, 7)).as("the new history is the reference now").isFalse();
+    }
+
+    @Test
+    void aRewindFoundByOneWatchIsNotCountedAgainByAnotherListingBegunBeforeIt() {
+        watermark.seen(30);
+        long before = watermark.epoch();
+        watermark.settle(before, 10, 0);
+        RevisionWatermark.Settled other = watermark.settle(before, 9, 0);
+        assertThat(other).as("the same rewind, seen by a second watch").isEqualTo(new RevisionWatermark.Settled(1, 30));
+        assertThat(told).containsExactly(1L);
+    }
+
+    @Test
+    void anotherClusterIdIsARewindWhateverTheRevision() {
+        assertThat(watermark.suspect(5, 0xaaL)).isFalse();
+        watermark.seen(8);
+        assertThat(watermark.suspect(100, 0xbbL)).isTrue();
+        assertThat(watermark.settle(0, 100, 0xbbL).epoch()).isEqualTo(1);
+        assertThat(watermark.suspect(101, 0xbbL)).isFalse();
+    }
+}
