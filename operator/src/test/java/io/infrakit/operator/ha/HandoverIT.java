@@ -124,7 +124,8 @@ class HandoverIT {
         assertThat(stoppedAt).as("the leader was frozen in the middle of a scale-up (3 attempts)").isPositive();
 
         Gain next = ha.awaitGainAfter(stoppedAt, leader, LEADER);
-        ha.awaitConverged("web", 50, CONVERGE);
+        // Not converged yet, necessarily: frozen inside a call, the old leader holds the file plugin's term lock, and
+        // the new leader's calls wait for it (docs/ha.md) until it resumes.
         sleepUntil(stoppedAt + FROZEN.toMillis());
         long resumedAt = leader.cont();
         leader.awaitLine(Duration.ofSeconds(10), "LEADERSHIP lost after SIGCONT",
