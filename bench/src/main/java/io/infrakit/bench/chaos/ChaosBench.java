@@ -27,8 +27,37 @@ public final class ChaosBench {
         }
     }
 
-    /** Lab settings: which scenarios, how long. */
-    public record Settings(Path jar, int ttlSeconds, Duration latencyFor, boolean space, boolean keep) {
+    /**
+     * Lab settings: which scenarios, how long.
+     *
+     * @param latencyFor how long latency and loss last
+     * @param deafFor    how long etcd's raft leader hears nothing from its peers
+     * @param quiet      how long the leader stays the same (and the groups converged) before the next fault
+     */
+    public record Settings(Path jar, int ttlSeconds, Duration latencyFor, Duration deafFor, Duration quiet,
+                           boolean space, boolean keep) {
+
+        /** The full run ({@code quick}: the short one CI makes). */
+        public static Settings of(Path jar, boolean quick) {
+            return new Settings(jar, 5, Duration.ofSeconds(quick ? 10 : 60), Duration.ofSeconds(quick ? 10 : 15),
+                    Duration.ofSeconds(quick ? 5 : 8), true, false);
+        }
+
+        public Settings withTtl(int seconds) {
+            return new Settings(jar, seconds, latencyFor, deafFor, quiet, space, keep);
+        }
+
+        public Settings withLatencyFor(Duration d) {
+            return new Settings(jar, ttlSeconds, d, deafFor, quiet, space, keep);
+        }
+
+        public Settings withSpace(boolean on) {
+            return new Settings(jar, ttlSeconds, latencyFor, deafFor, quiet, on, keep);
+        }
+
+        public Settings withKeep(boolean on) {
+            return new Settings(jar, ttlSeconds, latencyFor, deafFor, quiet, space, on);
+        }
     }
 
     private ChaosBench() {
@@ -43,7 +72,7 @@ public final class ChaosBench {
         try (LabRun run = LabRun.start(s.jar(), s.ttlSeconds(), s.keep(), out)) {
             Faults faults = run.faults;
             List<Outcome> outcomes = new ArrayList<>();
-            Duration quiet = Duration.ofSeconds(8);
+            Duration quiet = s.quiet();
             faults.settle(quiet);
             outcomes.add(faults.latencyAndLoss(100, 0.05, s.latencyFor()));
             faults.settle(quiet);
@@ -51,7 +80,7 @@ public final class ChaosBench {
             faults.settle(quiet);
             outcomes.add(faults.leaderInMinority(true));
             faults.settle(quiet);
-            outcomes.add(faults.raftLeaderDeaf());
+            outcomes.add(faults.raftLeaderDeaf(s.deafFor()));
             if (s.space()) {
                 faults.settle(quiet);
                 outcomes.add(new SpaceFault(run.lab, run.groups, faults).run());
@@ -127,9 +156,11 @@ public final class ChaosBench {
                     keep), System.out::println);
             System.exit(r.clean() ? 0 : 1);
         }
-        Settings s = new Settings(jar, ttl,
-                Duration.ofSeconds(Long.parseLong(options.getOrDefault("latency-seconds", quick ? "20" : "60"))),
-                !options.getOrDefault("space", "true").equals("false"), keep);
+        Settings s = Settings.of(jar, quick).withTtl(ttl).withKeep(keep)
+                .withSpace(!options.getOrDefault("space", "true").equals("false"));
+        if (options.containsKey("latency-seconds")) {
+            s = s.withLatencyFor(Duration.ofSeconds(Long.parseLong(options.get("latency-seconds"))));
+        }
         Result r = run(s, System.out::println);
         System.exit(r.clean() ? 0 : 1);
     }

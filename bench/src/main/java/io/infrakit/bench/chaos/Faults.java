@@ -126,18 +126,18 @@ final class Faults {
     }
 
     /** The etcd raft leader receives nothing from its peers (what it sends still arrives). */
-    Outcome raftLeaderDeaf() throws Exception {
+    Outcome raftLeaderDeaf(Duration duration) throws Exception {
         int member = raftLeader();
         long t0 = lab.now();
         int before = lab.leaderships.size();
         lab.deafenMember(member);
-        Thread.sleep(15_000);
+        Thread.sleep(duration.toMillis());
         int raftAfter = raftLeader();
         int changes = lab.leaderships.size() - before;
         lab.heal();
         long converge = awaitConverged(CONVERGE);
         return report(new Outcome("etcd raft leader deaf to its peers (asymmetric)", converge,
-                List.of("raft leader e" + member + " deaf for 15 s; raft leader then e" + raftAfter
+                List.of("raft leader e" + member + " deaf for " + duration.toSeconds() + " s; raft leader then e" + raftAfter
                         + "; operator leader changes meanwhile: " + changes, "healed; converged " + converge
                         + " ms later")));
     }

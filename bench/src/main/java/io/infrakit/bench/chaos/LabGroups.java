@@ -6,13 +6,13 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.KeyValue;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The groups the lab keeps the replicas busy with, as the harness wrote them: every spec put (for the invariants
@@ -126,17 +126,14 @@ final class LabGroups {
     }
 
     /**
-     * Removes one instance of a group behind the operator's back, as a machine that ran and died; false when it has
-     * none old enough. Only instances that outlived the crash-loop brake's quick-exit window (with a margin for the
-     * leader's own clock and a busy machine) are chosen: a machine gone right after its Provision is a crash loop,
-     * whose replacement the operator rightly holds back, and the lab is about healing deaths, not braking loops.
+     * Removes the oldest instance of a group behind the operator's back, as a machine that ran and died; false when
+     * none is old enough. Only instances that outlived the crash-loop brake's quick-exit window (with a margin for
+     * the leader's own clock and a busy machine) are chosen: a machine gone right after its Provision is a crash
+     * loop, whose replacement the operator rightly holds back, and the lab is about healing deaths, not braking loops.
      */
     boolean loseOne(String id) {
-        List<InstanceDescription> old = lab.plugin.list(id).stream()
-                .filter(d -> lab.plugin.age(d.id()) >= OUTLIVED.toMillis()).toList();
-        if (old.isEmpty()) {
-            return false;
-        }
-        return lab.plugin.lose(old.get(ThreadLocalRandom.current().nextInt(old.size())).id());
+        return lab.plugin.list(id).stream().filter(d -> lab.plugin.age(d.id()) >= OUTLIVED.toMillis())
+                .max(Comparator.comparingLong(d -> lab.plugin.age(d.id())))
+                .map(d -> lab.plugin.lose(d.id())).orElse(false);
     }
 }

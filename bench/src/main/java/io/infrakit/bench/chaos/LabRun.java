@@ -1,5 +1,6 @@
 package io.infrakit.bench.chaos;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +17,17 @@ final class LabRun implements AutoCloseable {
     record Verdict(Invariants.Report invariants, List<String> lostKeys) {
     }
 
+    /**
+     * How often a machine of 'web' dies: its 8 machines outlive the quick-exit window one after another at about
+     * this pace, so deaths come steadily rather than in bursts.
+     */
+    static final Duration CHURN = Duration.ofMillis(1800);
+
     final Path dir;
     final LabCluster lab;
     final LabGroups groups;
     final Faults faults;
-    private final boolean keep;
+    private boolean keep;
     private ChaosBench.Churn churn;
 
     private LabRun(Path dir, LabCluster lab, boolean keep, Consumer<String> out) {
@@ -44,19 +51,29 @@ final class LabRun implements AutoCloseable {
             int leader = lab.awaitLeader(Duration.ofSeconds(90));
             out.accept("lab: etcd e1..e3 at " + lab.allEndpoints() + "; replicas o1..o3 (TTL " + ttlSeconds
                     + " s); o" + leader + " leads");
-            run.groups.cattle("web", 6);
+            run.groups.cattle("web", 8);
             run.groups.pets("db", List.of("db-a", "db-b", "db-c"));
             if (run.faults.awaitConverged(Duration.ofSeconds(120)) < 0) {
                 throw new IllegalStateException("the groups did not converge before any fault; see " + dir);
             }
-            out.accept("lab: groups converged; from now on every 700 ms a machine of 'web' that has run "
-                    + LabGroups.OUTLIVED.toSeconds() + " s dies (when one has)");
-            run.churn = new ChaosBench.Churn(run.groups, "web", 700);
+            out.accept("lab: groups converged; from now on every " + CHURN.toMillis() + " ms the oldest machine of "
+                    + "'web' dies once it has run " + LabGroups.OUTLIVED.toSeconds() + " s");
+            run.churn = new ChaosBench.Churn(run.groups, "web", CHURN.toMillis());
             run.churn.start();
+            run.awaitFirstDeath(LabGroups.OUTLIVED.plusSeconds(30));
             return run;
         } catch (Exception | Error e) {
             run.close();
             throw e;
+        }
+    }
+
+    /** Waits until the first machine has died, so that the leader has calls to make when the first fault strikes. */
+    private void awaitFirstDeath(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline
+                && lab.plugin.calls().stream().noneMatch(c -> c.method().equals("Lost") && c.done())) {
+            Thread.sleep(200);
         }
     }
 
@@ -80,12 +97,13 @@ final class LabRun implements AutoCloseable {
         inv.refusedAfterDeposition().forEach(x -> out.accept("    " + x));
         out.accept("  keys lost: " + v.lostKeys().size() + (v.lostKeys().isEmpty() ? "" : " " + v.lostKeys()));
         boolean clean = recovered && inv.violations().isEmpty() && v.lostKeys().isEmpty();
-        out.accept(clean ? "lab: clean" : "lab: NOT CLEAN (logs in " + dir + " when run with --keep true)");
+        keep |= !clean; // what went wrong is in the logs
+        out.accept(clean ? "lab: clean" : "lab: NOT CLEAN (the logs are kept in " + dir + ")");
         return clean;
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         if (churn != null) {
             churn.close();
         }
