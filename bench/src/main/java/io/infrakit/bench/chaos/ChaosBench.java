@@ -83,7 +83,7 @@ public final class ChaosBench {
             outcomes.add(faults.raftLeaderDeaf(s.deafFor()));
             if (s.space()) {
                 faults.settle(quiet);
-                outcomes.add(new SpaceFault(run.lab, run.groups, faults).run());
+                outcomes.add(faults.report(new SpaceFault(run.lab, run.groups, faults).run()));
             }
             LabRun.Verdict v = run.finish(out);
             Result result = new Result(outcomes, v.invariants(), v.lostKeys(), run.dir);

@@ -51,6 +51,7 @@ final class MixFaults {
         int before = lab.leaderships.size();
         List<String> notes = new ArrayList<>();
         String problem = null;
+        boolean deposed = false;
         long t0 = lab.now();
         switch (kind) {
             case "leader-minority" -> {
@@ -99,6 +100,7 @@ final class MixFaults {
             }
             case "kill-replica" -> {
                 int r = random.nextBoolean() ? leader : 1 + random.nextInt(LabNetwork.REPLICAS);
+                deposed = r == leader;
                 lab.replica(r).kill9();
                 Thread.sleep(1000 + random.nextInt(2000));
                 lab.startReplica(r);
@@ -107,8 +109,12 @@ final class MixFaults {
             default -> throw new IllegalArgumentException("no such fault: " + kind);
         }
         lab.heal();
+        long ended = lab.now();
+        if (deposed) { // a leader killed -9 holds its lease until the TTL: the group is served once it is over
+            faults.takeoverAfter(term, t0, Duration.ofSeconds(30));
+        }
+        long converged = faults.awaitConverged(Faults.CONVERGE) < 0 ? -1 : lab.now() - ended;
         Optional<Leadership> next = firstAfter(term, t0);
-        long converged = faults.awaitConverged(Faults.CONVERGE); // counted from the heal, just made
         long takeover = next.map(l -> l.at() - t0).orElse(-1L);
         next.ifPresent(l -> notes.add(l.replica() + " (term " + l.term() + ") took over " + takeover + " ms after "
                 + "the injection"));

@@ -48,8 +48,8 @@ final class SpaceFault {
             }
         }
         if (refusal == null) {
-            return faults.report(new Outcome("etcd out of space (NOSPACE)", -1,
-                    List.of("etcd took " + puts + " MiB without raising NOSPACE")));
+            return new Outcome("etcd out of space (NOSPACE)", -1,
+                    List.of("etcd took " + puts + " MiB without raising NOSPACE"));
         }
         long full = lab.now();
         notes.add("NOSPACE after " + puts + " MiB (" + (full - t0) + " ms): " + refusal);
@@ -100,7 +100,7 @@ final class SpaceFault {
             notes.add("the leader's /healthz did not say etcd is out of space");
         }
         long recovery = converge < 0 || destroys > 0 || !said || healthAfter != null ? -1 : lab.now() - r0;
-        return faults.report(new Outcome("etcd out of space (NOSPACE), reclaimed", recovery, notes));
+        return new Outcome("etcd out of space (NOSPACE), reclaimed", recovery, notes);
     }
 
     private static long revision(String fields) {
