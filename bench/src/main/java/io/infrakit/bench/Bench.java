@@ -64,7 +64,9 @@ public final class Bench {
                   chaos      the reliability lab, as root: 3 etcd members and 3 replicas in network namespaces;
                              the leader partitioned (symmetric, asymmetric), etcd's raft leader deaf, latency and
                              loss, etcd out of space; invariants checked from the plugin's record of every call
-                             (--ttl 5 --latency-seconds 60 --space true --keep false)
+                             (--ttl 5 --latency-seconds 60 --space true --keep false); with --duration 15m
+                             the bounded chaos run: random faults (also SIGSTOP of the leader, etcd member
+                             restarts, kill -9 of replicas) every few seconds while groups change (--seed N)
                   footprint  ./infrakit up beside InfraKit v0.5's Go programs (bench/infrakit-go.sh): start →
                              watching, commit → first instance file, RSS and steady CPU at G × I (--groups 10
                              --instances 50 --rounds 3 --settle 20 --seconds 60 --go DIR --only operator|infrakit

@@ -27,8 +27,37 @@ public final class ChaosBench {
         }
     }
 
-    /** Lab settings: which scenarios, how long. */
-    public record Settings(Path jar, int ttlSeconds, Duration latencyFor, boolean space, boolean keep) {
+    /**
+     * Lab settings: which scenarios, how long.
+     *
+     * @param latencyFor how long latency and loss last
+     * @param deafFor    how long etcd's raft leader hears nothing from its peers
+     * @param quiet      how long the leader stays the same (and the groups converged) before the next fault
+     */
+    public record Settings(Path jar, int ttlSeconds, Duration latencyFor, Duration deafFor, Duration quiet,
+                           boolean space, boolean keep) {
+
+        /** The full run ({@code quick}: the short one CI makes). */
+        public static Settings of(Path jar, boolean quick) {
+            return new Settings(jar, 5, Duration.ofSeconds(quick ? 10 : 60), Duration.ofSeconds(quick ? 10 : 15),
+                    Duration.ofSeconds(quick ? 5 : 8), true, false);
+        }
+
+        public Settings withTtl(int seconds) {
+            return new Settings(jar, seconds, latencyFor, deafFor, quiet, space, keep);
+        }
+
+        public Settings withLatencyFor(Duration d) {
+            return new Settings(jar, ttlSeconds, d, deafFor, quiet, space, keep);
+        }
+
+        public Settings withSpace(boolean on) {
+            return new Settings(jar, ttlSeconds, latencyFor, deafFor, quiet, on, keep);
+        }
+
+        public Settings withKeep(boolean on) {
+            return new Settings(jar, ttlSeconds, latencyFor, deafFor, quiet, space, on);
+        }
     }
 
     private ChaosBench() {
@@ -40,32 +69,10 @@ public final class ChaosBench {
     }
 
     public static Result run(Settings s, Consumer<String> out) throws Exception {
-        Path dir = Files.createTempDirectory("infrakit-lab");
-        out.accept("lab: " + dir + (LabNetwork.netemAvailable() ? ""
-                : " (this kernel has no tc netem: latency is added by the lab's relays, loss by iptables)"));
-        LabCluster lab = LabCluster.start(dir, s.jar(), s.ttlSeconds(), 64L << 20);
-        List<Outcome> outcomes = new ArrayList<>();
-        Churn churn = null;
-        try {
-            LabGroups groups = new LabGroups(lab);
-            for (int r = 1; r <= LabNetwork.REPLICAS; r++) {
-                lab.startReplica(r);
-            }
-            int leader = lab.awaitLeader(Duration.ofSeconds(90));
-            out.accept("lab: etcd e1..e3 at " + lab.allEndpoints() + "; replicas o1..o3 (TTL " + s.ttlSeconds()
-                    + " s); o" + leader + " leads");
-            groups.cattle("web", 4);
-            groups.pets("db", List.of("db-a", "db-b", "db-c"));
-            Faults faults = new Faults(lab, groups, out);
-            long first = faults.awaitConverged(Duration.ofSeconds(120));
-            if (first < 0) {
-                throw new IllegalStateException("the groups did not converge before any fault; see " + dir);
-            }
-            out.accept("lab: groups converged; a machine of 'web' dies every 700 ms from now on");
-            churn = new Churn(groups, "web", 700);
-            churn.start();
-
-            Duration quiet = Duration.ofSeconds(8);
+        try (LabRun run = LabRun.start(s.jar(), s.ttlSeconds(), s.keep(), out)) {
+            Faults faults = run.faults;
+            List<Outcome> outcomes = new ArrayList<>();
+            Duration quiet = s.quiet();
             faults.settle(quiet);
             outcomes.add(faults.latencyAndLoss(100, 0.05, s.latencyFor()));
             faults.settle(quiet);
@@ -73,41 +80,16 @@ public final class ChaosBench {
             faults.settle(quiet);
             outcomes.add(faults.leaderInMinority(true));
             faults.settle(quiet);
-            outcomes.add(faults.raftLeaderDeaf());
+            outcomes.add(faults.raftLeaderDeaf(s.deafFor()));
             if (s.space()) {
                 faults.settle(quiet);
-                outcomes.add(new SpaceFault(lab, groups, faults).run());
+                outcomes.add(faults.report(new SpaceFault(run.lab, run.groups, faults).run()));
             }
-            churn.close();
-            churn = null;
-            long end = faults.awaitConverged(Faults.CONVERGE);
-            out.accept("lab: faults over; everything converged " + end + " ms later");
-            Invariants.Report report = Invariants.check(lab.plugin.calls(), lab.leaderships, groups.desired);
-            List<String> lost = groups.lostKeys();
-            Result result = new Result(outcomes, report, lost, dir);
-            print(result, lab, out);
+            LabRun.Verdict v = run.finish(out);
+            Result result = new Result(outcomes, v.invariants(), v.lostKeys(), run.dir);
+            run.print(v, outcomes.stream().allMatch(o -> o.recoveryMs() >= 0), out);
             return result;
-        } finally {
-            if (churn != null) {
-                churn.close();
-            }
-            lab.close();
-            if (!s.keep()) {
-                deleteTree(dir);
-            }
         }
-    }
-
-    private static void print(Result r, LabCluster lab, Consumer<String> out) {
-        Invariants.Report inv = r.invariants();
-        out.accept("invariants: " + inv.calls() + " plugin calls recorded from " + inv.terms() + " leader terms; "
-                + lab.leaderships.size() + " leaderships seen");
-        out.accept("  violations: " + inv.violations().size());
-        inv.violations().forEach(v -> out.accept("    " + v));
-        out.accept("  deposed leaders' calls refused by the fence: " + inv.refusedAfterDeposition().size());
-        inv.refusedAfterDeposition().forEach(v -> out.accept("    " + v));
-        out.accept("  keys lost: " + r.lostKeys().size() + (r.lostKeys().isEmpty() ? "" : " " + r.lostKeys()));
-        out.accept(r.clean() ? "lab: clean" : "lab: NOT CLEAN (logs in " + r.dir() + " when run with --keep true)");
     }
 
     /** Machines of one group dying now and then, so the leader always has plugin calls to make. */
@@ -152,7 +134,10 @@ public final class ChaosBench {
         }
     }
 
-    /** {@code ./infrakit bench chaos [--quick] [--ttl 5] [--latency-seconds 60] [--space false] [--keep true]}. */
+    /**
+     * {@code ./infrakit bench chaos [--quick] [--ttl 5] [--latency-seconds 60] [--space false] [--keep true]}: the
+     * faults one by one; {@code --duration 15m [--seed N]}: the bounded chaos run, random faults for that long.
+     */
     public static void main(Map<String, String> options, boolean quick) throws Exception {
         String why = cannotRun();
         if (why != null) {
@@ -163,11 +148,35 @@ public final class ChaosBench {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " not found: build it with 'mvn -q -DskipTests package' first");
         }
-        Settings s = new Settings(jar, Integer.parseInt(options.getOrDefault("ttl", "5")),
-                Duration.ofSeconds(Long.parseLong(options.getOrDefault("latency-seconds", quick ? "20" : "60"))),
-                !options.getOrDefault("space", "true").equals("false"),
-                options.getOrDefault("keep", "false").equals("true"));
+        int ttl = Integer.parseInt(options.getOrDefault("ttl", "5"));
+        boolean keep = options.getOrDefault("keep", "false").equals("true");
+        if (options.containsKey("duration")) {
+            long seed = options.containsKey("seed") ? Long.parseLong(options.get("seed")) : System.nanoTime();
+            ChaosRun.Result r = ChaosRun.run(new ChaosRun.Settings(jar, ttl, duration(options.get("duration")), seed,
+                    keep), System.out::println);
+            System.exit(r.clean() ? 0 : 1);
+        }
+        Settings s = Settings.of(jar, quick).withTtl(ttl).withKeep(keep)
+                .withSpace(!options.getOrDefault("space", "true").equals("false"));
+        if (options.containsKey("latency-seconds")) {
+            s = s.withLatencyFor(Duration.ofSeconds(Long.parseLong(options.get("latency-seconds"))));
+        }
         Result r = run(s, System.out::println);
         System.exit(r.clean() ? 0 : 1);
+    }
+
+    /** {@code 90s}, {@code 15m}, {@code 1h}, or seconds. */
+    static Duration duration(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!t.matches("[0-9]+[smh]?")) {
+            throw new IllegalArgumentException("--duration: expected seconds or a number with s, m or h, not " + text);
+        }
+        char unit = t.charAt(t.length() - 1);
+        long n = Long.parseLong(Character.isDigit(unit) ? t : t.substring(0, t.length() - 1));
+        return switch (unit) {
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 }

@@ -61,14 +61,14 @@ final class Faults {
     }
 
     /** The term (election key create revision) leading now, and its replica. */
-    private long[] leaderNow() throws InterruptedException {
+    long[] leaderNow() throws InterruptedException {
         int r = lab.awaitLeader(Duration.ofSeconds(60));
         long term = io.infrakit.store.election.Election.currentLeader(lab.store, LabCluster.PREFIX + "/leader/")
                 .orElseThrow().createRevision();
         return new long[] {r, term};
     }
 
-    private Optional<Leadership> takeoverAfter(long term, long since, Duration timeout) throws InterruptedException {
+    Optional<Leadership> takeoverAfter(long term, long since, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (Leadership l : lab.leaderships) {
@@ -99,18 +99,9 @@ final class Faults {
                 : "leader cut from the etcd majority, a minority member serving it";
         long t0 = lab.now();
         if (asymmetric) {
-            for (int m = 1; m <= LabNetwork.MEMBERS; m++) {
-                lab.cut(leader, m, false, true);
-            }
+            lab.deafen(leader);
         } else {
-            lab.isolateMember(minority);
-            for (int r = 1; r <= LabNetwork.REPLICAS; r++) {
-                for (int m = 1; m <= LabNetwork.MEMBERS; m++) {
-                    if ((r == leader) != (m == minority)) {
-                        lab.cut(r, m, true, true);
-                    }
-                }
-            }
+            lab.leaderInMinority(leader, minority);
         }
         List<String> notes = new ArrayList<>();
         Optional<Leadership> next = takeoverAfter(term, t0, Duration.ofSeconds(60));
@@ -135,22 +126,18 @@ final class Faults {
     }
 
     /** The etcd raft leader receives nothing from its peers (what it sends still arrives). */
-    Outcome raftLeaderDeaf() throws Exception {
+    Outcome raftLeaderDeaf(Duration duration) throws Exception {
         int member = raftLeader();
         long t0 = lab.now();
         int before = lab.leaderships.size();
-        for (int m = 1; m <= LabNetwork.MEMBERS; m++) {
-            if (m != member) {
-                lab.net.dropFrom(lab.net.etcdNs(member), lab.net.etcdIp(m));
-            }
-        }
-        Thread.sleep(15_000);
+        lab.deafenMember(member);
+        Thread.sleep(duration.toMillis());
         int raftAfter = raftLeader();
         int changes = lab.leaderships.size() - before;
         lab.heal();
         long converge = awaitConverged(CONVERGE);
         return report(new Outcome("etcd raft leader deaf to its peers (asymmetric)", converge,
-                List.of("raft leader e" + member + " deaf for 15 s; raft leader then e" + raftAfter
+                List.of("raft leader e" + member + " deaf for " + duration.toSeconds() + " s; raft leader then e" + raftAfter
                         + "; operator leader changes meanwhile: " + changes, "healed; converged " + converge
                         + " ms later")));
     }

@@ -51,7 +51,7 @@ final class Invariants {
                 String what = "term " + c.term() + " called " + c.method() + " at " + c.at() + " ms, "
                         + (c.at() - newer.getValue()) + " ms after term " + newer.getKey() + " took over: " + c.line();
                 if (c.done()) {
-                    violations.add("done blind: " + what);
+                    violations.add("done blind: " + what + excerpt(byTime, c));
                 } else if (c.refused()) {
                     refused.add(what);
                 }
@@ -72,7 +72,7 @@ final class Invariants {
             for (Map.Entry<Long, Long> e : firstDone.entrySet()) {
                 if (e.getKey() > c.term() && c.at() > e.getValue()) {
                     violations.add("terms interleaved: " + c.line() + " after term " + e.getKey() + "'s first call at "
-                            + e.getValue() + " ms");
+                            + e.getValue() + " ms" + excerpt(byTime, c));
                 }
             }
         }
@@ -92,10 +92,10 @@ final class Invariants {
                     int allowed = allowed(desired, c.group(), c.at());
                     if (n > allowed) {
                         violations.add("too many: " + c.group() + " has " + n + " instances, at most " + allowed
-                                + " allowed: " + c.line());
+                                + " allowed: " + c.line() + excerpt(byTime, c));
                     }
                     if (c.logicalId() != null && perLogicalId.merge(key, 1, Integer::sum) > 1) {
-                        violations.add("two instances of pet " + key + ": " + c.line());
+                        violations.add("two instances of pet " + key + ": " + c.line() + excerpt(byTime, c));
                     }
                     groupOf.put(c.instance(), key);
                 }
@@ -112,6 +112,16 @@ final class Invariants {
             }
         }
         return new Report(violations, refused, calls.size(), firstDone.size());
+    }
+
+    /** The plugin's record around a call (three calls each side), one line each, to print under a violation. */
+    private static String excerpt(List<Call> byTime, Call c) {
+        int i = byTime.indexOf(c);
+        StringBuilder b = new StringBuilder();
+        for (int j = Math.max(0, i - 3); j <= Math.min(byTime.size() - 1, i + 3); j++) {
+            b.append("\n        ").append(j == i ? "> " : "  ").append(byTime.get(j).line());
+        }
+        return b.toString();
     }
 
     /** The largest size of the group's specs in force at any time in the transition window before {@code at}. */

@@ -143,11 +143,17 @@ final class LabCluster implements AutoCloseable {
     }
 
     /** kill -9 of a member, then a restart on the same data. */
-    void restartMember(int m) throws IOException {
+    void restartMember(int m) throws IOException, InterruptedException {
+        restartMember(m, Duration.ZERO);
+    }
+
+    /** kill -9 of a member, {@code down} without it, then a restart on the same data. */
+    void restartMember(int m, Duration down) throws IOException, InterruptedException {
         members[m].kill9();
         for (int r = 1; r <= LabNetwork.REPLICAS; r++) {
             relays[r][m].dropConnections();
         }
+        Thread.sleep(down.toMillis());
         members[m] = etcd(m, "existing").start();
     }
 
@@ -253,6 +259,37 @@ final class LabCluster implements AutoCloseable {
         }
         if (inbound) {
             net.dropFromHostPort(net.operatorNs(replica), relayPort(replica, member));
+        }
+    }
+
+    /**
+     * The leader cut from the etcd majority: {@code minority} is cut from its peers, the leader reaches only it, the
+     * other replicas only the other members.
+     */
+    void leaderInMinority(int leader, int minority) {
+        isolateMember(minority);
+        for (int r = 1; r <= LabNetwork.REPLICAS; r++) {
+            for (int m = 1; m <= LabNetwork.MEMBERS; m++) {
+                if ((r == leader) != (m == minority)) {
+                    cut(r, m, true, true);
+                }
+            }
+        }
+    }
+
+    /** The replica's requests still reach every member; nothing comes back (asymmetric). */
+    void deafen(int replica) {
+        for (int m = 1; m <= LabNetwork.MEMBERS; m++) {
+            cut(replica, m, false, true);
+        }
+    }
+
+    /** The member receives nothing from its peers; what it sends still arrives (asymmetric). */
+    void deafenMember(int member) {
+        for (int m = 1; m <= LabNetwork.MEMBERS; m++) {
+            if (m != member) {
+                net.dropFrom(net.etcdNs(member), net.etcdIp(m));
+            }
         }
     }
 

@@ -1,22 +1,27 @@
 package io.infrakit.bench.chaos;
 
 import io.infrakit.bench.chaos.Invariants.Desired;
+import io.infrakit.operator.controller.GroupReconciler;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.store.KeyValue;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The groups the lab keeps the replicas busy with, as the harness wrote them: every spec put (for the invariants
  * and the lost-key check), and whether each group matches its spec now (in the plugin and in its status).
  */
 final class LabGroups {
+
+    /** Age past which a lost instance is a death of a machine that ran, not a quick exit. */
+    static final Duration OUTLIVED = GroupReconciler.QUICK_EXIT.plusSeconds(3);
 
     private final LabCluster lab;
     final List<Desired> desired = new CopyOnWriteArrayList<>();
@@ -41,8 +46,17 @@ final class LabGroups {
     }
 
     private void put(String id, String json, int size, List<String> ids) {
-        long rev = lab.store.put(LabCluster.PREFIX + "/groups/" + id, json);
-        desired.add(new Desired(lab.now(), id, size, ids != null));
+        String key = LabCluster.PREFIX + "/groups/" + id;
+        long at = lab.now(); // before the write: the leader may act on it before put returns
+        long rev;
+        try {
+            rev = lab.store.put(key, json);
+        } catch (RuntimeException e) {
+            // The answer was lost (a member restarting, a partition): the write may still have been made.
+            rev = lab.store.get(key).filter(kv -> kv.value().equals(json)).map(KeyValue::modRevision)
+                    .orElseThrow(() -> e);
+        }
+        desired.add(new Desired(at, id, size, ids != null));
         specs.put(id, json);
         revisions.put(id, rev);
         if (ids != null) {
@@ -111,12 +125,15 @@ final class LabGroups {
         return lost;
     }
 
-    /** Removes one instance of a group behind the operator's back, as a dead machine; false when it has none. */
+    /**
+     * Removes the oldest instance of a group behind the operator's back, as a machine that ran and died; false when
+     * none is old enough. Only instances that outlived the crash-loop brake's quick-exit window (with a margin for
+     * the leader's own clock and a busy machine) are chosen: a machine gone right after its Provision is a crash
+     * loop, whose replacement the operator rightly holds back, and the lab is about healing deaths, not braking loops.
+     */
     boolean loseOne(String id) {
-        List<InstanceDescription> now = lab.plugin.list(id);
-        if (now.isEmpty()) {
-            return false;
-        }
-        return lab.plugin.lose(now.get(ThreadLocalRandom.current().nextInt(now.size())).id());
+        return lab.plugin.list(id).stream().filter(d -> lab.plugin.age(d.id()) >= OUTLIVED.toMillis())
+                .max(Comparator.comparingLong(d -> lab.plugin.age(d.id())))
+                .map(d -> lab.plugin.lose(d.id())).orElse(false);
     }
 }

@@ -50,6 +50,8 @@ final class RecordingPlugin implements InstancePlugin, AutoCloseable {
     private final List<Call> calls = new ArrayList<>();
     /** instance ID → group and logical ID, for destroys (which name only the instance). */
     private final Map<String, String[]> owners = new java.util.concurrent.ConcurrentHashMap<>();
+    /** instance ID → when its Provision arrived (ms since the lab started). */
+    private final Map<String, Long> born = new java.util.concurrent.ConcurrentHashMap<>();
 
     RecordingPlugin(long t0, Path logFile) throws IOException {
         this.t0 = t0;
@@ -77,6 +79,12 @@ final class RecordingPlugin implements InstancePlugin, AutoCloseable {
 
     List<InstanceDescription> list(String group) {
         return instances.describeInstances(Map.of(Tags.GROUP, group), false);
+    }
+
+    /** How long ago the instance was provisioned (ms; 0 when unknown). */
+    long age(String instanceId) {
+        Long at = born.get(instanceId);
+        return at == null ? 0 : now() - at;
     }
 
     @Override
@@ -117,9 +125,11 @@ final class RecordingPlugin implements InstancePlugin, AutoCloseable {
             public String provision(InstanceSpec spec) {
                 Map<String, String> tags = spec.tagsOrEmpty();
                 String[] result = new String[1];
+                long at = now();
                 record(term, "Provision", tags.get(Tags.GROUP), spec.logicalId(), "-", () -> {
                     result[0] = inner.provision(spec);
                     owners.put(result[0], new String[] {tags.get(Tags.GROUP), spec.logicalId()});
+                    born.put(result[0], at);
                     return result[0];
                 });
                 return result[0];

@@ -48,8 +48,8 @@ final class SpaceFault {
             }
         }
         if (refusal == null) {
-            return faults.report(new Outcome("etcd out of space (NOSPACE)", -1,
-                    List.of("etcd took " + puts + " MiB without raising NOSPACE")));
+            return new Outcome("etcd out of space (NOSPACE)", -1,
+                    List.of("etcd took " + puts + " MiB without raising NOSPACE"));
         }
         long full = lab.now();
         notes.add("NOSPACE after " + puts + " MiB (" + (full - t0) + " ms): " + refusal);
@@ -91,14 +91,16 @@ final class SpaceFault {
         notes.add("deleted, compacted at " + revision + ", defragmented and disarmed in " + (disarmed - r0) + " ms");
         groups.cattle("web", groups.size("web") + 1);
         long converge = faults.awaitConverged(Faults.CONVERGE);
-        notes.add("a spec change after the disarm converged in " + converge + " ms; /healthz now: "
-                + health(lab.awaitLeader(Duration.ofSeconds(30))));
+        notes.add("a spec change after the disarm converged in " + converge + " ms");
+        String healthAfter = awaitHealthy(Duration.ofSeconds(10));
+        notes.add("/healthz " + (healthAfter == null ? "200 " + (lab.now() - disarmed) + " ms after the disarm"
+                : "still not 200 10 s after the disarm: " + healthAfter));
         boolean said = healthWhileFull.contains("NOSPACE");
         if (!said) {
             notes.add("the leader's /healthz did not say etcd is out of space");
         }
-        long recovery = converge < 0 || destroys > 0 || !said ? -1 : lab.now() - r0;
-        return faults.report(new Outcome("etcd out of space (NOSPACE), reclaimed", recovery, notes));
+        long recovery = converge < 0 || destroys > 0 || !said || healthAfter != null ? -1 : lab.now() - r0;
+        return new Outcome("etcd out of space (NOSPACE), reclaimed", recovery, notes);
     }
 
     private static long revision(String fields) {
@@ -109,6 +111,20 @@ final class SpaceFault {
             }
         }
         return max;
+    }
+
+    /** Waits until the leader's /healthz answers 200; null then, else its last answer. */
+    private String awaitHealthy(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last;
+        do {
+            last = health(lab.awaitLeader(Duration.ofSeconds(30)));
+            if (last.startsWith("200")) {
+                return null;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return last;
     }
 
     private String health(int replica) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +25,7 @@ class ChaosLabIT {
         Path jar = Path.of("..", "operator", "target", "infrakit.jar").toAbsolutePath().normalize();
         assumeTrue(Files.isRegularFile(jar), () -> "skipped: " + jar + " is built by the operator module's package");
 
-        ChaosBench.Result r = ChaosBench.run(new ChaosBench.Settings(jar, 5, Duration.ofSeconds(20), true,
-                false), System.out::println);
+        ChaosBench.Result r = ChaosBench.run(ChaosBench.Settings.of(jar, true), System.out::println);
 
         assertThat(r.invariants().violations()).as("invariant violations").isEmpty();
         assertThat(r.lostKeys()).as("keys lost").isEmpty();

@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class GroupReconciler {
 
+    /**
+     * An instance gone within this long of its Provision is a quick exit: its replacement is held back as a crash
+     * loop. One that lived longer is replaced at once.
+     */
+    public static final Duration QUICK_EXIT = CrashLoopBrake.Policy.DEFAULT.quick();
+
     /** What the controller should do with the key afterwards. */
     public enum Outcome {
         /** Nothing more until the next event or resync. */

@@ -322,7 +322,14 @@ public final class Election implements AutoCloseable {
         } else {
             log.info("candidacy {} ended: {}", ownKey, reason);
         }
-        teardown();
+        // The old lease is revoked off this thread: revoking waits for etcd, and an endpoint that does not answer
+        // (the one that cost this candidacy, often) would keep this candidate out of the next campaign meanwhile.
+        Lease old = endCandidacy();
+        if (old != null) {
+            Thread revoke = new Thread(old::close, "election-revoke-" + Long.toHexString(old.id()));
+            revoke.setDaemon(true);
+            revoke.start();
+        }
         if (wanted) {
             retryLater(this::join);
         }
@@ -335,6 +342,14 @@ public final class Election implements AutoCloseable {
     }
 
     private void teardown() {
+        Lease l = endCandidacy();
+        if (l != null) {
+            l.close(); // revokes: the key goes with it
+        }
+    }
+
+    /** Ends the candidacy; returns its lease (null: none), still to be closed. */
+    private Lease endCandidacy() {
         generation++; // anything still in flight for the old candidacy is ignored
         leadership = null;
         awaitingKeepAlive = false;
@@ -351,9 +366,7 @@ public final class Election implements AutoCloseable {
         lease = null;
         ownKey = null;
         ownRevision = 0;
-        if (l != null) {
-            l.close(); // revokes: the key goes with it
-        }
+        return l;
     }
 
     private static void closeWatch(Store.Watch watch) {
