@@ -13,7 +13,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$root/bench/start-common.sh"
 etcd_member() { # name scheme client-port peer-port [tls flags...]
   local name=$1 scheme=$2 c=$3 p=$4; shift 4
   etcd --name "$name" --data-dir "$dir/$name" --logger=zap --log-level=error \
@@ -85,9 +85,4 @@ for i in $(seq "$n"); do
     --etcd "https://127.0.0.1:$tls" "${tlsopts[@]}"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-44s %8s %8s %8s  (ms, n=%d)\n' "command" "median" "min" "max" "$n"
-for label in "${labels[@]}"; do
-  read -ra v <<< "${times[$label]}"
-  sorted=($(printf '%s\n' "${v[@]}" | sort -n))
-  printf '%-44s %8s %8s %8s\n' "$label" "${sorted[$(( ${#sorted[@]} / 2 ))]}" "${sorted[0]}" "${sorted[-1]}"
-done
+print_medians "ms" "$n" times "${labels[@]}"

@@ -11,7 +11,7 @@ etcd_pid=""
 cleanup() { [ -n "$etcd_pid" ] && kill "$etcd_pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$root/bench/start-common.sh"
 client=$(port); peer=$(port)
 etcd --name up-start --data-dir "$dir/etcd" --log-level=error --listen-client-urls "http://127.0.0.1:$client" \
   --advertise-client-urls "http://127.0.0.1:$client" --listen-peer-urls "http://127.0.0.1:$peer" \
@@ -52,9 +52,4 @@ for i in $(seq "$n"); do
   [ -n "${JDK25:-}" ] && times[${labels[1]}]+="$(start_ms "$JDK25" "$i-25") "
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-50s %8s %8s %8s  (ms to "watching", n=%d)\n' "command" "median" "min" "max" "$n"
-for label in "${labels[@]}"; do
-  read -ra v <<< "${times[$label]}"
-  sorted=($(printf '%s\n' "${v[@]}" | sort -n))
-  printf '%-50s %8s %8s %8s\n' "$label" "${sorted[$(( ${#sorted[@]} / 2 ))]}" "${sorted[0]}" "${sorted[-1]}"
-done
+print_medians "ms to \"watching\"" "$n" times "${labels[@]}"
