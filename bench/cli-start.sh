@@ -4,6 +4,7 @@
 # interleaved, and the load average before and after. Usage: bench/cli-start.sh [N] (default 15).
 # Needs etcd, etcdctl and openssl; builds the jar (and the class-data sharing archive) through ./infrakit first.
 # BEFORE=DIR adds the launcher of another checkout (an older commit, say) to the same run, as "before".
+# JDK25=PATH (a java binary of JDK 25 or later) adds the launcher on that JVM (INFRAKIT_JAVA: its ahead-of-time cache).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-15}"
@@ -12,7 +13,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
 trap cleanup EXIT
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$root/bench/start-common.sh"
 etcd_member() { # name scheme client-port peer-port [tls flags...]
   local name=$1 scheme=$2 c=$3 p=$4; shift 4
   etcd --name "$name" --data-dir "$dir/$name" --logger=zap --log-level=error \
@@ -48,12 +49,17 @@ done
 
 "$root/infrakit" version >/dev/null   # builds the jar and the archive when missing or stale
 labels=("etcdctl get, plaintext" "infrakit group ls, plaintext" "infrakit group ls, plaintext, no archive")
+if [ -n "${JDK25:-}" ]; then
+  INFRAKIT_JAVA="$JDK25" "$root/infrakit" version >/dev/null
+  labels+=("JDK 25: infrakit group ls, plaintext" "JDK 25: group ls, plaintext, no cache")
+fi
 if [ -n "${BEFORE:-}" ]; then
   "$BEFORE/infrakit" version >/dev/null
   labels+=("before: infrakit group ls, plaintext")
 fi
 labels+=("etcdctl get, TLS" "infrakit group ls, TLS")
 [ -n "${BEFORE:-}" ] && labels+=("before: infrakit group ls, TLS")
+[ -n "${JDK25:-}" ] && labels+=("JDK 25: infrakit group ls, TLS")
 
 declare -A times
 run() { # label command...
@@ -67,14 +73,16 @@ for i in $(seq "$n"); do
   run "infrakit group ls, plaintext" "$root/infrakit" group ls --etcd "http://127.0.0.1:$plain"
   run "infrakit group ls, plaintext, no archive" env INFRAKIT_CDS=off "$root/infrakit" group ls --etcd "http://127.0.0.1:$plain"
   [ -n "${BEFORE:-}" ] && run "before: infrakit group ls, plaintext" "$BEFORE/infrakit" group ls --etcd "http://127.0.0.1:$plain"
+  if [ -n "${JDK25:-}" ]; then
+    run "JDK 25: infrakit group ls, plaintext" env INFRAKIT_JAVA="$JDK25" "$root/infrakit" group ls --etcd "http://127.0.0.1:$plain"
+    run "JDK 25: group ls, plaintext, no cache" env INFRAKIT_JAVA="$JDK25" INFRAKIT_CDS=off "$root/infrakit" group ls \
+      --etcd "http://127.0.0.1:$plain"
+  fi
   run "etcdctl get, TLS" etcdctl --endpoints "https://127.0.0.1:$tls" "${ctltls[@]}" get /infrakit/groups/web
   run "infrakit group ls, TLS" "$root/infrakit" group ls --etcd "https://127.0.0.1:$tls" "${tlsopts[@]}"
   [ -n "${BEFORE:-}" ] && run "before: infrakit group ls, TLS" "$BEFORE/infrakit" group ls --etcd "https://127.0.0.1:$tls" "${tlsopts[@]}"
+  [ -n "${JDK25:-}" ] && run "JDK 25: infrakit group ls, TLS" env INFRAKIT_JAVA="$JDK25" "$root/infrakit" group ls \
+    --etcd "https://127.0.0.1:$tls" "${tlsopts[@]}"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-44s %8s %8s %8s  (ms, n=%d)\n' "command" "median" "min" "max" "$n"
-for label in "${labels[@]}"; do
-  read -ra v <<< "${times[$label]}"
-  sorted=($(printf '%s\n' "${v[@]}" | sort -n))
-  printf '%-44s %8s %8s %8s\n' "$label" "${sorted[$(( ${#sorted[@]} / 2 ))]}" "${sorted[0]}" "${sorted[-1]}"
-done
+print_medians "ms" "$n" times "${labels[@]}"

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -20,12 +21,24 @@ import picocli.CommandLine.Command;
 /**
  * {@code infrakit __cds-training}: runs the client commands people run most (against a throwaway etcd speaking TLS
  * with a client certificate, as the dev-mode etcd does) so that the JVM, started with
- * {@code -XX:ArchiveClassesAtExit}, archives the classes they load. The {@code ./infrakit} launcher does this once
- * per build; later commands map the archive instead of loading and verifying those classes one by one.
+ * {@code -XX:DumpLoadedClassList} (JDK 17) or {@code -XX:AOTCacheOutput} (JDK 25 and later), archives the classes they
+ * load. The {@code ./infrakit} launcher does this once per build; later commands map the archive instead of loading
+ * and verifying those classes one by one.
  */
 @Command(name = "__cds-training", hidden = true, description = "Run typical client commands once (for the "
         + "class-data sharing archive of the launcher).")
 final class CdsTrainingCommand implements Callable<Integer> {
+
+    /**
+     * What the run exercises. One archive per kind of command (client commands, the operator) keeps a client
+     * command's start from paying for the operator's classes where the JVM loads every archived class at start
+     * (JDK 25's ahead-of-time cache).
+     */
+    enum Part { ALL, CLIENT, OPERATOR }
+
+    @CommandLine.Option(names = "--part", defaultValue = "all", description = "all (default), client (the client "
+            + "commands only) or operator (a replica converging a small group).")
+    String part;
 
     @SuppressWarnings("try") // resources held open for the block, not used by name
     @Override
@@ -52,15 +65,18 @@ final class CdsTrainingCommand implements Callable<Integer> {
             PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
             System.setOut(nowhere);
             System.setErr(nowhere);
+            Part which = Part.valueOf(part.toUpperCase(Locale.ROOT));
             try (EtcdServer running = server) {
-                run(etcd, "group", "ls");
-                run(etcd, "group", "ls", "-o", "json");
-                run(etcd, "group", "describe", "web");
-                run(etcd, "group", "get", "web");
-                run(etcd, "events");
-                run(etcd, "leader");
-                run(List.of(), "group", "ls", "--help");
-                if (running != null) {
+                if (which != Part.OPERATOR) {
+                    run(etcd, "group", "ls");
+                    run(etcd, "group", "ls", "-o", "json");
+                    run(etcd, "group", "describe", "web");
+                    run(etcd, "group", "get", "web");
+                    run(etcd, "events");
+                    run(etcd, "leader");
+                    run(List.of(), "group", "ls", "--help");
+                }
+                if (running != null && which != Part.CLIENT) {
                     replica(etcd, dir);
                 }
             }
