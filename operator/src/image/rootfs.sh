@@ -11,6 +11,7 @@
 #
 #   /bin/infrakit-operator  the entry point: the operator with /etc/infrakit/jvm.options and a class-data archive
 #   /etc/infrakit/jvm.options  the operator's JVM settings (deploy/jvm.options; mount another file to change them)
+#   /etc/infrakit/jvm.env      the JVM's environment (deploy/jvm.env, beside jvm.options); -e NAME=value wins
 #
 # Usage: rootfs.sh OUTPUT_DIR JAVA_HOME JVM_OPTIONS [BUSYBOX]
 set -eu
@@ -108,12 +109,14 @@ elif [ "${1:-}" = up ] && [ -w "$home" ]; then
   /bin/busybox rm -f "$home"/infrakit-*.jsa
   cds="-XX:ArchiveClassesAtExit=$jsa"
 fi
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-$(/bin/busybox sed -n 's/^MALLOC_ARENA_MAX=//p' /etc/infrakit/jvm.env)}"
 exec /opt/java/bin/java @/etc/infrakit/jvm.options -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off $cds \
   -cp @/app/jib-classpath-file io.infrakit.operator.cli.Main "$@"
 OPERATOR
 
 mkdir -p "$out/etc/infrakit" "$out/tmp" "$out/var/lib/infrakit"
 cp "$jvm_options" "$out/etc/infrakit/jvm.options"
+cp "$(dirname "$jvm_options")/jvm.env" "$out/etc/infrakit/jvm.env"
 cat >"$out/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/sbin/nologin
 infrakit:x:65532:65532:infrakit:/var/lib/infrakit:/sbin/nologin
