@@ -17,6 +17,8 @@ public record StoreConfig(
         List<String> endpoints,
         Duration requestTimeout,
         Duration connectTimeout,
+        Duration keepaliveTime,
+        Duration keepaliveTimeout,
         Path caCert,
         Path clientCert,
         Path clientKey,
@@ -25,6 +27,12 @@ public record StoreConfig(
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * gRPC pings a connection that has calls waiting after this long without a frame from etcd. gRPC allows no less
+     * than 10 s, and etcd closes connections that ping more often than its {@code --grpc-keepalive-min-time} (5 s).
+     */
+    public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(3);
 
     public StoreConfig {
         Objects.requireNonNull(endpoints, "endpoints");
@@ -34,6 +42,9 @@ public record StoreConfig(
         endpoints = endpoints.stream().map(StoreConfig::normalize).toList();
         requestTimeout = positive(requestTimeout == null ? DEFAULT_REQUEST_TIMEOUT : requestTimeout, "requestTimeout");
         connectTimeout = positive(connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout, "connectTimeout");
+        keepaliveTime = positive(keepaliveTime == null ? DEFAULT_KEEPALIVE_TIME : keepaliveTime, "keepaliveTime");
+        keepaliveTimeout = positive(keepaliveTimeout == null ? DEFAULT_KEEPALIVE_TIMEOUT : keepaliveTimeout,
+                "keepaliveTimeout");
         if ((clientCert == null) != (clientKey == null)) {
             throw new IllegalArgumentException("a client certificate needs its key, and a key its certificate");
         }
@@ -59,6 +70,7 @@ public record StoreConfig(
         Builder b = new Builder();
         b.endpoints.addAll(endpoints);
         return b.requestTimeout(requestTimeout).connectTimeout(connectTimeout)
+                .keepalive(keepaliveTime, keepaliveTimeout)
                 .caCert(caCert).clientCert(clientCert, clientKey).credentials(user, password);
     }
 
@@ -66,7 +78,8 @@ public record StoreConfig(
     public String toString() {
         // Never print the password.
         return "StoreConfig[endpoints=" + endpoints + ", requestTimeout=" + requestTimeout
-                + ", connectTimeout=" + connectTimeout + ", caCert=" + caCert + ", clientCert=" + clientCert
+                + ", connectTimeout=" + connectTimeout + ", keepaliveTime=" + keepaliveTime
+                + ", keepaliveTimeout=" + keepaliveTimeout + ", caCert=" + caCert + ", clientCert=" + clientCert
                 + ", clientKey=" + clientKey + ", user=" + user + ", password=" + (password == null ? null : "***")
                 + "]";
     }
@@ -130,6 +143,8 @@ public record StoreConfig(
         private final List<String> endpoints = new ArrayList<>();
         private Duration requestTimeout;
         private Duration connectTimeout;
+        private Duration keepaliveTime;
+        private Duration keepaliveTimeout;
         private Path caCert;
         private Path clientCert;
         private Path clientKey;
@@ -161,6 +176,17 @@ public record StoreConfig(
             return this;
         }
 
+        /**
+         * How soon a connection on which calls wait but nothing arrives is pinged (default 10 s, at least 10 s), and
+         * how long the ping may go unanswered before the connection is dropped and another endpoint used (default
+         * 3 s). Below etcd's {@code --grpc-keepalive-min-time} etcd closes the connection instead.
+         */
+        public Builder keepalive(Duration time, Duration timeout) {
+            this.keepaliveTime = time;
+            this.keepaliveTimeout = timeout;
+            return this;
+        }
+
         /** PEM CA bundle that signed the etcd server certificates. */
         public Builder caCert(Path caCert) {
             this.caCert = caCert;
@@ -181,8 +207,8 @@ public record StoreConfig(
         }
 
         public StoreConfig build() {
-            return new StoreConfig(endpoints, requestTimeout, connectTimeout, caCert, clientCert, clientKey, user,
-                    password);
+            return new StoreConfig(endpoints, requestTimeout, connectTimeout, keepaliveTime, keepaliveTimeout, caCert,
+                    clientCert, clientKey, user, password);
         }
     }
 }

@@ -49,8 +49,19 @@ class StoreConfigTest {
     void toStringHidesThePasswordAndToBuilderKeepsEverything() {
         StoreConfig c = StoreConfig.builder().endpoints("a:1").credentials("root", "s3cret")
                 .caCert(Path.of("ca.pem")).clientCert(Path.of("c.pem"), Path.of("k.pem"))
-                .requestTimeout(Duration.ofMillis(1500)).build();
-        assertThat(c.toString()).doesNotContain("s3cret").contains("root", "***");
+                .requestTimeout(Duration.ofMillis(1500)).keepalive(Duration.ofSeconds(12), Duration.ofSeconds(4))
+                .build();
+        assertThat(c.toString()).doesNotContain("s3cret").contains("root", "***", "keepaliveTime=PT12S");
         assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void keepaliveDefaultsStayAboveWhatEtcdAllows() {
+        StoreConfig c = StoreConfig.of("a:1");
+        assertThat(c.keepaliveTime()).isEqualTo(StoreConfig.DEFAULT_KEEPALIVE_TIME)
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(5)); // etcd's default --grpc-keepalive-min-time
+        assertThat(c.keepaliveTimeout()).isEqualTo(StoreConfig.DEFAULT_KEEPALIVE_TIMEOUT);
+        assertThatThrownBy(() -> StoreConfig.builder().endpoints("a:1").keepalive(Duration.ZERO, null).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keepaliveTime");
     }
 }

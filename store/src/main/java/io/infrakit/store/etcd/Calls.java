@@ -6,6 +6,9 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.infrakit.store.StoreException;
@@ -166,21 +169,35 @@ final class Calls {
     /**
      * Puts a gRPC deadline on every call except watches, so a request that waits for an unreachable etcd is
      * cancelled on the wire too, not only abandoned by the caller. Calls that {@link #awaitRetrying} may repeat get
-     * half the timeout per attempt.
+     * half the timeout per attempt. {@code onDeadline} runs when a call's deadline passed without an answer.
      */
-    static ClientInterceptor deadlines(Duration timeout) {
+    static ClientInterceptor deadlines(Duration timeout, Runnable onDeadline) {
         return new ClientInterceptor() {
             @Override
             public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
                                                          Channel next) {
                 String name = method.getFullMethodName();
-                if (!name.endsWith("Watch/Watch") && options.getDeadline() == null) {
-                    boolean repeatable = name.endsWith("KV/Range") || name.endsWith("KV/Put")
-                            || name.endsWith("KV/DeleteRange");
-                    long millis = repeatable ? Math.max(1, timeout.toMillis() / 2) : timeout.toMillis();
-                    options = options.withDeadlineAfter(millis, TimeUnit.MILLISECONDS);
+                if (name.endsWith("Watch/Watch") || options.getDeadline() != null) {
+                    return next.newCall(method, options);
                 }
-                return next.newCall(method, options);
+                boolean repeatable = name.endsWith("KV/Range") || name.endsWith("KV/Put")
+                        || name.endsWith("KV/DeleteRange");
+                long millis = repeatable ? Math.max(1, timeout.toMillis() / 2) : timeout.toMillis();
+                ClientCall<Q, R> call = next.newCall(method, options.withDeadlineAfter(millis, TimeUnit.MILLISECONDS));
+                return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+                    @Override
+                    public void start(Listener<R> listener, Metadata headers) {
+                        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                            @Override
+                            public void onClose(Status status, Metadata trailers) {
+                                if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                                    onDeadline.run();
+                                }
+                                super.onClose(status, trailers);
+                            }
+                        }, headers);
+                    }
+                };
             }
         };
     }

@@ -32,17 +32,19 @@ public final class EtcdStore extends AbstractEtcdStore {
     private final Client client;
     private final KV kv;
     private final Calls calls;
-    private final WatchStreams watchStreams;
+    private final JetcdWatchStreams watchStreams;
     private final LeaseCalls leaseCalls;
+    private final Reconnect reconnect;
 
     public EtcdStore(StoreConfig config) {
         super(config);
         this.calls = new Calls(endpoints(), config.requestTimeout(), new EndpointProbe(config)::diagnose);
-        this.client = clientBuilder(config).build();
+        // The interceptor exists before the client, the channel it reports timeouts to only after.
+        this.client = clientBuilder(config, this::timedOut).build();
         this.kv = client.getKVClient();
         this.watchStreams = new JetcdWatchStreams(client.getWatchClient());
         this.leaseCalls = new JetcdLeaseCalls(client.getLeaseClient(), calls);
-        Reconnect reconnect = Reconnect.of(client);
+        this.reconnect = Reconnect.of(client).afterTimeouts(config.requestTimeout());
         timer().scheduleWithFixedDelay(reconnect::tick, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -50,11 +52,22 @@ public final class EtcdStore extends AbstractEtcdStore {
         return new EtcdStore(StoreConfig.of(endpoints));
     }
 
-    private static ClientBuilder clientBuilder(StoreConfig config) {
+    private void timedOut() {
+        Reconnect r = reconnect;
+        if (r != null && r.timedOut()) {
+            watchStreams.reopenAll();
+        }
+    }
+
+    private static ClientBuilder clientBuilder(StoreConfig config, Runnable onDeadline) {
         ClientBuilder b = Client.builder()
                 .endpoints(config.endpoints().toArray(String[]::new))
                 .connectTimeout(config.connectTimeout())
-                .interceptor(Calls.deadlines(config.requestTimeout()));
+                // Pings only while calls wait: etcd counts pings on an idle connection as abuse and closes it.
+                .keepaliveTime(config.keepaliveTime())
+                .keepaliveTimeout(config.keepaliveTimeout())
+                .keepaliveWithoutCalls(false)
+                .interceptor(Calls.deadlines(config.requestTimeout(), onDeadline));
         if (config.tls()) {
             try {
                 b.sslContext(ssl -> {

@@ -7,11 +7,14 @@ import io.infrakit.store.StoreException;
 import io.infrakit.store.WatchEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Watch streams on jetcd's gRPC watch client. */
 final class JetcdWatchStreams implements WatchStreams {
 
     private final Watch client;
+    private final Set<Events> running = ConcurrentHashMap.newKeySet();
 
     JetcdWatchStreams(Watch client) {
         this.client = client;
@@ -25,6 +28,7 @@ final class JetcdWatchStreams implements WatchStreams {
                 .withCreateNotify(true)
                 .withRequireLeader(true)
                 .build();
+        running.add(events);
         Watch.Watcher watcher = client.watch(EtcdStore.bytes(prefix.isEmpty() ? "\0" : prefix), option,
                 new Watch.Listener() {
                     @Override
@@ -39,15 +43,32 @@ final class JetcdWatchStreams implements WatchStreams {
 
                     @Override
                     public void onError(Throwable error) {
+                        running.remove(events);
                         events.failed(error);
                     }
 
                     @Override
                     public void onCompleted() {
+                        running.remove(events);
                         events.failed(new StoreException("etcd ended the watch stream"));
                     }
                 });
-        return watcher::close;
+        return () -> {
+            running.remove(events);
+            watcher.close();
+        };
+    }
+
+    /**
+     * Ends every running stream, so that each is opened again on the connections made afresh after a request timed
+     * out: a stream has no deadline, and one on a member that stopped answering would wait silently until
+     * gRPC's keepalive gives up on the connection.
+     */
+    void reopenAll() {
+        for (Events events : List.copyOf(running)) {
+            running.remove(events);
+            events.failed(new StoreException("reopened on a fresh connection after a request to etcd timed out"));
+        }
     }
 
     @Override

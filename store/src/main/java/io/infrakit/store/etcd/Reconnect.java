@@ -8,10 +8,16 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps reconnects after an etcd outage prompt. gRPC waits longer and longer between connection attempts while
  * etcd is down (1 s growing to 2 min), so after a long outage the client would come back long after etcd did.
+ * And it leaves a member that stopped answering while its connection stays up (a partition that drops packets):
+ * requests spread over all members, so the ones sent to that member time out until gRPC's keepalive notices,
+ * 10 s or more later. After a request timed out, every connection is made afresh instead; a member that does not
+ * answer never completes the new connection's handshake, so requests go to the members that do.
  * jetcd does not expose its channel, hence the reflection; if a jetcd upgrade moves it, reconnects are merely
  * slower again (and a test says so).
  */
@@ -20,6 +26,8 @@ final class Reconnect {
     private static final Logger log = LoggerFactory.getLogger(Reconnect.class);
 
     private final ManagedChannel channel;
+    private final AtomicLong lastFresh = new AtomicLong();
+    private volatile long pauseNanos = Long.MAX_VALUE;
 
     private Reconnect(ManagedChannel channel) {
         this.channel = channel;
@@ -37,6 +45,28 @@ final class Reconnect {
             log.warn("cannot reach jetcd's gRPC channel ({}); reconnects after long etcd outages will be slow", e);
             return new Reconnect(null);
         }
+    }
+
+    /**
+     * Connects afresh after a request timed out, at most once per {@code pause}: the requests that were already
+     * waiting on a silent member time out within one request timeout and need no second reconnect.
+     */
+    Reconnect afterTimeouts(Duration pause) {
+        this.pauseNanos = pause.toNanos();
+        lastFresh.set(System.nanoTime() - pauseNanos);
+        return this;
+    }
+
+    /** A request got no answer before its deadline. Returns whether the connections are made afresh. */
+    boolean timedOut() {
+        long last = lastFresh.get();
+        long now = System.nanoTime();
+        if (channel == null || now - last < pauseNanos || !lastFresh.compareAndSet(last, now)) {
+            return false;
+        }
+        log.info("a request to etcd timed out: connecting afresh to every endpoint");
+        channel.enterIdle();
+        return true;
     }
 
     /** Called every second: while no connection is up, try again now instead of after gRPC's backoff. */
