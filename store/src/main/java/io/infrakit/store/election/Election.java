@@ -53,6 +53,7 @@ public final class Election implements AutoCloseable {
     private Store.Watch ownWatch;
     private Store.Watch predecessorWatch;
     private ScheduledFuture<?> deadlineCheck;
+    private ScheduledFuture<?> recheck;
     private int failures;
     private boolean awaitingKeepAlive;
 
@@ -278,6 +279,12 @@ public final class Election implements AutoCloseable {
             return;
         }
         waitingFor = key;
+        // The watch's stream may sit on a member that stopped answering (no deadline, no error): list again once a
+        // TTL, through whichever member answers; a listing that times out makes the client reconnect its watches.
+        if (recheck != null) {
+            recheck.cancel(false);
+        }
+        recheck = thread.schedule(onThread(gen, () -> check(gen)), ttlSeconds, TimeUnit.SECONDS);
     }
 
     private void elected(int gen) {
@@ -353,6 +360,10 @@ public final class Election implements AutoCloseable {
         generation++; // anything still in flight for the old candidacy is ignored
         leadership = null;
         awaitingKeepAlive = false;
+        if (recheck != null) {
+            recheck.cancel(false);
+            recheck = null;
+        }
         if (deadlineCheck != null) {
             deadlineCheck.cancel(false);
             deadlineCheck = null;
