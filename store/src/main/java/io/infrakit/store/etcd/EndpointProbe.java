@@ -141,7 +141,7 @@ final class EndpointProbe {
         } catch (SocketException e) {
             // A plaintext server answers the ClientHello with an HTTP error and closes with it unread: a reset.
             return "TLS with " + where + " failed: " + (trust.presented == null
-                    ? "it does not speak TLS (a plaintext etcd? then use http://; " + e.getMessage() + ")"
+                    ? "it does not speak TLS (a plaintext etcd? then use http://): " + e.getMessage()
                     : e.getMessage());
         }
     }
