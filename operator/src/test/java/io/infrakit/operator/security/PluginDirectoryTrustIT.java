@@ -48,6 +48,8 @@ class PluginDirectoryTrustIT {
     @AfterEach
     void stopPlanted() {
         if (planted != null) {
+            // runuser waits for the plugin as its child: killing runuser alone would leave the plugin running.
+            planted.descendants().forEach(ProcessHandle::destroyForcibly);
             planted.destroyForcibly();
         }
     }
