@@ -51,9 +51,8 @@ public final class Election implements AutoCloseable {
     private String ownKey;
     private long ownRevision;
     private Store.Watch ownWatch;
-    private Store.Watch predecessorWatch;
+    private PredecessorWait waiting;
     private ScheduledFuture<?> deadlineCheck;
-    private ScheduledFuture<?> recheck;
     private int failures;
     private boolean awaitingKeepAlive;
 
@@ -261,9 +260,7 @@ public final class Election implements AutoCloseable {
         Optional<KeyValue> predecessor = listing.kvs().stream()
                 .filter(kv -> kv.createRevision() < ownRevision)
                 .max(Comparator.comparingLong(KeyValue::createRevision));
-        closeWatch(predecessorWatch);
-        predecessorWatch = null;
-        waitingFor = null;
+        stopWaiting();
         if (predecessor.isEmpty()) {
             elected(gen);
             return;
@@ -272,19 +269,21 @@ public final class Election implements AutoCloseable {
         log.debug("{} waits for {}", ownKey, key);
         try {
             // From the listing's revision on: a deletion between the list and the watch is not missed.
-            predecessorWatch = store.watch(key, listing.revision() + 1,
-                    new KeyGone(key, onThread(gen, () -> check(gen))));
+            waiting = PredecessorWait.start(store, thread, key, listing.revision() + 1,
+                    onThread(gen, () -> check(gen)), ttlSeconds);
         } catch (StoreException e) {
             retryLater(() -> check(gen));
             return;
         }
         waitingFor = key;
-        // The watch's stream may sit on a member that stopped answering (no deadline, no error): list again once a
-        // TTL, through whichever member answers; a listing that times out makes the client reconnect its watches.
-        if (recheck != null) {
-            recheck.cancel(false);
+    }
+
+    private void stopWaiting() {
+        if (waiting != null) {
+            waiting.close();
+            waiting = null;
         }
-        recheck = thread.schedule(onThread(gen, () -> check(gen)), ttlSeconds, TimeUnit.SECONDS);
+        waitingFor = null;
     }
 
     private void elected(int gen) {
@@ -360,30 +359,20 @@ public final class Election implements AutoCloseable {
         generation++; // anything still in flight for the old candidacy is ignored
         leadership = null;
         awaitingKeepAlive = false;
-        if (recheck != null) {
-            recheck.cancel(false);
-            recheck = null;
-        }
         if (deadlineCheck != null) {
             deadlineCheck.cancel(false);
             deadlineCheck = null;
         }
-        closeWatch(predecessorWatch);
-        closeWatch(ownWatch);
-        waitingFor = null;
-        predecessorWatch = null;
-        ownWatch = null;
+        stopWaiting();
+        if (ownWatch != null) {
+            ownWatch.close();
+            ownWatch = null;
+        }
         Lease l = lease;
         lease = null;
         ownKey = null;
         ownRevision = 0;
         return l;
-    }
-
-    private static void closeWatch(Store.Watch watch) {
-        if (watch != null) {
-            watch.close();
-        }
     }
 
     private void retryLater(Runnable task) {
