@@ -221,14 +221,15 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         controller.start();
+        // Campaigns while the caches fill: a term won before they are full starts the moment they are.
+        replica.start();
+        campaigning.set(true);
         while (!controller.isSynced()) {
             Thread.sleep(5);
         }
         announce(admission.policy());
         log.info("watching {} on {}; file instances in {}; plugins in {}", etcd.keys().groups(), store.endpoints(),
                 pluginOptions.fileDir(), pluginDir.directory());
-        replica.start();
-        campaigning.set(true);
         stopped.await();
         return 0;
     }

@@ -105,7 +105,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
         this.listener = listener;
         this.events = new EventRecorder(new EventStore(store, keys), clock, EventRecorder.INTERVAL);
         this.specs = new SpecCache(keys, routing, this::enqueue, config.maxInstances());
-        specs.onRewind(this::holdForRewind, this::resumeAfterRewind);
+        specs.onRewind(this::holdForRewind, () -> resumeHeld("etcd's history re-listed"));
+        specs.onSynced(() -> resumeHeld("specs read"));
         this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
         this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
@@ -128,7 +129,10 @@ public final class Controller implements LeaderWork, AutoCloseable {
         watches.add(store.watch(keys.freed(), 0, specs.freeListener()));
         watches.add(store.watch(keys.paused(), 0, specs.pauseListener()));
         if (admission.source() instanceof PolicyKey policy) {
-            watches.add(policy.watch(this::resync));
+            watches.add(policy.watch(() -> {
+                resumeHeld("specs and policy read");
+                resync();
+            }));
         }
     }
 
@@ -151,8 +155,9 @@ public final class Controller implements LeaderWork, AutoCloseable {
     @Override
     public synchronized void lead(LeaderTerm term) {
         standDown();
-        if (specs.isRewinding()) {
-            held = term; // started once etcd's history is re-listed
+        if (specs.isRewinding() || !isSynced()) {
+            // Started once etcd's history is re-listed, or (elected while starting) once the caches are filled.
+            held = term;
             return;
         }
         Term t = new Term(term);
@@ -213,7 +218,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
 
     /**
      * etcd's revision went backwards: every diff computed from here on the old history is void. Stops the workers
-     * (the term stays) until {@link #resumeAfterRewind}.
+     * (the term stays) until {@link #resumeHeld}.
      */
     private synchronized void holdForRewind() {
         Term t = current;
@@ -224,12 +229,18 @@ public final class Controller implements LeaderWork, AutoCloseable {
         }
     }
 
-    /** The caches hold etcd's new history: reconcile every group afresh (statuses read again) if still leading. */
-    private synchronized void resumeAfterRewind() {
+    /**
+     * The caches are filled (at start) or hold etcd's new history (after a rewind): starts the term held meanwhile, if
+     * still leading; every group is reconciled afresh, statuses read again.
+     */
+    private synchronized void resumeHeld(String why) {
         LeaderTerm t = held;
+        if (t == null || !isSynced() || specs.isRewinding()) {
+            return;
+        }
         held = null;
-        if (t != null && t.isActive() && current == null) {
-            log.info("etcd's history re-listed: reconciling every group afresh");
+        if (t.isActive() && current == null) {
+            log.info("{}: reconciling every group", why);
             lead(t);
         }
     }

@@ -62,6 +62,7 @@ public final class SpecCache {
     private volatile boolean specsRewound;
     private volatile Runnable hold = () -> { };
     private volatile Runnable resume = () -> { };
+    private volatile Runnable synced = () -> { };
 
     public SpecCache(Keys keys, Consumer<String> onChange) {
         this(keys, GroupRouting.DEFAULT, onChange);
@@ -101,6 +102,17 @@ public final class SpecCache {
     /** Both watches have delivered their first snapshot. */
     public boolean isSynced() {
         return specsSynced && freeSynced && pausedSynced;
+    }
+
+    /** {@code onSynced} runs (on a watch thread) each time a first or renewed listing leaves the cache synced. */
+    public void onSynced(Runnable onSynced) {
+        this.synced = onSynced;
+    }
+
+    private void checkSynced() {
+        if (isSynced()) {
+            synced.run();
+        }
     }
 
     /**
@@ -204,6 +216,7 @@ public final class SpecCache {
                 ignored.retainAll(ignoredNow);
                 specsSynced = true;
                 relisted(SPECS);
+                checkSynced();
                 entries.keySet().forEach(onChange);
             }
         };
@@ -256,6 +269,7 @@ public final class SpecCache {
                 markers.putAll(present);
                 synced.run();
                 relisted(name);
+                checkSynced();
                 changed.forEach(onChange);
             }
         };

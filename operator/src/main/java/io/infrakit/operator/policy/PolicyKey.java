@@ -60,7 +60,7 @@ public final class PolicyKey implements PolicySource {
         return watched != null;
     }
 
-    /** Follows the key; {@code onChange} runs after each change of the policy in force. */
+    /** Follows the key; {@code onChange} runs once it is read and after each change of the policy in force. */
     public Store.Watch watch(Runnable onChange) {
         return store.watch(key, 0, new WatchListener() {
             @Override
@@ -73,11 +73,8 @@ public final class PolicyKey implements PolicySource {
 
             @Override
             public void onResync(Listing snapshot) {
-                AdmissionPolicy before = watched;
                 set(decode(snapshot.kvs().stream().filter(kv -> kv.key().equals(key)).findFirst()));
-                if (before != null) {
-                    onChange.run();
-                }
+                onChange.run(); // the first time too: the watcher may be waiting for the policy to be read
             }
         });
     }

@@ -66,6 +66,19 @@ class ControllerIT {
     }
 
     @Test
+    void aTermWonBeforeTheSpecsAreReadActsOnlyOnceTheyAre() {
+        op = new OperatorFixture(ETCD, "early", dir, Duration.ofSeconds(30));
+        op.put("web", cattle("web", 2, "x"));
+        op.put("db", cattle("db", 1, "x"));
+        op.startElectedFirst();
+        assertThat(op.controller.isLeading()).as("held: no spec, free or pause marker read yet").isFalse();
+        op.controller.start();
+        await("leading once synced").atMost(Duration.ofSeconds(10)).until(op.controller::isLeading);
+        op.awaitConverged("web", 2);
+        op.awaitConverged("db", 1);
+    }
+
+    @Test
     void scalesUpAndDown() {
         OperatorFixture op = operator("scale", Duration.ofSeconds(10));
         op.put("web", cattle("web", 3, "x"));

@@ -54,6 +54,13 @@ final class OperatorFixture implements AutoCloseable {
         return this;
     }
 
+    /** Elected before the caches are filled, as a replica that campaigns while it starts. */
+    OperatorFixture startElectedFirst() {
+        controller = new Controller(store, keys, plugins, config);
+        controller.lead(LeaderTerm.standalone());
+        return this;
+    }
+
     void restart() {
         controller.close();
         start();
