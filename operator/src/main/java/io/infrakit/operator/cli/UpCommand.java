@@ -109,35 +109,25 @@ final class UpCommand implements Callable<Integer> {
         if (pluginDir == null) {
             return 1;
         }
-        EtcdServer dev = null;
-        if (!etcd.explicit()) {
-            try {
-                dev = DevEtcd.start(Home.dir());
-            } catch (DevEtcd.Unavailable e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
-            etcd.startedDevEtcd = dev.clientUrl();
-            DevEtcdFile.write(Home.dir(), dev.clientUrl());
-            String self = launcher();
-            // One write, so a reader that sees the first line sees the hints too.
-            StringBuilder hint = new StringBuilder("dev mode: started etcd at ").append(dev.clientUrl())
-                    .append(" (data in ").append(DevEtcd.dataDir(Home.dir()))
-                    .append("); only this user can reach it, with the client certificate in ")
-                    .append(DevCertificates.in(Home.dir()).dir()).append('\n')
-                    .append("  infrakit commands find it by themselves; for etcdctl:  eval \"$(").append(self)
-                    .append(" env)\"\n");
-            if (!dev.clientUrl().endsWith(":2379")) {
-                hint.append("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)\n");
-            }
-            hint.append("  then:  etcdctl put ").append(etcd.keys().group("web"))
-                    .append(" \"$(cat docs/examples/web.json)\"");
-            System.out.println(hint);
-        }
+        // The slow parts of a start, overlapped: the dev etcd's own start, the etcd client's libraries (gRPC, Netty,
+        // Vert.x) and its first connection on a second thread; metrics and plugins on this one.
+        InBackground<Opened> opening = InBackground.start("infrakit-start-etcd", this::openEtcd);
         PluginRegistry builtins = pluginOptions.builtins();
         PluginLookup plugins = pluginOptions.lookup(builtins);
         OperatorMetrics metrics = new OperatorMetrics();
-        Store store = metrics.store(Stores.openLongRunning(etcd));
+        Opened opened;
+        try {
+            opened = opening.get();
+        } catch (DevEtcd.Unavailable e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
+        EtcdServer dev = opened.dev();
+        if (dev != null) {
+            DevEtcdFile.write(Home.dir(), dev.clientUrl());
+            printDevHint(dev);
+        }
+        Store store = metrics.store(opened.store());
         Admission admission = policy.admission(store, etcd, builtins);
         builtins.guardedBy(new PolicyGuard(admission.source()));
         // Specs naming "group" or this group socket's name are converged here; other names go to that plugin.
@@ -199,7 +189,7 @@ final class UpCommand implements Callable<Integer> {
             stopped.countDown();
         };
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "infrakit-shutdown"));
-        if (!awaitEtcd(store)) {
+        if (!awaitEtcd(store, opened.firstTry())) {
             System.exit(1);
         }
         if (dashboard != null && endpoint != null) {
@@ -234,6 +224,52 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Starts the dev etcd when no --etcd is given, then opens the client and makes its first connection. */
+    private Opened openEtcd() throws Exception {
+        EtcdServer dev = null;
+        if (!etcd.explicit()) {
+            dev = DevEtcd.start(Home.dir());
+            etcd.startedDevEtcd = dev.clientUrl();
+        }
+        try {
+            Store store = Stores.openLongRunning(etcd);
+            StoreException firstTry = null;
+            try {
+                store.list(etcd.keys().groups()); // connects: the first try of awaitEtcd
+            } catch (StoreException e) {
+                firstTry = e;
+            }
+            return new Opened(dev, store, firstTry);
+        } catch (RuntimeException e) {
+            if (dev != null) {
+                dev.close();
+            }
+            throw e;
+        }
+    }
+
+    /** What {@link #openEtcd} made: the dev etcd (null with --etcd), the client, how its first request failed. */
+    private record Opened(EtcdServer dev, Store store, StoreException firstTry) {
+    }
+
+    /** The dev etcd's address and how to reach it with etcdctl. */
+    private void printDevHint(EtcdServer dev) {
+        String self = launcher();
+        // One write, so a reader that sees the first line sees the hints too.
+        StringBuilder hint = new StringBuilder("dev mode: started etcd at ").append(dev.clientUrl())
+                .append(" (data in ").append(DevEtcd.dataDir(Home.dir()))
+                .append("); only this user can reach it, with the client certificate in ")
+                .append(DevCertificates.in(Home.dir()).dir()).append('\n')
+                .append("  infrakit commands find it by themselves; for etcdctl:  eval \"$(").append(self)
+                .append(" env)\"\n");
+        if (!dev.clientUrl().endsWith(":2379")) {
+            hint.append("  (2379 is taken: a bare etcdctl would talk to whatever etcd listens there)\n");
+        }
+        hint.append("  then:  etcdctl put ").append(etcd.keys().group("web"))
+                .append(" \"$(cat docs/examples/web.json)\"");
+        System.out.println(hint);
+    }
+
     /** Says which spec policy is in force; without one (dev mode), what that means. */
     private void announce(AdmissionPolicy policy) {
         if (policy.enforcing()) {
@@ -261,12 +297,17 @@ final class UpCommand implements Callable<Integer> {
      * Reads the groups once, retrying with backoff for up to {@code --etcd-wait}: an operator started before its etcd
      * (or on a loaded machine, where the first connection is slow) waits for it and says so, rather than exiting.
      */
-    private boolean awaitEtcd(Store store) throws InterruptedException {
+    private boolean awaitEtcd(Store store, StoreException firstTry) throws InterruptedException {
         Backoff backoff = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(15));
         long deadline = System.nanoTime() + etcdWait.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                store.list(etcd.keys().groups());
+                if (attempt == 1 && firstTry != null) {
+                    throw firstTry;
+                }
+                if (attempt > 1) {
+                    store.list(etcd.keys().groups());
+                }
                 return true;
             } catch (StoreException e) {
                 Duration delay = backoff.delay(attempt);

@@ -109,7 +109,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
         specs.onSynced(() -> resumeHeld("specs read"));
         this.status = new StatusWriter(store, keys, events, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("infrakit-scheduler"));
-        this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"));
+        // Idle threads end a little after a resync that could use them again.
+        this.pluginPool = new PluginCallPool(daemon("infrakit-plugin-call"), config.resync().plusSeconds(5));
         this.progress = new WorkerProgress(config.stallAfter());
         this.reconciler = new GroupReconciler(specs, plugins, status,
                 new PlanExecutor(plugins, pluginPool, config.maxParallel(), events, clock, progress::progressed),

@@ -1,17 +1,22 @@
 package io.infrakit.operator.controller;
 
+import java.time.Duration;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** The plugin-call threads (a cached pool) that know how many calls are under way. */
+/**
+ * The plugin-call threads (a cached pool) that know how many calls are under way. A thread idle for longer than a
+ * resync interval ends: the burst of a large scale-up leaves dozens behind, each holding its stack, while the steady
+ * state needs a few.
+ */
 final class PluginCallPool extends ThreadPoolExecutor {
     private final Object lock = new Object();
     private int inFlight; // submitted and not yet finished; guarded by lock
 
-    PluginCallPool(ThreadFactory threads) {
-        super(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), threads);
+    PluginCallPool(ThreadFactory threads, Duration keepAlive) {
+        super(0, Integer.MAX_VALUE, keepAlive.toMillis(), TimeUnit.MILLISECONDS, new SynchronousQueue<>(), threads);
     }
 
     @Override
