@@ -3,22 +3,21 @@ package io.infrakit.operator.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.List;
 
 /**
- * Logback's configuration, in code: human lines on stderr (stdout stays for command output), the libraries' chatter
- * at WARN, the level from {@code INFRAKIT_LOG_LEVEL} (default INFO). In code rather than a logback.xml because
+ * Logback's configuration, in code: human lines on stderr ({@link TextLayout}; stdout stays for command output), the
+ * libraries' chatter at WARN, the level from {@code INFRAKIT_LOG_LEVEL} (default INFO). In code rather than a logback.xml because
  * parsing XML costs every command a noticeable part of its start; a logback.xml on the class path (or
  * {@code -Dlogback.configurationFile}) still wins.
  */
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
-    static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0}%replace( group=%X{group}){' group=$', ''} - %msg%n";
     private static final List<String> QUIET = List.of("io.grpc", "io.netty", "io.vertx", "io.etcd",
             "org.eclipse.jetty"); // Jetty announces every server start and stop at INFO
 
@@ -29,9 +28,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
                 || loader.getResource("logback.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        TextLayout layout = new TextLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
