@@ -28,7 +28,8 @@ final class Reconnect {
     /** When the connections were last made afresh (at first: when the client was made). */
     private final AtomicLong lastFresh = new AtomicLong(System.nanoTime());
 
-    private Reconnect(ManagedChannel channel) {
+    /** @param channel null: nothing to reconnect */
+    Reconnect(ManagedChannel channel) {
         this.channel = channel;
     }
 
