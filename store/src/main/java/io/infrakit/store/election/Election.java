@@ -44,6 +44,7 @@ public final class Election implements AutoCloseable {
     private final long marginNanos;
     private final ElectionListener listener;
     private final ElectionThread thread;
+    private final CandidateKeys candidateKeys;
 
     // Confined to `thread`.
     private boolean wanted;
@@ -86,6 +87,7 @@ public final class Election implements AutoCloseable {
         }
         this.listener = Objects.requireNonNull(listener, "listener");
         this.thread = new ElectionThread();
+        this.candidateKeys = new CandidateKeys(keyPrefix);
     }
 
     /** Becomes a candidate (returns at once; {@link ElectionListener#onElected} tells the outcome). Idempotent. */
@@ -174,6 +176,7 @@ public final class Election implements AutoCloseable {
     public static List<Candidate> candidates(Store store, String prefix) {
         String p = prefix.endsWith("/") ? prefix : prefix + "/";
         return store.list(p).kvs().stream()
+                .filter(kv -> CandidateKeys.isCandidate(p, kv.key()))
                 .sorted(Comparator.comparingLong(KeyValue::createRevision))
                 .map(kv -> new Candidate(kv.key(), kv.value(), kv.createRevision()))
                 .toList();
@@ -257,7 +260,7 @@ public final class Election implements AutoCloseable {
             lost(gen, "election key " + ownKey + " is gone");
             return;
         }
-        Optional<KeyValue> predecessor = listing.kvs().stream()
+        Optional<KeyValue> predecessor = candidateKeys.of(listing.kvs()).stream()
                 .filter(kv -> kv.createRevision() < ownRevision)
                 .max(Comparator.comparingLong(KeyValue::createRevision));
         stopWaiting();

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /** Deadlines and error translation for calls to etcd: jetcd waits for a connection forever unless told otherwise. */
@@ -169,9 +170,10 @@ final class Calls {
     /**
      * Puts a gRPC deadline on every call except watches, so a request that waits for an unreachable etcd is
      * cancelled on the wire too, not only abandoned by the caller. Calls that {@link #awaitRetrying} may repeat get
-     * half the timeout per attempt. {@code onDeadline} runs when a call's deadline passed without an answer.
+     * half the timeout per attempt. {@code onDeadline} hears when a call started ({@link System#nanoTime()}) whose
+     * deadline passed without an answer.
      */
-    static ClientInterceptor deadlines(Duration timeout, Runnable onDeadline) {
+    static ClientInterceptor deadlines(Duration timeout, LongConsumer onDeadline) {
         return new ClientInterceptor() {
             @Override
             public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
@@ -183,6 +185,7 @@ final class Calls {
                 boolean repeatable = name.endsWith("KV/Range") || name.endsWith("KV/Put")
                         || name.endsWith("KV/DeleteRange");
                 long millis = repeatable ? Math.max(1, timeout.toMillis() / 2) : timeout.toMillis();
+                long started = System.nanoTime();
                 ClientCall<Q, R> call = next.newCall(method, options.withDeadlineAfter(millis, TimeUnit.MILLISECONDS));
                 return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
                     @Override
@@ -191,7 +194,7 @@ final class Calls {
                             @Override
                             public void onClose(Status status, Metadata trailers) {
                                 if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
-                                    onDeadline.run();
+                                    onDeadline.accept(started);
                                 }
                                 super.onClose(status, trailers);
                             }

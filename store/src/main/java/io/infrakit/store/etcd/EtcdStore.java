@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
 
 /** {@link io.infrakit.store.Store} on etcd v3 through jetcd (gRPC). Thread-safe; one instance per process is enough. */
@@ -43,8 +44,8 @@ public final class EtcdStore extends AbstractEtcdStore {
         this.client = clientBuilder(config, this::timedOut).build();
         this.kv = client.getKVClient();
         this.watchStreams = new JetcdWatchStreams(client.getWatchClient());
-        this.leaseCalls = new JetcdLeaseCalls(client.getLeaseClient(), calls);
-        this.reconnect = Reconnect.of(client).afterTimeouts(config.requestTimeout());
+        this.leaseCalls = new JetcdLeaseCalls(client.getLeaseClient(), calls, this::timedOut);
+        this.reconnect = Reconnect.of(client);
         timer().scheduleWithFixedDelay(reconnect::tick, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -52,14 +53,15 @@ public final class EtcdStore extends AbstractEtcdStore {
         return new EtcdStore(StoreConfig.of(endpoints));
     }
 
-    private void timedOut() {
+    /** A request sent at {@code sentNanos} timed out: leave a member that may have stopped answering. */
+    private void timedOut(long sentNanos) {
         Reconnect r = reconnect;
-        if (r != null && r.timedOut()) {
+        if (r != null && r.timedOut(sentNanos)) {
             watchStreams.reopenAll();
         }
     }
 
-    private static ClientBuilder clientBuilder(StoreConfig config, Runnable onDeadline) {
+    private static ClientBuilder clientBuilder(StoreConfig config, LongConsumer onDeadline) {
         ClientBuilder b = Client.builder()
                 .endpoints(config.endpoints().toArray(String[]::new))
                 .connectTimeout(config.connectTimeout())

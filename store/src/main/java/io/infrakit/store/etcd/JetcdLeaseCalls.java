@@ -8,16 +8,20 @@ import io.infrakit.store.LeaseTtl;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 /** Lease calls through jetcd, with the store's deadlines. */
 final class JetcdLeaseCalls implements LeaseCalls {
 
     private final Lease client;
     private final Calls calls;
+    private final LongConsumer onTimeout;
 
-    JetcdLeaseCalls(Lease client, Calls calls) {
+    /** @param onTimeout connects afresh after a keep-alive sent at the given time got no answer */
+    JetcdLeaseCalls(Lease client, Calls calls, LongConsumer onTimeout) {
         this.client = client;
         this.calls = calls;
+        this.onTimeout = onTimeout;
     }
 
     @Override
@@ -47,6 +51,11 @@ final class JetcdLeaseCalls implements LeaseCalls {
     @Override
     public boolean isNotFound(Throwable error) {
         return Calls.isNotFound(error);
+    }
+
+    @Override
+    public void timedOut(long sentNanos) {
+        onTimeout.accept(sentNanos);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -18,10 +19,17 @@ import java.util.function.Consumer;
  * shared keep-alive stream drops a lease silently after a missed deadline; this loop instead keeps trying until
  * etcd answers that the lease is gone, and records when each confirmed keep-alive was sent, which is what a leader
  * needs to know how long it may still act.
+ *
+ * <p>A keep-alive gets no more than TTL/3 to be answered. One sent to an etcd member that stopped answering while its
+ * connection stays up would otherwise wait out the request timeout (as long as a short TTL, or longer), and the
+ * lease would lapse while other members answer. After such a timeout the client connects afresh ({@link
+ * LeaseCalls#timedOut}, which leaves the silent member out) and the keep-alive is sent again at once: two tries fit
+ * in the TTL.
  */
 final class KeptLease implements Lease {
 
     private static final Logger log = LoggerFactory.getLogger(KeptLease.class);
+    private static final long RETRY_AFTER_TIMEOUT_MS = 50;
 
     private final LeaseCalls calls;
     private final ScheduledExecutorService timer;
@@ -94,7 +102,7 @@ final class KeptLease implements Lease {
         }
         long sent = System.nanoTime();
         calls.keepAliveOnce(id)
-                .orTimeout(Math.min(calls.timeout().toMillis(), ttlSeconds * 1000), TimeUnit.MILLISECONDS)
+                .orTimeout(Math.min(calls.timeout().toMillis(), interval()), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((r, error) -> {
                     if (stopped) {
                         return;
@@ -113,7 +121,14 @@ final class KeptLease implements Lease {
                         Throwable cause = unwrap(error);
                         log.debug("keep-alive of lease {} failed: {}", Long.toHexString(id), cause.toString());
                         notify(() -> listener.onKeepAliveFailed(this, cause));
-                        schedule(Math.max(100, interval() / 3));
+                        if (cause instanceof TimeoutException) {
+                            // No answer: whoever got it may be silent. On fresh connections, try again now
+                            // (the wait was the pause).
+                            calls.timedOut(sent);
+                            schedule(RETRY_AFTER_TIMEOUT_MS);
+                        } else {
+                            schedule(Math.max(100, interval() / 3));
+                        }
                     }
                 }, timer);
     }

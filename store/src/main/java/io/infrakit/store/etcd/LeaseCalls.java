@@ -27,6 +27,14 @@ interface LeaseCalls {
     /** Whether etcd answered that the lease does not exist. */
     boolean isNotFound(Throwable error);
 
+    /**
+     * A keep-alive sent at {@code sentNanos} ({@link System#nanoTime()}) got no answer in time: the member it went to
+     * may have stopped answering while its connection stays up. Connects afresh, where the client can, so that the
+     * next request goes to a member that answers.
+     */
+    default void timedOut(long sentNanos) {
+    }
+
     /** The request timeout. */
     Duration timeout();
 }

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,10 +25,11 @@ final class Reconnect {
     private static final Logger log = LoggerFactory.getLogger(Reconnect.class);
 
     private final ManagedChannel channel;
-    private final AtomicLong lastFresh = new AtomicLong();
-    private volatile long pauseNanos = Long.MAX_VALUE;
+    /** When the connections were last made afresh (at first: when the client was made). */
+    private final AtomicLong lastFresh = new AtomicLong(System.nanoTime());
 
-    private Reconnect(ManagedChannel channel) {
+    /** @param channel null: nothing to reconnect */
+    Reconnect(ManagedChannel channel) {
         this.channel = channel;
     }
 
@@ -48,20 +48,13 @@ final class Reconnect {
     }
 
     /**
-     * Connects afresh after a request timed out, at most once per {@code pause}: the requests that were already
-     * waiting on a silent member time out within one request timeout and need no second reconnect.
+     * A request sent at {@code sentNanos} ({@link System#nanoTime()}) got no answer before its deadline. Connects
+     * afresh if it went out on the connections as they are now; one sent before the last fresh start waited on an
+     * old connection and needs no second one. Returns whether the connections are made afresh.
      */
-    Reconnect afterTimeouts(Duration pause) {
-        this.pauseNanos = pause.toNanos();
-        lastFresh.set(System.nanoTime() - pauseNanos);
-        return this;
-    }
-
-    /** A request got no answer before its deadline. Returns whether the connections are made afresh. */
-    boolean timedOut() {
+    boolean timedOut(long sentNanos) {
         long last = lastFresh.get();
-        long now = System.nanoTime();
-        if (channel == null || now - last < pauseNanos || !lastFresh.compareAndSet(last, now)) {
+        if (channel == null || sentNanos - last < 0 || !lastFresh.compareAndSet(last, System.nanoTime())) {
             return false;
         }
         log.info("a request to etcd timed out: connecting afresh to every endpoint");

@@ -181,4 +181,32 @@ class ElectionTest {
         a.events().awaitElected(2, WAIT);
         assertThat(a.events().calls()).extracting(c -> c.elected()).containsExactly(true, false, true);
     }
+
+    /**
+     * Keys under the election prefix that are no candidate's (other data put there, even with hex-looking but
+     * over-long names or one level deeper) must not count as candidates: they never go, and a candidate that took one
+     * for its predecessor would wait for it for good.
+     */
+    @Test
+    void otherKeysUnderThePrefixAreNoCandidates() {
+        String prefix = EtcdCluster.uniquePrefix("strays") + "leader";
+        Replica a = replica(prefix, "a");
+        Replica b = replica(prefix, "b");
+        a.election().campaign();
+        a.events().awaitElected(1, WAIT);
+        a.store().put(prefix + "/data", "not a candidate");
+        a.store().put(prefix + "/0123456789abcdef0", "17 hex digits: no lease ID");
+        a.store().put(prefix + "/ab/cd", "one level deeper");
+        assertThat(a.election().candidates()).hasSize(1);
+
+        b.election().campaign();
+        await("b waiting").atMost(WAIT).until(() -> b.election().waitingFor().isPresent());
+        assertThat(b.election().waitingFor()).contains(a.election().leaderKey().orElseThrow().key());
+        assertThat(b.election().candidates()).extracting(Candidate::value)
+                .containsExactly("{\"id\":\"a\"}", "{\"id\":\"b\"}");
+
+        a.election().resign();
+        b.events().awaitElected(1, WAIT);
+        assertThat(Election.currentLeader(a.store(), prefix).orElseThrow().value()).isEqualTo("{\"id\":\"b\"}");
+    }
 }
