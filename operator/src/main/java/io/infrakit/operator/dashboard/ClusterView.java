@@ -7,6 +7,7 @@ import io.infrakit.store.Listing;
 import io.infrakit.store.Store;
 import io.infrakit.store.WatchEvent;
 import io.infrakit.store.WatchListener;
+import io.infrakit.store.election.CandidateKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -145,7 +146,8 @@ final class ClusterView implements AutoCloseable {
 
     private Place place(String key) {
         if (key.startsWith(keys.leader())) {
-            return Place.CANDIDATE;
+            // As the election counts them: another key put there is no replica.
+            return CandidateKeys.isCandidate(keys.leader(), key) ? Place.CANDIDATE : null;
         }
         for (Kind k : Kind.values()) {
             String id = Keys.idUnder(keys.prefix() + "/" + k.dir + "/", key);

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * directly under the prefix. Any other key there (one some other program put) is no candidate: it has no lease, never
  * goes, and counted as one it would keep every newer candidate waiting for it for good.
  */
-final class CandidateKeys {
+public final class CandidateKeys {
 
     private static final Logger log = LoggerFactory.getLogger(CandidateKeys.class);
     /** A lease ID is a 64-bit number: at most 16 hex digits. */
@@ -38,7 +38,7 @@ final class CandidateKeys {
     }
 
     /** Whether {@code key} is a candidate's key under {@code prefix} (which ends with "/"). */
-    static boolean isCandidate(String prefix, String key) {
+    public static boolean isCandidate(String prefix, String key) {
         int digits = key.length() - prefix.length();
         if (!key.startsWith(prefix) || digits < 1 || digits > MAX_DIGITS) {
             return false;
