@@ -22,8 +22,9 @@ import java.util.function.Consumer;
  * proportion to that group, not to the directory. The index is built by the first listing and kept true by this
  * plugin's own writes ({@link #written}, {@link #removed}) and by the directory's change events
  * ({@link DirectoryEvents}, read at the start of every listing: a file added, edited, renamed or deleted by hand or
- * by another process before the listing began is seen by it). Each file a listing returns is also checked (one
- * {@code stat}) and read again when it changed, so a file deleted or edited is never reported as it was.
+ * by another process before the listing began is seen by it, and nothing else is looked at: a listing of an
+ * unchanged directory makes no file system call but reading the (empty) event queue. The one change that raises no
+ * event is a write through a memory mapping; no editor or tool writes instance files so.
  *
  * <p>Where the kernel cannot report changes (not Linux, no inotify instance left, a network file system whose other
  * clients' writes it does not see), every listing reads the whole directory, reusing the records of files that did
@@ -58,7 +59,7 @@ final class IndexedDirectory implements AutoCloseable {
         this.watchable = !remote(dir);
     }
 
-    /** The records matching the filter, each checked against its file now. */
+    /** The records matching the filter, as the directory holds them now. */
     synchronized List<FileInstanceRecord> matching(Map<String, String> filter) {
         if (!Files.isDirectory(dir)) {
             // An error, not "no instances": a controller would otherwise provision a whole group again.
@@ -67,12 +68,8 @@ final class IndexedDirectory implements AutoCloseable {
         catchUp();
         List<FileInstanceRecord> found = new ArrayList<>();
         for (IndexedFile file : index.candidates(filter)) {
-            IndexedFile now = reader.read(dir.resolve(file.name()), file.name(), file);
-            if (now != file) {
-                update(file.name(), now);
-            }
-            if (now != null && now.record() != null && TagMatch.matches(now.record().tags(), filter)) {
-                found.add(now.record());
+            if (file.record() != null && TagMatch.matches(file.record().tags(), filter)) {
+                found.add(file.record());
             }
         }
         return found;

@@ -59,7 +59,7 @@ class FileInstancePluginIndexTest {
     }
 
     @Test
-    void aListingLooksAtTheFilesOfItsGroupOnly() {
+    void aListingLooksAtTheFilesThatChangedOnly() throws IOException {
         List<String> a = provision("a", 3);
         for (int g = 0; g < 20; g++) {
             provision("other-" + g, 10);
@@ -69,7 +69,13 @@ class FileInstancePluginIndexTest {
 
         long before = plugin.filesLooked();
         assertThat(group(plugin, "a")).containsExactlyInAnyOrderElementsOf(a);
-        assertThat(plugin.filesLooked() - before).as("files looked at by the second listing").isEqualTo(3);
+        assertThat(group(plugin, "other-7")).hasSize(10);
+        assertThat(plugin.filesLooked() - before).as("files looked at by listings of an unchanged directory").isZero();
+
+        String edited = group(plugin, "other-3").get(0);
+        Files.writeString(dir.resolve(edited), retag(edited, "other-3", "a"));
+        assertThat(group(plugin, "a")).hasSize(4).contains(edited);
+        assertThat(plugin.filesLooked() - before).as("after one file was edited").isEqualTo(1);
     }
 
     @Test
