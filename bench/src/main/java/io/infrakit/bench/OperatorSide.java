@@ -113,6 +113,11 @@ final class OperatorSide implements FootprintBench.Side {
     }
 
     @Override
+    public long peakRssKb() {
+        return FootprintBench.Proc.peakRssKb(process.pid());
+    }
+
+    @Override
     public void stop(Path dir) throws Exception {
         if (!nmt.isEmpty()) {
             Path out = Path.of(nmt + "." + dir.getFileName());
