@@ -12,6 +12,7 @@ import io.infrakit.plugins.fence.TermFence;
 import io.infrakit.plugins.spi.InstancePlugin;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.spi.TagMatch;
 import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -179,8 +180,16 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         List<InstanceDescription> found = new ArrayList<>();
-        for (FileInstanceRecord record : indexed.matching(tags)) {
-            found.add(record.describe(properties));
+        for (InstanceDescription listed : indexed.matching(tags)) {
+            if (!properties) {
+                found.add(listed);
+                continue;
+            }
+            // The index keeps no specs: their properties are read from the files, which hold them.
+            FileInstanceRecord record = reader.record(dir.resolve(listed.id()), listed.id());
+            if (record != null && TagMatch.matches(record.tags(), tags)) {
+                found.add(record.describe(true));
+            }
         }
         if (!temporaries.isEmpty()) {
             removeOldTemporaries();

@@ -1,5 +1,6 @@
 package io.infrakit.plugins.file;
 
+import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
 import io.infrakit.plugins.state.PrivateFiles;
@@ -60,16 +61,16 @@ final class IndexedDirectory implements AutoCloseable {
     }
 
     /** The records matching the filter, as the directory holds them now. */
-    synchronized List<FileInstanceRecord> matching(Map<String, String> filter) {
+    synchronized List<InstanceDescription> matching(Map<String, String> filter) {
         if (!Files.isDirectory(dir)) {
             // An error, not "no instances": a controller would otherwise provision a whole group again.
             throw new PluginException("the instance directory " + dir + " does not exist");
         }
         catchUp();
-        List<FileInstanceRecord> found = new ArrayList<>();
+        List<InstanceDescription> found = new ArrayList<>();
         for (IndexedFile file : index.candidates(filter)) {
-            if (file.record() != null && TagMatch.matches(file.record().tags(), filter)) {
-                found.add(file.record());
+            if (file.listed() != null && TagMatch.matches(file.tags(), filter)) {
+                found.add(file.listed());
             }
         }
         return found;
@@ -82,7 +83,7 @@ final class IndexedDirectory implements AutoCloseable {
         }
         try {
             BasicFileAttributes attributes = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class);
-            index.put(IndexedFile.of(name, record, attributes));
+            index.put(IndexedFile.of(name, reader.listed(record), attributes));
         } catch (IOException e) {
             index.remove(name); // gone already, or unreadable: the next listing looks at it again
         }

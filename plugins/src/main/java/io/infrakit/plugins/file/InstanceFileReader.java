@@ -1,5 +1,8 @@
 package io.infrakit.plugins.file;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
+import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads instance files: an unchanged file's record is reused unread, and an undecodable file, or one too large to
- * be a record, is logged once per version of the file, not on every reading, and never read whole.
+ * be a record, is logged once per version of the file, not on every reading, and never read whole. The instances
+ * of a group carry the same tags: one map of them is kept, not one per instance.
  */
 final class InstanceFileReader {
 
@@ -25,6 +29,7 @@ final class InstanceFileReader {
     private final Map<String, String> warned = new ConcurrentHashMap<>();
     /** Files looked at (each a {@code stat}, and a read when changed): what a listing costs. */
     private final LongAdder looked = new LongAdder();
+    private final Interner<Map<String, String>> tagMaps = Interners.newWeakInterner();
 
     InstanceFileReader(int maxBytes) {
         this.maxBytes = maxBytes;
@@ -65,10 +70,26 @@ final class InstanceFileReader {
         try {
             FileInstanceRecord record = FileInstanceRecord.parse(name, content);
             warned.remove(name);
-            return IndexedFile.of(name, record, attributes);
+            return IndexedFile.of(name, listed(record), attributes);
         } catch (IllegalArgumentException e) {
             warnOnce(name, version(attributes), "skipping instance file {}: {}", path, e.getMessage());
             return IndexedFile.of(name, null, attributes);
+        }
+    }
+
+    /** What a listing without properties returns for the record, its tags shared with equal ones. */
+    InstanceDescription listed(FileInstanceRecord record) {
+        InstanceDescription d = record.describe(false);
+        return d.tags() == null ? d : new InstanceDescription(d.id(), d.logicalId(), tagMaps.intern(d.tags()), null);
+    }
+
+    /** The whole record of a file (for a listing with properties); null when it is gone or no longer a record. */
+    FileInstanceRecord record(Path path, String name) {
+        looked.increment();
+        try {
+            return FileInstanceRecord.parse(name, PrivateFiles.readBounded(path, maxBytes));
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
         }
     }
 

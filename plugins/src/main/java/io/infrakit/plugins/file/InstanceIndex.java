@@ -36,7 +36,7 @@ final class InstanceIndex {
 
     void put(IndexedFile file) {
         IndexedFile old = files.put(file.name(), file);
-        if (old != null && old.record() != null && sameTags(old, file)) {
+        if (old != null && old.listed() != null && sameTags(old, file)) {
             return;
         }
         unlink(old);
@@ -77,7 +77,7 @@ final class InstanceIndex {
             return found;
         }
         for (IndexedFile file : files.values()) {
-            if (file.record() != null) {
+            if (file.listed() != null) {
                 found.add(file);
             }
         }
@@ -131,9 +131,9 @@ final class InstanceIndex {
     }
 
     private static String tag(IndexedFile file, String key) {
-        if (file == null || file.record() == null || file.record().tags() == null) {
+        if (file == null || file.tags() == null) {
             return null;
         }
-        return file.record().tags().get(key);
+        return file.tags().get(key);
     }
 }

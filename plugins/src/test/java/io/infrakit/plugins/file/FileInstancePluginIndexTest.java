@@ -192,6 +192,19 @@ class FileInstancePluginIndexTest {
     }
 
     @Test
+    void propertiesAreReadFromTheFileAsItIsNow() throws IOException {
+        String id = plugin.provision(new InstanceSpec(io.infrakit.plugins.json.Json.parse("{\"Note\":\"first\"}"),
+                Map.of("infrakit.group", "a"), "", null, null));
+        assertThat(plugin.describeInstances(Map.of("infrakit.group", "a"), true).get(0).properties()
+                .path("Properties").path("Note").asText()).isEqualTo("first");
+
+        Files.writeString(dir.resolve(id), Files.readString(dir.resolve(id)).replace("first", "second"));
+
+        assertThat(plugin.describeInstances(Map.of("infrakit.group", "a"), true).get(0).properties()
+                .path("Properties").path("Note").asText()).isEqualTo("second");
+    }
+
+    @Test
     void aClosedPluginRefusesToList() {
         plugin.close();
 
