@@ -84,37 +84,40 @@ final class FootprintBench {
         Results results = side.results();
         long started = System.nanoTime();
         side.start(dir, files, round);
-        results.ready.add(ms(System.nanoTime() - started));
-        results.startCpu.add(1000.0 * side.cpuTicks() / Proc.TICKS_PER_SECOND);
-        for (int g = 0; batch == null && g < groups; g++) {
-            int before = count(files);
-            long put = System.nanoTime();
-            side.commit("g" + g, instances, round);
-            long first = await(files, before + 1, put);
-            long all = await(files, before + instances, put);
-            (g == 0 ? results.firstCommit : results.warmCommit).add(ms(first - put));
-            if (g == 0) {
-                results.firstAll.add(ms(all - put));
+        try { // a failed round must not leave its operator running
+            results.ready.add(ms(System.nanoTime() - started));
+            results.startCpu.add(1000.0 * side.cpuTicks() / Proc.TICKS_PER_SECOND);
+            for (int g = 0; batch == null && g < groups; g++) {
+                int before = count(files);
+                long put = System.nanoTime();
+                side.commit("g" + g, instances, round);
+                long first = await(files, before + 1, put);
+                long all = await(files, before + instances, put);
+                (g == 0 ? results.firstCommit : results.warmCommit).add(ms(first - put));
+                if (g == 0) {
+                    results.firstAll.add(ms(all - put));
+                }
             }
+            if (batch != null) {
+                converge(side, files, round, groups, instances, batch);
+            }
+            Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
+            long cpu0 = side.cpuTicks();
+            long t0 = System.nanoTime();
+            Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+            double cpu = 100.0 * (side.cpuTicks() - cpu0) / Proc.TICKS_PER_SECOND / ((System.nanoTime() - t0) / 1e9);
+            long rss = side.rssKb();
+            results.cpu.add(cpu);
+            results.rss.add(rss / 1024.0);
+            results.peakRss.add(side.peakRssKb() / 1024.0);
+            System.out.printf("  %s round %d: ready %.0f ms (CPU %.0f ms); first commit → first file %.0f ms "
+                            + "(all %d: %.0f ms); warm commit → first file p50 %.0f ms; %d files; RSS %.1f MB; "
+                            + "CPU %.2f %% of a core (load %s)%n", side.name(), round, last(results.ready),
+                    last(results.startCpu), last(results.firstCommit), instances, last(results.firstAll),
+                    side.lastWarm(results, groups - 1), count(files), rss / 1024.0, cpu, Load.now());
+        } finally {
+            side.stop(dir);
         }
-        if (batch != null) {
-            converge(side, files, round, groups, instances, batch);
-        }
-        Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
-        long cpu0 = side.cpuTicks();
-        long t0 = System.nanoTime();
-        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-        double cpu = 100.0 * (side.cpuTicks() - cpu0) / Proc.TICKS_PER_SECOND / ((System.nanoTime() - t0) / 1e9);
-        long rss = side.rssKb();
-        results.cpu.add(cpu);
-        results.rss.add(rss / 1024.0);
-        results.peakRss.add(side.peakRssKb() / 1024.0);
-        System.out.printf("  %s round %d: ready %.0f ms (CPU %.0f ms); first commit → first file %.0f ms "
-                        + "(all %d: %.0f ms); warm commit → first file p50 %.0f ms; %d files; RSS %.1f MB; "
-                        + "CPU %.2f %% of a core (load %s)%n", side.name(), round, last(results.ready),
-                last(results.startCpu), last(results.firstCommit), instances, last(results.firstAll),
-                side.lastWarm(results, groups - 1), count(files), rss / 1024.0, cpu, Load.now());
-        side.stop(dir);
     }
 
     /**
@@ -157,6 +160,7 @@ final class FootprintBench {
         }
         double took = (System.nanoTime() - put) / 1e9;
         results.converge.add(took);
+        results.firstAll.add(took * 1000);
         System.out.printf("  %s round %d: %d groups committed at once → all %,d instance files in %.1f s (%.0f a "
                 + "second), RSS %.1f MB, peak %.1f MB%n", side.name(), round, groups, total, took, total / took,
                 side.rssKb() / 1024.0, side.peakRssKb() / 1024.0);
