@@ -32,6 +32,7 @@ public final class Bench {
                 io.infrakit.bench.chaos.ChaosBench.main(o.values(), o.quick());
             }
             case "footprint" -> FootprintBench.run(Options.parse(rest));
+            case "describe" -> DescribeBench.run(Options.parse(rest));
             default -> usage();
         }
     }
@@ -70,7 +71,12 @@ public final class Bench {
                   footprint  ./infrakit up beside InfraKit v0.5's Go programs (bench/infrakit-go.sh): start →
                              watching, commit → first instance file, RSS and steady CPU at G × I (--groups 10
                              --instances 50 --rounds 3 --settle 20 --seconds 60 --go DIR --only operator|infrakit
-                             --launcher ./infrakit --java-opts OPTS --nmt FILE --cds off --keep true)
+                             --launcher ./infrakit --java-opts OPTS --nmt FILE (and a class histogram) --cds off --keep true;
+                             --all-at-once true: all groups committed together, time to all instances,
+                             --converge-timeout 3600 --progress 30)
+                  describe   the file plugin's DescribeInstances for one group among N instance files: first
+                             call, steady calls, calls right after a hand delete (--files 10000,100000
+                             --group 100 --n 300)
                 The operator jar is taken from operator/target/infrakit.jar (--jar PATH to change).""");
         System.exit(2);
     }

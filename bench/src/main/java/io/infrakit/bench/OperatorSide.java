@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code ./infrakit up} as a user runs it (the launcher's settings, its HTTP endpoint and group socket), one
  * replica, specs put into etcd as {@code infrakit group commit} does. With {@code --nmt FILE}, the JVM tracks its
- * native memory and each round's {@code jcmd VM.native_memory summary} goes to FILE.ROUND; {@code --cds off} runs
+ * native memory and each round's {@code jcmd VM.native_memory summary} goes to FILE.ROUND (its class histogram, taken
+ * after the round's measures, to FILE.histogram.ROUND); {@code --cds off} runs
  * it without the launcher's class-data archive.
  */
 final class OperatorSide implements FootprintBench.Side {
@@ -112,15 +113,26 @@ final class OperatorSide implements FootprintBench.Side {
         return FootprintBench.Proc.rssKb(process.pid());
     }
 
+    /** Runs a diagnostic command on the operator's JVM, its output into {@code out}. */
+    private void jcmd(Path out, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        cmd.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        System.out.println("    " + String.join(" ", command) + " in " + out);
+    }
+
+    @Override
+    public long peakRssKb() {
+        return FootprintBench.Proc.peakRssKb(process.pid());
+    }
+
     @Override
     public void stop(Path dir) throws Exception {
         if (!nmt.isEmpty()) {
-            Path out = Path.of(nmt + "." + dir.getFileName());
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), "VM.native_memory", "summary").redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            jcmd.waitFor(60, TimeUnit.SECONDS);
-            System.out.println("    native memory summary in " + out);
+            jcmd(Path.of(nmt + "." + dir.getFileName()), "VM.native_memory", "summary");
+            jcmd(Path.of(nmt + ".histogram." + dir.getFileName()), "GC.class_histogram");
         }
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {

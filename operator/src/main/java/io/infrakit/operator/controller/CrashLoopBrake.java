@@ -67,7 +67,8 @@ final class CrashLoopBrake {
     }
 
     private final Policy policy;
-    private final Map<String, Made> made = new ConcurrentHashMap<>();
+    /** By group, then instance ID: a pass looks at its own group's, not at every instance made lately. */
+    private final Map<String, Map<String, Made>> made = new ConcurrentHashMap<>();
     private final Map<String, Streak> streaks = new ConcurrentHashMap<>();
     /** The config each group's streaks are about: a new config starts afresh. */
     private final Map<String, String> configs = new ConcurrentHashMap<>();
@@ -78,12 +79,17 @@ final class CrashLoopBrake {
 
     /** A Provision succeeded. {@code logicalId} null for cattle. */
     void provisioned(String group, String logicalId, String instanceId, Instant at) {
-        made.put(instanceId, new Made(group, logicalId, key(group, logicalId), at));
+        made.computeIfAbsent(group, g -> new ConcurrentHashMap<>())
+                .put(instanceId, new Made(group, logicalId, key(group, logicalId), at));
     }
 
     /** The controller destroyed the instance: its absence is no exit. */
     void destroyed(String instanceId) {
-        made.remove(instanceId);
+        for (Map<String, Made> group : made.values()) {
+            if (group.remove(instanceId) != null) {
+                return;
+            }
+        }
     }
 
     /**
@@ -107,23 +113,21 @@ final class CrashLoopBrake {
         }
         boolean shortOf = observed.size() < group.desired();
         Map<String, String> gone = new HashMap<>(); // key -> the reason of its strike
-        for (Map.Entry<String, Made> e : List.copyOf(made.entrySet())) {
+        Map<String, Made> mine = made.getOrDefault(id, Map.of());
+        for (Map.Entry<String, Made> e : List.copyOf(mine.entrySet())) {
             Made m = e.getValue();
-            if (!m.group().equals(id)) {
-                continue;
-            }
             Duration age = Duration.between(m.at(), now);
             boolean missing = m.logicalId() == null ? shortOf : !lids.contains(m.logicalId());
             if (present.contains(e.getKey())) {
                 if (age.compareTo(policy.quick()) >= 0) {
-                    made.remove(e.getKey()); // it outlived the window: whatever happens to it now is no crash loop
+                    mine.remove(e.getKey()); // it outlived the window: whatever happens to it now is no crash loop
                     streaks.computeIfPresent(m.key(), (k, s) -> m.at().isAfter(s.last()) ? s.alive() : s);
                 }
             } else if (age.compareTo(policy.quick()) >= 0) {
                 // Gone, but first seen gone after the window (no pass saw it outlive the window): no quick exit.
-                made.remove(e.getKey());
+                mine.remove(e.getKey());
             } else if (missing) {
-                made.remove(e.getKey());
+                mine.remove(e.getKey());
                 gone.putIfAbsent(m.key(), "instance " + e.getKey() + " was gone " + human(age) + " after its Provision");
             }
         }
@@ -203,7 +207,8 @@ final class CrashLoopBrake {
      */
     private Instant probe(String key, Streak s, Instant now) {
         Instant latest = null;
-        for (Made m : made.values()) {
+        int slash = key.indexOf('/');
+        for (Made m : made.getOrDefault(slash < 0 ? key : key.substring(0, slash), Map.of()).values()) {
             Instant end = m.at().plus(policy.quick());
             if (m.key().equals(key) && m.at().isAfter(s.last()) && end.isAfter(now)
                     && (latest == null || end.isAfter(latest))) {
@@ -215,7 +220,7 @@ final class CrashLoopBrake {
 
     /** The group is gone (or left this leader's hands). */
     void forget(String group) {
-        made.values().removeIf(m -> m.group().equals(group));
+        made.remove(group);
         forgetStreaks(group);
         configs.remove(group);
     }

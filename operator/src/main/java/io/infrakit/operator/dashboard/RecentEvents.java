@@ -1,5 +1,7 @@
 package io.infrakit.operator.dashboard;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.events.Event;
 import io.infrakit.operator.events.EventStore;
@@ -13,12 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The events log ({@link EventStore}) as the dashboard's watch sees it: each group's newest {@link EventStore#KEEP}
  * events, by sequence number. The log bounds itself in etcd; this copy follows its puts and deletes, and keeps the
- * same bound should a delete be missed.
+ * same bound should a delete be missed. At 1,000 groups that is 100,000 events: the strings every event of a group
+ * repeats (its group, the leader that recorded it) are kept once, not once per event.
  */
 final class RecentEvents {
 
     private final Keys keys;
     private final Map<String, NavigableMap<Long, Event>> byGroup = new ConcurrentHashMap<>();
+    private final Interner<String> repeated = Interners.newWeakInterner();
 
     RecentEvents(Keys keys) {
         this.keys = keys;
@@ -35,6 +39,8 @@ final class RecentEvents {
         if (e == null || e.seq() <= 0) {
             return null;
         }
+        e = new Event(e.seq(), e.time(), repeated.intern(e.group()), e.kind(), e.instance(),
+                e.actor() == null ? null : repeated.intern(e.actor()), e.message());
         NavigableMap<Long, Event> events = byGroup.computeIfAbsent(e.group(), g -> new TreeMap<>());
         synchronized (events) {
             if (events.put(e.seq(), e) != null) {

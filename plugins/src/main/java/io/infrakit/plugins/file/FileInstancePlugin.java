@@ -15,17 +15,15 @@ import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.spi.TagMatch;
 import io.infrakit.plugins.state.PrivateFiles;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * InfraKit's file instance plugin ({@code instance-file}): an instance is a JSON file in a directory, named by its
  * ID, holding what InfraKit's plugin writes, so either can read the other's files. Deleting a file by hand
- * "kills" the instance; editing its tags by hand changes them: every listing re-reads the directory.
+ * "kills" the instance; editing its tags by hand changes them: every listing sees the directory as it is when the
+ * listing starts. It does so without reading the whole directory each time: the records are indexed by the tags
+ * listings ask for, and the index follows the directory's change events ({@link IndexedDirectory}), so listing one
+ * group costs in proportion to that group.
  *
  * <p>Differences from InfraKit, on purpose: files are written atomically (a temporary hidden file, then a rename),
  * so a reader never sees half an instance and a provisioned instance is listed as soon as {@link #provision}
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * removed once they are a minute old. {@link #onChange} watches the directory, so a deleted file is noticed within
  * milliseconds.
  */
-public final class FileInstancePlugin implements InstancePlugin {
+public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileInstancePlugin.class);
 
@@ -61,24 +62,16 @@ public final class FileInstancePlugin implements InstancePlugin {
     /** A temporary file this old belongs to no write still running: its writer was killed. */
     private static final Duration LEFTOVER_AGE = Duration.ofMinutes(1);
 
-    /** A record is reused unread only when its file was last modified longer ago than this. */
-    private static final long RACY_MILLIS = 1_000;
-
     /** How long an event caused by this plugin's own write is recognised as such. */
     private static final long OWN_CHANGE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Path dir;
     /** Serialises read-modify-write (label) against destroy within this process. */
     private final Object mutation = new Object();
-    /** File name to the (modified time, size) it had when it was reported undecodable. */
-    private final Map<String, String> warned = new ConcurrentHashMap<>();
-    /**
-     * File name to the record last read from it and the file's identity then (inode, modified time, size): a
-     * listing reads the attributes of every file but parses only those that changed, so a resync of a quiet
-     * directory costs neither JSON parsing nor garbage. A write, ours or by hand, in place or by a rename, changes
-     * the modified time or the inode (or both); see {@link #RACY_MILLIS} for writes in the same clock tick.
-     */
-    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
+    private final InstanceFileReader reader;
+    private final IndexedDirectory indexed;
+    /** Hidden temporary files seen appearing: removed once old enough to be a killed write's leftover. */
+    private final Set<String> temporaries = ConcurrentHashMap.newKeySet();
     /** "kind:name" of this plugin's own recent changes to their expiry (System.nanoTime()). */
     private final Map<String, Long> ownChanges = new ConcurrentHashMap<>();
 
@@ -94,6 +87,8 @@ public final class FileInstancePlugin implements InstancePlugin {
             throw new PluginException("cannot create the instance directory " + this.dir + ": " + e, e);
         }
         removeLeftovers();
+        this.reader = new InstanceFileReader(MAX_RECORD_BYTES);
+        this.indexed = new IndexedDirectory(this.dir, reader, temporaries::add);
     }
 
     /** {@code instances/file} in InfraKit's home ({@link InfraKitHome}). */
@@ -121,7 +116,9 @@ public final class FileInstancePlugin implements InstancePlugin {
                 continue; // a 1 in 2^63 collision
             }
             markOwn(ENTRY_CREATE, id);
-            PrivateFiles.writeRecord(file, FileInstanceRecord.provisioned(id, spec).toBytes());
+            FileInstanceRecord record = FileInstanceRecord.provisioned(id, spec);
+            PrivateFiles.writeRecord(file, record.toBytes());
+            indexed.written(id, record);
             return id;
         }
         throw new PluginException("cannot find a free instance ID in " + dir);
@@ -148,7 +145,9 @@ public final class FileInstancePlugin implements InstancePlugin {
             Map<String, String> tags = new LinkedHashMap<>(record.tags() == null ? Map.of() : record.tags());
             tags.putAll(labels);
             markOwn(ENTRY_CREATE, instanceId);
-            PrivateFiles.writeRecord(file, record.withTags(tags).toBytes());
+            FileInstanceRecord labelled = record.withTags(tags);
+            PrivateFiles.writeRecord(file, labelled.toBytes());
+            indexed.written(instanceId, labelled);
         }
     }
 
@@ -163,10 +162,12 @@ public final class FileInstancePlugin implements InstancePlugin {
                 }
                 Files.delete(file);
             } catch (NoSuchFileException e) {
+                indexed.removed(instanceId);
                 throw notFound(instanceId);
             } catch (IOException e) {
                 throw new PluginException("cannot destroy instance " + instanceId + ": " + e, e);
             }
+            indexed.removed(instanceId);
         }
     }
 
@@ -179,34 +180,59 @@ public final class FileInstancePlugin implements InstancePlugin {
     @Override
     public List<InstanceDescription> describeInstances(Map<String, String> tags, boolean properties) {
         List<InstanceDescription> found = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        boolean temporaries = false;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path path : entries) {
-                String name = path.getFileName().toString();
-                if (name.startsWith(".")) {
-                    temporaries |= PrivateFiles.isTemporary(name);
-                    continue; // our temporary files, and whatever else is hidden
-                }
-                seen.add(name);
-                FileInstanceRecord record = read(path, name);
-                if (record != null && TagMatch.matches(record.tags(), tags)) {
-                    found.add(record.describe(properties));
-                }
+        for (InstanceDescription listed : indexed.matching(tags)) {
+            if (!properties) {
+                found.add(listed);
+                continue;
             }
-        } catch (NoSuchFileException e) {
-            // An error, not "no instances": a controller would otherwise provision a whole group again.
-            throw new PluginException("the instance directory " + dir + " does not exist", e);
-        } catch (IOException e) {
-            throw new PluginException("cannot list the instance directory " + dir + ": " + e, e);
+            // The index keeps no specs: their properties are read from the files, which hold them.
+            FileInstanceRecord record = reader.record(dir.resolve(listed.id()), listed.id());
+            if (record != null && TagMatch.matches(record.tags(), tags)) {
+                found.add(record.describe(true));
+            }
         }
-        warned.keySet().retainAll(seen);
-        parsed.keySet().retainAll(seen);
-        if (temporaries) {
-            removeLeftovers();
+        if (!temporaries.isEmpty()) {
+            removeOldTemporaries();
         }
         found.sort(Comparator.comparing(InstanceDescription::id));
         return found;
+    }
+
+    /** Closes the directory's change events; listings after this fail. */
+    @Override
+    public void close() {
+        indexed.close();
+    }
+
+    /** How many files of the directory the index holds (for tests and benchmarks). */
+    int indexedFiles() {
+        return indexed.indexed();
+    }
+
+    /** How many files listings have looked at so far, each a {@code stat} at least (for tests and benchmarks). */
+    long filesLooked() {
+        return reader.looked();
+    }
+
+    /** Drops the temporary files seen that are gone (renamed into place) and removes those a killed write left. */
+    private void removeOldTemporaries() {
+        long before = System.currentTimeMillis() - LEFTOVER_AGE.toMillis();
+        for (String name : temporaries) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(dir.resolve(name), BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!a.isRegularFile() || a.lastModifiedTime().toMillis() >= before) {
+                    continue; // a write still under way, or too young to tell: looked at again next time
+                }
+                Files.deleteIfExists(dir.resolve(name));
+                LOG.info("removed {}, a temporary file left in {} by an interrupted write", name, dir);
+            } catch (NoSuchFileException e) {
+                // renamed into place, or removed
+            } catch (IOException e) {
+                LOG.debug("cannot clean temporary file {} in {}", name, dir, e);
+            }
+            temporaries.remove(name);
+        }
     }
 
     private void removeLeftovers() {
@@ -217,71 +243,6 @@ public final class FileInstancePlugin implements InstancePlugin {
             }
         } catch (IOException e) {
             LOG.debug("cannot clean temporary files in {}", dir, e);
-        }
-    }
-
-    /**
-     * The file's instance, or null when it is gone, not a regular file, too large to be a record, or undecodable
-     * (logged once).
-     */
-    private FileInstanceRecord read(Path path, String name) {
-        BasicFileAttributes attributes;
-        byte[] content;
-        try {
-            attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            if (!attributes.isRegularFile()) {
-                return null;
-            }
-            if (attributes.size() > MAX_RECORD_BYTES) {
-                warnOnce(name, version(attributes), "skipping {}: {}", path, attributes.size()
-                        + " bytes is not an instance record (those are at most " + MAX_RECORD_BYTES + " bytes)");
-                return null;
-            }
-            Parsed known = parsed.get(name);
-            if (known != null && known.sameFile(attributes)) {
-                return known.record();
-            }
-            content = PrivateFiles.readBounded(path, MAX_RECORD_BYTES);
-        } catch (NoSuchFileException e) {
-            return null; // destroyed while we listed
-        } catch (PrivateFiles.FileTooLargeException e) {
-            warnOnce(name, "grown", "skipping {}: {}", path, e.getMessage() + ", more than any instance record");
-            return null;
-        } catch (IOException e) {
-            warnOnce(name, "-", "cannot read instance file {}: {}", path, e.toString());
-            return null;
-        }
-        try {
-            FileInstanceRecord record = FileInstanceRecord.parse(name, content);
-            warned.remove(name);
-            // A file modified within the file system's clock tick of now could change again without its modified
-            // time moving: such a record is read again next time, as git treats a "racily clean" file.
-            if (attributes.lastModifiedTime().toMillis() < System.currentTimeMillis() - RACY_MILLIS) {
-                parsed.put(name, new Parsed(attributes.fileKey(), attributes.lastModifiedTime(), attributes.size(),
-                        record));
-            }
-            return record;
-        } catch (IllegalArgumentException e) {
-            warnOnce(name, version(attributes), "skipping instance file {}: {}", path, e.getMessage());
-            return null;
-        }
-    }
-
-    /** A parsed record and the attributes its file had when it was read (taken before reading it). */
-    private record Parsed(Object fileKey, FileTime modified, long size, FileInstanceRecord record) {
-        boolean sameFile(BasicFileAttributes a) {
-            return fileKey != null && fileKey.equals(a.fileKey()) && modified.equals(a.lastModifiedTime())
-                    && size == a.size();
-        }
-    }
-
-    private static String version(BasicFileAttributes attributes) {
-        return attributes.lastModifiedTime() + "/" + attributes.size();
-    }
-
-    private void warnOnce(String name, String version, String format, Object path, String problem) {
-        if (!version.equals(warned.put(name, version))) {
-            LOG.warn(format, path, problem);
         }
     }
 
