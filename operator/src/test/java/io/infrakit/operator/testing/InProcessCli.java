@@ -2,11 +2,19 @@ package io.infrakit.operator.testing;
 
 import io.infrakit.operator.cli.Main;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** {@code infrakit ARGS...} run in this JVM, its standard output and error captured. */
+/**
+ * {@code infrakit ARGS...} run in this JVM, its standard output and error captured. Only what the command's thread,
+ * and threads started from it, print is captured: an operator running in the same test JVM keeps logging to the
+ * real streams meanwhile, and its lines must not end up in the command's output.
+ */
 public final class InProcessCli {
+
+    private static final InheritableThreadLocal<Boolean> COMMAND = new InheritableThreadLocal<>();
 
     private InProcessCli() {
     }
@@ -21,13 +29,40 @@ public final class InProcessCli {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
         ByteArrayOutputStream e = new ByteArrayOutputStream();
         try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            System.setOut(routed(o, out));
+            System.setErr(routed(e, err));
+            COMMAND.set(true);
             int rc = Main.run(args);
             return new Run(rc, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {
+            COMMAND.remove();
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    /** Writes of the command's threads to {@code captured}, every other thread's to {@code elsewhere}. */
+    private static PrintStream routed(ByteArrayOutputStream captured, PrintStream elsewhere) {
+        OutputStream split = new OutputStream() {
+            private OutputStream target() {
+                return Boolean.TRUE.equals(COMMAND.get()) ? captured : elsewhere;
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                target().write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                target().write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                target().flush();
+            }
+        };
+        return new PrintStream(split, true, StandardCharsets.UTF_8);
     }
 }

@@ -105,7 +105,7 @@ final class ResumingWatch implements Store.Watch {
         }
         retry = null;
         if (nextRevision == 0) {
-            long before = watermark.epoch();
+            RevisionWatermark.Mark before = watermark.mark();
             Listing snapshot;
             try {
                 snapshot = lister.apply(prefix);

@@ -24,6 +24,10 @@ final class RevisionWatermark {
     record Settled(long epoch, long seenBefore) {
     }
 
+    /** What was known when a listing began: the epoch and the newest revision seen by then. */
+    record Mark(long epoch, long highest) {
+    }
+
     private final String endpoints;
     private final List<LongConsumer> listeners = new CopyOnWriteArrayList<>();
     private long highest;
@@ -48,6 +52,11 @@ final class RevisionWatermark {
         return epoch;
     }
 
+    /** Taken before a listing, for {@link #settle}. */
+    synchronized Mark mark() {
+        return new Mark(epoch, highest);
+    }
+
     /** A revision delivered by a watch. */
     synchronized void seen(long revision) {
         highest = Math.max(highest, revision);
@@ -66,16 +75,18 @@ final class RevisionWatermark {
     }
 
     /**
-     * A linearizable listing at {@code revision}, begun in epoch {@code before}: when it is behind the newest revision
-     * seen (or comes from another cluster), a new epoch starts and every watch is told. A rewind some other watch
-     * found meanwhile is not counted twice.
+     * A linearizable listing at {@code revision}, begun at {@code before}: when it is behind the newest revision seen
+     * before it began (or comes from another cluster), a new epoch starts and every watch is told. Only what was seen
+     * before counts: a linearizable answer is at least as new as anything etcd had answered when it was asked, but
+     * other watches may see newer revisions while it is on its way. A rewind some other watch found meanwhile is not
+     * counted twice.
      */
-    Settled settle(long before, long revision, long cluster) {
+    Settled settle(Mark before, long revision, long cluster) {
         long now;
         long from;
         long fromCluster;
         synchronized (this) {
-            if (epoch != before || (revision >= highest && !clusterChanged(cluster))) {
+            if (epoch != before.epoch() || (revision >= before.highest() && !clusterChanged(cluster))) {
                 highest = Math.max(highest, revision);
                 if (cluster != 0) {
                     clusterId = cluster;
