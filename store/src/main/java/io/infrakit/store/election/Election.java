@@ -196,7 +196,10 @@ public final class Election implements AutoCloseable {
     // ---- the campaign, on the election thread ----
 
     private void join() {
-        if (!wanted || closed) {
+        // A retry scheduled by an ended candidacy finds a newer one under way (a resign and campaign came in
+        // between): one candidacy at a time, or the newer one's lease would be dropped unrevoked and its key, kept
+        // alive, would stand in line before the next.
+        if (!wanted || closed || lease != null) {
             return;
         }
         int gen = ++generation;

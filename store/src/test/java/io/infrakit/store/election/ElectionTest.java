@@ -107,6 +107,25 @@ class ElectionTest {
     }
 
     @Test
+    void aCandidacyRestartedRightAfterADemotionIsTheOnlyOne() {
+        String prefix = EtcdCluster.uniquePrefix("restart") + "leader";
+        Replica r = replica(prefix, "r0");
+        r.election().campaign();
+        r.events().awaitElected(1, WAIT);
+        LeaderKey first = r.election().leaderKey().orElseThrow();
+        // Demoted (its key deleted): it schedules a new campaign; before that runs, the replica resigns and
+        // campaigns again at once, as a replica does when the leader era rises.
+        ETCD.newStore().delete(first.key());
+        r.events().awaitDemoted(1, WAIT);
+        r.election().resign();
+        r.election().campaign();
+        r.events().awaitElected(2, WAIT);
+        await("the scheduled retry has run").pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+        assertThat(Election.candidates(r.store(), prefix)).as("one key: no second candidacy beside the first")
+                .hasSize(1);
+    }
+
+    @Test
     void revokedLeaseDemotesTheLeaderAndTheNextTakesOver() {
         String prefix = EtcdCluster.uniquePrefix("revoke") + "leader";
         List<Replica> r = threeCandidates(prefix);
