@@ -3,14 +3,9 @@ package io.infrakit.store.election;
 import io.infrakit.store.Backoff;
 import io.infrakit.store.Compare;
 import io.infrakit.store.KeyValue;
-import io.infrakit.store.Lease;
-import io.infrakit.store.LeaseListener;
 import io.infrakit.store.Listing;
-import io.infrakit.store.Op;
 import io.infrakit.store.Store;
 import io.infrakit.store.StoreException;
-import io.infrakit.store.Txn;
-import io.infrakit.store.TxnResult;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -49,16 +44,13 @@ public final class Election implements AutoCloseable {
     // Confined to `thread`.
     private boolean wanted;
     private int generation;
-    private String ownKey;
-    private long ownRevision;
-    private Store.Watch ownWatch;
     private PredecessorWait waiting;
     private ScheduledFuture<?> deadlineCheck;
     private int failures;
     private boolean awaitingKeepAlive;
 
     private volatile String waitingFor;
-    private volatile Lease lease;
+    private volatile Candidacy candidacy;
     private volatile LeaderKey leadership;
     private volatile boolean closed;
 
@@ -111,19 +103,14 @@ public final class Election implements AutoCloseable {
         thread.call(() -> {
             wanted = false;
             if (leadership != null) {
-                log.info("resigning leadership under {}: {}", keyPrefix, ownKey);
+                log.info("resigning leadership under {}: {}", keyPrefix, candidacy.key());
                 leadership = null;
                 tell(() -> listener.onDemoted("resigned"));
             }
-            if (ownKey != null) {
-                try {
-                    store.delete(ownKey);
-                } catch (StoreException e) {
-                    log.warn("could not delete election key {} (its lease will expire): {}", ownKey,
-                            e.getMessage());
-                }
+            Candidacy ended = endCandidacy();
+            if (ended != null) {
+                ended.resign();
             }
-            teardown();
         }, "resigning under " + keyPrefix);
     }
 
@@ -155,8 +142,8 @@ public final class Election implements AutoCloseable {
      * must not act after it; the election itself demotes a safety margin before.
      */
     public long leaseDeadlineNanos() {
-        Lease l = lease;
-        return l == null ? 0 : l.deadlineNanos();
+        Candidacy c = candidacy;
+        return c == null ? 0 : c.deadlineNanos();
     }
 
     /** The leader as etcd has it now, whoever it is. */
@@ -199,14 +186,14 @@ public final class Election implements AutoCloseable {
         // A retry scheduled by an ended candidacy finds a newer one under way (a resign and campaign came in
         // between): one candidacy at a time, or the newer one's lease would be dropped unrevoked and its key, kept
         // alive, would stand in line before the next.
-        if (!wanted || closed || lease != null) {
+        if (!wanted || closed || candidacy != null) {
             return;
         }
         int gen = ++generation;
         try {
-            lease = store.grantLease(ttlSeconds, new LeaseListener() {
+            candidacy = Candidacy.start(store, keyPrefix, value, ttlSeconds, new Candidacy.Listener() {
                 @Override
-                public void onKeepAlive(Lease alive) {
+                public void onKeepAlive() {
                     onThread(gen, () -> {
                         if (awaitingKeepAlive) {
                             awaitingKeepAlive = false;
@@ -216,25 +203,11 @@ public final class Election implements AutoCloseable {
                 }
 
                 @Override
-                public void onExpired(Lease expired) {
-                    onThread(gen, () -> lost(gen, "lease " + Long.toHexString(expired.id()) + " expired")).run();
+                public void onLost(String reason) {
+                    onThread(gen, () -> lost(gen, reason)).run();
                 }
             });
-            ownKey = keyPrefix + Long.toHexString(lease.id());
-            TxnResult created = store.commit(Txn.builder()
-                    .when(Compare.absent(ownKey))
-                    .then(Op.put(ownKey, value, lease.id()))
-                    .build());
-            // The key is named after a fresh lease, so it is absent unless an earlier attempt created it.
-            ownRevision = created.succeeded() ? created.revision()
-                    : store.get(ownKey).map(KeyValue::createRevision).orElse(0L);
-            if (ownRevision == 0) {
-                throw new StoreException("election key " + ownKey + " vanished right after it was created");
-            }
-            String key = ownKey;
-            ownWatch = store.watch(key, ownRevision + 1,
-                    new KeyGone(key, onThread(gen, () -> lost(gen, "election key " + key + " was deleted"))));
-            log.info("campaigning as {} (create revision {})", ownKey, ownRevision);
+            log.info("campaigning as {} (create revision {})", candidacy.key(), candidacy.createRevision());
             check(gen);
         } catch (StoreException e) {
             log.warn("campaign under {} failed, will retry: {}", keyPrefix, e.getMessage());
@@ -257,12 +230,11 @@ public final class Election implements AutoCloseable {
             return;
         }
         failures = 0;
-        boolean present = listing.kvs().stream()
-                .anyMatch(kv -> kv.key().equals(ownKey) && kv.createRevision() == ownRevision);
-        if (!present) {
-            lost(gen, "election key " + ownKey + " is gone");
+        if (!candidacy.isIn(listing)) {
+            lost(gen, "election key " + candidacy.key() + " is gone");
             return;
         }
+        long ownRevision = candidacy.createRevision();
         Optional<KeyValue> predecessor = candidateKeys.of(listing.kvs()).stream()
                 .filter(kv -> kv.createRevision() < ownRevision)
                 .max(Comparator.comparingLong(KeyValue::createRevision));
@@ -272,7 +244,7 @@ public final class Election implements AutoCloseable {
             return;
         }
         String key = predecessor.get().key();
-        log.debug("{} waits for {}", ownKey, key);
+        log.debug("{} waits for {}", candidacy.key(), key);
         try {
             // From the listing's revision on: a deletion between the list and the watch is not missed.
             waiting = PredecessorWait.start(store, thread, key, listing.revision() + 1,
@@ -296,32 +268,37 @@ public final class Election implements AutoCloseable {
         if (leadership != null) {
             return;
         }
-        if (System.nanoTime() >= lease.deadlineNanos() - marginNanos) {
+        if (unconfirmed()) {
             // First in line, but the lease is not confirmed (etcd was away): lead after the next keep-alive.
             awaitingKeepAlive = true;
             return;
         }
-        LeaderKey key = new LeaderKey(ownKey, ownRevision, lease.id());
+        LeaderKey key = candidacy.leaderKey();
         leadership = key;
-        log.info("elected leader under {}: {}", keyPrefix, ownKey);
+        log.info("elected leader under {}: {}", keyPrefix, key.key());
         watchDeadline(gen);
         tell(() -> listener.onElected(key));
     }
 
     /** Demotes the leader shortly before its lease could expire unconfirmed. */
     private void watchDeadline(int gen) {
-        long wait = lease.deadlineNanos() - marginNanos - System.nanoTime();
+        long wait = candidacy.deadlineNanos() - marginNanos - System.nanoTime();
         deadlineCheck = thread.schedule(() -> {
             if (gen != generation || leadership == null) {
                 return;
             }
-            if (System.nanoTime() >= lease.deadlineNanos() - marginNanos) {
-                lost(gen, "lease " + Long.toHexString(lease.id()) + " not confirmed by etcd within its TTL of "
+            if (unconfirmed()) {
+                lost(gen, "lease " + Long.toHexString(candidacy.leaseId()) + " not confirmed by etcd within its TTL of "
                         + ttlSeconds + "s minus the safety margin");
             } else {
                 watchDeadline(gen);
             }
         }, Math.max(0, wait), TimeUnit.NANOSECONDS);
+    }
+
+    /** The lease is not confirmed alive for the safety margin to come: a leader must not go on. */
+    private boolean unconfirmed() {
+        return System.nanoTime() >= candidacy.deadlineNanos() - marginNanos;
     }
 
     /** The candidacy is over (key or lease gone): tell, clean up, and campaign again. */
@@ -332,15 +309,12 @@ public final class Election implements AutoCloseable {
         if (leadership != null) {
             demote(reason); // first: the leader must stop before anything slow happens
         } else {
-            log.info("candidacy {} ended: {}", ownKey, reason);
+            log.info("candidacy {} ended: {}", candidacy.key(), reason);
         }
-        // The old lease is revoked off this thread: revoking waits for etcd, and an endpoint that does not answer
-        // (the one that cost this candidacy, often) would keep this candidate out of the next campaign meanwhile.
-        Lease old = endCandidacy();
-        if (old != null) {
-            Thread revoke = new Thread(old::close, "election-revoke-" + Long.toHexString(old.id()));
-            revoke.setDaemon(true);
-            revoke.start();
+        // Revoked off this thread, lest a silent endpoint keep this candidate out of the next campaign.
+        Candidacy ended = endCandidacy();
+        if (ended != null) {
+            ended.closeInBackground();
         }
         if (wanted) {
             retryLater(this::join);
@@ -348,20 +322,20 @@ public final class Election implements AutoCloseable {
     }
 
     private void demote(String reason) {
-        log.warn("demoted ({}): {}", ownKey, reason);
+        log.warn("demoted ({}): {}", candidacy.key(), reason);
         leadership = null;
         tell(() -> listener.onDemoted(reason));
     }
 
     private void teardown() {
-        Lease l = endCandidacy();
-        if (l != null) {
-            l.close(); // revokes: the key goes with it
+        Candidacy ended = endCandidacy();
+        if (ended != null) {
+            ended.close(); // revokes: the key goes with it
         }
     }
 
-    /** Ends the candidacy; returns its lease (null: none), still to be closed. */
-    private Lease endCandidacy() {
+    /** Ends the candidacy here; returns it (null: none), still to be closed. */
+    private Candidacy endCandidacy() {
         generation++; // anything still in flight for the old candidacy is ignored
         leadership = null;
         awaitingKeepAlive = false;
@@ -370,15 +344,9 @@ public final class Election implements AutoCloseable {
             deadlineCheck = null;
         }
         stopWaiting();
-        if (ownWatch != null) {
-            ownWatch.close();
-            ownWatch = null;
-        }
-        Lease l = lease;
-        lease = null;
-        ownKey = null;
-        ownRevision = 0;
-        return l;
+        Candidacy c = candidacy;
+        candidacy = null;
+        return c;
     }
 
     private void retryLater(Runnable task) {
