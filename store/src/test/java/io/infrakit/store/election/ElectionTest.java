@@ -47,6 +47,14 @@ class ElectionTest {
         return new Replica(store, election, events);
     }
 
+    /** A replica that campaigned and was elected. */
+    private Replica leader(String prefix, String name) {
+        Replica r = replica(prefix, name);
+        r.election().campaign();
+        r.events().awaitElected(1, WAIT);
+        return r;
+    }
+
     /** Three candidates campaigning one after the other (so their order is known); the first leads. */
     private List<Replica> threeCandidates(String prefix) {
         List<Replica> replicas = IntStream.range(0, 3).mapToObj(i -> replica(prefix, "r" + i)).toList();
@@ -109,9 +117,7 @@ class ElectionTest {
     @Test
     void aCandidacyRestartedRightAfterADemotionIsTheOnlyOne() {
         String prefix = EtcdCluster.uniquePrefix("restart") + "leader";
-        Replica r = replica(prefix, "r0");
-        r.election().campaign();
-        r.events().awaitElected(1, WAIT);
+        Replica r = leader(prefix, "r0");
         LeaderKey first = r.election().leaderKey().orElseThrow();
         // Demoted (its key deleted): it schedules a new campaign; before that runs, the replica resigns and
         // campaigns again at once, as a replica does when the leader era rises.
@@ -168,10 +174,9 @@ class ElectionTest {
     @Test
     void fenceHoldsOnlyWhileTheLeaderKeyExists() {
         String prefix = EtcdCluster.uniquePrefix("fence") + "leader";
-        Replica a = replica(prefix, "a");
+        Replica a = leader(prefix, "a");
+        LeaderKey key = a.events().calls().get(0).key(); // as the listener heard it
         Replica b = replica(prefix, "b");
-        a.election().campaign();
-        LeaderKey key = a.events().awaitElected(1, WAIT).key();
         b.election().campaign();
         await("b waiting").atMost(WAIT).until(() -> b.election().waitingFor().isPresent());
         String status = prefix + "-status";
@@ -191,9 +196,7 @@ class ElectionTest {
     @Test
     void resignedCandidateCanCampaignAgain() {
         String prefix = EtcdCluster.uniquePrefix("again") + "leader";
-        Replica a = replica(prefix, "a");
-        a.election().campaign();
-        a.events().awaitElected(1, WAIT);
+        Replica a = leader(prefix, "a");
         a.election().resign();
         assertThat(a.election().candidates()).isEmpty();
         a.election().campaign();
@@ -209,10 +212,8 @@ class ElectionTest {
     @Test
     void otherKeysUnderThePrefixAreNoCandidates() {
         String prefix = EtcdCluster.uniquePrefix("strays") + "leader";
-        Replica a = replica(prefix, "a");
+        Replica a = leader(prefix, "a");
         Replica b = replica(prefix, "b");
-        a.election().campaign();
-        a.events().awaitElected(1, WAIT);
         a.store().put(prefix + "/data", "not a candidate");
         a.store().put(prefix + "/0123456789abcdef0", "17 hex digits: no lease ID");
         a.store().put(prefix + "/ab/cd", "one level deeper");
