@@ -20,12 +20,15 @@ import io.infrakit.store.StoreException;
 import io.infrakit.store.Txn;
 import io.infrakit.store.TxnResult;
 import io.infrakit.store.Utf8;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /** {@link io.infrakit.store.Store} on etcd v3 through jetcd (gRPC). Thread-safe; one instance per process is enough. */
 public final class EtcdStore extends AbstractEtcdStore {
@@ -72,15 +75,19 @@ public final class EtcdStore extends AbstractEtcdStore {
                 .interceptor(Calls.deadlines(config.requestTimeout(), onDeadline));
         if (config.tls()) {
             try {
+                // The files read here, as for the gateway, rather than by Netty: given a key file, Netty first
+                // tries BouncyCastle's reader when it is on the class path, which sets up the whole BouncyCastle
+                // provider (hundreds of classes) on every start.
+                TlsFiles files = new TlsFiles(config);
+                X509ExtendedTrustManager trust = files.trustManager();
+                KeyManager[] keys = files.keyManagers();
                 b.sslContext(ssl -> {
-                    if (config.caCert() != null) {
-                        ssl.trustManager(config.caCert().toFile());
-                    }
-                    if (config.clientCert() != null) {
-                        ssl.keyManager(config.clientCert().toFile(), config.clientKey().toFile());
+                    ssl.trustManager(trust);
+                    if (keys != null) {
+                        ssl.keyManager(keys[0]);
                     }
                 });
-            } catch (SSLException | RuntimeException e) {
+            } catch (GeneralSecurityException | IOException | RuntimeException e) {
                 throw new StoreException("cannot set up TLS for etcd at " + config.endpoints() + ": "
                         + e.getMessage(), e);
             }

@@ -25,8 +25,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The TLS settings of a {@link StoreConfig} in the JDK's terms: the CA bundle as a trust manager (the JVM's own CAs
- * when none is given), the PEM client certificate and its PKCS#8 key as a key manager. Used where the JDK speaks to
- * etcd itself (the endpoint probe, {@link EtcdHttpStore}); jetcd reads the same files through Netty.
+ * when none is given), the PEM client certificate and its PKCS#8 key as a key manager. Every client reads them here:
+ * the endpoint probe, {@link EtcdHttpStore}, and {@link EtcdStore}, whose Netty is handed the managers.
  */
 final class TlsFiles {
 
