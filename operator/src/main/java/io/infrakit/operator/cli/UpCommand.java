@@ -220,6 +220,7 @@ final class UpCommand implements Callable<Integer> {
         announce(admission.policy());
         log.info("watching {} on {}; file instances in {}; plugins in {}", etcd.keys().groups(), store.endpoints(),
                 pluginOptions.fileDir(), pluginDir.directory());
+        WarmUp.start(builtins);
         stopped.await();
         return 0;
     }
