@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -126,6 +127,16 @@ class FileInstancePluginIndexBuildTest {
         }
     }
 
+    /** A plugin on two records of group {@code a}, its build held at the first file it reads. */
+    private Hold pluginHeldInItsBuild() throws Exception {
+        writeRecord(dir, "instance-1", "a");
+        writeRecord(dir, "instance-2", "a");
+        Hold hold = new Hold(false);
+        plugin = new FileInstancePlugin(dir, hold);
+        hold.awaitReached(dir);
+        return hold;
+    }
+
     @Test
     void theIndexIsReadyBeforeAnyListing() throws Exception {
         for (int i = 0; i < 20; i++) {
@@ -143,11 +154,7 @@ class FileInstancePluginIndexBuildTest {
 
     @Test
     void aListingDuringTheBuildWaitsForItAndTheDirectoryIsReadOnce() throws Exception {
-        writeRecord(dir, "instance-1", "a");
-        writeRecord(dir, "instance-2", "a");
-        Hold hold = new Hold(false);
-        plugin = new FileInstancePlugin(dir, hold);
-        hold.awaitReached(dir);
+        Hold hold = pluginHeldInItsBuild();
 
         FutureTask<List<String>> listing = new FutureTask<>(() -> group("a"));
         Thread lister = new Thread(listing, "listing");
@@ -161,11 +168,7 @@ class FileInstancePluginIndexBuildTest {
 
     @Test
     void writesDuringTheBuildAreInTheIndexAndDoNotWaitForIt() throws Exception {
-        writeRecord(dir, "instance-1", "a");
-        writeRecord(dir, "instance-2", "a");
-        Hold hold = new Hold(false);
-        plugin = new FileInstancePlugin(dir, hold);
-        hold.awaitReached(dir);
+        Hold hold = pluginHeldInItsBuild();
         String read = hold.first; // indexed already: its deletion is known by the watch alone
         String other = read.equals("instance-1") ? "instance-2" : "instance-1";
 
@@ -182,24 +185,26 @@ class FileInstancePluginIndexBuildTest {
 
     @Test
     void closeDuringTheBuildStopsItsThreadAndClosesItsWatch() throws Exception {
-        writeRecord(dir, "instance-1", "a");
-        writeRecord(dir, "instance-2", "a");
         Set<String> before = inotifyFds();
-        Hold hold = new Hold(false);
-        plugin = new FileInstancePlugin(dir, hold);
-        hold.awaitReached(dir);
+        Hold hold = pluginHeldInItsBuild();
         Set<String> ours = new HashSet<>(inotifyFds());
         ours.removeAll(before);
         assertThat(ours).as("inotify descriptors opened before the directory is read").hasSize(1);
 
-        Thread closer = new Thread(plugin::close, "closer");
+        AtomicBoolean buildAliveAfterClose = new AtomicBoolean(true);
+        Thread closer = new Thread(() -> {
+            plugin.close();
+            buildAliveAfterClose.set(hold.thread.isAlive());
+        }, "closer");
         closer.start();
         awaitState(closer, Thread.State.WAITING, Thread.State.TIMED_WAITING, Thread.State.BLOCKED);
         hold.released.countDown();
         closer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
 
         assertThat(closer.isAlive()).as("close returned").isFalse();
+        assertThat(buildAliveAfterClose).as("the build's thread alive when close returned").isFalse();
         assertThat(builders()).isEmpty();
+        assertThat(plugin.filesLooked()).as("files read, the build stopped at the next").isEqualTo(1);
         assertThat(inotifyFds()).doesNotContainAnyElementsOf(ours);
         assertThatThrownBy(() -> group("a")).isInstanceOf(PluginException.class).hasMessageContaining("closed");
     }
