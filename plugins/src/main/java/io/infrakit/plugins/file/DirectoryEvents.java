@@ -3,6 +3,7 @@ package io.infrakit.plugins.file;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
@@ -66,25 +67,26 @@ final class DirectoryEvents implements AutoCloseable {
         this.names = jnuCharset();
     }
 
-    /** Watches a directory; null where inotify is not available (another OS, no instances left), logged. */
-    static DirectoryEvents open(Path dir) {
+    /**
+     * Watches a directory; null where inotify is not available (another OS, or its calls cannot be loaded: that is
+     * logged once).
+     *
+     * @throws IOException when the kernel refuses (no inotify instance or watch left, the directory unreadable)
+     */
+    static DirectoryEvents open(Path dir) throws IOException {
         if (!AVAILABLE) {
             return null;
         }
         int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
         if (fd < 0) {
-            LOG.warn("cannot watch {} (inotify_init1: errno {}); every listing reads the whole directory", dir,
-                    Native.getLastError());
-            return null;
+            throw new IOException("inotify_init1: errno " + Native.getLastError());
         }
         DirectoryEvents events = new DirectoryEvents(dir, fd);
         byte[] path = (dir.toString() + '\0').getBytes(events.names);
         if (inotify_add_watch(fd, path, MASK) < 0) {
             int errno = Native.getLastError();
             events.close();
-            LOG.warn("cannot watch {} (inotify_add_watch: errno {}); every listing reads the whole directory", dir,
-                    errno);
-            return null;
+            throw new IOException("inotify_add_watch: errno " + errno);
         }
         return events;
     }

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * "kills" the instance; editing its tags by hand changes them: every listing sees the directory as it is when the
  * listing starts. It does so without reading the whole directory each time: the records are indexed by the tags
  * listings ask for, and the index follows the directory's change events ({@link IndexedDirectory}), so listing one
- * group costs in proportion to that group.
+ * group costs in proportion to that group. The index is built by a thread started with the plugin, so the first
+ * listing finds it ready (or waits for the rest of its build).
  *
  * <p>Differences from InfraKit, on purpose: files are written atomically (a temporary hidden file, then a rename),
  * so a reader never sees half an instance and a provisioned instance is listed as soon as {@link #provision}
@@ -80,6 +82,11 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
      * @throws PluginException when the directory cannot be created
      */
     public FileInstancePlugin(Path dir) {
+        this(dir, name -> { });
+    }
+
+    /** @param fileRead told each file that reading the directory whole looks at (tests hold the index's build) */
+    FileInstancePlugin(Path dir, Consumer<String> fileRead) {
         this.dir = Objects.requireNonNull(dir, "dir").toAbsolutePath();
         try {
             PrivateFiles.createDirectories(this.dir);
@@ -88,7 +95,8 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
         }
         removeLeftovers();
         this.reader = new InstanceFileReader(MAX_RECORD_BYTES);
-        this.indexed = new IndexedDirectory(this.dir, reader, temporaries::add);
+        this.indexed = new IndexedDirectory(this.dir, reader, temporaries::add, fileRead);
+        indexed.start();
     }
 
     /** {@code instances/file} in InfraKit's home ({@link InfraKitHome}). */
@@ -198,7 +206,7 @@ public final class FileInstancePlugin implements InstancePlugin, AutoCloseable {
         return found;
     }
 
-    /** Closes the directory's change events; listings after this fail. */
+    /** Stops the index's build if it is under way, closes the directory's change events; listings after this fail. */
     @Override
     public void close() {
         indexed.close();
