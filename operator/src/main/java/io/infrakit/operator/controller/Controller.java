@@ -57,6 +57,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
     /** When workers were last restarted after an Error (nanoTime; 0: never): at most once per ERROR_RESTARTS. */
     private volatile long lastErrorRestart;
     private final EventRecorder events;
+    private final HeapTrimmer heapTrimmer;
 
     private volatile Term current;
     /** The term whose work is held while etcd's history is re-listed after a rewind (guarded by this). */
@@ -119,6 +120,8 @@ public final class Controller implements LeaderWork, AutoCloseable {
                 clock);
         this.subscriptions = new PluginSubscriptions(specs, plugins, admission, this::enqueue);
         this.loop = new ReconcileLoop(reconciler, subscriptions, config, listener, progress, events, clock);
+        this.heapTrimmer = new HeapTrimmer(HeapTrimmer.jvm(), () -> queueDepth() > 0 ? 0 : progress.quietNanos(),
+                System::nanoTime);
     }
 
     /** Starts watching specs. Returns at once; {@link #isSynced} tells when the cache is filled. */
@@ -126,6 +129,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
         if (!watches.isEmpty()) {
             return;
         }
+        heapTrimmer.start(scheduler);
         watches.add(store.watch(keys.groups(), 0, specs.specListener()));
         watches.add(store.watch(keys.freed(), 0, specs.freeListener()));
         watches.add(store.watch(keys.paused(), 0, specs.pauseListener()));
@@ -267,6 +271,11 @@ public final class Controller implements LeaderWork, AutoCloseable {
         all.forEach(t.queue::addIfIdle);
     }
 
+    /** Full collections run to give the heap back after a burst of work. */
+    public long heapCollections() {
+        return heapTrimmer.collections();
+    }
+
     public int queueDepth() {
         Term t = current;
         return t == null ? 0 : t.queue.depth();
@@ -319,6 +328,7 @@ public final class Controller implements LeaderWork, AutoCloseable {
     @Override
     public synchronized void close() {
         standDown();
+        heapTrimmer.close();
         watches.forEach(Store.Watch::close);
         watches.clear();
         subscriptions.close();

@@ -16,6 +16,8 @@ final class WorkerProgress {
     private final long stallAfterNanos;
     /** The groups being reconciled, with when each last moved (started, or a plugin call of it finished). */
     private final Map<String, Long> moved = new ConcurrentHashMap<>();
+    /** When a reconcile last ended (nanoTime). */
+    private volatile long lastFinished = System.nanoTime();
 
     WorkerProgress(Duration stallAfter) {
         this.stallAfterNanos = stallAfter.toNanos();
@@ -29,6 +31,12 @@ final class WorkerProgress {
     /** The group's reconcile ended, however. */
     void finished(String group) {
         moved.remove(group);
+        lastFinished = System.nanoTime();
+    }
+
+    /** How long no reconcile has run: 0 while one does. */
+    long quietNanos() {
+        return moved.isEmpty() ? System.nanoTime() - lastFinished : 0;
     }
 
     /** A plugin call of the reconcile this thread works for finished (its group is in the log context). */

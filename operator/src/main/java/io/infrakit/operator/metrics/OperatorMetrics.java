@@ -67,6 +67,9 @@ public final class OperatorMetrics implements AutoCloseable {
         FunctionCounter.builder("infrakit_etcd_revision_rewinds", controller.specs(), SpecCache::rewinds)
                 .description("Times etcd's revision went backwards (restored from an older snapshot): caches dropped, "
                         + "everything re-listed").register(registry);
+        FunctionCounter.builder("infrakit_heap_collections", controller, Controller::heapCollections)
+                .description("Full collections run once the controller went quiet after a burst of work, to give the "
+                        + "heap back").register(registry);
     }
 
     /** Leader status and transitions (takes the replica's transition callback). */
