@@ -69,7 +69,7 @@ final class ClusterView implements AutoCloseable {
     ClusterView(Store store, Keys keys) {
         this.store = store;
         this.keys = keys;
-        this.events = new RecentEvents(keys);
+        this.events = new RecentEvents(store, keys);
         for (Kind k : Kind.values()) {
             groups.put(k, new ConcurrentHashMap<>());
         }
@@ -98,9 +98,9 @@ final class ClusterView implements AutoCloseable {
         return ids;
     }
 
-    /** The group's recent events, oldest first. */
+    /** The group's recent events, oldest first: read from etcd, or the few kept here while it cannot be read. */
     List<Event> events(String id) {
-        return events.of(id);
+        return problem != null ? events.kept(id) : events.read(id);
     }
 
     /** The election's keys, oldest first: the first leads. */
@@ -169,18 +169,15 @@ final class ClusterView implements AutoCloseable {
             groups.values().forEach(Map::clear);
             candidates.clear();
             events.clear();
-            for (KeyValue kv : snapshot.kvs()) {
-                store(kv);
-            }
             // Events written while the watch was broken: told as if watched (a first listing tells none).
             List<Event> missed = new ArrayList<>();
-            if (synced) {
-                for (String g : events.groups()) {
-                    long last = seen.getOrDefault(g, 0L);
-                    events.of(g).stream().filter(e -> e.seq() > last).forEach(missed::add);
+            for (KeyValue kv : snapshot.kvs()) {
+                Event e = store(kv);
+                if (synced && e != null && e.seq() > seen.getOrDefault(e.group(), 0L)) {
+                    missed.add(e);
                 }
-                missed.sort(Event.ORDER);
             }
+            missed.sort(Event.ORDER);
             revision = snapshot.revision();
             synced = true;
             reachable();
@@ -240,10 +237,10 @@ final class ClusterView implements AutoCloseable {
             }
         }
 
-        private void store(KeyValue kv) {
+        /** Keeps a listed key; returns it as an event when it is one, else null. */
+        private Event store(KeyValue kv) {
             if (events.owns(kv.key())) {
-                events.put(kv.value());
-                return;
+                return events.put(kv.value());
             }
             Place p = place(kv.key());
             if (p == Place.CANDIDATE) {
@@ -251,6 +248,7 @@ final class ClusterView implements AutoCloseable {
             } else if (p != null) {
                 groups.get(p.kind()).put(p.id(), kv);
             }
+            return null;
         }
     }
 }

@@ -5,26 +5,40 @@ import com.google.common.collect.Interners;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.events.Event;
 import io.infrakit.operator.events.EventStore;
+import io.infrakit.store.KeyValue;
+import io.infrakit.store.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The events log ({@link EventStore}) as the dashboard's watch sees it: each group's newest {@link EventStore#KEEP}
- * events, by sequence number. The log bounds itself in etcd; this copy follows its puts and deletes, and keeps the
- * same bound should a delete be missed. At 1,000 groups that is 100,000 events: the strings every event of a group
- * repeats (its group, the leader that recorded it) are kept once, not once per event.
+ * The events log ({@link EventStore}) as the dashboard's watch sees it. The watch carries every event as it is
+ * written (the live streams forward them); memory keeps only each group's newest {@link #IN_MEMORY}, and a page that
+ * asks for a group's events reads the group's newest {@link EventStore#KEEP} from etcd. At 1,000 groups the whole
+ * log is 100,000 events, about 30 MB of heap; ten a group are 3 MB. While etcd cannot be read, the newest ten are
+ * what a page gets. The strings every event of a group repeats (its group, the leader that recorded it) are kept
+ * once, not once per event.
  */
 final class RecentEvents {
 
+    private static final Logger log = LoggerFactory.getLogger(RecentEvents.class);
+
+    /** Events of each group kept in memory. */
+    static final int IN_MEMORY = 10;
+
+    private final Store store;
     private final Keys keys;
     private final Map<String, NavigableMap<Long, Event>> byGroup = new ConcurrentHashMap<>();
     private final Interner<String> repeated = Interners.newWeakInterner();
 
-    RecentEvents(Keys keys) {
+    RecentEvents(Store store, Keys keys) {
+        this.store = store;
         this.keys = keys;
     }
 
@@ -46,7 +60,7 @@ final class RecentEvents {
             if (events.put(e.seq(), e) != null) {
                 return null;
             }
-            while (events.size() > EventStore.KEEP) {
+            while (events.size() > IN_MEMORY) {
                 events.pollFirstEntry();
             }
         }
@@ -85,8 +99,8 @@ final class RecentEvents {
         }
     }
 
-    /** The group's events, oldest first. */
-    List<Event> of(String group) {
+    /** The group's newest {@link #IN_MEMORY} events, oldest first. */
+    List<Event> kept(String group) {
         NavigableMap<Long, Event> events = byGroup.get(group);
         if (events == null) {
             return List.of();
@@ -96,12 +110,31 @@ final class RecentEvents {
         }
     }
 
+    /** The group's events as the log holds them (its newest {@link EventStore#KEEP}), oldest first, read from etcd. */
+    List<Event> read(String group) {
+        List<KeyValue> kvs;
+        try {
+            kvs = store.list(keys.events(group)).kvs();
+        } catch (RuntimeException e) {
+            log.debug("cannot read the events of {}: {}", group, e.toString());
+            return kept(group);
+        }
+        TreeMap<Long, Event> events = new TreeMap<>();
+        for (KeyValue kv : kvs) {
+            Event.fromJson(kv.value()).filter(e -> e.seq() > 0).ifPresent(e -> events.put(e.seq(), e));
+        }
+        while (events.size() > EventStore.KEEP) {
+            events.pollFirstEntry();
+        }
+        return new ArrayList<>(events.values());
+    }
+
     void clear() {
         byGroup.clear();
     }
 
     /** The groups with events. */
-    java.util.Set<String> groups() {
-        return java.util.Set.copyOf(byGroup.keySet());
+    Set<String> groups() {
+        return Set.copyOf(byGroup.keySet());
     }
 }
