@@ -91,6 +91,8 @@ class MetricsIT {
         assertThat(m.require("infrakit_etcd_request_duration_seconds_count", Map.of("op", "watch")))
                 .isGreaterThanOrEqualTo(3); // specs, free markers, pause markers (and the election's)
         assertThat(m.require("infrakit_etcd_request_errors_total", Map.of("op", "txn"))).isZero();
+        // Present from the start, so rate() sees the first collection after a burst.
+        assertThat(m.value("infrakit_heap_collections_total", Map.of())).isPresent();
         assertThat(m.has("jvm_memory_used_bytes")).isTrue();
 
         // A failing plugin: errors by plugin and method, failed reconciles, retries.
