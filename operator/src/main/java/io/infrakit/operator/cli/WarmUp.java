@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * The first spec after a start runs code nothing has run yet in this JVM: Jackson builds its readers for a spec's
  * records, the built-in file plugin reads its directory into its index and loads the native library its directory
  * events come through. Run once on a background thread as soon as the replica watches, they are done before the
- * first spec arrives instead of in its reconcile (docs/benchmarks.md, "first commit"). Everything here only reads:
- * a spec parsed and dropped, a listing of a group no spec can name (IDs are never empty).
+ * first spec arrives instead of in its reconcile (docs/benchmarks.md, "Footprint beside InfraKit v0.5").
+ * Everything here only reads: a spec parsed and dropped, a listing of a group no spec can name (IDs are never
+ * empty).
  */
 final class WarmUp {
 
