@@ -133,7 +133,8 @@ class DashboardBrowserIT {
             crossSite(browser, standby);
             assertThat(store.get(keys.pause("web"))).as("no refused action wrote anything").isEmpty();
 
-            // Unlock with the token, as a person does.
+            // Unlock with the token, as a person does (the page draws its button once its script has run).
+            browser.await(WAIT, "the unlock button", d -> browser.present("#unlock"));
             browser.find("#unlock").click();
             browser.script("document.getElementById('token-input').value = arguments[0];"
                     + "document.getElementById('dialog-ok').click();", TOKEN);
