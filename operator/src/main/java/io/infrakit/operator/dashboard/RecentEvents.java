@@ -5,7 +5,6 @@ import com.google.common.collect.Interners;
 import io.infrakit.operator.Keys;
 import io.infrakit.operator.events.Event;
 import io.infrakit.operator.events.EventStore;
-import io.infrakit.store.KeyValue;
 import io.infrakit.store.Store;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,18 +26,18 @@ import org.slf4j.LoggerFactory;
  */
 final class RecentEvents {
 
-    private static final Logger log = LoggerFactory.getLogger(RecentEvents.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RecentEvents.class);
 
     /** Events of each group kept in memory. */
     static final int IN_MEMORY = 10;
 
-    private final Store store;
+    private final EventStore log;
     private final Keys keys;
     private final Map<String, NavigableMap<Long, Event>> byGroup = new ConcurrentHashMap<>();
     private final Interner<String> repeated = Interners.newWeakInterner();
 
     RecentEvents(Store store, Keys keys) {
-        this.store = store;
+        this.log = new EventStore(store, keys);
         this.keys = keys;
     }
 
@@ -112,21 +111,13 @@ final class RecentEvents {
 
     /** The group's events as the log holds them (its newest {@link EventStore#KEEP}), oldest first, read from etcd. */
     List<Event> read(String group) {
-        List<KeyValue> kvs;
         try {
-            kvs = store.list(keys.events(group)).kvs();
+            List<Event> all = log.read(group).events();
+            return all.subList(Math.max(0, all.size() - EventStore.KEEP), all.size());
         } catch (RuntimeException e) {
-            log.debug("cannot read the events of {}: {}", group, e.toString());
+            LOG.debug("cannot read the events of {}: {}", group, e.toString());
             return kept(group);
         }
-        TreeMap<Long, Event> events = new TreeMap<>();
-        for (KeyValue kv : kvs) {
-            Event.fromJson(kv.value()).filter(e -> e.seq() > 0).ifPresent(e -> events.put(e.seq(), e));
-        }
-        while (events.size() > EventStore.KEEP) {
-            events.pollFirstEntry();
-        }
-        return new ArrayList<>(events.values());
     }
 
     void clear() {
