@@ -31,4 +31,10 @@ final class Stats {
         return String.format("n=%d p50=%.0f ms p90=%.0f ms p99=%.0f ms max=%.0f ms", count(), percentile(50),
                 percentile(90), percentile(99), percentile(100));
     }
+
+    /** As {@link #summary}, to a tenth of a millisecond. */
+    String detail() {
+        return String.format("n=%d p50=%.1f ms p90=%.1f ms p99=%.1f ms max=%.1f ms", count(), percentile(50),
+                percentile(90), percentile(99), percentile(100));
+    }
 }
