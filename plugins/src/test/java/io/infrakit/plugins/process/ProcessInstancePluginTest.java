@@ -167,12 +167,11 @@ class ProcessInstancePluginTest {
         ProcessInstancePlugin p = plugin();
         AtomicInteger changes = new AtomicInteger();
         p.onChange(changes::incrementAndGet);
-        String stubborn = p.provision(spec("trap 'echo got TERM' TERM; while :; do sleep 0.05; done",
+        String stubborn = p.provision(spec("trap 'echo got TERM' TERM; echo trap set; while :; do sleep 0.05; done",
                 "{\"StopGrace\":\"300ms\"}", null));
         String polite = p.provision(spec("exec sleep 60", "{\"StopGrace\":\"5s\"}", null));
         long stubbornPid = pid(p, stubborn);
-        await("trap set", () -> ProcStat.read(stubbornPid).isPresent());
-        Thread.sleep(100);
+        await("trap set", () -> read(p.logFile(stubborn)).contains("trap set\n")); // else TERM would kill the shell
 
         long start = System.nanoTime();
         p.destroy(stubborn, "terminate");
