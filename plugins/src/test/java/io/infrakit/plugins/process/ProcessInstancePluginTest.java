@@ -10,6 +10,7 @@ import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
 import io.infrakit.plugins.state.PrivateFiles;
+import io.infrakit.plugins.supervision.CrashLoops;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -194,23 +195,32 @@ class ProcessInstancePluginTest {
     @Test
     void aCrashLoopIsReportedMoreAndMoreSlowly() throws Exception {
         ProcessInstancePlugin p = plugin();
-        AtomicInteger provisions = new AtomicInteger();
+        List<Long> provisions = new java.util.concurrent.CopyOnWriteArrayList<>(); // when each began (nanoTime)
+        Duration window = Duration.ofMillis(2500);
         var replacer = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             // What a controller does: replace the instance whenever the plugin reports a change.
             p.onChange(() -> replacer.execute(() -> {
-                provisions.incrementAndGet();
+                provisions.add(System.nanoTime());
                 p.provision(spec("exit 3", null, null));
             }));
-            provisions.incrementAndGet();
+            provisions.add(System.nanoTime());
             p.provision(spec("exit 3", null, null));
-            Thread.sleep(2500);
+            // Load only makes each step slower: wait for four provisions, and for the window to have passed.
+            Awaitility.await("four provisions").atMost(Duration.ofSeconds(20)).until(() -> provisions.size() >= 4
+                    && System.nanoTime() - provisions.get(0) >= window.toNanos());
         } finally {
             replacer.shutdownNow();
             replacer.awaitTermination(5, TimeUnit.SECONDS);
         }
-        // Reports at about 0, 0.25, 0.75, 1.75 s (plus start-up times): a handful, not hundreds.
-        assertThat(provisions.get()).isBetween(3, 7);
+        // Reports at about 0, 0.25, 0.75, 1.75 s after the first exit (plus start-up times; the doubling itself is
+        // CrashLoopsTest's). The fourth provision comes 250 + 500 ms after the first at least: an instance that
+        // runs 1 s ends the streak, but has taken longer than that itself.
+        long first = provisions.get(0);
+        assertThat(Duration.ofNanos(provisions.get(3) - first)).as("held back")
+                .isGreaterThanOrEqualTo(CrashLoops.FIRST_DELAY.multipliedBy(3));
+        assertThat(provisions.stream().filter(t -> t - first < window.toNanos()).count())
+                .as("provisions in the first %s: a handful, not hundreds", window).isLessThanOrEqualTo(7);
     }
 
     @Test
