@@ -7,7 +7,10 @@ import com.github.dockerjava.api.model.EventType;
 import io.infrakit.plugins.group.Tags;
 import java.io.Closeable;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the engine's event stream for containers of InfraKit groups (those labelled {@code infrakit.group}) and
- * reports each one that starts, dies or is removed. The stream is reopened after an error or an engine restart;
- * since events may have been missed meanwhile, a reopening is reported too (with null action and ID).
+ * reports each one that starts, dies or is removed. The stream is asked for events since this object was made, so
+ * none is lost while it opens on its own thread; it is reopened after an error or an engine restart, asking for
+ * events since the last one seen (each reported once). The engine keeps only its last few hundred events, and none
+ * across a restart, so a reopening is reported too (with null action and ID): events may have been missed.
  */
 final class ContainerEvents implements AutoCloseable {
 
@@ -36,6 +41,12 @@ final class ContainerEvents implements AutoCloseable {
     private Closeable stream;
     private Duration retry = FIRST_RETRY;
     private boolean closed;
+    /** Guards the two fields below: the stream's thread updates them, and a replaced stream's may still deliver. */
+    private final Object seenLock = new Object();
+    /** Where the next opening resumes: the latest event's time (epoch nanoseconds), or when this was made. */
+    private long sinceNanos;
+    /** The events seen at {@code sinceNanos}, which a reopening replays (the engine's {@code since} includes it). */
+    private final Set<String> seenAtSince = new HashSet<>();
 
     /** What the stream reports. */
     interface Listener {
@@ -48,8 +59,14 @@ final class ContainerEvents implements AutoCloseable {
     }
 
     ContainerEvents(DockerClient docker, Listener changed) {
+        this(docker, changed, Instant.now());
+    }
+
+    /** Reports events from {@code since} on, including those before the stream is open. */
+    ContainerEvents(DockerClient docker, Listener changed, Instant since) {
         this.docker = docker;
         this.changed = changed;
+        this.sinceNanos = since.getEpochSecond() * 1_000_000_000L + since.getNano();
         retries.execute(this::open);
     }
 
@@ -70,7 +87,12 @@ final class ContainerEvents implements AutoCloseable {
 
     /** Follows the stream; {@code ended} makes sure one stream's end (an error, then completion) reopens once. */
     private Closeable follow(AtomicBoolean ended) {
+        long since;
+        synchronized (seenLock) {
+            since = sinceNanos;
+        }
         return docker.eventsCmd()
+                .withSince(since / 1_000_000_000L + "." + String.format("%09d", since % 1_000_000_000L))
                 .withEventTypeFilter(EventType.CONTAINER)
                 .withEventFilter("start", "die", "destroy")
                 .withLabelFilter(Tags.GROUP)
@@ -83,6 +105,9 @@ final class ContainerEvents implements AutoCloseable {
 
                     @Override
                     public void onNext(Event event) {
+                        if (!firstSeen(event)) {
+                            return;
+                        }
                         Map<String, String> attributes = event.getActor() == null ? null
                                 : event.getActor().getAttributes();
                         changed.changed(event.getAction(), event.getId(),
@@ -103,6 +128,25 @@ final class ContainerEvents implements AutoCloseable {
                         }
                     }
                 });
+    }
+
+    /**
+     * Whether the event is new, not one a reopened stream replays. A replay starts at {@code sinceNanos}, so only
+     * events at that very time can be repeats; an earlier one is a live event the engine sent a little out of order.
+     */
+    private boolean firstSeen(Event event) {
+        long nanos = event.getTimeNano() != null ? event.getTimeNano()
+                : event.getTime() == null ? 0 : event.getTime() * 1_000_000_000L;
+        synchronized (seenLock) {
+            if (nanos < sinceNanos) {
+                return true;
+            }
+            if (nanos > sinceNanos) {
+                sinceNanos = nanos;
+                seenAtSince.clear();
+            }
+            return seenAtSince.add(event.getAction() + " " + event.getId());
+        }
     }
 
     private synchronized void resetRetry() {

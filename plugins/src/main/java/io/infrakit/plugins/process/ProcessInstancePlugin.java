@@ -55,6 +55,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
     static final Duration CHECK_PERIOD = Duration.ofMillis(200);
 
     private final Path dir;
+    private final Duration checkPeriod;
     /** Serialises read-modify-write of state files (label) against their removal. */
     private final Object mutation = new Object();
     private final ChangeListeners listeners = new ChangeListeners();
@@ -69,7 +70,13 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
      * @throws PluginException when the directory cannot be created
      */
     public ProcessInstancePlugin(Path stateDir) {
+        this(stateDir, CHECK_PERIOD);
+    }
+
+    /** With another period for the {@code /proc} check: a long one leaves children's exits to {@code onExit()}. */
+    ProcessInstancePlugin(Path stateDir, Duration checkPeriod) {
         this.dir = Objects.requireNonNull(stateDir, "stateDir").toAbsolutePath();
+        this.checkPeriod = Objects.requireNonNull(checkPeriod, "checkPeriod");
         this.deadLogs = new DeadLogs(this.dir);
         try {
             PrivateFiles.createDirectories(this.dir);
@@ -84,7 +91,7 @@ public final class ProcessInstancePlugin implements InstancePlugin, AutoCloseabl
             if (closed) {
                 throw new PluginException("the process plugin on " + dir + " is closed");
             }
-            exits = new ExitWatcher(this::exited, CHECK_PERIOD);
+            exits = new ExitWatcher(this::exited, checkPeriod);
             for (ProcessRecord r : records()) {
                 if (r.alive()) { // found again after a restart: not our child, so watched through /proc
                     exits.watchFound(r.id(), group(r.tags()), r.pid(), r.startTicks());

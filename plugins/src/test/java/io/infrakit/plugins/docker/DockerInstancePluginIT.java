@@ -112,7 +112,6 @@ class DockerInstancePluginIT {
         CountDownLatch changed = new CountDownLatch(1);
         AutoCloseable handle = plugin.onChange(changed::countDown);
         try {
-            Thread.sleep(300); // let the event stream open
             long killed = System.nanoTime();
             docker.killContainerCmd(id).exec();
             assertThat(changed.await(10, TimeUnit.SECONDS)).isTrue();
@@ -126,12 +125,34 @@ class DockerInstancePluginIT {
     }
 
     @Test
+    void anEventFromBeforeTheStreamOpensIsNotLost() throws Exception {
+        String id = plugin.provision(spec(sleeper(), "", null));
+        java.time.Instant before = java.time.Instant.now();
+        docker.killContainerCmd(id).exec();
+        awaitTrue(() -> !docker.inspectContainerCmd(id).exec().getState().getRunning());
+        // The death happened before the stream below is even made: only its start time can bring it.
+        java.util.concurrent.BlockingQueue<String> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (DockerClient streaming = DockerClients.streaming(DockerEngine.host())) {
+            ContainerEvents events = new ContainerEvents(streaming,
+                    (action, container, g) -> seen.add(action + " " + container), before);
+            try {
+                String event;
+                do {
+                    event = seen.poll(10, TimeUnit.SECONDS);
+                    assertThat(event).as("the die event of %s", id).isNotNull();
+                } while (!event.equals("die " + id));
+            } finally {
+                events.close();
+            }
+        }
+    }
+
+    @Test
     void replacementsThatDieYoungAreReportedLaterAndLater() throws Exception {
         String crashing = "{\"Config\":{\"Image\":\"" + image + "\",\"Cmd\":[\"sh\",\"-c\",\"sleep 0.1; exit 3\"]}}";
         java.util.concurrent.LinkedBlockingQueue<Long> reports = new java.util.concurrent.LinkedBlockingQueue<>();
         AutoCloseable handle = plugin.onChange(() -> reports.add(System.nanoTime()));
         try {
-            Thread.sleep(300); // let the event stream open
             List<Long> waits = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 reports.clear();

@@ -9,10 +9,8 @@ import io.infrakit.plugins.json.Json;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
 import io.infrakit.plugins.spi.PluginException;
+import io.infrakit.plugins.testing.FreePorts;
 import io.infrakit.plugins.testing.GuestImage;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,7 +73,7 @@ class QemuInstancePluginIT {
         QemuInstancePlugin plugin = plugin();
         Semaphore changes = new Semaphore(0);
         plugin.onChange(changes::release);
-        int port = freePort();
+        int port = FreePorts.loopback(); // QEMU binds it as it starts
         String init = String.join("\n",
                 "mkdir -p /www && echo \"hello from $(hostname)\" > /www/index.html",
                 "httpd -p 80 -h /www",
@@ -166,12 +164,6 @@ class QemuInstancePluginIT {
         assertThat(plugin.describeInstances(Map.of(Tags.GROUP, "late"), false)).isEmpty();
         assertThat(plugin.pid(id)).isEmpty();
         assertThat(changes.tryAcquire(5, TimeUnit.SECONDS)).as("the stop is reported").isTrue();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -92,6 +93,18 @@ class VagrantInstancePluginIT {
                 .strip();
     }
 
+    private String logs(String container) throws InterruptedException {
+        var logs = new StringBuilder();
+        docker.logContainerCmd(container).withStdOut(true).withStdErr(true)
+                .exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame f) {
+                        logs.append(new String(f.getPayload()));
+                    }
+                }).awaitCompletion(10, TimeUnit.SECONDS);
+        return logs.toString();
+    }
+
     @SuppressWarnings("try") // the listener is held open for the block, not used by name
     @Test
     void aPetIsMadeListedRelabelledReplacedWithItsNameAndDestroyed() throws Exception {
@@ -103,15 +116,9 @@ class VagrantInstancePluginIT {
         var inspected = docker.inspectContainerCmd(container).exec();
         assertThat(inspected.getName()).isEqualTo("/" + logicalId);
         assertThat(inspected.getState().getRunning()).isTrue();
-        var logs = new StringBuilder();
-        docker.logContainerCmd(container).withStdOut(true).withStdErr(true)
-                .exec(new ResultCallback.Adapter<Frame>() {
-                    @Override
-                    public void onNext(Frame f) {
-                        logs.append(new String(f.getPayload()));
-                    }
-                }).awaitCompletion(10, TimeUnit.SECONDS);
-        assertThat(logs.toString()).contains("init of " + logicalId + " ran");
+        // The init script is the container's command: it may run after vagrant up has returned.
+        Awaitility.await("the init script's output").atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(logs(container)).contains("init of " + logicalId + " ran"));
         List<InstanceDescription> listed = plugin.describeInstances(Map.of(Tags.GROUP, "vg-" + run), false);
         assertThat(listed).extracting(InstanceDescription::id).containsExactly(id);
         assertThat(listed.get(0).logicalId()).isEqualTo(logicalId);

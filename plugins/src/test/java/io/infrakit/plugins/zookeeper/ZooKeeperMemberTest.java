@@ -10,7 +10,7 @@ import io.infrakit.plugins.spi.Health;
 import io.infrakit.plugins.spi.Index;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.spi.InstanceSpec;
-import java.net.ServerSocket;
+import io.infrakit.plugins.testing.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +31,7 @@ class ZooKeeperMemberTest {
     void aSingleMemberStartsFromTheRenderedScriptAndIsHealthyOnceServing() throws Exception {
         assertThat(Path.of("/usr/share/java/zookeeper.jar"))
                 .as("Debian's zookeeper package (apt-get install zookeeper)").exists();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.loopback(); // the member's JVM binds it seconds later
         var props = Json.parse("{\"Type\":\"member\",\"TickTime\":500,\"ClientPort\":" + port + ",\"DataDir\":\""
                 + dir.resolve("zk") + "\",\"JavaOpts\":\"-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1\"}");
         Allocation one = Allocation.ofLogicalIds(List.of("127.0.0.1"));

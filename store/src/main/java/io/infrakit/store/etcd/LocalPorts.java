@@ -65,10 +65,13 @@ public final class LocalPorts {
         return null;
     }
 
-    /** The first port the kernel hands out for outgoing connections (32768 where it cannot be read). */
+    /**
+     * The first port the kernel hands out for outgoing connections (32768 where it cannot be read). Read by lines:
+     * the file's size is 0, and {@code Files.readString} then reads one byte alone, after which the kernel says end.
+     */
     static int ephemeralLow() {
         try {
-            String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).trim().split("\\s+");
+            String[] range = Files.readAllLines(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).get(0).trim().split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return 32768;
