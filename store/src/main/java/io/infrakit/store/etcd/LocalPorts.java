@@ -68,7 +68,10 @@ public final class LocalPorts {
     /** The first port the kernel hands out for outgoing connections (32768 where it cannot be read). */
     static int ephemeralLow() {
         try {
-            String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).trim().split("\\s+");
+            // Read through a buffer: a sysctl file answers only a read from its start, and Files.readString, which
+            // reads one byte first when the file's size says 0, gets "3" of "32768".
+            String[] range = Files.readAllLines(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).get(0).trim()
+                    .split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return 32768;
