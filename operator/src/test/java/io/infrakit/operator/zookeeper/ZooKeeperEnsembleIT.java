@@ -8,6 +8,7 @@ import io.infrakit.operator.group.GroupStatus;
 import io.infrakit.operator.group.UpdateState;
 import io.infrakit.plugins.spi.InstanceDescription;
 import io.infrakit.plugins.zookeeper.ZooKeeperFlavorPlugin;
+import io.infrakit.store.etcd.LocalPorts;
 import io.infrakit.store.testing.EtcdCluster;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -193,10 +194,14 @@ class ZooKeeperEnsembleIT {
                 .allMatch(s -> s.instances().size() >= MEMBERS.size() - 1);
     }
 
-    /** A client port whose next two ports (peer, election) are free too, on every member address. */
+    /**
+     * A client port whose next two ports (peer, election) are free too, on every member address. All three lie below
+     * the kernel's ephemeral range: a port from it can become the source port of an outgoing connection before a
+     * member binds it, or binds it again after a restart.
+     */
     private static int freePorts() {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            int base = ThreadLocalRandom.current().nextInt(20_000, LocalPorts.ephemeralLow() - 2);
             if (MEMBERS.stream().allMatch(m -> free(m, base) && free(m, base + 1) && free(m, base + 2))) {
                 return base;
             }

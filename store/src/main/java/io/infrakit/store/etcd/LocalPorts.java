@@ -66,7 +66,7 @@ public final class LocalPorts {
     }
 
     /** The first port the kernel hands out for outgoing connections (32768 where it cannot be read). */
-    static int ephemeralLow() {
+    public static int ephemeralLow() {
         try {
             // Read through a buffer: a sysctl file answers only a read from its start, and Files.readString, which
             // reads one byte first when the file's size says 0, gets "3" of "32768".
