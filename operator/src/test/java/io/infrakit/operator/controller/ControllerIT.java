@@ -201,8 +201,18 @@ class ControllerIT {
         OperatorFixture op = operator("quiet", Duration.ofMillis(100));
         op.put("web", cattle("web", 3, "x"));
         op.awaitConverged("web", 3);
-        // The events of converging are written in batches, at most EventRecorder.INTERVAL after they happen.
-        Thread.sleep(300 + io.infrakit.operator.events.EventRecorder.INTERVAL.toMillis());
+        // The events of converging are written in batches, EventRecorder.INTERVAL after they happen (later on a
+        // loaded machine): wait until etcd's revision stands still for a few intervals.
+        long[] last = {-1};
+        await("etcd quiet after converging (a write at every resync never lets it be)")
+                .pollInterval(Duration.ofMillis(50))
+                .during(io.infrakit.operator.events.EventRecorder.INTERVAL.multipliedBy(3))
+                .atMost(Duration.ofSeconds(20)).until(() -> {
+                    long now = op.store.list(op.keys.prefix()).revision();
+                    boolean still = now == last[0];
+                    last[0] = now;
+                    return still;
+                });
         long before = op.store.put(op.keys.prefix() + "/probe", "1");
         Thread.sleep(1000); // about ten resyncs
         long after = op.store.put(op.keys.prefix() + "/probe", "2");

@@ -145,9 +145,10 @@ class WorkerErrorIT {
         assertThat(health.status()).as(health.body()).isEqualTo(200);
         assertThat(health.body()).contains("[+]workers ok");
 
-        // The errors come back at every retry: backed off, and no more stepping down within a minute.
-        Thread.sleep(3000);
-        assertThat(oomCalls.get()).as("retried").isGreaterThan(before);
+        // The errors come back at every retry: backed off, and no more stepping down within a minute. Watched for 3 s
+        // at least, and until the next retry, which the backoff (doubling up to 30 s) may put further off.
+        await("oom retried").pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(40))
+                .until(() -> oomCalls.get() > before);
         assertThat(op.scrape().require("infrakit_leader_transitions_total", Map.of())).isEqualTo(transitions);
     }
 

@@ -34,6 +34,8 @@ class DockerGroupIT {
     static final EtcdCluster ETCD = EtcdCluster.single();
 
     private static final Duration RESYNC = Duration.ofSeconds(60);
+    /** Half the resync: a replacement this soon came through the engine's events, however loaded the machine. */
+    private static final Duration HEAL = RESYNC.dividedBy(2);
     private static String image;
 
     @TempDir
@@ -78,13 +80,13 @@ class DockerGroupIT {
         List<String> victims = before.stream().sorted().limit(3).toList();
         long killed = System.nanoTime();
         victims.parallelStream().forEach(id -> op.docker.killContainerCmd(id).exec());
-        await("3 replacements").atMost(Duration.ofSeconds(20)).until(() -> {
+        await("3 replacements").atMost(HEAL).until(() -> {
             Set<String> now = ids("web");
             return now.size() == 8 && now.stream().noneMatch(victims::contains);
         });
         long healMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         System.out.printf("docker group: 3 of 8 containers killed -> all replaced in %d ms%n", healMs);
-        assertThat(healMs).as("healed by engine events, not the %s resync", RESYNC).isLessThan(15_000);
+        assertThat(healMs).as("healed by engine events, not the %s resync", RESYNC).isLessThan(HEAL.toMillis());
         assertThat(ids("web")).containsAll(before.stream().filter(id -> !victims.contains(id)).toList());
         op.awaitConverged("web", Duration.ofSeconds(20), 8);
     }

@@ -58,6 +58,7 @@ final class HaHarness implements BeforeEachCallback, AfterEachCallback {
     private Path dir;
     private Path logbackConfig;
     private int next = 1;
+    private Duration ttl = TTL;
     private String testName = "ha";
 
     @Override
@@ -106,12 +107,17 @@ final class HaHarness implements BeforeEachCallback, AfterEachCallback {
 
     // ---- replicas ----
 
+    /** Replicas started from now on hold leases of this TTL instead of {@link #TTL}. */
+    void leaseTtl(Duration ttl) {
+        this.ttl = ttl;
+    }
+
     /** Starts one more replica, named r1, r2, ... in order of start. */
     ReplicaProcess startReplica(String... extraArgs) {
         List<String> args = new ArrayList<>(List.of(
                 "--etcd", String.join(",", etcd.endpoints()),
                 "--prefix", keys.prefix(),
-                "--lease-ttl", TTL.toSeconds() + "s",
+                "--lease-ttl", ttl.toSeconds() + "s",
                 "--resync", RESYNC.toMillis() + "ms",
                 "--file-dir", files.toString(),
                 "--no-group-socket")); // replicas killed with -9 would leave sockets in the shared plugin dir

@@ -29,8 +29,9 @@ class ProcessGroupIT {
     @RegisterExtension
     static final EtcdCluster ETCD = EtcdCluster.single();
 
-    /** Far longer than any wait below: healing within it must come from the exit events. */
     private static final Duration RESYNC = Duration.ofSeconds(60);
+    /** Half the resync: a replacement this soon came through the exit events, however loaded the machine. */
+    private static final Duration HEAL = RESYNC.dividedBy(2);
 
     @TempDir
     Path dir;
@@ -71,13 +72,13 @@ class ProcessGroupIT {
         for (long pid : pids) {
             ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL
         }
-        await("5 replacements").atMost(Duration.ofSeconds(10)).until(() -> {
+        await("5 replacements").atMost(HEAL).until(() -> {
             Set<String> now = ids("procs");
             return now.size() == 20 && now.stream().noneMatch(victims::contains);
         });
         long healMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         System.out.printf("process group: 5 of 20 killed -> all replaced in %d ms%n", healMs);
-        assertThat(healMs).as("healed by exit events, not the %s resync", RESYNC).isLessThan(5_000);
+        assertThat(healMs).as("healed by exit events, not the %s resync", RESYNC).isLessThan(HEAL.toMillis());
         Set<String> after = ids("procs");
         assertThat(after).containsAll(before.stream().filter(id -> !victims.contains(id)).toList());
         for (long pid : pids) {
@@ -94,14 +95,14 @@ class ProcessGroupIT {
         String victim = after.stream().sorted().findFirst().orElseThrow();
         long start = System.nanoTime();
         ProcessHandle.of(op.pid(victim)).orElseThrow().destroyForcibly();
-        await("replacement after restart").atMost(Duration.ofSeconds(10)).until(() -> {
+        await("replacement after restart").atMost(HEAL).until(() -> {
             Set<String> now = ids("procs");
             return now.size() == 20 && !now.contains(victim);
         });
         long foundHealMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.printf("process group: a process found after a restart killed -> replaced in %d ms%n",
                 foundHealMs);
-        assertThat(foundHealMs).isLessThan(5_000);
+        assertThat(foundHealMs).as("healed by exit events, not the %s resync", RESYNC).isLessThan(HEAL.toMillis());
         Set<String> survivors = new HashSet<>(after);
         survivors.remove(victim);
         assertThat(ids("procs")).containsAll(survivors);

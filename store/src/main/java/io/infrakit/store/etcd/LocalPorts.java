@@ -65,13 +65,13 @@ public final class LocalPorts {
         return null;
     }
 
-    /**
-     * The first port the kernel hands out for outgoing connections (32768 where it cannot be read). Read by lines:
-     * the file's size is 0, and {@code Files.readString} then reads one byte alone, after which the kernel says end.
-     */
-    static int ephemeralLow() {
+    /** The first port the kernel hands out for outgoing connections (32768 where it cannot be read). */
+    public static int ephemeralLow() {
         try {
-            String[] range = Files.readAllLines(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).get(0).trim().split("\\s+");
+            // Read through a buffer: a sysctl file answers only a read from its start, and Files.readString, which
+            // reads one byte first when the file's size says 0, gets "3" of "32768".
+            String[] range = Files.readAllLines(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).get(0).trim()
+                    .split("\\s+");
             return Integer.parseInt(range[0]);
         } catch (IOException | RuntimeException e) {
             return 32768;
