@@ -1,11 +1,10 @@
 package io.infrakit.store.etcd;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.stream.IntStream;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 
 class LocalPortsTest {
 
