@@ -40,10 +40,19 @@ final class OperatorSide implements FootprintBench.Side {
         this.store = store;
         this.nmt = nmt;
         this.cds = cds;
-        // Builds the jar and the launcher's archives when stale, so that no round times a build.
-        Process p = new ProcessBuilder(this.launcher.toString(), "version").inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(launcher + " version failed");
+        // Builds the jar and the launcher's archives when stale (the client commands' and the operator's, which
+        // `up` prepares), so that no round times a build.
+        for (List<String> command : List.of(List.of("version"), List.of("up", "--help"))) {
+            List<String> cmd = new ArrayList<>(List.of(this.launcher.toString()));
+            cmd.addAll(command);
+            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            if (command.get(0).equals("up")) {
+                pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            }
+            Process p = pb.start();
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(launcher + " " + String.join(" ", command) + " failed");
+            }
         }
     }
 
