@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 class EtcdWatchTest {
 
@@ -155,7 +156,10 @@ class EtcdWatchTest {
         assertThat(watchThreads()).isEqualTo(threadsBefore + 1);
 
         watch.close();
-        assertThat(watchThreads()).isEqualTo(threadsBefore);
+        // close() returns once the watch's executor has terminated; its thread is then a moment from ending, so
+        // wait for that, not for the 5 s a thread left running would fail.
+        await("the watch's thread to end").atMost(Duration.ofSeconds(5))
+                .until(() -> watchThreads() == threadsBefore);
 
         // A later write must not arrive: a second watch sees it, the closed one does not.
         RecordingWatchListener witness = new RecordingWatchListener();
